@@ -1,0 +1,201 @@
+//! `tongxin build`: configuration → content → model → HTML → output, reporting
+//! every problem found along the way. Nothing replaces the previous output unless
+//! the whole build succeeded.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+
+use crate::config::{self, Overrides, SiteConfig};
+use crate::content;
+use crate::dates;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
+use crate::model::{self, ModelOptions, Site, published_in_order};
+use crate::output::{self, Staging, feeds, sitemap, static_files};
+use crate::render;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site folder (with site.yaml).
+    pub root: PathBuf,
+    /// Where the site is written; `<root>/public` by default.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    /// Also publish drafts and future-dated pages.
+    pub drafts: bool,
+    /// The moment of the build; tests fix it, users never set it.
+    pub now: Option<Timestamp>,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, now: None }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output.clone().unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    /// HTML pages rendered (articles, lists, home, 404).
+    pub pages: usize,
+    /// Published articles and single pages.
+    pub articles: usize,
+    /// Other files written or copied (feeds, sitemap, static files).
+    pub files: usize,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// The build failed; `diagnostics` holds every error (and warning) found.
+#[derive(Debug)]
+pub struct BuildFailure {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl BuildFailure {
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
+    let started = Instant::now();
+    let diagnostics = Diagnostics::new();
+    let root = &options.root;
+    let now = options.now.unwrap_or_else(Timestamp::now);
+    let output_dir = options.output_dir();
+
+    if let Some(problem) = unsafe_output(root, &output_dir) {
+        diagnostics.push(problem);
+    }
+
+    let overrides = Overrides { base_url: options.base_url.clone() };
+    // Without a usable site.yaml the content is still checked, with defaults,
+    // so that one run shows every problem.
+    let config = match config::load(root, &overrides) {
+        Ok(c) => Some(c),
+        Err(errors) => {
+            diagnostics.extend(errors);
+            None
+        }
+    };
+    let fallback;
+    let settings: &SiteConfig = match &config {
+        Some(c) => c,
+        None => {
+            fallback = config::parse("title: _\nbase_url: http://localhost/\n", &overrides).map_err(|d| BuildFailure { diagnostics: d })?;
+            &fallback
+        }
+    };
+    let templates = render::templates::load(root, &settings.theme, &diagnostics);
+    let loaded = content::load(root, &settings.tz, &diagnostics);
+    let site = model::build(settings.clone(), loaded, &ModelOptions { drafts: options.drafts, now }, &diagnostics);
+
+    let (Some(_), Some((tera, origins)), false) = (config, templates, diagnostics.has_errors()) else {
+        return Err(BuildFailure { diagnostics: diagnostics.into_sorted() });
+    };
+
+    let staging = Staging::create(&output_dir).map_err(|e| BuildFailure {
+        diagnostics: vec![Diagnostic::error(display_path(&output_dir), format!("无法创建输出文件夹（{}）", io_reason(&e))).hint("检查磁盘空间和文件夹的写入权限")],
+    })?;
+    let mourning = site.config.mourning.active_on(now.to_zoned(site.config.tz.clone()).date());
+    let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
+    let files = write_extras(&site, root, &staging, &now, &diagnostics);
+
+    if diagnostics.has_errors() {
+        staging.abandon();
+        return Err(BuildFailure { diagnostics: diagnostics.into_sorted() });
+    }
+    if let Err(e) = staging.commit() {
+        let mut all = diagnostics.into_sorted();
+        all.push(
+            Diagnostic::error(display_path(&output_dir), format!("无法用新生成的网站替换输出文件夹（{}）", io_reason(&e)))
+                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+        );
+        return Err(BuildFailure { diagnostics: all });
+    }
+    Ok(BuildReport {
+        output: output_dir,
+        pages,
+        articles: site.pages.len(),
+        files,
+        warnings: diagnostics.into_sorted(),
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Refuses output folders whose replacement would destroy the user's work.
+fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (abs(root), abs(output));
+    if root_abs.starts_with(&out_abs) {
+        return Some(
+            Diagnostic::error(display_path(output), "输出文件夹不能是网站文件夹本身或它的上级")
+                .hint("生成时会整体替换输出文件夹；请用一个单独的文件夹，例如 --output public"),
+        );
+    }
+    for protected in [content::CONTENT_DIR, "static", "templates", "themes"] {
+        if out_abs.starts_with(root_abs.join(protected)) {
+            return Some(
+                Diagnostic::error(display_path(output), format!("输出文件夹不能放在 {protected}/ 里"))
+                    .hint("生成时会整体替换输出文件夹；请用一个单独的文件夹，例如 --output public"),
+            );
+        }
+    }
+    if !output::replaceable(output) {
+        return Some(
+            Diagnostic::error(display_path(output), "输出文件夹里已有其他文件，不是同心生成的")
+                .hint("为避免误删，请换一个空文件夹作为输出（--output 新文件夹），或确认无用后手动清空它"),
+        );
+    }
+    None
+}
+
+/// Feeds, sitemap, robots.txt and copied files. Returns how many were written.
+fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, diagnostics: &Diagnostics) -> usize {
+    let generated = dates::rfc3339(&now.to_zoned(site.config.tz.clone()));
+    let mut written = Vec::new();
+
+    let dated: Vec<usize> = published_in_order(site)
+        .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
+        .collect();
+    written.push(("atom.xml".to_string(), feeds::atom(site, &site.config.title, "atom.xml", "", &dated, &generated)));
+    for column in site.columns.iter().filter(|c| c.kind.is_dated()) {
+        let path = format!("{}atom.xml", column.path);
+        let title = format!("{} - {}", column.title, site.config.title);
+        written.push((path.clone(), feeds::atom(site, &title, &path, &column.path, &column.pages, &generated)));
+    }
+
+    let base = &site.config.base_url;
+    let mut entries: Vec<(String, Option<String>)> = vec![(base.clone(), dated.first().and_then(|&i| site.pages[i].meta.date.as_ref()).map(dates::rfc3339))];
+    entries.extend(site.nav.iter().chain((0..site.columns.len()).filter(|c| !site.nav.contains(c)).collect::<Vec<_>>().iter()).map(|&c| {
+        let column = &site.columns[c];
+        let lastmod = column.pages.first().and_then(|&i| site.pages[i].meta.date.as_ref()).map(dates::rfc3339);
+        (format!("{base}{}", column.path), lastmod)
+    }));
+    entries.extend(site.pages.iter().map(|p| (format!("{base}{}", p.path), p.meta.date.as_ref().map(dates::rfc3339))));
+    for taxonomy in &site.taxonomies {
+        entries.extend(taxonomy.terms.iter().map(|t| (format!("{base}{}", t.path), None)));
+    }
+    written.push(("sitemap.xml".to_string(), sitemap::sitemap(&entries)));
+    written.push(("robots.txt".to_string(), output::robots_txt(base)));
+
+    let mut count = 0;
+    for (path, text) in &written {
+        match staging.write(path, text.as_bytes()) {
+            Ok(()) => count += 1,
+            Err(e) => diagnostics.push(Diagnostic::error(path.clone(), format!("无法写入（{}）", io_reason(&e)))),
+        }
+    }
+
+    let mut copies = static_files::list_dir(&root.join("themes").join(&site.config.theme).join("static"));
+    copies.extend(static_files::list_dir(&root.join("static")));
+    let content_dir = root.join(content::CONTENT_DIR);
+    copies.extend(site.assets.iter().map(|(src, dest)| (content_dir.join(src), dest.clone())));
+    count + static_files::copy_all(copies, staging.dir(), root, diagnostics)
+}

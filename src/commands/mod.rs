@@ -1,0 +1,3 @@
+//! The commands a user runs. Each is a function the binary and the tests call.
+
+pub mod build;

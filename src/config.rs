@@ -1,0 +1,411 @@
+//! `site.yaml`: the site's settings, validated, with defaults.
+//!
+//! Every key also has a Chinese name. An unknown key is an error with a "did you
+//! mean" hint: a typo in site.yaml must not pass silently.
+
+use std::path::Path;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::dates;
+use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::yaml::{self, read};
+
+pub const FILE_NAME: &str = "site.yaml";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteConfig {
+    pub title: String,
+    /// Always ends with `/`, e.g. `https://www.example.cn/zx/`.
+    pub base_url: String,
+    /// The path part of `base_url`, e.g. `/zx/`; every internal link starts with it.
+    pub base_path: String,
+    pub language: String,
+    pub theme: String,
+    pub description: String,
+    pub logo: Option<String>,
+    pub organization: Organization,
+    pub identity: Identity,
+    pub nav: Vec<String>,
+    #[serde(skip)]
+    pub mourning: Mourning,
+    pub timezone: String,
+    #[serde(skip)]
+    pub tz: TimeZone,
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Organization {
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Identity {
+    pub icp: String,
+    pub police: String,
+    pub site_code: String,
+}
+
+/// 哀悼模式: the whole site turns grey, always or on given days.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Mourning {
+    #[default]
+    Off,
+    Always,
+    /// Inclusive date ranges.
+    Days(Vec<(Date, Date)>),
+}
+
+impl Mourning {
+    pub fn active_on(&self, day: Date) -> bool {
+        match self {
+            Mourning::Off => false,
+            Mourning::Always => true,
+            Mourning::Days(ranges) => ranges.iter().any(|(from, to)| *from <= day && day <= *to),
+        }
+    }
+}
+
+/// (English key, Chinese key) for the top level of site.yaml.
+const TOP_KEYS: &[(&str, &str)] = &[
+    ("title", "网站名称"),
+    ("base_url", "网址"),
+    ("language", "语言"),
+    ("theme", "主题"),
+    ("description", "网站简介"),
+    ("logo", "标志"),
+    ("organization", "主办单位"),
+    ("identity", "网站标识"),
+    ("nav", "导航"),
+    ("mourning", "哀悼模式"),
+    ("timezone", "时区"),
+    ("extra", "扩展"),
+];
+const ORGANIZATION_KEYS: &[(&str, &str)] = &[
+    ("name", "名称"),
+    ("address", "地址"),
+    ("phone", "电话"),
+    ("email", "邮箱"),
+];
+const IDENTITY_KEYS: &[(&str, &str)] = &[
+    ("icp", "ICP备案号"),
+    ("police", "公安备案号"),
+    ("site_code", "网站标识码"),
+];
+
+/// Settings given on the command line, which win over site.yaml.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides {
+    pub base_url: Option<String>,
+}
+
+/// Reads and validates `<root>/site.yaml`. On errors, returns them all.
+pub fn load(root: &Path, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = root.join(FILE_NAME);
+    let text = match crate::content::encoding::read_text(&path, Path::new(FILE_NAME)) {
+        Ok((text, _warning)) => text,
+        Err(d) if !path.exists() => {
+            let _ = d;
+            return Err(vec![
+                Diagnostic::error(FILE_NAME, format!("在 {} 找不到网站配置文件 site.yaml", root.display()))
+                    .hint("在网站根目录运行命令，或用 --root 指定网站所在的文件夹"),
+            ]);
+        }
+        Err(d) => return Err(vec![d]),
+    };
+    parse(&text, overrides)
+}
+
+pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let file = Path::new(FILE_NAME);
+    let value = yaml::parse(text, file, 1)?;
+    let Value::Object(map) = value else {
+        return Err(vec![
+            Diagnostic::error(file, "内容不是“名称: 值”的设置列表")
+                .at_line(1)
+                .hint("参照示例网站的 site.yaml，每行写一项设置，例如“title: 溪山区政协”"),
+        ]);
+    };
+    let mut errors = Vec::new();
+    let mut reader = Reader { text, errors: &mut errors };
+    let map = reader.canonical_keys(map, TOP_KEYS, "");
+
+    let title = reader.string(&map, "title").unwrap_or_default();
+    if title.is_empty() {
+        reader.errors.push(
+            Diagnostic::error(file, "缺少网站名称 title")
+                .at_line(1)
+                .hint("加一行，例如“title: 溪山区政协”"),
+        );
+    }
+    let raw_base = overrides
+        .base_url
+        .clone()
+        .or_else(|| reader.string(&map, "base_url"));
+    let (base_url, base_path) = match raw_base.as_deref().map(normalize_base_url) {
+        Some(Some(pair)) => pair,
+        Some(None) => {
+            reader.error_at("base_url", format!("网址“{}”不是完整的网址", raw_base.unwrap_or_default()), "写成以 http:// 或 https:// 开头的完整网址，例如“base_url: https://www.example.cn/”");
+            ("/".into(), "/".into())
+        }
+        None => {
+            reader.errors.push(
+                Diagnostic::error(file, "缺少网站网址 base_url")
+                    .at_line(1)
+                    .hint("加一行，例如“base_url: https://www.example.cn/”；订阅、站点地图和分享二维码需要完整网址"),
+            );
+            ("/".into(), "/".into())
+        }
+    };
+
+    let organization = match map.get("organization") {
+        Some(Value::Object(m)) => {
+            let m = reader.canonical_keys(m.clone(), ORGANIZATION_KEYS, "organization.");
+            Organization {
+                name: reader.string(&m, "name").unwrap_or_default(),
+                address: reader.string(&m, "address").unwrap_or_default(),
+                phone: reader.string(&m, "phone").unwrap_or_default(),
+                email: reader.string(&m, "email").unwrap_or_default(),
+            }
+        }
+        Some(Value::String(name)) => Organization { name: name.clone(), ..Default::default() },
+        Some(_) => {
+            reader.error_at("organization", "主办单位的写法不对".into(), "写成下一级设置：name（名称）、address（地址）、phone（电话）、email（邮箱），每项另起一行并缩进两个空格");
+            Organization::default()
+        }
+        None => Organization::default(),
+    };
+    let identity = match map.get("identity") {
+        Some(Value::Object(m)) => {
+            let m = reader.canonical_keys(m.clone(), IDENTITY_KEYS, "identity.");
+            Identity {
+                icp: reader.string(&m, "icp").unwrap_or_default(),
+                police: reader.string(&m, "police").unwrap_or_default(),
+                site_code: reader.string(&m, "site_code").unwrap_or_default(),
+            }
+        }
+        Some(_) => {
+            reader.error_at("identity", "网站标识的写法不对".into(), "写成下一级设置：icp（ICP备案号）、police（公安备案号）、site_code（网站标识码）");
+            Identity::default()
+        }
+        None => Identity::default(),
+    };
+    let nav = match map.get("nav").map(read::string_list) {
+        Some(Some(list)) => list,
+        Some(None) => {
+            reader.error_at("nav", "导航 nav 应是栏目文件夹名的列表".into(), "例如“nav: [yaowen, tongzhi, guanyu]”");
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    let mourning = match map.get("mourning") {
+        None => Mourning::Off,
+        Some(v) => match parse_mourning(v) {
+            Some(m) => m,
+            None => {
+                reader.error_at("mourning", "哀悼模式 mourning 的写法不对".into(), "写 true（一直开启）、false，或日期列表，例如“mourning: [2026-04-04, 2026-12-13]”，日期段写成“2026-04-04~2026-04-06”");
+                Mourning::Off
+            }
+        },
+    };
+    let timezone = reader.string(&map, "timezone").unwrap_or_else(|| "Asia/Shanghai".into());
+    let tz = match dates::time_zone(&timezone) {
+        Some(tz) => tz,
+        None => {
+            reader.error_at("timezone", format!("不认识的时区“{timezone}”"), "一般不用设置；需要时写“timezone: Asia/Shanghai”");
+            TimeZone::fixed(jiff::tz::offset(8))
+        }
+    };
+    let extra = match map.get("extra") {
+        Some(Value::Object(m)) => m.clone(),
+        Some(_) => {
+            reader.error_at("extra", "extra 应是下一级设置".into(), "每项另起一行并缩进两个空格，例如“extra:\\n  hotline: 12345”");
+            Map::new()
+        }
+        None => Map::new(),
+    };
+    let config = SiteConfig {
+        title,
+        base_url,
+        base_path,
+        language: reader.string(&map, "language").unwrap_or_else(|| "zh-CN".into()),
+        theme: reader.string(&map, "theme").unwrap_or_else(|| "default".into()),
+        description: reader.string(&map, "description").unwrap_or_default(),
+        logo: reader.string(&map, "logo").filter(|s| !s.is_empty()),
+        organization,
+        identity,
+        nav,
+        mourning,
+        timezone,
+        tz,
+        extra,
+    };
+    if errors.is_empty() { Ok(config) } else { Err(errors) }
+}
+
+/// `https://x.cn/zx` → (`https://x.cn/zx/`, `/zx/`).
+fn normalize_base_url(raw: &str) -> Option<(String, String)> {
+    let raw = raw.trim();
+    let rest = raw
+        .strip_prefix("https://")
+        .or_else(|| raw.strip_prefix("http://"))?;
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    if host.is_empty() || host.contains(char::is_whitespace) {
+        return None;
+    }
+    let path = path.trim_matches('/');
+    let base_path = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
+    let scheme_len = raw.len() - rest.len();
+    Some((format!("{}{host}{base_path}", &raw[..scheme_len]), base_path))
+}
+
+fn parse_mourning(v: &Value) -> Option<Mourning> {
+    if let Some(b) = read::boolean(v) {
+        return Some(if b { Mourning::Always } else { Mourning::Off });
+    }
+    let items = match v {
+        Value::Array(items) => items.clone(),
+        Value::String(_) => vec![v.clone()],
+        _ => return None,
+    };
+    let tz = TimeZone::UTC;
+    let day = |s: &str| dates::parse(s, &tz).map(|z| z.date());
+    let mut ranges = Vec::new();
+    for item in items {
+        let text = read::string(&item)?;
+        let range = match text.split_once(['~', '～']) {
+            Some((a, b)) => (day(a)?, day(b)?),
+            None => (day(&text)?, day(&text)?),
+        };
+        ranges.push(range);
+    }
+    Some(Mourning::Days(ranges))
+}
+
+struct Reader<'a> {
+    text: &'a str,
+    errors: &'a mut Vec<Diagnostic>,
+}
+
+impl Reader<'_> {
+    /// Renames Chinese keys to their English names; unknown keys are errors.
+    fn canonical_keys(&mut self, map: Map<String, Value>, keys: &[(&str, &str)], prefix: &str) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (key, value) in map {
+            let canonical = keys
+                .iter()
+                .find(|(en, zh)| key == *en || key == *zh)
+                .map(|(en, _)| *en);
+            match canonical {
+                Some(en) => {
+                    out.insert(en.to_string(), value);
+                }
+                None => {
+                    let names = keys.iter().flat_map(|(en, zh)| [*en, *zh]);
+                    let hint = match did_you_mean(&key, names) {
+                        Some(close) => format!("是不是想写“{close}”？"),
+                        None => format!(
+                            "可用的设置有：{}",
+                            keys.iter().map(|(en, zh)| format!("{en}（{zh}）")).collect::<Vec<_>>().join("、")
+                        ),
+                    };
+                    let line = yaml::key_line(self.text, &key).or_else(|| find_nested_key_line(self.text, &key));
+                    let mut d = Diagnostic::error(FILE_NAME, format!("不认识的设置“{prefix}{key}”")).hint(hint);
+                    if let Some(line) = line {
+                        d = d.at_line(line);
+                    }
+                    self.errors.push(d);
+                }
+            }
+        }
+        out
+    }
+
+    fn string(&mut self, map: &Map<String, Value>, key: &str) -> Option<String> {
+        let v = map.get(key)?;
+        if v.is_null() {
+            return None;
+        }
+        let s = read::string(v);
+        if s.is_none() {
+            self.error_at(key, format!("设置“{key}”应是一段文字"), "在冒号后面直接写文字，例如“title: 溪山区政协”");
+        }
+        s
+    }
+
+    fn error_at(&mut self, key: &str, message: String, hint: &str) {
+        let mut d = Diagnostic::error(FILE_NAME, message).hint(hint);
+        if let Some(line) = yaml::key_line(self.text, key) {
+            d = d.at_line(line);
+        }
+        self.errors.push(d);
+    }
+}
+
+fn find_nested_key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| l.trim_start().strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> SiteConfig {
+        parse(text, &Overrides::default()).unwrap()
+    }
+
+    #[test]
+    fn defaults_and_chinese_keys() {
+        let c = ok("网站名称: 溪山区政协\n网址: https://x.example.cn\n主办单位:\n  名称: 政协溪山区委员会\n");
+        assert_eq!(c.title, "溪山区政协");
+        assert_eq!(c.base_url, "https://x.example.cn/");
+        assert_eq!(c.base_path, "/");
+        assert_eq!(c.language, "zh-CN");
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.organization.name, "政协溪山区委员会");
+        assert_eq!(c.timezone, "Asia/Shanghai");
+    }
+
+    #[test]
+    fn base_url_with_sub_path() {
+        let c = ok("title: a\nbase_url: https://x.example.cn/zx\n");
+        assert_eq!(c.base_url, "https://x.example.cn/zx/");
+        assert_eq!(c.base_path, "/zx/");
+        let o = Overrides { base_url: Some("http://localhost:8080/a/b/".into()) };
+        assert_eq!(parse("title: a\n", &o).unwrap().base_path, "/a/b/");
+    }
+
+    #[test]
+    fn unknown_keys_get_a_suggestion_and_a_line() {
+        let errs = parse("title: a\nbase_url: https://x.cn/\ntitel: b\norganization:\n  adress: 路\n", &Overrides::default()).unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].line, Some(3));
+        assert!(errs[0].hint.as_deref().unwrap().contains("title"));
+        assert!(errs[1].message.contains("organization.adress"));
+        assert!(errs[1].hint.as_deref().unwrap().contains("address"));
+    }
+
+    #[test]
+    fn missing_title_and_base_url_are_both_reported() {
+        let errs = parse("theme: default\n", &Overrides::default()).unwrap_err();
+        assert_eq!(errs.len(), 2);
+    }
+
+    #[test]
+    fn mourning_days() {
+        let c = ok("title: a\nbase_url: https://x.cn/\nmourning: [2026-04-04~2026-04-06, 2026-12-13]\n");
+        assert!(c.mourning.active_on(Date::new(2026, 4, 5).unwrap()));
+        assert!(c.mourning.active_on(Date::new(2026, 12, 13).unwrap()));
+        assert!(!c.mourning.active_on(Date::new(2026, 4, 7).unwrap()));
+        assert_eq!(ok("title: a\nbase_url: https://x.cn/\nmourning: true\n").mourning, Mourning::Always);
+    }
+}

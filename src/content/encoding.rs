@@ -1,0 +1,73 @@
+//! Turning a file's bytes into clean text: UTF-8 BOM removed, CRLF made LF, and a
+//! GBK/GB18030 file from an old Windows tool detected and converted (with a warning,
+//! so the user can re-save it as UTF-8).
+
+use std::path::Path;
+
+use crate::diagnostics::Diagnostic;
+
+/// Reads `path`; `shown` is the path to name in messages. Returns the text and,
+/// when the file was not UTF-8, a warning.
+pub fn read_text(path: &Path, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(shown, format!("无法读取文件（{}）", crate::diagnostics::io_reason(&e)))
+            .hint("确认文件存在、没有被其他程序占用，并且有读取权限")
+    })?;
+    decode(&bytes, shown)
+}
+
+pub fn decode(bytes: &[u8], shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let (text, warning) = match std::str::from_utf8(bytes) {
+        Ok(text) => (normalize_newlines(text), None),
+        Err(_) => {
+            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            detector.feed(bytes, true);
+            let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+            // Chinese files that are not UTF-8 are nearly always GBK; GB18030 is its
+            // superset and decodes both.
+            let encoding = if guessed == encoding_rs::GBK || guessed == encoding_rs::GB18030 || guessed == encoding_rs::UTF_8 {
+                encoding_rs::GB18030
+            } else {
+                guessed
+            };
+            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+            if had_errors || encoding != encoding_rs::GB18030 {
+                return Err(Diagnostic::error(shown, "文件不是 UTF-8 编码，也无法按 GBK 读取")
+                    .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存"));
+            }
+            let warning = Diagnostic::warning(shown, "文件是 GBK 编码，已自动转换后读取")
+                .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码");
+            (normalize_newlines(&text), Some(warning))
+        }
+    };
+    Ok((text, warning))
+}
+
+fn normalize_newlines(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_bom_and_crlf() {
+        let (text, warning) = decode(b"\xEF\xBB\xBFa\r\nb\r\n", Path::new("a.md")).unwrap();
+        assert_eq!(text, "a\nb\n");
+        assert!(warning.is_none());
+    }
+
+    #[test]
+    fn reads_gbk_with_a_warning() {
+        let (bytes, _, _) = encoding_rs::GBK.encode("---\ntitle: 溪山区政协召开常委会会议\n---\n正文内容。\n");
+        let (text, warning) = decode(&bytes, Path::new("a.md")).unwrap();
+        assert!(text.contains("溪山区政协召开常委会会议"));
+        assert!(warning.unwrap().message.contains("GBK"));
+    }
+}

@@ -1,0 +1,336 @@
+//! Markdown to HTML, with what Chinese publicity writing needs.
+//!
+//! - Paragraphs pasted from Word/WPS start with two full-width spaces or four
+//!   spaces. In CommonMark four spaces make a code block; here they make a paragraph
+//!   (the theme indents paragraphs itself). Code is written in ``` fences.
+//! - Heading ids keep Chinese readable (`#会议概况`), so shared links say what they
+//!   point to.
+//! - `[..](@/yaowen/post.md)` links to another source file and is checked.
+//! - Fenced code is highlighted with syntect, loaded only when a page has code.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use super::highlight;
+use super::text;
+use crate::diagnostics::{Diagnostic, line_col};
+
+/// One heading, for a table of contents.
+#[derive(Debug, Clone, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<Heading>,
+    /// The readable text (no code, no footnotes), for summaries and counts.
+    pub plain: String,
+}
+
+/// Where `@/` links point: source path (`yaowen/a.md`) → site path (`yaowen/a/`).
+pub struct Links<'a> {
+    pub targets: &'a HashMap<String, String>,
+    /// Source paths left out of this build (drafts, future posts).
+    pub excluded: &'a HashMap<String, &'static str>,
+    pub base_path: &'a str,
+}
+
+/// Renders `body`, whose first line is line `first_line` of `file`.
+pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problems: &mut Vec<Diagnostic>) -> Rendered {
+    let source = unindent_paragraphs(body);
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Vec::new();
+    let mut rendered = Rendered::default();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+
+    let mut heading: Option<(usize, HeadingLevel, Option<CowStr>, Vec<CowStr>, Vec<(CowStr, Option<CowStr>)>)> = None;
+    let mut heading_text = String::new();
+    let mut code: Option<(String, String)> = None;
+    let mut footnote_depth = 0usize;
+
+    for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
+        if let Some((lang, buffer)) = &mut code {
+            match event {
+                Event::Text(t) => buffer.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    events.push(Event::Html(highlight::to_html(buffer, lang).into()));
+                    code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some((events.len(), level, id, classes, attrs));
+                heading_text.clear();
+                events.push(Event::Text("".into())); // replaced at the heading's end
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some((at, level_start, given_id, classes, attrs)) = heading.take() {
+                    let base = given_id.as_deref().map(str::to_string).unwrap_or_else(|| heading_id(&heading_text));
+                    let id = unique_id(base, &mut used_ids);
+                    rendered.toc.push(Heading {
+                        level: heading_level(level_start),
+                        id: id.clone(),
+                        title: text::collapse_whitespace(&heading_text),
+                    });
+                    events[at] = Event::Start(Tag::Heading { level: level_start, id: Some(id.into()), classes, attrs });
+                }
+                events.push(Event::End(TagEnd::Heading(level)));
+                rendered.plain.push('\n');
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = resolve_link(&dest_url, links).unwrap_or_else(|problem| {
+                    let (line, column) = line_col(&source, range.start);
+                    problems.push(problem(file).at(line + first_line - 1, column));
+                    dest_url
+                });
+                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = root_relative(dest_url, links.base_path);
+                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+            }
+            Event::Start(Tag::Table(alignments)) => {
+                // A wide table scrolls inside its own box on a phone, not the page.
+                events.push(Event::Html("<div class=\"table-wrap\">".into()));
+                events.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(Event::End(TagEnd::Table));
+                events.push(Event::Html("</div>".into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                footnote_depth += 1;
+                events.push(Event::Start(Tag::FootnoteDefinition(label)));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                footnote_depth = footnote_depth.saturating_sub(1);
+                events.push(Event::End(TagEnd::FootnoteDefinition));
+            }
+            Event::Text(t) | Event::Code(t) if footnote_depth == 0 => {
+                if heading.is_some() {
+                    heading_text.push_str(&t);
+                }
+                rendered.plain.push_str(&t);
+                events.push(Event::Text(t));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                rendered.plain.push('\n');
+                events.push(event);
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                rendered.plain.push('\n');
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    rendered.html.reserve(source.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    rendered
+}
+
+type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
+
+/// `@/a/b.md#x` → the page's URL; `/x/` → under the base path; others unchanged.
+fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links) -> Result<CowStr<'a>, Problem> {
+    let Some(target) = dest.strip_prefix("@/") else {
+        return Ok(root_relative(dest.clone(), links.base_path));
+    };
+    let (path, anchor) = match target.split_once('#') {
+        Some((p, a)) => (p, Some(a)),
+        None => (target, None),
+    };
+    let path = path.trim_start_matches('/');
+    if let Some(site_path) = links.targets.get(path) {
+        let mut url = format!("{}{}", links.base_path, site_path);
+        if let Some(anchor) = anchor {
+            let _ = write!(url, "#{anchor}");
+        }
+        return Ok(url.into());
+    }
+    let target = target.to_string();
+    if let Some(why) = links.excluded.get(path) {
+        let why = *why;
+        return Err(Box::new(move |file| {
+            Diagnostic::error(file, format!("链接 @/{target} 指向的文章是{why}，正式发布时不会生成"))
+                .hint("等那篇文章发布后再加链接，或者先删掉这个链接")
+        }));
+    }
+    let close = crate::diagnostics::did_you_mean(path, links.targets.keys().map(String::as_str)).map(str::to_string);
+    Err(Box::new(move |file| {
+        let hint = match close {
+            Some(close) => format!("是不是想写 @/{close}？路径从 content/ 下的栏目文件夹写起"),
+            None => "检查文件名是否写对；路径从 content/ 下的栏目文件夹写起，例如 @/yaowen/2025-03-02-changweihui.md".into(),
+        };
+        Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在")).hint(hint)
+    }))
+}
+
+fn root_relative<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
+    if base_path != "/" && dest.starts_with('/') && !dest.starts_with("//") {
+        format!("{}{}", base_path, &dest[1..]).into()
+    } else {
+        dest
+    }
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// Keeps letters of every script (so Chinese stays readable), lowercases Latin,
+/// turns spaces into `-`, and drops punctuation.
+pub fn heading_id(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() {
+            id.extend(c.to_lowercase());
+        } else if (c.is_whitespace() || c == '-' || c == '_') && !id.ends_with('-') && !id.is_empty() {
+            id.push('-');
+        }
+    }
+    let id = id.trim_end_matches('-').to_string();
+    if id.is_empty() { "section".into() } else { id }
+}
+
+fn unique_id(base: String, used: &mut HashMap<String, usize>) -> String {
+    let count = used.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
+}
+
+/// Removes the leading full-width or ASCII spaces that Word-style indentation puts
+/// before paragraphs, outside fenced code and lists. Line numbers are kept.
+pub fn unindent_paragraphs(body: &str) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut fence: Option<&str> = None;
+    let mut in_list = false;
+    for line in body.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\u{3000}', '\t']);
+        let content = trimmed.trim_end();
+        if let Some(marker) = fence {
+            if content.starts_with(marker) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if content.starts_with("```") || content.starts_with("~~~") {
+            fence = Some(&content[..3]);
+            out.push_str(line);
+            continue;
+        }
+        if content.is_empty() {
+            out.push_str(line);
+            continue;
+        }
+        let indented = trimmed.len() != line.len();
+        if !indented {
+            in_list = is_list_item(content);
+            out.push_str(line);
+        } else if in_list {
+            // Nested list items and list continuations keep their indentation.
+            out.push_str(line);
+        } else {
+            out.push_str(trimmed);
+        }
+    }
+    out
+}
+
+fn is_list_item(content: &str) -> bool {
+    if content.starts_with("- ") || content.starts_with("* ") || content.starts_with("+ ") {
+        return true;
+    }
+    let digits = content.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && (content[digits..].starts_with(". ") || content[digits..].starts_with(") "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(body: &str) -> String {
+        let targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
+        let excluded = HashMap::from([("yaowen/draft.md".to_string(), "草稿")]);
+        let links = Links { targets: &targets, excluded: &excluded, base_path: "/zx/" };
+        let mut problems = Vec::new();
+        let r = render(body, 1, Path::new("t.md"), &links, &mut problems);
+        assert!(problems.is_empty(), "{problems:?}");
+        r.html
+    }
+
+    #[test]
+    fn indented_paragraphs_are_paragraphs() {
+        let out = html("\u{3000}\u{3000}第一段。\n\n    第二段。\n\n- 列表\n    - 子项\n");
+        assert!(out.contains("<p>第一段。</p>"), "{out}");
+        assert!(out.contains("<p>第二段。</p>"), "{out}");
+        assert!(!out.contains("<pre"), "{out}");
+        assert_eq!(out.matches("<ul>").count(), 2, "{out}");
+    }
+
+    #[test]
+    fn chinese_heading_ids_and_dedup() {
+        let out = html("## 一、会议概况\n\n## 一、会议概况\n\n## Next Steps {#next}\n");
+        assert!(out.contains("id=\"一会议概况\""), "{out}");
+        assert!(out.contains("id=\"一会议概况-1\""), "{out}");
+        assert!(out.contains("id=\"next\""), "{out}");
+    }
+
+    #[test]
+    fn resolves_source_links_and_base_path() {
+        let out = html("[甲](@/yaowen/a.md#x) [乙](/tags/) [丙](https://example.cn/)");
+        assert!(out.contains("href=\"/zx/yaowen/a/#x\""), "{out}");
+        assert!(out.contains("href=\"/zx/tags/\""), "{out}");
+        assert!(out.contains("href=\"https://example.cn/\""), "{out}");
+    }
+
+    #[test]
+    fn broken_and_draft_links_are_errors_with_lines() {
+        let targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
+        let excluded = HashMap::from([("yaowen/draft.md".to_string(), "草稿")]);
+        let links = Links { targets: &targets, excluded: &excluded, base_path: "/" };
+        let mut problems = Vec::new();
+        render("正文\n\n见[这里](@/yaowen/b.md)和[那里](@/yaowen/draft.md)。", 5, Path::new("t.md"), &links, &mut problems);
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].line, Some(7));
+        assert!(problems[0].hint.as_deref().unwrap().contains("@/yaowen/a.md"));
+        assert!(problems[1].message.contains("草稿"));
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough() {
+        let out = html("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n正文[^1]，~~删除~~\n\n[^1]: 注释\n");
+        assert!(out.contains("<div class=\"table-wrap\"><table>"), "{out}");
+        assert!(out.contains("<del>删除</del>"), "{out}");
+        assert!(out.contains("footnote-definition"), "{out}");
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted() {
+        let out = html("```rust\nfn main() {}\n```\n");
+        assert!(out.contains("<pre"), "{out}");
+        assert!(out.contains("main"), "{out}");
+    }
+}

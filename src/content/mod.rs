@@ -1,0 +1,146 @@
+//! Loading content: walk `content/`, read every Markdown file (any encoding users
+//! produce), split and parse its front matter. Files are read in parallel. Markdown
+//! is rendered later, once every page's URL is known, so that `@/` links can be
+//! checked.
+
+pub mod encoding;
+pub mod front_matter;
+pub mod highlight;
+pub mod markdown;
+pub mod text;
+
+use std::path::{Path, PathBuf};
+
+use jiff::tz::TimeZone;
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use front_matter::FrontMatter;
+
+pub const CONTENT_DIR: &str = "content";
+
+/// One Markdown file, read and with its settings parsed.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Path below `content/`, with `/` separators: `yaowen/2025-03-02-a.md`.
+    pub rel: String,
+    /// Path to show in messages: `content/yaowen/2025-03-02-a.md`.
+    pub shown: PathBuf,
+    pub meta: FrontMatter,
+    pub body: String,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+impl SourceFile {
+    /// `_index.md`: the settings of a column (or of the home page).
+    pub fn is_index(&self) -> bool {
+        self.rel == "_index.md" || self.rel.ends_with("/_index.md")
+    }
+
+    /// The folder below `content/` (`yaowen` for `yaowen/a.md`, `` for the root).
+    pub fn folder(&self) -> &str {
+        self.rel.rsplit_once('/').map_or("", |(dir, _)| dir)
+    }
+
+    /// The file name without `.md`.
+    pub fn stem(&self) -> &str {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.strip_suffix(".md").unwrap_or(name)
+    }
+}
+
+/// What `content/` holds.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub files: Vec<SourceFile>,
+    /// Other files (photos, attachments), relative to `content/`, copied as they are.
+    pub assets: Vec<String>,
+}
+
+/// Reads everything under `<root>/content/`. Files with errors are reported and
+/// still returned when their settings could be partly read, so that later stages
+/// can find their own errors in the same run.
+pub fn load(root: &Path, tz: &TimeZone, diagnostics: &Diagnostics) -> Content {
+    let dir = root.join(CONTENT_DIR);
+    if !dir.is_dir() {
+        diagnostics.push(
+            Diagnostic::error(CONTENT_DIR, "找不到存放文章的 content 文件夹")
+                .hint("在网站根目录下新建 content 文件夹，每个栏目一个子文件夹"),
+        );
+        return Content::default();
+    }
+    let mut markdown = Vec::new();
+    let mut assets = Vec::new();
+    let walker = WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let shown = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| shown_path(root, p));
+                diagnostics.push(Diagnostic::error(shown, "无法读取这个文件夹").hint("检查文件夹的权限"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if rel.ends_with('~') {
+            continue; // editor backups
+        }
+        if rel.to_lowercase().ends_with(".md") {
+            markdown.push(rel);
+        } else {
+            assets.push(rel);
+        }
+    }
+
+    let files = markdown
+        .into_par_iter()
+        .filter_map(|rel| {
+            let shown = PathBuf::from(CONTENT_DIR).join(&rel);
+            let mut problems = Vec::new();
+            let file = read_source(&dir.join(&rel), rel, shown, tz, &mut problems);
+            diagnostics.extend(problems);
+            file
+        })
+        .collect();
+    Content { files, assets }
+}
+
+fn read_source(path: &Path, rel: String, shown: PathBuf, tz: &TimeZone, problems: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+    let text = match encoding::read_text(path, &shown) {
+        Ok((text, warning)) => {
+            problems.extend(warning);
+            text
+        }
+        Err(d) => {
+            problems.push(d);
+            return None;
+        }
+    };
+    let split = match front_matter::split(&text, &shown) {
+        Ok(s) => s,
+        Err(d) => {
+            problems.push(d);
+            return None;
+        }
+    };
+    let meta = front_matter::parse(&split, &shown, tz, problems);
+    let (body, body_line) = (split.body.to_string(), split.body_line);
+    Some(SourceFile { rel, shown, meta, body, body_line })
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_string_lossy().starts_with('.')
+}
+
+fn shown_path(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).unwrap_or(path).to_path_buf()
+}

@@ -1,0 +1,142 @@
+//! Plain-text measures of an article, counted the Chinese way: by characters.
+
+/// Roughly how many Chinese characters an adult reads per minute.
+const CHARS_PER_MINUTE: usize = 400;
+/// Default length of an automatic summary, in characters.
+pub const SUMMARY_CHARS: usize = 120;
+
+/// The first `limit` characters of `plain` (whitespace collapsed), cut at the end
+/// of a sentence when one ends in the last quarter, and marked with `……` when cut.
+pub fn summarize(plain: &str, limit: usize) -> String {
+    let collapsed = collapse_whitespace(plain);
+    if collapsed.chars().count() <= limit {
+        return collapsed;
+    }
+    let cut: String = collapsed.chars().take(limit).collect();
+    let sentence_end = cut
+        .char_indices()
+        .filter(|(_, c)| matches!(c, '。' | '！' | '？' | '；'))
+        .map(|(i, c)| i + c.len_utf8())
+        .next_back()
+        .filter(|end| cut[..*end].chars().count() >= limit * 3 / 4);
+    match sentence_end {
+        Some(end) => cut[..end].to_string(),
+        None => format!("{}……", cut.trim_end_matches(['，', '、', '；', '：', ',', ' '])),
+    }
+}
+
+/// Whitespace runs become one space, except between two Chinese characters, where
+/// they vanish (they come from line breaks in the source, not from the writer).
+pub fn collapse_whitespace(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            let previous_wide = out.chars().next_back().is_some_and(is_wide);
+            if !(previous_wide && is_wide(c)) {
+                out.push(' ');
+            }
+            pending_space = false;
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Characters that count as reading units: every non-space character. Latin words
+/// count per letter too, which slightly overestimates mixed text; fine for a hint.
+pub fn char_count(plain: &str) -> usize {
+    plain.chars().filter(|c| !c.is_whitespace()).count()
+}
+
+/// Reading time in whole minutes, at least one.
+pub fn reading_minutes(chars: usize) -> usize {
+    chars.div_ceil(CHARS_PER_MINUTE).max(1)
+}
+
+/// CJK ideographs and full-width punctuation.
+pub fn is_wide(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
+}
+
+/// Text of an HTML fragment, without tags and with the common entities decoded.
+pub fn strip_html(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() / 2);
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_text_is_kept_whole() {
+        assert_eq!(summarize("会议在区政协召开。", 120), "会议在区政协召开。");
+    }
+
+    #[test]
+    fn summary_counts_characters_and_prefers_sentence_ends() {
+        let text = "一".repeat(100) + "。" + &"二".repeat(100);
+        let s = summarize(&text, 120);
+        assert_eq!(s.chars().count(), 101);
+        assert!(s.ends_with('。'));
+        let s = summarize(&"三".repeat(200), 120);
+        assert_eq!(s, "三".repeat(120) + "……");
+    }
+
+    #[test]
+    fn line_breaks_between_chinese_vanish() {
+        assert_eq!(collapse_whitespace("溪山区\n政协 召开 Web 会议"), "溪山区政协召开 Web 会议");
+    }
+
+    #[test]
+    fn reading_time_is_400_chars_a_minute() {
+        assert_eq!(reading_minutes(0), 1);
+        assert_eq!(reading_minutes(400), 1);
+        assert_eq!(reading_minutes(401), 2);
+        assert_eq!(reading_minutes(1550), 4);
+    }
+
+    #[test]
+    fn strips_tags() {
+        assert_eq!(collapse_whitespace(&strip_html("<p>甲&amp;乙</p><p>丙</p>")), "甲&乙丙");
+    }
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,236 @@
+//! Errors and warnings that a build reports to the user.
+//!
+//! A build never stops at the first problem: every stage pushes what it finds into
+//! a `Diagnostics` list, and the command prints them all at the end. Every message
+//! is written for a publicity worker: in Chinese, naming the file and line, and with
+//! a hint that says how to fix it.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site root where possible.
+    pub file: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column (in characters), when known.
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(file, message)
+        }
+    }
+
+    pub fn at_line(mut self, line: usize) -> Self {
+        self.line = Some(line);
+        self
+    }
+
+    pub fn at(mut self, line: usize, column: usize) -> Self {
+        self.line = Some(line);
+        self.column = Some(column);
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        };
+        write!(f, "{label}：{}", display_path(&self.file))?;
+        match (self.line, self.column) {
+            (Some(line), Some(column)) => write!(f, " 第 {line} 行第 {column} 列")?,
+            (Some(line), None) => write!(f, " 第 {line} 行")?,
+            _ => {}
+        }
+        write!(f, "：{}", self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  怎么改：{hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Paths are shown with forward slashes on every platform, as users see them in
+/// their editor's file tree.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// A list that parallel stages can push into.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Mutex<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, diagnostic: Diagnostic) {
+        self.lock().push(diagnostic);
+    }
+
+    pub fn extend(&self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.lock().extend(diagnostics);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.lock().iter().any(Diagnostic::is_error)
+    }
+
+    /// All diagnostics, errors first, then by file and line; the same problem
+    /// reported by many renders of one template is kept once.
+    pub fn into_sorted(self) -> Vec<Diagnostic> {
+        let mut items = self
+            .items
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        items.sort_by(|a, b| {
+            (a.severity, &a.file, a.line, a.column, &a.message).cmp(&(
+                b.severity,
+                &b.file,
+                b.line,
+                b.column,
+                &b.message,
+            ))
+        });
+        items.dedup();
+        items
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Diagnostic>> {
+        // A panic elsewhere must not hide the problems already found.
+        self.items
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// The 1-based line and column (in characters) of a byte offset in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut start = offset;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let before = &text[..start];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word_len = word.chars().count();
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| {
+            let longest = word_len.max(c.chars().count());
+            *d <= 2.max(longest / 3) && *d < longest
+        })
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over characters (fine for short keys).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().flat_map(char::to_lowercase).collect();
+    let b: Vec<char> = b.chars().flat_map(char::to_lowercase).collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "标题\n日期：x";
+        let offset = text.find('：').unwrap();
+        assert_eq!(line_col(text, offset), (2, 3));
+        assert_eq!(line_col(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let keys = ["title", "base_url", "description"];
+        assert_eq!(did_you_mean("titel", keys), Some("title"));
+        assert_eq!(did_you_mean("baseurl", keys), Some("base_url"));
+        assert_eq!(did_you_mean("xyz", keys), None);
+        assert_eq!(did_you_mean("网站名", ["网站名称", "主办单位"]), Some("网站名称"));
+    }
+
+    #[test]
+    fn display_names_file_line_and_hint() {
+        let d = Diagnostic::error("content/a.md", "缺少标题")
+            .at_line(2)
+            .hint("加上 title");
+        assert_eq!(d.to_string(), "错误：content/a.md 第 2 行：缺少标题\n  怎么改：加上 title");
+    }
+}
+
+/// A short Chinese reason for a file-system error.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件不存在".into(),
+        PermissionDenied => "没有权限".into(),
+        AlreadyExists => "文件已存在".into(),
+        StorageFull => "磁盘空间已满".into(),
+        _ => format!("系统提示：{e}"),
+    }
+}

@@ -1,0 +1,25 @@
+//! 同心 Tongxin: a static site generator for the publicity websites of CPPCC
+//! committees (政协).
+//!
+//! The modules follow the data through a build:
+//!
+//! - [`config`]: `site.yaml`, validated
+//! - [`content`]: walking `content/`, decoding files, front matter, Markdown
+//! - [`model`]: columns, pages, URLs, order, tags and topics, pagination
+//! - [`render`]: Tera templates, filters, the data each template sees
+//! - [`output`]: staging and swapping the output folder, feeds, sitemap, static files
+//! - [`commands`]: what the `tongxin` binary runs
+//!
+//! [`diagnostics`], [`yaml`] and [`dates`] are shared by every stage.
+
+pub mod commands;
+pub mod config;
+pub mod content;
+pub mod dates;
+pub mod diagnostics;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod yaml;
+
+pub use commands::build::{BuildFailure, BuildOptions, BuildReport, build};

@@ -1,0 +1,97 @@
+//! Columns (栏目): a folder under `content/` with an `_index.md`, and its kind.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// What a column holds; the kind decides ordering, feeds and templates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ColumnKind {
+    News,
+    Notice,
+    Speech,
+    Opinions,
+    Page,
+    Members,
+    Proposals,
+    Series,
+    Study,
+}
+
+/// (kind, English name, Chinese names users may write).
+const NAMES: &[(ColumnKind, &str, &[&str])] = &[
+    (ColumnKind::News, "news", &["新闻", "要闻", "动态"]),
+    (ColumnKind::Notice, "notice", &["通知", "公告", "通知公告"]),
+    (ColumnKind::Speech, "speech", &["讲话", "领导讲话"]),
+    (ColumnKind::Opinions, "opinions", &["社情民意", "建言献策", "意见"]),
+    (ColumnKind::Page, "page", &["单页", "页面"]),
+    (ColumnKind::Members, "members", &["委员", "委员风采"]),
+    (ColumnKind::Proposals, "proposals", &["提案", "提案工作"]),
+    (ColumnKind::Series, "series", &["文史资料", "文史"]),
+    (ColumnKind::Study, "study", &["学习园地", "学习"]),
+];
+
+impl ColumnKind {
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        NAMES
+            .iter()
+            .find(|(_, en, zh)| en.eq_ignore_ascii_case(text) || zh.contains(&text))
+            .map(|(kind, _, _)| *kind)
+    }
+
+    pub fn name(self) -> &'static str {
+        NAMES.iter().find(|(k, _, _)| *k == self).map_or("news", |(_, en, _)| en)
+    }
+
+    /// Every kind with its first Chinese name, for error hints.
+    pub fn choices() -> String {
+        NAMES
+            .iter()
+            .map(|(_, en, zh)| format!("{en}（{}）", zh[0]))
+            .collect::<Vec<_>>()
+            .join("、")
+    }
+
+    pub fn all_names() -> impl Iterator<Item = &'static str> {
+        NAMES.iter().flat_map(|(_, en, zh)| std::iter::once(*en).chain(zh.iter().copied()))
+    }
+
+    /// Kinds whose items are dated and listed newest first, with feeds.
+    pub fn is_dated(self) -> bool {
+        !matches!(self, ColumnKind::Page | ColumnKind::Members | ColumnKind::Series)
+    }
+
+    /// Days after which a column without a new post is stale (for `check`).
+    pub fn default_stale_after_days(self) -> Option<i64> {
+        match self {
+            ColumnKind::News | ColumnKind::Opinions => Some(14),
+            ColumnKind::Notice => Some(180),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Column {
+    /// The folder under `content/`.
+    pub folder: String,
+    pub slug: String,
+    /// Site path below the base path, e.g. `yaowen/`.
+    pub path: String,
+    pub kind: ColumnKind,
+    pub title: String,
+    pub description: String,
+    pub weight: i64,
+    pub page_size: usize,
+    pub stale_after_days: Option<i64>,
+    /// Index into `Site::sources` of the column's `_index.md`.
+    pub source: usize,
+    /// The HTML of the `_index.md` body (an introduction).
+    pub content: String,
+    pub extra: Map<String, Value>,
+    /// Indices into `Site::pages`, in display order.
+    pub pages: Vec<usize>,
+}
+
+pub const DEFAULT_PAGE_SIZE: usize = 20;

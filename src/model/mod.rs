@@ -1,0 +1,445 @@
+//! The site model: columns, pages, taxonomies, links between pages, built from
+//! the loaded content. Everything here is decided before any HTML is written:
+//! which pages are published, their URLs (unique), their order and neighbours.
+
+pub mod column;
+pub mod page;
+pub mod pagination;
+pub mod slug;
+pub mod taxonomy;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::markdown::{self, Links};
+use crate::content::{Content, SourceFile, text};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
+use column::{Column, ColumnKind, DEFAULT_PAGE_SIZE};
+use page::Page;
+use taxonomy::{Taxonomy, TaxonomyKind};
+
+/// The home page's own settings (`content/_index.md`).
+#[derive(Debug, Default)]
+pub struct Home {
+    pub title: String,
+    pub description: String,
+    pub content: String,
+}
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: SiteConfig,
+    pub home: Home,
+    pub columns: Vec<Column>,
+    /// Columns in navigation order (indices into `columns`).
+    pub nav: Vec<usize>,
+    pub pages: Vec<Page>,
+    pub taxonomies: Vec<Taxonomy>,
+    /// Files beside the Markdown: (source below `content/`, site path).
+    pub assets: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    /// Publish drafts and future-dated pages too (for previewing).
+    pub drafts: bool,
+    /// "Now", to decide which pages are still in the future.
+    pub now: Timestamp,
+}
+
+/// Builds the model. Problems go to `diagnostics`; the returned site holds
+/// whatever could be built, so that later stages can report their own problems.
+pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagnostics: &Diagnostics) -> Site {
+    let mut home_source = None;
+    let mut column_sources = Vec::new();
+    let mut page_sources = Vec::new();
+    for file in content.files {
+        if file.rel == "_index.md" {
+            home_source = Some(file);
+        } else if file.is_index() {
+            if file.folder().contains('/') {
+                // Sub-folder settings belong to books of a `series` column.
+                page_sources.push(file);
+            } else {
+                column_sources.push(file);
+            }
+        } else {
+            page_sources.push(file);
+        }
+    }
+
+    let mut columns: Vec<Column> = Vec::new();
+    let mut column_bodies: Vec<SourceFile> = Vec::new();
+    for file in column_sources {
+        if let Some(column) = make_column(&file, columns.len(), diagnostics) {
+            columns.push(column);
+            column_bodies.push(file);
+        }
+    }
+    let column_of: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.folder.as_str(), i)).collect();
+
+    // Which pages are published, and where.
+    let mut pages: Vec<Page> = Vec::new();
+    let mut excluded: HashMap<String, &'static str> = HashMap::new();
+    let mut missing_columns: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for file in page_sources {
+        if file.is_index() {
+            let top = file.rel.split('/').next().unwrap_or("");
+            let is_series = column_of.get(top).is_some_and(|&c| columns[c].kind == ColumnKind::Series);
+            if !is_series {
+                diagnostics.push(
+                    Diagnostic::warning(&file.shown, "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面")
+                        .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
+                );
+            }
+            continue;
+        }
+        let top = file.rel.split('/').next().unwrap_or("");
+        let column = if file.folder().is_empty() {
+            None
+        } else if let Some(&c) = column_of.get(top) {
+            Some(c)
+        } else {
+            missing_columns.entry(top.to_string()).or_insert_with(|| file.shown.clone());
+            continue;
+        };
+        if !options.drafts {
+            if file.meta.draft {
+                excluded.insert(file.rel.clone(), "草稿");
+                continue;
+            }
+            if file.meta.date.as_ref().is_some_and(|d| d.timestamp() > options.now) {
+                excluded.insert(file.rel.clone(), "定时发布（日期在未来）");
+                continue;
+            }
+        }
+        if let Some(page) = make_page(file, column, &columns, diagnostics) {
+            pages.push(page);
+        }
+    }
+    for (folder, example) in missing_columns {
+        diagnostics.push(
+            Diagnostic::error(example, format!("文件夹 content/{folder} 没有 _index.md，还不是一个栏目"))
+                .hint(format!("新建 content/{folder}/_index.md，写上栏目名称和类型，例如：\n---\ntitle: 政协要闻\nkind: news\n---")),
+        );
+    }
+
+    let taxonomies = vec![
+        Taxonomy::collect(TaxonomyKind::Tags, std::iter::empty()),
+        Taxonomy::collect(TaxonomyKind::Topics, std::iter::empty()),
+    ];
+    let mut site = Site {
+        nav: navigation(&config, &columns, diagnostics),
+        config,
+        home: Home::default(),
+        columns,
+        pages,
+        taxonomies,
+        assets: Vec::new(),
+    };
+
+    check_unique_paths(&site, diagnostics);
+    let mut targets: HashMap<String, String> = site.pages.iter().map(|p| (p.rel.clone(), p.path.clone())).collect();
+    targets.insert("_index.md".into(), String::new());
+    for c in &site.columns {
+        targets.insert(format!("{}/_index.md", c.folder), c.path.clone());
+    }
+    render_markdown(&mut site, &mut column_bodies, home_source, &targets, &excluded, diagnostics);
+    order_pages(&mut site);
+    site.taxonomies = vec![
+        Taxonomy::collect(TaxonomyKind::Tags, published_in_order(&site).map(|i| (i, site.pages[i].meta.tags.as_slice()))),
+        Taxonomy::collect(TaxonomyKind::Topics, published_in_order(&site).map(|i| (i, site.pages[i].meta.topics.as_slice()))),
+    ];
+    site.assets = place_assets(&site, content.assets);
+    site
+}
+
+fn make_column(file: &SourceFile, index: usize, diagnostics: &Diagnostics) -> Option<Column> {
+    let meta = &file.meta;
+    let folder = file.folder().to_string();
+    let kind = match meta.kind.as_deref() {
+        None => {
+            diagnostics.push(
+                Diagnostic::error(&file.shown, "栏目缺少类型 kind")
+                    .at_line(1)
+                    .hint(format!("加一行“kind: news”；可用的类型：{}", ColumnKind::choices())),
+            );
+            return None;
+        }
+        Some(text) => match ColumnKind::parse(text) {
+            Some(kind) => kind,
+            None => {
+                let hint = match did_you_mean(text, ColumnKind::all_names()) {
+                    Some(close) => format!("是不是想写“{close}”？可用的类型：{}", ColumnKind::choices()),
+                    None => format!("可用的类型：{}", ColumnKind::choices()),
+                };
+                let mut d = Diagnostic::error(&file.shown, format!("不认识的栏目类型“{text}”")).hint(hint);
+                if let Some(line) = meta.line_of("kind") {
+                    d = d.at_line(line);
+                }
+                diagnostics.push(d);
+                return None;
+            }
+        },
+    };
+    let title = match &meta.title {
+        Some(t) => t.clone(),
+        None => {
+            diagnostics.push(
+                Diagnostic::error(&file.shown, "栏目缺少名称 title")
+                    .at_line(1)
+                    .hint("加一行，例如“title: 政协要闻”"),
+            );
+            folder.clone()
+        }
+    };
+    let slug = match slug::slugify(&folder) {
+        s if s.is_empty() => folder.clone(),
+        s => s,
+    };
+    Some(Column {
+        path: format!("{slug}/"),
+        slug,
+        kind,
+        title,
+        description: meta.description.clone().unwrap_or_default(),
+        weight: meta.weight.unwrap_or(0),
+        page_size: meta.page_size.map_or(DEFAULT_PAGE_SIZE, |n| n as usize),
+        stale_after_days: meta.stale_after_days.or(kind.default_stale_after_days()),
+        source: index,
+        content: String::new(),
+        extra: meta.extra.clone(),
+        pages: Vec::new(),
+        folder,
+    })
+}
+
+fn make_page(file: SourceFile, column: Option<usize>, columns: &[Column], diagnostics: &Diagnostics) -> Option<Page> {
+    let mut ok = true;
+    let title = file.meta.title.clone().unwrap_or_else(|| {
+        diagnostics.push(
+            Diagnostic::error(&file.shown, "缺少标题 title")
+                .at_line(1)
+                .hint("在文件开头的设置里加一行，例如“title: 区政协召开常委会会议”"),
+        );
+        ok = false;
+        String::new()
+    });
+    if let Some(c) = column {
+        let kind = columns[c].kind;
+        if kind.is_dated() && file.meta.date.is_none() && file.meta.line_of("date").is_none() {
+            diagnostics.push(
+                Diagnostic::error(&file.shown, format!("“{}”栏目的文章需要发布日期 date", columns[c].title))
+                    .at_line(1)
+                    .hint(format!("在开头的设置里加一行，例如“date: 2025-03-02”；也可写 {}", crate::dates::ACCEPTED_FORMS)),
+            );
+            ok = false;
+        }
+    }
+    let wanted = file.meta.slug.clone().unwrap_or_else(|| file.stem().to_string());
+    let slug = slug::slugify(&wanted);
+    if slug.is_empty() {
+        let mut d = Diagnostic::error(&file.shown, format!("无法从“{wanted}”生成网址")).hint("在开头的设置里加一行“slug: 英文或拼音名”，例如“slug: changweihui”");
+        if let Some(line) = file.meta.line_of("slug") {
+            d = d.at_line(line);
+        }
+        diagnostics.push(d);
+        ok = false;
+    }
+    if !ok {
+        return None;
+    }
+    let prefix = column.map_or("", |c| columns[c].path.as_str());
+    Some(Page {
+        path: format!("{prefix}{slug}/"),
+        slug,
+        title,
+        column,
+        rel: file.rel,
+        shown: file.shown,
+        meta: file.meta,
+        body: file.body,
+        body_line: file.body_line,
+        content: String::new(),
+        toc: Vec::new(),
+        summary: String::new(),
+        char_count: 0,
+        previous: None,
+        next: None,
+    })
+}
+
+/// Columns in the order of `nav` in site.yaml, else by weight and folder name.
+fn navigation(config: &SiteConfig, columns: &[Column], diagnostics: &Diagnostics) -> Vec<usize> {
+    if config.nav.is_empty() {
+        let mut order: Vec<usize> = (0..columns.len()).collect();
+        order.sort_by(|&a, &b| (columns[a].weight, &columns[a].folder).cmp(&(columns[b].weight, &columns[b].folder)));
+        return order;
+    }
+    let mut order = Vec::new();
+    for name in &config.nav {
+        match columns.iter().position(|c| &c.folder == name || &c.slug == name || &c.title == name) {
+            Some(i) => order.push(i),
+            None => {
+                let hint = match did_you_mean(name, columns.iter().map(|c| c.folder.as_str())) {
+                    Some(close) => format!("是不是想写“{close}”？"),
+                    None => format!(
+                        "nav 里写栏目文件夹的名字；现有栏目：{}",
+                        columns.iter().map(|c| c.folder.as_str()).collect::<Vec<_>>().join("、")
+                    ),
+                };
+                let mut d = Diagnostic::error(crate::config::FILE_NAME, format!("导航 nav 中的栏目“{name}”不存在")).hint(hint);
+                if let Some(line) = config_line(name) {
+                    d = d.at_line(line);
+                }
+                diagnostics.push(d);
+            }
+        }
+    }
+    order
+}
+
+/// Best effort: the line of site.yaml that mentions `word` (for nav errors).
+fn config_line(_word: &str) -> Option<usize> {
+    None
+}
+
+/// Two sources may never write the same URL.
+fn check_unique_paths(site: &Site, diagnostics: &Diagnostics) {
+    let mut owners: HashMap<String, String> = HashMap::new();
+    let mut claim = |path: String, owner: String| {
+        if let Some(first) = owners.get(&path) {
+            diagnostics.push(
+                Diagnostic::error(owner.clone(), format!("网址 /{path} 与 {first} 重复"))
+                    .hint("两个文件不能生成同一个网址：给其中一个在开头的设置里加“slug: 另一个名字”，或改文件名"),
+            );
+        } else {
+            owners.insert(path, owner);
+        }
+    };
+    for kind in [TaxonomyKind::Tags, TaxonomyKind::Topics] {
+        claim(format!("{}/", kind.folder()), format!("{}页面（系统生成）", kind.chinese()));
+    }
+    for c in &site.columns {
+        claim(c.path.clone(), format!("content/{}/_index.md", c.folder));
+    }
+    for p in &site.pages {
+        claim(p.path.clone(), p.shown.to_string_lossy().replace('\\', "/"));
+    }
+}
+
+/// Renders every body in parallel, now that every URL is known.
+fn render_markdown(
+    site: &mut Site,
+    column_bodies: &mut [SourceFile],
+    home: Option<SourceFile>,
+    targets: &HashMap<String, String>,
+    excluded: &HashMap<String, &'static str>,
+    diagnostics: &Diagnostics,
+) {
+    let links = Links { targets, excluded, base_path: &site.config.base_path };
+    let render = |body: &str, line: usize, shown: &std::path::Path| {
+        let mut problems = Vec::new();
+        let rendered = markdown::render(body, line, shown, &links, &mut problems);
+        diagnostics.extend(problems);
+        rendered
+    };
+    site.pages.par_iter_mut().for_each(|page| {
+        let r = render(&page.body, page.body_line, &page.shown);
+        page.char_count = text::char_count(&r.plain);
+        page.summary = match &page.meta.summary {
+            Some(s) => s.clone(),
+            None => text::summarize(&r.plain, text::SUMMARY_CHARS),
+        };
+        page.content = r.html;
+        page.toc = r.toc;
+        page.body = String::new(); // the source is no longer needed
+    });
+    for column in &mut site.columns {
+        let file = &column_bodies[column.source];
+        column.content = render(&file.body, file.body_line, &file.shown).html;
+    }
+    if let Some(home) = home {
+        site.home = Home {
+            title: home.meta.title.clone().unwrap_or_else(|| "首页".into()),
+            description: home.meta.description.clone().or(home.meta.summary.clone()).unwrap_or_default(),
+            content: render(&home.body, home.body_line, &home.shown).html,
+        };
+    } else {
+        site.home.title = "首页".into();
+    }
+}
+
+/// Sorts each column's pages and links neighbours.
+fn order_pages(site: &mut Site) {
+    for (i, page) in site.pages.iter().enumerate() {
+        if let Some(c) = page.column {
+            site.columns[c].pages.push(i);
+        }
+    }
+    for column in &mut site.columns {
+        let pages = &site.pages;
+        if column.kind.is_dated() {
+            column.pages.sort_by(|&a, &b| {
+                let (pa, pb) = (&pages[a], &pages[b]);
+                pb.meta.date.cmp(&pa.meta.date).then_with(|| pa.rel.cmp(&pb.rel))
+            });
+        } else {
+            column.pages.sort_by(|&a, &b| {
+                let (pa, pb) = (&pages[a], &pages[b]);
+                let wa = pa.meta.weight.unwrap_or(i64::MAX);
+                let wb = pb.meta.weight.unwrap_or(i64::MAX);
+                wa.cmp(&wb).then_with(|| pa.rel.cmp(&pb.rel))
+            });
+        }
+        // In a newest-first list, 上一篇 (previous) is the older neighbour, below.
+        let dated = column.kind.is_dated();
+        for (pos, &i) in column.pages.iter().enumerate() {
+            let before = pos.checked_sub(1).map(|p| column.pages[p]);
+            let after = column.pages.get(pos + 1).copied();
+            let (previous, next) = if dated { (after, before) } else { (before, after) };
+            site.pages[i].previous = previous;
+            site.pages[i].next = next;
+        }
+    }
+}
+
+/// All pages of dated columns, newest first (for taxonomies, feeds, home).
+pub fn published_in_order(site: &Site) -> impl Iterator<Item = usize> + '_ {
+    let mut order: Vec<usize> = (0..site.pages.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pb.meta.date.cmp(&pa.meta.date).then_with(|| pa.rel.cmp(&pb.rel))
+    });
+    order.into_iter()
+}
+
+/// A post's own folder (`yaowen/2025-03-02-a/photo.jpg`) is published beside the
+/// post (`yaowen/<slug>/photo.jpg`), so `![](photo.jpg)` works; other files keep
+/// their place under the column.
+fn place_assets(site: &Site, assets: Vec<String>) -> Vec<(String, String)> {
+    let by_folder: HashMap<String, &Page> = site
+        .pages
+        .iter()
+        .map(|p| (p.rel.strip_suffix(".md").unwrap_or(&p.rel).to_string(), p))
+        .collect();
+    assets
+        .into_iter()
+        .map(|rel| {
+            let mut dest = rel.clone();
+            let mut prefix = rel.as_str();
+            while let Some((dir, _)) = prefix.rsplit_once('/') {
+                if let Some(page) = by_folder.get(dir) {
+                    dest = format!("{}{}", page.path, &rel[dir.len() + 1..]);
+                    break;
+                }
+                prefix = dir;
+            }
+            (rel, dest)
+        })
+        .collect()
+}

@@ -1,0 +1,32 @@
+//! A page: one published Markdown file (an article, or a single page of a `page`
+//! column), with everything later stages need.
+
+use std::path::PathBuf;
+
+use crate::content::front_matter::FrontMatter;
+use crate::content::markdown::Heading;
+
+#[derive(Debug)]
+pub struct Page {
+    /// Source path below `content/`, e.g. `yaowen/2025-03-02-a.md`.
+    pub rel: String,
+    /// Path shown in messages, e.g. `content/yaowen/2025-03-02-a.md`.
+    pub shown: PathBuf,
+    /// Index into `Site::columns`; `None` for a file directly in `content/`.
+    pub column: Option<usize>,
+    pub meta: FrontMatter,
+    pub title: String,
+    pub slug: String,
+    /// Site path below the base path, e.g. `yaowen/2025-03-02-a/`.
+    pub path: String,
+    pub body: String,
+    pub body_line: usize,
+    pub content: String,
+    pub toc: Vec<Heading>,
+    /// The front matter summary, or the first ~120 characters of the text.
+    pub summary: String,
+    pub char_count: usize,
+    /// Older and newer neighbours in the column (上一篇 / 下一篇).
+    pub previous: Option<usize>,
+    pub next: Option<usize>,
+}

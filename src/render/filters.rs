@@ -1,0 +1,107 @@
+//! Template filters and functions for Chinese pages.
+//!
+//! - `date_cn`: `2025-03-02T…` → `2025年3月2日` (`time=true` adds `14:30`).
+//! - `summary(length=120)`: the first characters of a text or HTML, cut by
+//!   characters, never mid-character.
+//! - `reading_time`: minutes to read a text (or a character count), ~400 a minute.
+//! - `url(path="css/site.css")`: a path under the site's base path.
+
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::content::text;
+
+pub fn register(tera: &mut Tera, base_path: &str) {
+    tera.register_filter("date_cn", date_cn);
+    tera.register_filter("summary", summary);
+    tera.register_filter("reading_time", reading_time);
+    let base = base_path.to_string();
+    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
+        let path: String = kwargs.must_get("path")?;
+        Ok(join_url(&base, &path))
+    });
+}
+
+pub fn join_url(base_path: &str, path: &str) -> String {
+    if path.starts_with("http://") || path.starts_with("https://") || path.starts_with("//") {
+        return path.to_string();
+    }
+    format!("{base_path}{}", path.trim_start_matches('/'))
+}
+
+fn date_cn(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    if value.is_none() || value.is_undefined() {
+        return Ok(String::new());
+    }
+    let text = value.as_str().ok_or_else(|| tera::Error::message("date_cn 只能用于日期文字"))?;
+    let with_time: bool = kwargs.get("time")?.unwrap_or(false);
+    Ok(format_date_cn(text, with_time).unwrap_or_else(|| text.to_string()))
+}
+
+/// `2025-03-02T14:30:00+08:00` → `2025年3月2日` (or `2025年3月2日 14:30`).
+pub fn format_date_cn(text: &str, with_time: bool) -> Option<String> {
+    let date = text.get(..10)?;
+    let mut parts = date.split('-');
+    let year: u32 = parts.next()?.parse().ok()?;
+    let month: u32 = parts.next()?.parse().ok()?;
+    let day: u32 = parts.next()?.parse().ok()?;
+    let mut out = format!("{year}年{month}月{day}日");
+    if with_time {
+        if let Some(time) = text.get(11..16) {
+            out.push(' ');
+            out.push_str(time);
+        }
+    }
+    Some(out)
+}
+
+fn summary(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    let length: usize = kwargs.get("length")?.unwrap_or(text::SUMMARY_CHARS);
+    let input = value.as_str().unwrap_or_default();
+    let plain = if input.contains('<') { text::strip_html(input) } else { input.to_string() };
+    Ok(text::summarize(&plain, length))
+}
+
+fn reading_time(value: &Value, _: Kwargs, _: &State) -> TeraResult<usize> {
+    let chars = match value.as_u64() {
+        Some(n) => n as usize,
+        None => text::char_count(&text::strip_html(value.as_str().unwrap_or_default())),
+    };
+    Ok(text::reading_minutes(chars))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tera::Context;
+
+    fn render(template: &str, ctx: &Context) -> String {
+        let mut tera = Tera::default();
+        register(&mut tera, "/zx/");
+        tera.add_raw_template("t.html", template).unwrap();
+        tera.render("t.html", ctx).unwrap()
+    }
+
+    #[test]
+    fn chinese_dates() {
+        let mut ctx = Context::new();
+        ctx.insert("d", "2025-03-02T14:30:00+08:00");
+        assert_eq!(render("{{ d | date_cn }}", &ctx), "2025年3月2日");
+        assert_eq!(render("{{ d | date_cn(time=true) }}", &ctx), "2025年3月2日 14:30");
+    }
+
+    #[test]
+    fn summaries_and_reading_time() {
+        let mut ctx = Context::new();
+        ctx.insert("html", &format!("<p>{}</p>", "字".repeat(500)));
+        assert_eq!(render("{{ html | summary(length=3) }}", &ctx), "字字字……");
+        assert_eq!(render("{{ html | reading_time }}", &ctx), "2");
+        assert_eq!(render("{{ 1550 | reading_time }}", &ctx), "4");
+    }
+
+    #[test]
+    fn urls_under_the_base_path() {
+        let ctx = Context::new();
+        assert_eq!(render("{{ url(path=\"/css/site.css\") }}", &ctx), "/zx/css/site.css");
+        assert_eq!(join_url("/", "https://a.cn/x"), "https://a.cn/x");
+    }
+}

@@ -1,0 +1,252 @@
+//! Reading YAML (site.yaml and front matter) with messages a non-programmer can act on.
+//!
+//! Before the YAML parser sees the text, the common slips of people who do not know
+//! YAML are caught line by line with a precise Chinese message: a full-width colon
+//! `：` after a key, a key with no space after its colon, and Tab indentation.
+//! Whatever the parser still rejects is reported with its line and column.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::diagnostics::Diagnostic;
+
+/// Parses `text` (which starts at line `first_line` of `file`) into a JSON value.
+/// An empty document is an empty map.
+pub fn parse(text: &str, file: &Path, first_line: usize) -> Result<Value, Vec<Diagnostic>> {
+    let slips = find_slips(text, file, first_line);
+    if !slips.is_empty() {
+        return Err(slips);
+    }
+    if text.trim().is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    match serde_saphyr::from_str::<Value>(text) {
+        Ok(Value::Null) => Ok(Value::Object(Default::default())),
+        Ok(value) => Ok(value),
+        Err(err) => {
+            let mut d = Diagnostic::error(file, format!("YAML 格式有误（{}）", first_line_of(&err)))
+                .hint("检查这一行及上一行：每个设置写成“名称: 值”（半角冒号，后面一个空格），下级内容用空格缩进对齐，含冒号或引号的值用英文引号括起来");
+            if let Some(loc) = err.location() {
+                let line = loc.line() as usize;
+                if line > 0 {
+                    d = d.at(line + first_line - 1, loc.column().max(1) as usize);
+                }
+            }
+            Err(vec![d])
+        }
+    }
+}
+
+/// The parser's message without its own location suffix (we print that ourselves).
+fn first_line_of(err: &serde_saphyr::Error) -> String {
+    let text = err.to_string();
+    let line = text.lines().next().unwrap_or("").trim();
+    line.split(" at line ").next().unwrap_or(line).to_string()
+}
+
+/// Line-based checks for the slips users make most often.
+fn find_slips(text: &str, file: &Path, first_line: usize) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    // Lines inside a block scalar (`key: |`) are free text and not checked.
+    let mut block_indent: Option<usize> = None;
+    for (i, line) in text.lines().enumerate() {
+        let number = first_line + i;
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        let content = line.trim_start_matches([' ', '\t']);
+        if let Some(parent) = block_indent {
+            if content.is_empty() || indent > parent {
+                continue;
+            }
+            block_indent = None;
+        }
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        if line[..indent].contains('\t') {
+            found.push(
+                Diagnostic::error(file, "这一行用 Tab 键缩进了")
+                    .at(number, 1)
+                    .hint("YAML 只能用空格缩进：把行首的 Tab 换成空格，并与同级的行对齐"),
+            );
+            continue;
+        }
+        if content.starts_with("- ") || content == "-" {
+            continue;
+        }
+        if let Some(key) = key_with_full_width_colon(content) {
+            let column = line[..line.find('：').unwrap_or(0)].chars().count() + 1;
+            found.push(
+                Diagnostic::error(file, format!("“{key}”后面用了全角冒号“：”"))
+                    .at(number, column)
+                    .hint(format!("改成半角冒号加一个空格，例如“{key}: ……”")),
+            );
+            continue;
+        }
+        if let Some(key) = key_without_space(content) {
+            found.push(
+                Diagnostic::error(file, format!("“{key}:”后面缺少空格"))
+                    .at(number, indent + key.chars().count() + 2)
+                    .hint(format!("在冒号后面加一个空格，例如“{key}: ……”")),
+            );
+            continue;
+        }
+        if content.ends_with(": |")
+            || content.ends_with(": >")
+            || content.ends_with(": |-")
+            || content.ends_with(": >-")
+        {
+            block_indent = Some(indent);
+        }
+    }
+    found
+}
+
+/// `标题：……` — a key followed by a full-width colon, with no half-width colon before it.
+fn key_with_full_width_colon(content: &str) -> Option<&str> {
+    let (key, _) = content.split_once('：')?;
+    let plain_key = !key.is_empty()
+        && !key.contains([':', ' ', '"', '\'', '，', '。'])
+        && key.chars().count() <= 20;
+    plain_key.then_some(key)
+}
+
+/// `title:溪山` — a key, a colon, and text straight after it (YAML then reads the
+/// whole line as one string and the key silently disappears).
+fn key_without_space(content: &str) -> Option<&str> {
+    if content.contains(": ") || content.ends_with(':') || content.starts_with(['"', '\'', '{', '[']) {
+        return None;
+    }
+    let (key, rest) = content.split_once(':')?;
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    // `http://…` on its own line is a value, not a key.
+    (is_key && !rest.starts_with("//")).then_some(key)
+}
+
+/// The 1-based line (within `text`) where the top-level `key` is written, to point
+/// errors about a value at the right line.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines().position(|line| {
+        let line = line.trim_end();
+        let unquoted = line
+            .strip_prefix(key)
+            .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| line.strip_prefix(&format!("'{key}'")));
+        unquoted.is_some_and(|rest| rest.starts_with(':'))
+    })
+    .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<Diagnostic> {
+        parse(text, Path::new("a.md"), 2).unwrap_err()
+    }
+
+    #[test]
+    fn parses_plain_yaml() {
+        let v = parse("title: 溪山\ntags: [a, b]\n", Path::new("a.md"), 2).unwrap();
+        assert_eq!(v["title"], "溪山");
+        assert_eq!(v["tags"][1], "b");
+        assert!(parse("", Path::new("a.md"), 2).unwrap().is_object());
+    }
+
+    #[test]
+    fn full_width_colon_names_the_line() {
+        let e = errors("title: 好\n日期：2025-03-02\n");
+        assert_eq!(e.len(), 1);
+        assert_eq!(e[0].line, Some(3));
+        assert!(e[0].message.contains("全角冒号"));
+    }
+
+    #[test]
+    fn full_width_colon_inside_a_value_is_fine() {
+        assert!(parse("summary: 会议指出：要抓落实\n", Path::new("a.md"), 2).is_ok());
+        assert!(parse("summary: |\n  会议指出：要抓落实\n", Path::new("a.md"), 2).is_ok());
+    }
+
+    #[test]
+    fn tab_indentation_is_reported() {
+        let e = errors("organization:\n\tname: 溪山\n");
+        assert_eq!(e[0].line, Some(3));
+        assert!(e[0].message.contains("Tab"));
+    }
+
+    #[test]
+    fn missing_space_after_colon_is_reported() {
+        let e = errors("title:溪山区政协\n");
+        assert!(e[0].message.contains("缺少空格"));
+        assert!(parse("time: \"14:30\"\n", Path::new("a.md"), 2).is_ok());
+    }
+
+    #[test]
+    fn parser_errors_carry_a_line() {
+        let e = errors("title: [未闭合\ndate: 2025-03-02\n");
+        assert!(e[0].line.is_some(), "{e:?}");
+        assert!(e[0].message.starts_with("YAML 格式有误"));
+    }
+
+    #[test]
+    fn finds_key_lines() {
+        let text = "title: a\nnav:\n  - b\n\"kind\": news\n";
+        assert_eq!(key_line(text, "nav"), Some(2));
+        assert_eq!(key_line(text, "kind"), Some(4));
+        assert_eq!(key_line(text, "x"), None);
+    }
+}
+
+/// Typed reads of parsed values, forgiving in the ways users expect: numbers where
+/// text is wanted, `是`/`否` for booleans, `a、b` for a list.
+pub mod read {
+    use serde_json::Value;
+
+    pub fn string(v: &Value) -> Option<String> {
+        match v {
+            Value::String(s) => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn boolean(v: &Value) -> Option<bool> {
+        match v {
+            Value::Bool(b) => Some(*b),
+            Value::String(s) => match s.trim().to_lowercase().as_str() {
+                "true" | "yes" | "是" | "对" => Some(true),
+                "false" | "no" | "否" | "不" => Some(false),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    pub fn integer(v: &Value) -> Option<i64> {
+        match v {
+            Value::Number(n) => n.as_i64(),
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// A list of strings; a single string is split on Chinese and Western commas.
+    pub fn string_list(v: &Value) -> Option<Vec<String>> {
+        match v {
+            Value::Array(items) => items.iter().map(string).collect(),
+            Value::String(s) => Some(
+                s.split(['、', '，', ','])
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(String::from)
+                    .collect(),
+            ),
+            Value::Null => Some(Vec::new()),
+            _ => None,
+        }
+    }
+}
