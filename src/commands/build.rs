@@ -92,7 +92,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             &fallback
         }
     };
-    let templates = render::templates::load(root, &settings.theme, &diagnostics);
+    let templates = render::templates::load(root, &settings.theme, &settings.base_path, &diagnostics);
     let loaded = content::load(root, &settings.tz, &diagnostics);
     let site = model::build(settings.clone(), loaded, &ModelOptions { drafts: options.drafts, now }, &diagnostics);
 

@@ -34,7 +34,6 @@ enum Job {
 
 /// Renders every page into `staging`. Returns how many pages were written.
 pub fn render_site(site: &Site, mut tera: Tera, origins: &Origins, mourning: bool, staging: &Staging, diagnostics: &Diagnostics) -> usize {
-    filters::register(&mut tera, &site.config.base_path);
     let values = Values::build(site);
     tera.global_context().insert_value("site", values::site_value(site, mourning));
     tera.global_context().insert_value("nav", values::nav_value(site, &values));

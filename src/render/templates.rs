@@ -16,7 +16,7 @@ pub const REQUIRED: &[&str] = &["index.html", "column.html", "article.html", "ta
 /// Where each template came from, to name the file in errors.
 pub type Origins = BTreeMap<String, PathBuf>;
 
-pub fn load(root: &Path, theme: &str, diagnostics: &Diagnostics) -> Option<(Tera, Origins)> {
+pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics) -> Option<(Tera, Origins)> {
     let theme_dir = root.join("themes").join(theme);
     let site_dir = root.join("templates");
     if !theme_dir.is_dir() && !site_dir.is_dir() {
@@ -59,7 +59,7 @@ pub fn load(root: &Path, theme: &str, diagnostics: &Diagnostics) -> Option<(Tera
     }
     // Parse each template alone first, so that every syntax error is found.
     for (name, (_, text)) in &sources {
-        let mut scratch = Tera::default();
+        let mut scratch = new_tera(base_path);
         if let Err(e) = scratch.add_raw_template(name, text) {
             if !matches!(e.kind(), ErrorKind::MissingParent { .. }) {
                 diagnostics.push(template_error(&e, &origins));
@@ -70,12 +70,19 @@ pub fn load(root: &Path, theme: &str, diagnostics: &Diagnostics) -> Option<(Tera
     if !ok {
         return None;
     }
-    let mut tera = Tera::default();
+    let mut tera = new_tera(base_path);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(name, (_, text))| (name.as_str(), text.as_str()))) {
         diagnostics.push(template_error(&e, &origins));
         return None;
     }
     Some((tera, origins))
+}
+
+/// Tera checks filter and function names when it parses, so ours are registered first.
+fn new_tera(base_path: &str) -> Tera {
+    let mut tera = Tera::default();
+    super::filters::register(&mut tera, base_path);
+    tera
 }
 
 /// A Tera error as a diagnostic naming the template file and line.
