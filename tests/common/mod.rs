@@ -1,0 +1,179 @@
+//! Fixture sites for integration tests: a temporary folder with site.yaml, the
+//! default theme of this repository, and whatever content a test writes.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use scraper::{Html, Selector};
+use tongxin::{BuildFailure, BuildOptions, BuildReport};
+
+pub const SITE_YAML: &str = "title: 测试政协\nbase_url: https://test.example.cn/\norganization:\n  name: 政协测试区委员会\n";
+
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    /// A site with site.yaml and the default theme, and no content yet.
+    pub fn new() -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let f = Fixture { dir };
+        f.write("site.yaml", SITE_YAML);
+        copy_dir(&repo().join("themes/default"), &f.root().join("themes/default"));
+        f
+    }
+
+    /// A site with one news column holding `posts` posts dated one day apart.
+    pub fn with_news(posts: usize) -> Fixture {
+        let f = Fixture::new();
+        f.column("yaowen", "政协要闻", "news", 20);
+        for i in 1..=posts {
+            f.write(
+                &format!("content/yaowen/2025-03-{i:02}-post-{i}.md"),
+                &format!("---\ntitle: 第{i}篇要闻\ndate: 2025-03-{i:02}\ntags: [乡村振兴]\n---\n正文第{i}篇。\n"),
+            );
+        }
+        f
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, bytes).unwrap();
+    }
+
+    pub fn column(&self, folder: &str, title: &str, kind: &str, page_size: usize) {
+        self.write(
+            &format!("content/{folder}/_index.md"),
+            &format!("---\ntitle: {title}\nkind: {kind}\npage_size: {page_size}\n---\n"),
+        );
+    }
+
+    pub fn options(&self) -> BuildOptions {
+        BuildOptions {
+            // A fixed "now" keeps future-dated fixtures in the future.
+            now: Some("2026-06-01T00:00:00Z".parse().unwrap()),
+            ..BuildOptions::new(self.root())
+        }
+    }
+
+    pub fn build(&self) -> BuildReport {
+        match tongxin::build(&self.options()) {
+            Ok(report) => report,
+            Err(failure) => panic!("build failed:\n{}", messages(&failure)),
+        }
+    }
+
+    pub fn build_err(&self) -> BuildFailure {
+        match tongxin::build(&self.options()) {
+            Ok(_) => panic!("build unexpectedly succeeded"),
+            Err(failure) => failure,
+        }
+    }
+
+    pub fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    pub fn exists(&self, rel: &str) -> bool {
+        self.public().join(rel).exists()
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let path = self.public().join(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    }
+
+    pub fn html(&self, rel: &str) -> Html {
+        Html::parse_document(&self.read(rel))
+    }
+}
+
+pub fn messages(failure: &BuildFailure) -> String {
+    failure.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Text of every element matching `selector`.
+pub fn texts(html: &Html, selector: &str) -> Vec<String> {
+    let s = Selector::parse(selector).unwrap();
+    html.select(&s).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+}
+
+/// An attribute of every element matching `selector`.
+pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
+    let s = Selector::parse(selector).unwrap();
+    html.select(&s).filter_map(|e| e.value().attr(attr).map(String::from)).collect()
+}
+
+/// Checks that `xml` is well-formed and returns the text of every `tag` element.
+pub fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut out = Vec::new();
+    let mut depth_in_tag = 0;
+    let mut stack: Vec<String> = Vec::new();
+    loop {
+        match reader.read_event().unwrap_or_else(|e| panic!("malformed XML: {e}\n{xml}")) {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                if name == tag {
+                    depth_in_tag += 1;
+                    out.push(String::new());
+                }
+                stack.push(name);
+            }
+            Event::End(e) => {
+                let name = e.name().as_ref().to_string();
+                assert_eq!(stack.pop().as_deref(), Some(name.as_str()), "unbalanced XML");
+                if name == tag {
+                    depth_in_tag -= 1;
+                }
+            }
+            Event::Text(t) if depth_in_tag > 0 => {
+                out.last_mut().unwrap().push_str(&t.xml10_content());
+            }
+            Event::GeneralRef(r) if depth_in_tag > 0 => {
+                let name = r.to_string();
+                let c = match name.as_str() {
+                    "lt" => "<",
+                    "gt" => ">",
+                    "amp" => "&",
+                    "quot" => "\"",
+                    "apos" => "'",
+                    other => panic!("unexpected entity {other}"),
+                };
+                out.last_mut().unwrap().push_str(c);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(stack.is_empty(), "unclosed XML elements: {stack:?}");
+    out
+}
