@@ -138,6 +138,9 @@ pub struct FrontMatter {
     pub extra: Map<String, Value>,
     /// The line each key was written on, to point later errors at it.
     pub lines: HashMap<&'static str, usize>,
+    /// The YAML could not be read at all (already reported); later stages skip
+    /// the file instead of adding follow-on errors about missing settings.
+    pub unreadable: bool,
 }
 
 impl FrontMatter {
@@ -154,6 +157,7 @@ pub fn parse(split: &Split, file: &Path, tz: &TimeZone, problems: &mut Vec<Diagn
         Ok(v) => v,
         Err(errors) => {
             problems.extend(errors);
+            fm.unreadable = true;
             return fm;
         }
     };
@@ -163,6 +167,7 @@ pub fn parse(split: &Split, file: &Path, tz: &TimeZone, problems: &mut Vec<Diagn
                 .at_line(split.yaml_line)
                 .hint("每行写一项设置，例如“title: 区政协召开常委会会议”"),
         );
+        fm.unreadable = true;
         return fm;
     };
     let line_of = |key: &str| yaml::key_line(split.yaml, key).map(|l| l + split.yaml_line - 1);

@@ -38,7 +38,8 @@ pub struct Rendered {
 /// Where `@/` links point: source path (`yaowen/a.md`) → site path (`yaowen/a/`).
 pub struct Links<'a> {
     pub targets: &'a HashMap<String, String>,
-    /// Source paths left out of this build (drafts, future posts).
+    /// Source paths left out of this build, with why (`草稿`…); an empty reason
+    /// means the file has errors of its own and links to it are not reported.
     pub excluded: &'a HashMap<String, &'static str>,
     pub base_path: &'a str,
 }
@@ -172,6 +173,9 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links) -> Result<CowStr<'a>, Prob
     let target = target.to_string();
     if let Some(why) = links.excluded.get(path) {
         let why = *why;
+        if why.is_empty() {
+            return Ok(dest.clone());
+        }
         return Err(Box::new(move |file| {
             Diagnostic::error(file, format!("链接 @/{target} 指向的文章是{why}，正式发布时不会生成"))
                 .hint("等那篇文章发布后再加链接，或者先删掉这个链接")

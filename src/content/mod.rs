@@ -129,7 +129,8 @@ fn read_source(path: &Path, rel: String, shown: PathBuf, tz: &TimeZone, problems
         Ok(s) => s,
         Err(d) => {
             problems.push(d);
-            return None;
+            let meta = FrontMatter { unreadable: true, ..Default::default() };
+            return Some(SourceFile { rel, shown, meta, body: String::new(), body_line: 1 });
         }
     };
     let meta = front_matter::parse(&split, &shown, tz, problems);

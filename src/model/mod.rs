@@ -57,7 +57,18 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     let mut home_source = None;
     let mut column_sources = Vec::new();
     let mut page_sources = Vec::new();
+    let mut excluded: HashMap<String, &'static str> = HashMap::new();
+    // Columns whose _index.md has its own error: their posts are skipped quietly.
+    let mut broken_columns: std::collections::HashSet<String> = std::collections::HashSet::new();
     for file in content.files {
+        if file.meta.unreadable {
+            if file.is_index() && !file.folder().contains('/') {
+                broken_columns.insert(file.folder().to_string());
+            }
+            // Its error is already reported; links to it are not errors too.
+            excluded.insert(file.rel, "");
+            continue;
+        }
         if file.rel == "_index.md" {
             home_source = Some(file);
         } else if file.is_index() {
@@ -78,13 +89,14 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         if let Some(column) = make_column(&file, columns.len(), diagnostics) {
             columns.push(column);
             column_bodies.push(file);
+        } else {
+            broken_columns.insert(file.folder().to_string());
         }
     }
     let column_of: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.folder.as_str(), i)).collect();
 
     // Which pages are published, and where.
     let mut pages: Vec<Page> = Vec::new();
-    let mut excluded: HashMap<String, &'static str> = HashMap::new();
     let mut missing_columns: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in page_sources {
         if file.is_index() {
@@ -103,6 +115,9 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             None
         } else if let Some(&c) = column_of.get(top) {
             Some(c)
+        } else if broken_columns.contains(top) {
+            excluded.insert(file.rel, "");
+            continue;
         } else {
             missing_columns.entry(top.to_string()).or_insert_with(|| file.shown.clone());
             continue;

@@ -1,0 +1,219 @@
+//! A failed build: every error named with file and line, in Chinese, all of them
+//! in one run, exit code 1, and the previous output left exactly as it was.
+
+mod common;
+
+use std::process::Command;
+
+use common::*;
+use tongxin::diagnostics::Diagnostic;
+
+fn only_error(f: &Fixture) -> Diagnostic {
+    let failure = f.build_err();
+    let errors: Vec<_> = failure.errors().cloned().collect();
+    assert_eq!(errors.len(), 1, "expected one error:\n{}", messages(&failure));
+    errors.into_iter().next().unwrap()
+}
+
+fn file_name(d: &Diagnostic) -> String {
+    d.file.to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn full_width_colon_in_front_matter() {
+    let f = Fixture::with_news(1);
+    f.write("content/yaowen/bad.md", "---\ntitle: 好标题\n日期：2025-03-02\n---\n正文。\n");
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "content/yaowen/bad.md");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("全角冒号"), "{e}");
+    assert!(e.hint.unwrap().contains("半角冒号"));
+}
+
+#[test]
+fn tab_indented_yaml() {
+    let f = Fixture::with_news(1);
+    f.write("content/yaowen/bad.md", "---\ntitle: 好标题\ndate: 2025-03-02\ntags:\n\t- 乡村振兴\n---\n正文。\n");
+    let e = only_error(&f);
+    assert_eq!(e.line, Some(5));
+    assert!(e.message.contains("Tab"), "{e}");
+}
+
+#[test]
+fn unclosed_front_matter() {
+    let f = Fixture::with_news(1);
+    f.write("content/yaowen/bad.md", "---\ntitle: 好标题\ndate: 2025-03-02\n正文。\n");
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "content/yaowen/bad.md");
+    assert_eq!(e.line, Some(1));
+    assert!(e.message.contains("---"), "{e}");
+}
+
+#[test]
+fn unknown_column_kind_suggests_the_right_one() {
+    let f = Fixture::new();
+    f.write("content/yaowen/_index.md", "---\ntitle: 政协要闻\nkind: newz\n---\n");
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "content/yaowen/_index.md");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.contains("newz"));
+    assert!(e.hint.unwrap().contains("news"));
+}
+
+#[test]
+fn missing_template() {
+    let f = Fixture::with_news(1);
+    std::fs::remove_file(f.root().join("themes/default/templates/article.html")).unwrap();
+    let e = only_error(&f);
+    assert!(e.message.contains("article.html"), "{e}");
+    assert!(e.hint.unwrap().contains("templates/"));
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    let f = Fixture::with_news(1);
+    f.write("templates/404.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ site.title </h1>\n{% endblock main %}\n");
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "templates/404.html");
+    assert_eq!(e.line, Some(3));
+    assert!(e.message.starts_with("模板语法错误"), "{e}");
+}
+
+#[test]
+fn template_runtime_error_names_template_and_line() {
+    let f = Fixture::with_news(2);
+    f.write("templates/article.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.no_such_field.x }}</p>\n{% endblock main %}\n");
+    // Both articles hit the same mistake; it is reported once.
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "templates/article.html");
+    assert_eq!(e.line, Some(4));
+    assert!(e.message.starts_with("模板运行出错"), "{e}");
+}
+
+#[test]
+fn url_collision_names_both_files() {
+    let f = Fixture::with_news(1);
+    f.write("content/yaowen/a.md", "---\ntitle: 甲\ndate: 2025-03-02\nslug: same\n---\n");
+    f.write("content/yaowen/b.md", "---\ntitle: 乙\ndate: 2025-03-03\nslug: same\n---\n");
+    let e = only_error(&f);
+    let text = e.to_string();
+    assert!(text.contains("content/yaowen/a.md"), "{text}");
+    assert!(text.contains("content/yaowen/b.md"), "{text}");
+    assert!(text.contains("/yaowen/same/"), "{text}");
+}
+
+#[test]
+fn broken_source_link_names_line() {
+    let f = Fixture::with_news(1);
+    f.write("content/yaowen/2025-06-01-x.md", "---\ntitle: 甲\ndate: 2025-06-01\n---\n第一段。\n\n见[此文](@/yaowen/2025-03-01-post-2.md)。\n");
+    let e = only_error(&f);
+    assert_eq!(e.line, Some(7));
+    assert!(e.message.contains("@/yaowen/2025-03-01-post-2.md"));
+    assert!(e.hint.unwrap().contains("@/yaowen/2025-03-01-post-1.md"), "suggests the close match");
+}
+
+#[test]
+fn site_yaml_typo_is_an_error_with_a_suggestion() {
+    let f = Fixture::with_news(1);
+    f.write("site.yaml", &format!("{SITE_YAML}descripton: 简介\n"));
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "site.yaml");
+    assert_eq!(e.line, Some(5));
+    assert!(e.hint.unwrap().contains("description"));
+}
+
+#[test]
+fn missing_title_and_date_and_bad_date() {
+    let f = Fixture::with_news(1);
+    f.write("content/yaowen/no-title.md", "---\ndate: 2025-03-02\n---\n正文。\n");
+    f.write("content/yaowen/no-date.md", "---\ntitle: 没有日期\n---\n正文。\n");
+    f.write("content/yaowen/bad-date.md", "---\ntitle: 日期错\ndate: 20__年3月2日\n---\n正文。\n");
+    let failure = f.build_err();
+    let errors: Vec<String> = failure.errors().map(|d| d.to_string()).collect();
+    assert_eq!(errors.len(), 3, "{errors:#?}");
+    assert!(errors.iter().any(|e| e.contains("no-title.md") && e.contains("标题")));
+    assert!(errors.iter().any(|e| e.contains("no-date.md") && e.contains("日期")));
+    assert!(errors.iter().any(|e| e.contains("bad-date.md 第 3 行") && e.contains("20__年3月2日")));
+}
+
+#[test]
+fn every_error_is_reported_in_one_run() {
+    let f = Fixture::with_news(1);
+    f.write("site.yaml", &format!("{SITE_YAML}them: default\n"));
+    f.write("content/yaowen/a.md", "---\ntitle：甲\n---\n");
+    f.write("content/yaowen/b.md", "---\ntitle: 乙\n");
+    f.write("content/tongzhi/_index.md", "---\ntitle: 通知\nkind: notices\n---\n");
+    f.write("content/tongzhi/2025-01-01-n.md", "---\ntitle: 通知一\ndate: 2025-01-01\n---\n");
+    f.write("templates/index.html", "{% if %}");
+    let failure = f.build_err();
+    let files: Vec<String> = failure.errors().map(file_name).collect();
+    for expected in ["site.yaml", "content/yaowen/a.md", "content/yaowen/b.md", "content/tongzhi/_index.md", "templates/index.html"] {
+        assert!(files.iter().any(|f| f == expected), "no error for {expected}: {files:?}");
+    }
+    assert_eq!(files.len(), 5, "no follow-on errors: {}", messages(&failure));
+}
+
+#[test]
+fn cli_exits_1_prints_chinese_and_keeps_previous_output() {
+    let f = Fixture::with_news(2);
+    f.build();
+    let before = snapshot(&f);
+    assert!(!before.is_empty());
+
+    f.write("content/yaowen/bad.md", "---\n标题：坏文件\n---\n");
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("错误：content/yaowen/bad.md 第 2 行"), "{stderr}");
+    assert!(stderr.contains("生成失败"), "{stderr}");
+    assert_eq!(snapshot(&f), before, "the previous output must be untouched");
+    let leftovers: Vec<_> = std::fs::read_dir(f.root())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("tongxin-"))
+        .collect();
+    assert!(leftovers.is_empty(), "the staging folder is cleaned up");
+}
+
+#[test]
+fn render_failure_also_keeps_previous_output() {
+    let f = Fixture::with_news(2);
+    f.build();
+    let before = snapshot(&f);
+    f.write("templates/article.html", "{{ page.missing.deeper }}");
+    f.build_err();
+    assert_eq!(snapshot(&f), before);
+}
+
+#[test]
+fn refuses_to_replace_a_folder_it_did_not_write() {
+    let f = Fixture::with_news(1);
+    f.write("public/我的文件.docx", "重要资料");
+    let e = only_error(&f);
+    assert!(e.message.contains("不是同心生成的"), "{e}");
+    assert!(f.exists("我的文件.docx"));
+}
+
+#[test]
+fn cli_succeeds_with_exit_0() {
+    let f = Fixture::with_news(1);
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxin")).args(["build", "--root"]).arg(f.root()).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("生成完成"));
+}
+
+/// Every file of the output with its contents.
+fn snapshot(f: &Fixture) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(f.public())
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().display().to_string(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
