@@ -134,7 +134,10 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         ]);
     };
     let mut errors = Vec::new();
-    let mut reader = Reader { text, errors: &mut errors };
+    let mut reader = Reader {
+        text,
+        errors: &mut errors,
+    };
     let map = reader.canonical_keys(map, TOP_KEYS, "");
 
     let title = reader.string(&map, "title").unwrap_or_default();
@@ -145,14 +148,15 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
                 .hint("加一行，例如“title: 溪山区政协”"),
         );
     }
-    let raw_base = overrides
-        .base_url
-        .clone()
-        .or_else(|| reader.string(&map, "base_url"));
+    let raw_base = overrides.base_url.clone().or_else(|| reader.string(&map, "base_url"));
     let (base_url, base_path) = match raw_base.as_deref().map(normalize_base_url) {
         Some(Some(pair)) => pair,
         Some(None) => {
-            reader.error_at("base_url", format!("网址“{}”不是完整的网址", raw_base.unwrap_or_default()), "写成以 http:// 或 https:// 开头的完整网址，例如“base_url: https://www.example.cn/”");
+            reader.error_at(
+                "base_url",
+                format!("网址“{}”不是完整的网址", raw_base.unwrap_or_default()),
+                "写成以 http:// 或 https:// 开头的完整网址，例如“base_url: https://www.example.cn/”",
+            );
             ("/".into(), "/".into())
         }
         None => {
@@ -175,7 +179,10 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
                 email: reader.string(&m, "email").unwrap_or_default(),
             }
         }
-        Some(Value::String(name)) => Organization { name: name.clone(), ..Default::default() },
+        Some(Value::String(name)) => Organization {
+            name: name.clone(),
+            ..Default::default()
+        },
         Some(_) => {
             reader.error_at("organization", "主办单位的写法不对".into(), "写成下一级设置：name（名称）、address（地址）、phone（电话）、email（邮箱），每项另起一行并缩进两个空格");
             Organization::default()
@@ -192,7 +199,11 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
             }
         }
         Some(_) => {
-            reader.error_at("identity", "网站标识的写法不对".into(), "写成下一级设置：icp（ICP备案号）、police（公安备案号）、site_code（网站标识码）");
+            reader.error_at(
+                "identity",
+                "网站标识的写法不对".into(),
+                "写成下一级设置：icp（ICP备案号）、police（公安备案号）、site_code（网站标识码）",
+            );
             Identity::default()
         }
         None => Identity::default(),
@@ -200,7 +211,11 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
     let nav = match map.get("nav").map(read::string_list) {
         Some(Some(list)) => list,
         Some(None) => {
-            reader.error_at("nav", "导航 nav 应是栏目文件夹名的列表".into(), "例如“nav: [yaowen, tongzhi, guanyu]”");
+            reader.error_at(
+                "nav",
+                "导航 nav 应是栏目文件夹名的列表".into(),
+                "例如“nav: [yaowen, tongzhi, guanyu]”",
+            );
             Vec::new()
         }
         None => Vec::new(),
@@ -215,18 +230,28 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
             }
         },
     };
-    let timezone = reader.string(&map, "timezone").unwrap_or_else(|| "Asia/Shanghai".into());
+    let timezone = reader
+        .string(&map, "timezone")
+        .unwrap_or_else(|| "Asia/Shanghai".into());
     let tz = match dates::time_zone(&timezone) {
         Some(tz) => tz,
         None => {
-            reader.error_at("timezone", format!("不认识的时区“{timezone}”"), "一般不用设置；需要时写“timezone: Asia/Shanghai”");
+            reader.error_at(
+                "timezone",
+                format!("不认识的时区“{timezone}”"),
+                "一般不用设置；需要时写“timezone: Asia/Shanghai”",
+            );
             TimeZone::fixed(jiff::tz::offset(8))
         }
     };
     let extra = match map.get("extra") {
         Some(Value::Object(m)) => m.clone(),
         Some(_) => {
-            reader.error_at("extra", "extra 应是下一级设置".into(), "每项另起一行并缩进两个空格，例如“extra:\\n  hotline: 12345”");
+            reader.error_at(
+                "extra",
+                "extra 应是下一级设置".into(),
+                "每项另起一行并缩进两个空格，例如“extra:\\n  hotline: 12345”",
+            );
             Map::new()
         }
         None => Map::new(),
@@ -253,15 +278,17 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
 /// `https://x.cn/zx` → (`https://x.cn/zx/`, `/zx/`).
 fn normalize_base_url(raw: &str) -> Option<(String, String)> {
     let raw = raw.trim();
-    let rest = raw
-        .strip_prefix("https://")
-        .or_else(|| raw.strip_prefix("http://"))?;
+    let rest = raw.strip_prefix("https://").or_else(|| raw.strip_prefix("http://"))?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     if host.is_empty() || host.contains(char::is_whitespace) {
         return None;
     }
     let path = path.trim_matches('/');
-    let base_path = if path.is_empty() { "/".to_string() } else { format!("/{path}/") };
+    let base_path = if path.is_empty() {
+        "/".to_string()
+    } else {
+        format!("/{path}/")
+    };
     let scheme_len = raw.len() - rest.len();
     Some((format!("{}{host}{base_path}", &raw[..scheme_len]), base_path))
 }
@@ -299,10 +326,7 @@ impl Reader<'_> {
     fn canonical_keys(&mut self, map: Map<String, Value>, keys: &[(&str, &str)], prefix: &str) -> Map<String, Value> {
         let mut out = Map::new();
         for (key, value) in map {
-            let canonical = keys
-                .iter()
-                .find(|(en, zh)| key == *en || key == *zh)
-                .map(|(en, _)| *en);
+            let canonical = keys.iter().find(|(en, zh)| key == *en || key == *zh).map(|(en, _)| *en);
             match canonical {
                 Some(en) => {
                     out.insert(en.to_string(), value);
@@ -313,7 +337,10 @@ impl Reader<'_> {
                         Some(close) => format!("是不是想写“{close}”？"),
                         None => format!(
                             "可用的设置有：{}",
-                            keys.iter().map(|(en, zh)| format!("{en}（{zh}）")).collect::<Vec<_>>().join("、")
+                            keys.iter()
+                                .map(|(en, zh)| format!("{en}（{zh}）"))
+                                .collect::<Vec<_>>()
+                                .join("、")
                         ),
                     };
                     let line = yaml::key_line(self.text, &key).or_else(|| find_nested_key_line(self.text, &key));
@@ -335,7 +362,11 @@ impl Reader<'_> {
         }
         let s = read::string(v);
         if s.is_none() {
-            self.error_at(key, format!("设置“{key}”应是一段文字"), "在冒号后面直接写文字，例如“title: 溪山区政协”");
+            self.error_at(
+                key,
+                format!("设置“{key}”应是一段文字"),
+                "在冒号后面直接写文字，例如“title: 溪山区政协”",
+            );
         }
         s
     }
@@ -380,13 +411,19 @@ mod tests {
         let c = ok("title: a\nbase_url: https://x.example.cn/zx\n");
         assert_eq!(c.base_url, "https://x.example.cn/zx/");
         assert_eq!(c.base_path, "/zx/");
-        let o = Overrides { base_url: Some("http://localhost:8080/a/b/".into()) };
+        let o = Overrides {
+            base_url: Some("http://localhost:8080/a/b/".into()),
+        };
         assert_eq!(parse("title: a\n", &o).unwrap().base_path, "/a/b/");
     }
 
     #[test]
     fn unknown_keys_get_a_suggestion_and_a_line() {
-        let errs = parse("title: a\nbase_url: https://x.cn/\ntitel: b\norganization:\n  adress: 路\n", &Overrides::default()).unwrap_err();
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\ntitel: b\norganization:\n  adress: 路\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
         assert_eq!(errs.len(), 2, "{errs:?}");
         assert_eq!(errs[0].line, Some(3));
         assert!(errs[0].hint.as_deref().unwrap().contains("title"));
@@ -406,6 +443,9 @@ mod tests {
         assert!(c.mourning.active_on(Date::new(2026, 4, 5).unwrap()));
         assert!(c.mourning.active_on(Date::new(2026, 12, 13).unwrap()));
         assert!(!c.mourning.active_on(Date::new(2026, 4, 7).unwrap()));
-        assert_eq!(ok("title: a\nbase_url: https://x.cn/\nmourning: true\n").mourning, Mourning::Always);
+        assert_eq!(
+            ok("title: a\nbase_url: https://x.cn/\nmourning: true\n").mourning,
+            Mourning::Always
+        );
     }
 }

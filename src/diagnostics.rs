@@ -123,18 +123,10 @@ impl Diagnostics {
     /// All diagnostics, errors first, then by file and line; the same problem
     /// reported by many renders of one template is kept once.
     pub fn into_sorted(self) -> Vec<Diagnostic> {
-        let mut items = self
-            .items
-            .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut items = self.items.into_inner().unwrap_or_else(|poisoned| poisoned.into_inner());
         items.sort_by(|a, b| {
-            (a.severity, &a.file, a.line, a.column, &a.message).cmp(&(
-                b.severity,
-                &b.file,
-                b.line,
-                b.column,
-                &b.message,
-            ))
+            (a.severity, &a.file, a.line, a.column, &a.message)
+                .cmp(&(b.severity, &b.file, b.line, b.column, &b.message))
         });
         items.dedup();
         items
@@ -142,9 +134,7 @@ impl Diagnostics {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Diagnostic>> {
         // A panic elsewhere must not hide the problems already found.
-        self.items
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.items.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -193,6 +183,18 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// A short Chinese reason for a file-system error.
+pub fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind::*;
+    match e.kind() {
+        NotFound => "文件不存在".into(),
+        PermissionDenied => "没有权限".into(),
+        AlreadyExists => "文件已存在".into(),
+        StorageFull => "磁盘空间已满".into(),
+        _ => format!("系统提示：{e}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,18 +221,9 @@ mod tests {
         let d = Diagnostic::error("content/a.md", "缺少标题")
             .at_line(2)
             .hint("加上 title");
-        assert_eq!(d.to_string(), "错误：content/a.md 第 2 行：缺少标题\n  怎么改：加上 title");
-    }
-}
-
-/// A short Chinese reason for a file-system error.
-pub fn io_reason(e: &std::io::Error) -> String {
-    use std::io::ErrorKind::*;
-    match e.kind() {
-        NotFound => "文件不存在".into(),
-        PermissionDenied => "没有权限".into(),
-        AlreadyExists => "文件已存在".into(),
-        StorageFull => "磁盘空间已满".into(),
-        _ => format!("系统提示：{e}"),
+        assert_eq!(
+            d.to_string(),
+            "错误：content/a.md 第 2 行：缺少标题\n  怎么改：加上 title"
+        );
     }
 }

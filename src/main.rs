@@ -37,8 +37,18 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
-            let options = BuildOptions { output, base_url, drafts, ..BuildOptions::new(root) };
+        Command::Build {
+            root,
+            output,
+            base_url,
+            drafts,
+        } => {
+            let options = BuildOptions {
+                output,
+                base_url,
+                drafts,
+                ..BuildOptions::new(root)
+            };
             run_build(&options)
         }
     }

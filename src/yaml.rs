@@ -105,9 +105,7 @@ fn find_slips(text: &str, file: &Path, first_line: usize) -> Vec<Diagnostic> {
 /// `标题：……` — a key followed by a full-width colon, with no half-width colon before it.
 fn key_with_full_width_colon(content: &str) -> Option<&str> {
     let (key, _) = content.split_once('：')?;
-    let plain_key = !key.is_empty()
-        && !key.contains([':', ' ', '"', '\'', '，', '。'])
-        && key.chars().count() <= 20;
+    let plain_key = !key.is_empty() && !key.contains([':', ' ', '"', '\'', '，', '。']) && key.chars().count() <= 20;
     plain_key.then_some(key)
 }
 
@@ -118,10 +116,7 @@ fn key_without_space(content: &str) -> Option<&str> {
         return None;
     }
     let (key, rest) = content.split_once(':')?;
-    let is_key = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    let is_key = !key.is_empty() && key.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
     // `http://…` on its own line is a value, not a key.
     (is_key && !rest.starts_with("//")).then_some(key)
 }
@@ -129,15 +124,16 @@ fn key_without_space(content: &str) -> Option<&str> {
 /// The 1-based line (within `text`) where the top-level `key` is written, to point
 /// errors about a value at the right line.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines().position(|line| {
-        let line = line.trim_end();
-        let unquoted = line
-            .strip_prefix(key)
-            .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
-            .or_else(|| line.strip_prefix(&format!("'{key}'")));
-        unquoted.is_some_and(|rest| rest.starts_with(':'))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|line| {
+            let line = line.trim_end();
+            let unquoted = line
+                .strip_prefix(key)
+                .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+                .or_else(|| line.strip_prefix(&format!("'{key}'")));
+            unquoted.is_some_and(|rest| rest.starts_with(':'))
+        })
+        .map(|i| i + 1)
 }
 
 #[cfg(test)]

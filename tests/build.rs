@@ -8,8 +8,14 @@ use common::*;
 #[test]
 fn pretty_urls_for_columns_posts_and_chinese_file_names() {
     let f = Fixture::with_news(2);
-    f.write("content/yaowen/2025-04-01-全会闭幕.md", "---\ntitle: 全会闭幕\ndate: 2025-04-01\n---\n正文。\n");
-    f.write("content/yaowen/custom.md", "---\ntitle: 自定网址\ndate: 2025-04-02\nslug: wo-de-wangzhi\n---\n正文。\n");
+    f.write(
+        "content/yaowen/2025-04-01-全会闭幕.md",
+        "---\ntitle: 全会闭幕\ndate: 2025-04-01\n---\n正文。\n",
+    );
+    f.write(
+        "content/yaowen/custom.md",
+        "---\ntitle: 自定网址\ndate: 2025-04-02\nslug: wo-de-wangzhi\n---\n正文。\n",
+    );
     f.build();
     assert!(f.exists("index.html"));
     assert!(f.exists("yaowen/index.html"));
@@ -91,21 +97,33 @@ fn source_links_resolve_to_urls() {
     );
     f.build();
     let page = f.html("yaowen/2025-06-01-link/index.html");
-    assert_eq!(attrs(&page, ".content a", "href"), ["/yaowen/2025-03-01-post-1/#section", "/yaowen/"]);
+    assert_eq!(
+        attrs(&page, ".content a", "href"),
+        ["/yaowen/2025-03-01-post-1/#section", "/yaowen/"]
+    );
 }
 
 #[test]
 fn drafts_and_future_posts_only_with_the_drafts_flag() {
     let f = Fixture::with_news(1);
-    f.write("content/yaowen/draft.md", "---\ntitle: 草稿\ndate: 2025-03-05\n草稿: true\n---\n正文。\n");
-    f.write("content/yaowen/future.md", "---\ntitle: 定时发布\ndate: 2099-01-01\n---\n正文。\n");
+    f.write(
+        "content/yaowen/draft.md",
+        "---\ntitle: 草稿\ndate: 2025-03-05\n草稿: true\n---\n正文。\n",
+    );
+    f.write(
+        "content/yaowen/future.md",
+        "---\ntitle: 定时发布\ndate: 2099-01-01\n---\n正文。\n",
+    );
     f.build();
     assert!(!f.exists("yaowen/draft/index.html"));
     assert!(!f.exists("yaowen/future/index.html"));
     assert_eq!(texts(&f.html("yaowen/index.html"), ".item-list li a"), ["第1篇要闻"]);
     assert!(!f.read("sitemap.xml").contains("draft"));
 
-    let options = tongxin::BuildOptions { drafts: true, ..f.options() };
+    let options = tongxin::BuildOptions {
+        drafts: true,
+        ..f.options()
+    };
     tongxin::build(&options).unwrap();
     assert!(f.exists("yaowen/draft/index.html"));
     assert!(f.exists("yaowen/future/index.html"));
@@ -114,33 +132,61 @@ fn drafts_and_future_posts_only_with_the_drafts_flag() {
 #[test]
 fn base_url_with_a_sub_path_prefixes_every_link() {
     let f = Fixture::with_news(3);
-    f.write("content/yaowen/2025-06-01-link.md", "---\ntitle: 链接\ndate: 2025-06-01\n---\n见[要闻](@/yaowen/2025-03-01-post-1.md)和[标签](/tags/)。\n");
-    let options = tongxin::BuildOptions { base_url: Some("https://gov.example.cn/zx/".into()), ..f.options() };
+    f.write(
+        "content/yaowen/2025-06-01-link.md",
+        "---\ntitle: 链接\ndate: 2025-06-01\n---\n见[要闻](@/yaowen/2025-03-01-post-1.md)和[标签](/tags/)。\n",
+    );
+    let options = tongxin::BuildOptions {
+        base_url: Some("https://gov.example.cn/zx/".into()),
+        ..f.options()
+    };
     tongxin::build(&options).unwrap();
     let home = f.html("index.html");
     let hrefs = attrs(&home, "a", "href");
     assert!(!hrefs.is_empty());
     for href in &hrefs {
-        assert!(href.starts_with("/zx/") || href.starts_with('#'), "{href} is outside the sub-path");
+        assert!(
+            href.starts_with("/zx/") || href.starts_with('#'),
+            "{href} is outside the sub-path"
+        );
     }
     assert_eq!(attrs(&home, "link[rel=stylesheet]", "href"), ["/zx/css/site.css"]);
     let page = f.html("yaowen/2025-06-01-link/index.html");
-    assert_eq!(attrs(&page, ".content a", "href"), ["/zx/yaowen/2025-03-01-post-1/", "/zx/tags/"]);
-    assert_eq!(attrs(&page, "link[rel=canonical]", "href"), ["https://gov.example.cn/zx/yaowen/2025-06-01-link/"]);
+    assert_eq!(
+        attrs(&page, ".content a", "href"),
+        ["/zx/yaowen/2025-03-01-post-1/", "/zx/tags/"]
+    );
+    assert_eq!(
+        attrs(&page, "link[rel=canonical]", "href"),
+        ["https://gov.example.cn/zx/yaowen/2025-06-01-link/"]
+    );
     let locs = xml_texts(&f.read("sitemap.xml"), "loc");
-    assert!(locs.iter().all(|l| l.starts_with("https://gov.example.cn/zx/")), "{locs:?}");
+    assert!(
+        locs.iter().all(|l| l.starts_with("https://gov.example.cn/zx/")),
+        "{locs:?}"
+    );
 }
 
 #[test]
 fn feeds_and_sitemap_are_well_formed() {
     let f = Fixture::with_news(25);
-    f.write("content/yaowen/2025-04-01-amp.md", "---\ntitle: 标题里有 <尖括号> & 符号\ndate: 2025-04-01\n---\n正文。\n");
+    f.write(
+        "content/yaowen/2025-04-01-amp.md",
+        "---\ntitle: 标题里有 <尖括号> & 符号\ndate: 2025-04-01\n---\n正文。\n",
+    );
     f.build();
     let feed = f.read("atom.xml");
     let titles = xml_texts(&feed, "title");
     assert_eq!(titles[0], "测试政协");
-    assert_eq!(titles[1], "标题里有 <尖括号> & 符号", "newest entry first, escaped and decoded");
-    assert_eq!(xml_texts(&feed, "entry").len(), 20, "a feed carries the latest 20 entries");
+    assert_eq!(
+        titles[1], "标题里有 <尖括号> & 符号",
+        "newest entry first, escaped and decoded"
+    );
+    assert_eq!(
+        xml_texts(&feed, "entry").len(),
+        20,
+        "a feed carries the latest 20 entries"
+    );
     let column_feed = f.read("yaowen/atom.xml");
     assert!(xml_texts(&column_feed, "id")[0].ends_with("/yaowen/atom.xml"));
 
@@ -148,7 +194,10 @@ fn feeds_and_sitemap_are_well_formed() {
     assert!(locs.contains(&"https://test.example.cn/".to_string()));
     assert!(locs.contains(&"https://test.example.cn/yaowen/2025-03-01-post-1/".to_string()));
     assert!(locs.contains(&"https://test.example.cn/tags/xiangcun-zhenxing/".to_string()));
-    assert!(f.read("robots.txt").contains("Sitemap: https://test.example.cn/sitemap.xml"));
+    assert!(
+        f.read("robots.txt")
+            .contains("Sitemap: https://test.example.cn/sitemap.xml")
+    );
 }
 
 #[test]
@@ -172,35 +221,53 @@ fn pasted_text_renders_as_readers_expect() {
 #[test]
 fn gbk_files_are_read_with_a_warning() {
     let f = Fixture::with_news(0);
-    let (gbk, _, _) = encoding_rs::GBK.encode("---\ntitle: 旧电脑写的通知\ndate: 2025-03-02\n---\n请各位委员准时参加。\n");
+    let (gbk, _, _) =
+        encoding_rs::GBK.encode("---\ntitle: 旧电脑写的通知\ndate: 2025-03-02\n---\n请各位委员准时参加。\n");
     f.write_bytes("content/yaowen/2025-03-02-gbk.md", &gbk);
     let report = f.build();
     let page = f.html("yaowen/2025-03-02-gbk/index.html");
     assert_eq!(texts(&page, "article h1"), ["旧电脑写的通知"]);
-    let warning = report.warnings.iter().find(|w| w.message.contains("GBK")).expect("a GBK warning");
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("GBK"))
+        .expect("a GBK warning");
     assert!(warning.file.ends_with("2025-03-02-gbk.md"));
 }
 
 #[test]
 fn headings_keep_chinese_ids_and_code_is_highlighted() {
     let f = Fixture::with_news(0);
-    f.write("content/yaowen/2025-03-02-h.md", "---\ntitle: 标题\ndate: 2025-03-02\n---\n## 一、会议概况\n\n```rust\nfn main() {}\n```\n");
+    f.write(
+        "content/yaowen/2025-03-02-h.md",
+        "---\ntitle: 标题\ndate: 2025-03-02\n---\n## 一、会议概况\n\n```rust\nfn main() {}\n```\n",
+    );
     f.build();
     let page = f.html("yaowen/2025-03-02-h/index.html");
     assert_eq!(attrs(&page, ".content h2", "id"), ["一会议概况"]);
-    assert!(!attrs(&page, ".content pre", "style").is_empty(), "highlighted code carries colours");
+    assert!(
+        !attrs(&page, ".content pre", "style").is_empty(),
+        "highlighted code carries colours"
+    );
 }
 
 #[test]
 fn home_page_lists_latest_of_each_column_and_featured() {
     let f = Fixture::with_news(10);
     f.column("tongzhi", "通知公告", "notice", 20);
-    f.write("content/tongzhi/2025-02-01-n.md", "---\ntitle: 一则通知\ndate: 2025-02-01\nfeatured: true\n---\n正文。\n");
+    f.write(
+        "content/tongzhi/2025-02-01-n.md",
+        "---\ntitle: 一则通知\ndate: 2025-02-01\nfeatured: true\n---\n正文。\n",
+    );
     f.write("content/_index.md", "---\ntitle: 首页\n---\n欢迎访问。\n");
     f.write("site.yaml", &format!("{SITE_YAML}nav: [yaowen, tongzhi]\n"));
     f.build();
     let home = f.html("index.html");
-    assert_eq!(texts(&home, ".site-nav a"), ["首页", "政协要闻", "通知公告"], "navigation follows nav in site.yaml");
+    assert_eq!(
+        texts(&home, ".site-nav a"),
+        ["首页", "政协要闻", "通知公告"],
+        "navigation follows nav in site.yaml"
+    );
     let sections = texts(&home, ".section h2");
     assert_eq!(sections, ["政协要闻", "通知公告"]);
     let yaowen_items = texts(&home, "#sec-yaowen ~ .item-list li a");
@@ -214,13 +281,25 @@ fn home_page_lists_latest_of_each_column_and_featured() {
 fn page_columns_keep_weight_order_and_static_files_are_copied() {
     let f = Fixture::new();
     f.column("guanyu", "关于我们", "page", 20);
-    f.write("content/guanyu/lianxi.md", "---\ntitle: 联系我们\nweight: 3\n---\n电话。\n");
-    f.write("content/guanyu/jianjie.md", "---\ntitle: 本会简介\nweight: 1\n---\n简介。\n");
+    f.write(
+        "content/guanyu/lianxi.md",
+        "---\ntitle: 联系我们\nweight: 3\n---\n电话。\n",
+    );
+    f.write(
+        "content/guanyu/jianjie.md",
+        "---\ntitle: 本会简介\nweight: 1\n---\n简介。\n",
+    );
     f.write("content/guanyu/jianjie/photo.jpg", "not really a photo");
     f.write("static/files/guide.pdf", "pdf");
     f.build();
-    assert_eq!(texts(&f.html("guanyu/index.html"), ".item-list li a"), ["本会简介", "联系我们"]);
-    assert!(f.exists("guanyu/jianjie/photo.jpg"), "a page's own folder is published beside it");
+    assert_eq!(
+        texts(&f.html("guanyu/index.html"), ".item-list li a"),
+        ["本会简介", "联系我们"]
+    );
+    assert!(
+        f.exists("guanyu/jianjie/photo.jpg"),
+        "a page's own folder is published beside it"
+    );
     assert!(f.exists("files/guide.pdf"));
     assert!(f.exists("css/site.css"));
 }
@@ -228,7 +307,10 @@ fn page_columns_keep_weight_order_and_static_files_are_copied() {
 #[test]
 fn site_templates_override_the_theme() {
     let f = Fixture::with_news(1);
-    f.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}<h1>找不到了</h1>{% endblock main %}");
+    f.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}{% block main %}<h1>找不到了</h1>{% endblock main %}",
+    );
     f.build();
     assert_eq!(texts(&f.html("404.html"), "h1"), ["找不到了"]);
 }
@@ -247,7 +329,10 @@ fn mourning_mode_greys_the_site() {
 #[test]
 fn footer_shows_the_site_identifiers() {
     let f = Fixture::with_news(1);
-    f.write("site.yaml", &format!("{SITE_YAML}identity:\n  icp: 测ICP备12345678号\n  site_code: \"1234000001\"\n"));
+    f.write(
+        "site.yaml",
+        &format!("{SITE_YAML}identity:\n  icp: 测ICP备12345678号\n  site_code: \"1234000001\"\n"),
+    );
     f.build();
     let footer = texts(&f.html("index.html"), ".site-footer").join(" ");
     assert!(footer.contains("政协测试区委员会"));

@@ -22,7 +22,10 @@ fn file_name(d: &Diagnostic) -> String {
 #[test]
 fn full_width_colon_in_front_matter() {
     let f = Fixture::with_news(1);
-    f.write("content/yaowen/bad.md", "---\ntitle: 好标题\n日期：2025-03-02\n---\n正文。\n");
+    f.write(
+        "content/yaowen/bad.md",
+        "---\ntitle: 好标题\n日期：2025-03-02\n---\n正文。\n",
+    );
     let e = only_error(&f);
     assert_eq!(file_name(&e), "content/yaowen/bad.md");
     assert_eq!(e.line, Some(3));
@@ -33,7 +36,10 @@ fn full_width_colon_in_front_matter() {
 #[test]
 fn tab_indented_yaml() {
     let f = Fixture::with_news(1);
-    f.write("content/yaowen/bad.md", "---\ntitle: 好标题\ndate: 2025-03-02\ntags:\n\t- 乡村振兴\n---\n正文。\n");
+    f.write(
+        "content/yaowen/bad.md",
+        "---\ntitle: 好标题\ndate: 2025-03-02\ntags:\n\t- 乡村振兴\n---\n正文。\n",
+    );
     let e = only_error(&f);
     assert_eq!(e.line, Some(5));
     assert!(e.message.contains("Tab"), "{e}");
@@ -42,7 +48,10 @@ fn tab_indented_yaml() {
 #[test]
 fn unclosed_front_matter() {
     let f = Fixture::with_news(1);
-    f.write("content/yaowen/bad.md", "---\ntitle: 好标题\ndate: 2025-03-02\n正文。\n");
+    f.write(
+        "content/yaowen/bad.md",
+        "---\ntitle: 好标题\ndate: 2025-03-02\n正文。\n",
+    );
     let e = only_error(&f);
     assert_eq!(file_name(&e), "content/yaowen/bad.md");
     assert_eq!(e.line, Some(1));
@@ -72,7 +81,10 @@ fn missing_template() {
 #[test]
 fn template_syntax_error_names_template_and_line() {
     let f = Fixture::with_news(1);
-    f.write("templates/404.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ site.title </h1>\n{% endblock main %}\n");
+    f.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ site.title </h1>\n{% endblock main %}\n",
+    );
     let e = only_error(&f);
     assert_eq!(file_name(&e), "templates/404.html");
     assert_eq!(e.line, Some(3));
@@ -93,8 +105,14 @@ fn template_runtime_error_names_template_and_line() {
 #[test]
 fn url_collision_names_both_files() {
     let f = Fixture::with_news(1);
-    f.write("content/yaowen/a.md", "---\ntitle: 甲\ndate: 2025-03-02\nslug: same\n---\n");
-    f.write("content/yaowen/b.md", "---\ntitle: 乙\ndate: 2025-03-03\nslug: same\n---\n");
+    f.write(
+        "content/yaowen/a.md",
+        "---\ntitle: 甲\ndate: 2025-03-02\nslug: same\n---\n",
+    );
+    f.write(
+        "content/yaowen/b.md",
+        "---\ntitle: 乙\ndate: 2025-03-03\nslug: same\n---\n",
+    );
     let e = only_error(&f);
     let text = e.to_string();
     assert!(text.contains("content/yaowen/a.md"), "{text}");
@@ -105,11 +123,17 @@ fn url_collision_names_both_files() {
 #[test]
 fn broken_source_link_names_line() {
     let f = Fixture::with_news(1);
-    f.write("content/yaowen/2025-06-01-x.md", "---\ntitle: 甲\ndate: 2025-06-01\n---\n第一段。\n\n见[此文](@/yaowen/2025-03-01-post-2.md)。\n");
+    f.write(
+        "content/yaowen/2025-06-01-x.md",
+        "---\ntitle: 甲\ndate: 2025-06-01\n---\n第一段。\n\n见[此文](@/yaowen/2025-03-01-post-2.md)。\n",
+    );
     let e = only_error(&f);
     assert_eq!(e.line, Some(7));
     assert!(e.message.contains("@/yaowen/2025-03-01-post-2.md"));
-    assert!(e.hint.unwrap().contains("@/yaowen/2025-03-01-post-1.md"), "suggests the close match");
+    assert!(
+        e.hint.unwrap().contains("@/yaowen/2025-03-01-post-1.md"),
+        "suggests the close match"
+    );
 }
 
 #[test]
@@ -127,13 +151,20 @@ fn missing_title_and_date_and_bad_date() {
     let f = Fixture::with_news(1);
     f.write("content/yaowen/no-title.md", "---\ndate: 2025-03-02\n---\n正文。\n");
     f.write("content/yaowen/no-date.md", "---\ntitle: 没有日期\n---\n正文。\n");
-    f.write("content/yaowen/bad-date.md", "---\ntitle: 日期错\ndate: 20__年3月2日\n---\n正文。\n");
+    f.write(
+        "content/yaowen/bad-date.md",
+        "---\ntitle: 日期错\ndate: 20__年3月2日\n---\n正文。\n",
+    );
     let failure = f.build_err();
     let errors: Vec<String> = failure.errors().map(|d| d.to_string()).collect();
     assert_eq!(errors.len(), 3, "{errors:#?}");
     assert!(errors.iter().any(|e| e.contains("no-title.md") && e.contains("标题")));
     assert!(errors.iter().any(|e| e.contains("no-date.md") && e.contains("日期")));
-    assert!(errors.iter().any(|e| e.contains("bad-date.md 第 3 行") && e.contains("20__年3月2日")));
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.contains("bad-date.md 第 3 行") && e.contains("20__年3月2日"))
+    );
 }
 
 #[test]
@@ -143,12 +174,24 @@ fn every_error_is_reported_in_one_run() {
     f.write("content/yaowen/a.md", "---\ntitle：甲\n---\n");
     f.write("content/yaowen/b.md", "---\ntitle: 乙\n");
     f.write("content/tongzhi/_index.md", "---\ntitle: 通知\nkind: notices\n---\n");
-    f.write("content/tongzhi/2025-01-01-n.md", "---\ntitle: 通知一\ndate: 2025-01-01\n---\n");
+    f.write(
+        "content/tongzhi/2025-01-01-n.md",
+        "---\ntitle: 通知一\ndate: 2025-01-01\n---\n",
+    );
     f.write("templates/index.html", "{% if %}");
     let failure = f.build_err();
     let files: Vec<String> = failure.errors().map(file_name).collect();
-    for expected in ["site.yaml", "content/yaowen/a.md", "content/yaowen/b.md", "content/tongzhi/_index.md", "templates/index.html"] {
-        assert!(files.iter().any(|f| f == expected), "no error for {expected}: {files:?}");
+    for expected in [
+        "site.yaml",
+        "content/yaowen/a.md",
+        "content/yaowen/b.md",
+        "content/tongzhi/_index.md",
+        "templates/index.html",
+    ] {
+        assert!(
+            files.iter().any(|f| f == expected),
+            "no error for {expected}: {files:?}"
+        );
     }
     assert_eq!(files.len(), 5, "no follow-on errors: {}", messages(&failure));
 }
@@ -201,7 +244,11 @@ fn refuses_to_replace_a_folder_it_did_not_write() {
 #[test]
 fn cli_succeeds_with_exit_0() {
     let f = Fixture::with_news(1);
-    let out = Command::new(env!("CARGO_BIN_EXE_tongxin")).args(["build", "--root"]).arg(f.root()).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8(out.stdout).unwrap().contains("生成完成"));
 }

@@ -30,7 +30,13 @@ pub struct BuildOptions {
 
 impl BuildOptions {
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        BuildOptions { root: root.into(), output: None, base_url: None, drafts: false, now: None }
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+            now: None,
+        }
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -74,7 +80,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.push(problem);
     }
 
-    let overrides = Overrides { base_url: options.base_url.clone() };
+    let overrides = Overrides {
+        base_url: options.base_url.clone(),
+    };
     // Without a usable site.yaml the content is still checked, with defaults,
     // so that one run shows every problem.
     let config = match config::load(root, &overrides) {
@@ -88,34 +96,59 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let settings: &SiteConfig = match &config {
         Some(c) => c,
         None => {
-            fallback = config::parse("title: _\nbase_url: http://localhost/\n", &overrides).map_err(|d| BuildFailure { diagnostics: d })?;
+            fallback = config::parse("title: _\nbase_url: http://localhost/\n", &overrides)
+                .map_err(|d| BuildFailure { diagnostics: d })?;
             &fallback
         }
     };
     let templates = render::templates::load(root, &settings.theme, &settings.base_path, &diagnostics);
     let loaded = content::load(root, &settings.tz, &diagnostics);
-    let site = model::build(settings.clone(), loaded, &ModelOptions { drafts: options.drafts, now }, &diagnostics);
+    let site = model::build(
+        settings.clone(),
+        loaded,
+        &ModelOptions {
+            drafts: options.drafts,
+            now,
+        },
+        &diagnostics,
+    );
 
     let (Some(_), Some((tera, origins)), false) = (config, templates, diagnostics.has_errors()) else {
-        return Err(BuildFailure { diagnostics: diagnostics.into_sorted() });
+        return Err(BuildFailure {
+            diagnostics: diagnostics.into_sorted(),
+        });
     };
 
     let staging = Staging::create(&output_dir).map_err(|e| BuildFailure {
-        diagnostics: vec![Diagnostic::error(display_path(&output_dir), format!("无法创建输出文件夹（{}）", io_reason(&e))).hint("检查磁盘空间和文件夹的写入权限")],
+        diagnostics: vec![
+            Diagnostic::error(
+                display_path(&output_dir),
+                format!("无法创建输出文件夹（{}）", io_reason(&e)),
+            )
+            .hint("检查磁盘空间和文件夹的写入权限"),
+        ],
     })?;
-    let mourning = site.config.mourning.active_on(now.to_zoned(site.config.tz.clone()).date());
+    let mourning = site
+        .config
+        .mourning
+        .active_on(now.to_zoned(site.config.tz.clone()).date());
     let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
     let files = write_extras(&site, root, &staging, &now, &diagnostics);
 
     if diagnostics.has_errors() {
         staging.abandon();
-        return Err(BuildFailure { diagnostics: diagnostics.into_sorted() });
+        return Err(BuildFailure {
+            diagnostics: diagnostics.into_sorted(),
+        });
     }
     if let Err(e) = staging.commit() {
         let mut all = diagnostics.into_sorted();
         all.push(
-            Diagnostic::error(display_path(&output_dir), format!("无法用新生成的网站替换输出文件夹（{}）", io_reason(&e)))
-                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+            Diagnostic::error(
+                display_path(&output_dir),
+                format!("无法用新生成的网站替换输出文件夹（{}）", io_reason(&e)),
+            )
+            .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
         );
         return Err(BuildFailure { diagnostics: all });
     }
@@ -164,21 +197,51 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
     let dated: Vec<usize> = published_in_order(site)
         .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
         .collect();
-    written.push(("atom.xml".to_string(), feeds::atom(site, &site.config.title, "atom.xml", "", &dated, &generated)));
+    written.push((
+        "atom.xml".to_string(),
+        feeds::atom(site, &site.config.title, "atom.xml", "", &dated, &generated),
+    ));
     for column in site.columns.iter().filter(|c| c.kind.is_dated()) {
         let path = format!("{}atom.xml", column.path);
         let title = format!("{} - {}", column.title, site.config.title);
-        written.push((path.clone(), feeds::atom(site, &title, &path, &column.path, &column.pages, &generated)));
+        written.push((
+            path.clone(),
+            feeds::atom(site, &title, &path, &column.path, &column.pages, &generated),
+        ));
     }
 
     let base = &site.config.base_url;
-    let mut entries: Vec<(String, Option<String>)> = vec![(base.clone(), dated.first().and_then(|&i| site.pages[i].meta.date.as_ref()).map(dates::rfc3339))];
-    entries.extend(site.nav.iter().chain((0..site.columns.len()).filter(|c| !site.nav.contains(c)).collect::<Vec<_>>().iter()).map(|&c| {
-        let column = &site.columns[c];
-        let lastmod = column.pages.first().and_then(|&i| site.pages[i].meta.date.as_ref()).map(dates::rfc3339);
-        (format!("{base}{}", column.path), lastmod)
-    }));
-    entries.extend(site.pages.iter().map(|p| (format!("{base}{}", p.path), p.meta.date.as_ref().map(dates::rfc3339))));
+    let mut entries: Vec<(String, Option<String>)> = vec![(
+        base.clone(),
+        dated
+            .first()
+            .and_then(|&i| site.pages[i].meta.date.as_ref())
+            .map(dates::rfc3339),
+    )];
+    entries.extend(
+        site.nav
+            .iter()
+            .chain(
+                (0..site.columns.len())
+                    .filter(|c| !site.nav.contains(c))
+                    .collect::<Vec<_>>()
+                    .iter(),
+            )
+            .map(|&c| {
+                let column = &site.columns[c];
+                let lastmod = column
+                    .pages
+                    .first()
+                    .and_then(|&i| site.pages[i].meta.date.as_ref())
+                    .map(dates::rfc3339);
+                (format!("{base}{}", column.path), lastmod)
+            }),
+    );
+    entries.extend(
+        site.pages
+            .iter()
+            .map(|p| (format!("{base}{}", p.path), p.meta.date.as_ref().map(dates::rfc3339))),
+    );
     for taxonomy in &site.taxonomies {
         entries.extend(taxonomy.terms.iter().map(|t| (format!("{base}{}", t.path), None)));
     }
@@ -189,13 +252,20 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
     for (path, text) in &written {
         match staging.write(path, text.as_bytes()) {
             Ok(()) => count += 1,
-            Err(e) => diagnostics.push(Diagnostic::error(path.clone(), format!("无法写入（{}）", io_reason(&e)))),
+            Err(e) => diagnostics.push(Diagnostic::error(
+                path.clone(),
+                format!("无法写入（{}）", io_reason(&e)),
+            )),
         }
     }
 
     let mut copies = static_files::list_dir(&root.join("themes").join(&site.config.theme).join("static"));
     copies.extend(static_files::list_dir(&root.join("static")));
     let content_dir = root.join(content::CONTENT_DIR);
-    copies.extend(site.assets.iter().map(|(src, dest)| (content_dir.join(src), dest.clone())));
+    copies.extend(
+        site.assets
+            .iter()
+            .map(|(src, dest)| (content_dir.join(src), dest.clone())),
+    );
     count + static_files::copy_all(copies, staging.dir(), root, diagnostics)
 }

@@ -26,11 +26,12 @@ pub fn decode(bytes: &[u8], shown: &Path) -> Result<(String, Option<Diagnostic>)
             let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
             // Chinese files that are not UTF-8 are nearly always GBK; GB18030 is its
             // superset and decodes both.
-            let encoding = if guessed == encoding_rs::GBK || guessed == encoding_rs::GB18030 || guessed == encoding_rs::UTF_8 {
-                encoding_rs::GB18030
-            } else {
-                guessed
-            };
+            let encoding =
+                if guessed == encoding_rs::GBK || guessed == encoding_rs::GB18030 || guessed == encoding_rs::UTF_8 {
+                    encoding_rs::GB18030
+                } else {
+                    guessed
+                };
             let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
             if had_errors || encoding != encoding_rs::GB18030 {
                 return Err(Diagnostic::error(shown, "文件不是 UTF-8 编码，也无法按 GBK 读取")

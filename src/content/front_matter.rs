@@ -85,7 +85,12 @@ pub struct Split<'a> {
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
-        return Ok(Split { yaml: "", yaml_line: 1, body: text, body_line: 1 });
+        return Ok(Split {
+            yaml: "",
+            yaml_line: 1,
+            body: text,
+            body_line: 1,
+        });
     }
     let yaml_start = (first_end + 1).min(text.len());
     let mut offset = yaml_start;
@@ -171,7 +176,11 @@ pub fn parse(split: &Split, file: &Path, tz: &TimeZone, problems: &mut Vec<Diagn
         return fm;
     };
     let line_of = |key: &str| yaml::key_line(split.yaml, key).map(|l| l + split.yaml_line - 1);
-    let mut r = Reader { file, problems, line_of: &line_of };
+    let mut r = Reader {
+        file,
+        problems,
+        line_of: &line_of,
+    };
     let mut seen = std::collections::HashSet::new();
 
     for (key, value) in map {
@@ -190,8 +199,8 @@ pub fn parse(split: &Split, file: &Path, tz: &TimeZone, problems: &mut Vec<Diagn
             continue;
         };
         if !seen.insert(en) {
-            let mut d = Diagnostic::error(file, format!("设置“{en}”写了两次（英文名和中文名算同一项）"))
-                .hint("删掉其中一行");
+            let mut d =
+                Diagnostic::error(file, format!("设置“{en}”写了两次（英文名和中文名算同一项）")).hint("删掉其中一行");
             if let Some(line) = line {
                 d = d.at_line(line);
             }
@@ -254,7 +263,11 @@ impl Reader<'_, '_> {
         }
         let s = read::string(v);
         if s.is_none() {
-            self.error(key, format!("“{key}”应是一段文字"), format!("在冒号后面直接写文字，例如“{key}: ……”；文字里有冒号时用英文引号括起来"));
+            self.error(
+                key,
+                format!("“{key}”应是一段文字"),
+                format!("在冒号后面直接写文字，例如“{key}: ……”；文字里有冒号时用英文引号括起来"),
+            );
         }
         s.filter(|s| !s.is_empty())
     }
@@ -263,7 +276,11 @@ impl Reader<'_, '_> {
         match read::string_list(v) {
             Some(list) => list.into_iter().filter(|s| !s.is_empty()).collect(),
             None => {
-                self.error(key, format!("“{key}”应是一组文字"), format!("写成“{key}: [甲, 乙]”，或“{key}: 甲、乙”"));
+                self.error(
+                    key,
+                    format!("“{key}”应是一组文字"),
+                    format!("写成“{key}: [甲, 乙]”，或“{key}: 甲、乙”"),
+                );
                 Vec::new()
             }
         }
@@ -271,7 +288,11 @@ impl Reader<'_, '_> {
 
     fn boolean(&mut self, key: &str, v: &Value) -> bool {
         read::boolean(v).unwrap_or_else(|| {
-            self.error(key, format!("“{key}”只能是 true 或 false"), format!("写“{key}: true”（是）或“{key}: false”（否）"));
+            self.error(
+                key,
+                format!("“{key}”只能是 true 或 false"),
+                format!("写“{key}: true”（是）或“{key}: false”（否）"),
+            );
             false
         })
     }
@@ -280,7 +301,11 @@ impl Reader<'_, '_> {
         match read::integer(v) {
             Some(n) if n >= min => Some(n),
             _ => {
-                let floor = if min > 0 { format!("不小于 {min} 的") } else { String::new() };
+                let floor = if min > 0 {
+                    format!("不小于 {min} 的")
+                } else {
+                    String::new()
+                };
                 self.error(key, format!("“{key}”应是{floor}整数"), format!("例如“{key}: 10”"));
                 None
             }
@@ -309,7 +334,10 @@ impl Reader<'_, '_> {
         let mut out = Vec::new();
         for item in items {
             let attachment = match item {
-                Value::String(file) => Some(Attachment { file: file.clone(), title: file_title(file) }),
+                Value::String(file) => Some(Attachment {
+                    file: file.clone(),
+                    title: file_title(file),
+                }),
                 Value::Object(m) => {
                     let get = |en: &str, zh: &str| m.get(en).or_else(|| m.get(zh)).and_then(read::string);
                     get("file", "文件").map(|file| Attachment {
@@ -374,7 +402,9 @@ mod tests {
 
     #[test]
     fn chinese_keys_and_forgiving_values() {
-        let (fm, problems) = parse_text("---\n标题: 常委会召开\n日期: 2025年3月2日\n标签: 乡村振兴、民主监督\n焦点: 是\n界别: 经济界\nmy_key: 1\n---\n");
+        let (fm, problems) = parse_text(
+            "---\n标题: 常委会召开\n日期: 2025年3月2日\n标签: 乡村振兴、民主监督\n焦点: 是\n界别: 经济界\nmy_key: 1\n---\n",
+        );
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(fm.title.as_deref(), Some("常委会召开"));
         assert_eq!(fm.date.as_ref().unwrap().date().to_string(), "2025-03-02");

@@ -18,7 +18,10 @@ fn highlighter() -> &'static Highlighter {
         let mut themes = ThemeSet::load_defaults();
         // A light theme with enough contrast for body text on white.
         let theme = themes.themes.remove("InspiredGitHub").unwrap_or_default();
-        Highlighter { syntaxes: SyntaxSet::load_defaults_newlines(), theme }
+        Highlighter {
+            syntaxes: SyntaxSet::load_defaults_newlines(),
+            theme,
+        }
     })
 }
 
@@ -26,10 +29,10 @@ fn highlighter() -> &'static Highlighter {
 pub fn to_html(code: &str, lang: &str) -> String {
     if !lang.is_empty() {
         let h = highlighter();
-        if let Some(syntax) = h.syntaxes.find_syntax_by_token(lang) {
-            if let Ok(html) = highlighted_html_for_string(code, &h.syntaxes, syntax, &h.theme) {
-                return html;
-            }
+        if let Some(syntax) = h.syntaxes.find_syntax_by_token(lang)
+            && let Ok(html) = highlighted_html_for_string(code, &h.syntaxes, syntax, &h.theme)
+        {
+            return html;
         }
     }
     format!("<pre><code>{}</code></pre>\n", super::text::escape_html(code))

@@ -55,7 +55,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     let mut rendered = Rendered::default();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
 
-    let mut heading: Option<(usize, HeadingLevel, Option<CowStr>, Vec<CowStr>, Vec<(CowStr, Option<CowStr>)>)> = None;
+    let mut heading: Option<OpenHeading> = None;
     let mut heading_text = String::new();
     let mut code: Option<(String, String)> = None;
     let mut footnote_depth = 0usize;
@@ -73,21 +73,34 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             continue;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
                 heading = Some((events.len(), level, id, classes, attrs));
                 heading_text.clear();
                 events.push(Event::Text("".into())); // replaced at the heading's end
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, level_start, given_id, classes, attrs)) = heading.take() {
-                    let base = given_id.as_deref().map(str::to_string).unwrap_or_else(|| heading_id(&heading_text));
+                    let base = given_id
+                        .as_deref()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| heading_id(&heading_text));
                     let id = unique_id(base, &mut used_ids);
                     rendered.toc.push(Heading {
                         level: heading_level(level_start),
                         id: id.clone(),
                         title: text::collapse_whitespace(&heading_text),
                     });
-                    events[at] = Event::Start(Tag::Heading { level: level_start, id: Some(id.into()), classes, attrs });
+                    events[at] = Event::Start(Tag::Heading {
+                        level: level_start,
+                        id: Some(id.into()),
+                        classes,
+                        attrs,
+                    });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
                 rendered.plain.push('\n');
@@ -99,17 +112,37 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 };
                 code = Some((lang, String::new()));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = resolve_link(&dest_url, links).unwrap_or_else(|problem| {
                     let (line, column) = line_col(&source, range.start);
                     problems.push(problem(file).at(line + first_line - 1, column));
                     dest_url
                 });
-                events.push(Event::Start(Tag::Link { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = root_relative(dest_url, links.base_path);
-                events.push(Event::Start(Tag::Image { link_type, dest_url, title, id }));
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
             }
             Event::Start(Tag::Table(alignments)) => {
                 // A wide table scrolls inside its own box on a phone, not the page.
@@ -151,6 +184,15 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     rendered
 }
 
+/// A heading being read: where its start event is, and its level and attributes.
+type OpenHeading<'a> = (
+    usize,
+    HeadingLevel,
+    Option<CowStr<'a>>,
+    Vec<CowStr<'a>>,
+    Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+);
+
 type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
 
 /// `@/a/b.md#x` → the page's URL; `/x/` → under the base path; others unchanged.
@@ -185,7 +227,9 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links) -> Result<CowStr<'a>, Prob
     Err(Box::new(move |file| {
         let hint = match close {
             Some(close) => format!("是不是想写 @/{close}？路径从 content/ 下的栏目文件夹写起"),
-            None => "检查文件名是否写对；路径从 content/ 下的栏目文件夹写起，例如 @/yaowen/2025-03-02-changweihui.md".into(),
+            None => {
+                "检查文件名是否写对；路径从 content/ 下的栏目文件夹写起，例如 @/yaowen/2025-03-02-changweihui.md".into()
+            }
         };
         Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在")).hint(hint)
     }))
@@ -221,7 +265,11 @@ pub fn heading_id(text: &str) -> String {
 fn unique_id(base: String, used: &mut HashMap<String, usize>) -> String {
     let count = used.entry(base.clone()).or_insert(0);
     *count += 1;
-    if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
+    if *count == 1 {
+        base
+    } else {
+        format!("{base}-{}", *count - 1)
+    }
 }
 
 /// Removes the leading full-width or ASCII spaces that Word-style indentation puts
@@ -278,7 +326,11 @@ mod tests {
     fn html(body: &str) -> String {
         let targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
         let excluded = HashMap::from([("yaowen/draft.md".to_string(), "草稿")]);
-        let links = Links { targets: &targets, excluded: &excluded, base_path: "/zx/" };
+        let links = Links {
+            targets: &targets,
+            excluded: &excluded,
+            base_path: "/zx/",
+        };
         let mut problems = Vec::new();
         let r = render(body, 1, Path::new("t.md"), &links, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
@@ -314,9 +366,19 @@ mod tests {
     fn broken_and_draft_links_are_errors_with_lines() {
         let targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
         let excluded = HashMap::from([("yaowen/draft.md".to_string(), "草稿")]);
-        let links = Links { targets: &targets, excluded: &excluded, base_path: "/" };
+        let links = Links {
+            targets: &targets,
+            excluded: &excluded,
+            base_path: "/",
+        };
         let mut problems = Vec::new();
-        render("正文\n\n见[这里](@/yaowen/b.md)和[那里](@/yaowen/draft.md)。", 5, Path::new("t.md"), &links, &mut problems);
+        render(
+            "正文\n\n见[这里](@/yaowen/b.md)和[那里](@/yaowen/draft.md)。",
+            5,
+            Path::new("t.md"),
+            &links,
+            &mut problems,
+        );
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].line, Some(7));
         assert!(problems[0].hint.as_deref().unwrap().contains("@/yaowen/a.md"));

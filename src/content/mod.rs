@@ -81,7 +81,9 @@ pub fn load(root: &Path, tz: &TimeZone, diagnostics: &Diagnostics) -> Content {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let shown = e.path().map_or_else(|| PathBuf::from(CONTENT_DIR), |p| shown_path(root, p));
+                let shown = e
+                    .path()
+                    .map_or_else(|| PathBuf::from(CONTENT_DIR), |p| shown_path(root, p));
                 diagnostics.push(Diagnostic::error(shown, "无法读取这个文件夹").hint("检查文件夹的权限"));
                 continue;
             }
@@ -89,7 +91,9 @@ pub fn load(root: &Path, tz: &TimeZone, diagnostics: &Diagnostics) -> Content {
         if !entry.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
+        let Ok(rel) = entry.path().strip_prefix(&dir) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
         if rel.ends_with('~') {
             continue; // editor backups
@@ -114,7 +118,13 @@ pub fn load(root: &Path, tz: &TimeZone, diagnostics: &Diagnostics) -> Content {
     Content { files, assets }
 }
 
-fn read_source(path: &Path, rel: String, shown: PathBuf, tz: &TimeZone, problems: &mut Vec<Diagnostic>) -> Option<SourceFile> {
+fn read_source(
+    path: &Path,
+    rel: String,
+    shown: PathBuf,
+    tz: &TimeZone,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
     let text = match encoding::read_text(path, &shown) {
         Ok((text, warning)) => {
             problems.extend(warning);
@@ -129,13 +139,28 @@ fn read_source(path: &Path, rel: String, shown: PathBuf, tz: &TimeZone, problems
         Ok(s) => s,
         Err(d) => {
             problems.push(d);
-            let meta = FrontMatter { unreadable: true, ..Default::default() };
-            return Some(SourceFile { rel, shown, meta, body: String::new(), body_line: 1 });
+            let meta = FrontMatter {
+                unreadable: true,
+                ..Default::default()
+            };
+            return Some(SourceFile {
+                rel,
+                shown,
+                meta,
+                body: String::new(),
+                body_line: 1,
+            });
         }
     };
     let meta = front_matter::parse(&split, &shown, tz, problems);
     let (body, body_line) = (split.body.to_string(), split.body_line);
-    Some(SourceFile { rel, shown, meta, body, body_line })
+    Some(SourceFile {
+        rel,
+        shown,
+        meta,
+        body,
+        body_line,
+    })
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -87,6 +87,22 @@ pub fn strip_html(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +124,10 @@ mod tests {
 
     #[test]
     fn line_breaks_between_chinese_vanish() {
-        assert_eq!(collapse_whitespace("溪山区\n政协 召开 Web 会议"), "溪山区政协召开 Web 会议");
+        assert_eq!(
+            collapse_whitespace("溪山区\n政协 召开 Web 会议"),
+            "溪山区政协召开 Web 会议"
+        );
     }
 
     #[test]
@@ -123,20 +142,4 @@ mod tests {
     fn strips_tags() {
         assert_eq!(collapse_whitespace(&strip_html("<p>甲&amp;乙</p><p>丙</p>")), "甲&乙丙");
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }

@@ -41,7 +41,10 @@ impl ColumnKind {
     }
 
     pub fn name(self) -> &'static str {
-        NAMES.iter().find(|(k, _, _)| *k == self).map_or("news", |(_, en, _)| en)
+        NAMES
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map_or("news", |(_, en, _)| en)
     }
 
     /// Every kind with its first Chinese name, for error hints.
@@ -54,7 +57,9 @@ impl ColumnKind {
     }
 
     pub fn all_names() -> impl Iterator<Item = &'static str> {
-        NAMES.iter().flat_map(|(_, en, zh)| std::iter::once(*en).chain(zh.iter().copied()))
+        NAMES
+            .iter()
+            .flat_map(|(_, en, zh)| std::iter::once(*en).chain(zh.iter().copied()))
     }
 
     /// Kinds whose items are dated and listed newest first, with feeds.

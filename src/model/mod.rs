@@ -93,7 +93,11 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             broken_columns.insert(file.folder().to_string());
         }
     }
-    let column_of: HashMap<&str, usize> = columns.iter().enumerate().map(|(i, c)| (c.folder.as_str(), i)).collect();
+    let column_of: HashMap<&str, usize> = columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.folder.as_str(), i))
+        .collect();
 
     // Which pages are published, and where.
     let mut pages: Vec<Page> = Vec::new();
@@ -101,11 +105,16 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     for file in page_sources {
         if file.is_index() {
             let top = file.rel.split('/').next().unwrap_or("");
-            let is_series = column_of.get(top).is_some_and(|&c| columns[c].kind == ColumnKind::Series);
+            let is_series = column_of
+                .get(top)
+                .is_some_and(|&c| columns[c].kind == ColumnKind::Series);
             if !is_series {
                 diagnostics.push(
-                    Diagnostic::warning(&file.shown, "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面")
-                        .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
+                    Diagnostic::warning(
+                        &file.shown,
+                        "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面",
+                    )
+                    .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
                 );
             }
             continue;
@@ -119,7 +128,9 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             excluded.insert(file.rel, "");
             continue;
         } else {
-            missing_columns.entry(top.to_string()).or_insert_with(|| file.shown.clone());
+            missing_columns
+                .entry(top.to_string())
+                .or_insert_with(|| file.shown.clone());
             continue;
         };
         if !options.drafts {
@@ -138,8 +149,13 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     }
     for (folder, example) in missing_columns {
         diagnostics.push(
-            Diagnostic::error(example, format!("文件夹 content/{folder} 没有 _index.md，还不是一个栏目"))
-                .hint(format!("新建 content/{folder}/_index.md，写上栏目名称和类型，例如：\n---\ntitle: 政协要闻\nkind: news\n---")),
+            Diagnostic::error(
+                example,
+                format!("文件夹 content/{folder} 没有 _index.md，还不是一个栏目"),
+            )
+            .hint(format!(
+                "新建 content/{folder}/_index.md，写上栏目名称和类型，例如：\n---\ntitle: 政协要闻\nkind: news\n---"
+            )),
         );
     }
 
@@ -163,11 +179,24 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     for c in &site.columns {
         targets.insert(format!("{}/_index.md", c.folder), c.path.clone());
     }
-    render_markdown(&mut site, &mut column_bodies, home_source, &targets, &excluded, diagnostics);
+    render_markdown(
+        &mut site,
+        &mut column_bodies,
+        home_source,
+        &targets,
+        &excluded,
+        diagnostics,
+    );
     order_pages(&mut site);
     site.taxonomies = vec![
-        Taxonomy::collect(TaxonomyKind::Tags, published_in_order(&site).map(|i| (i, site.pages[i].meta.tags.as_slice()))),
-        Taxonomy::collect(TaxonomyKind::Topics, published_in_order(&site).map(|i| (i, site.pages[i].meta.topics.as_slice()))),
+        Taxonomy::collect(
+            TaxonomyKind::Tags,
+            published_in_order(&site).map(|i| (i, site.pages[i].meta.tags.as_slice())),
+        ),
+        Taxonomy::collect(
+            TaxonomyKind::Topics,
+            published_in_order(&site).map(|i| (i, site.pages[i].meta.topics.as_slice())),
+        ),
     ];
     site.assets = place_assets(&site, content.assets);
     site
@@ -248,9 +277,15 @@ fn make_page(file: SourceFile, column: Option<usize>, columns: &[Column], diagno
         let kind = columns[c].kind;
         if kind.is_dated() && file.meta.date.is_none() && file.meta.line_of("date").is_none() {
             diagnostics.push(
-                Diagnostic::error(&file.shown, format!("“{}”栏目的文章需要发布日期 date", columns[c].title))
-                    .at_line(1)
-                    .hint(format!("在开头的设置里加一行，例如“date: 2025-03-02”；也可写 {}", crate::dates::ACCEPTED_FORMS)),
+                Diagnostic::error(
+                    &file.shown,
+                    format!("“{}”栏目的文章需要发布日期 date", columns[c].title),
+                )
+                .at_line(1)
+                .hint(format!(
+                    "在开头的设置里加一行，例如“date: 2025-03-02”；也可写 {}",
+                    crate::dates::ACCEPTED_FORMS
+                )),
             );
             ok = false;
         }
@@ -258,7 +293,8 @@ fn make_page(file: SourceFile, column: Option<usize>, columns: &[Column], diagno
     let wanted = file.meta.slug.clone().unwrap_or_else(|| file.stem().to_string());
     let slug = slug::slugify(&wanted);
     if slug.is_empty() {
-        let mut d = Diagnostic::error(&file.shown, format!("无法从“{wanted}”生成网址")).hint("在开头的设置里加一行“slug: 英文或拼音名”，例如“slug: changweihui”");
+        let mut d = Diagnostic::error(&file.shown, format!("无法从“{wanted}”生成网址"))
+            .hint("在开头的设置里加一行“slug: 英文或拼音名”，例如“slug: changweihui”");
         if let Some(line) = file.meta.line_of("slug") {
             d = d.at_line(line);
         }
@@ -297,7 +333,10 @@ fn navigation(config: &SiteConfig, columns: &[Column], diagnostics: &Diagnostics
     }
     let mut order = Vec::new();
     for name in &config.nav {
-        match columns.iter().position(|c| &c.folder == name || &c.slug == name || &c.title == name) {
+        match columns
+            .iter()
+            .position(|c| &c.folder == name || &c.slug == name || &c.title == name)
+        {
             Some(i) => order.push(i),
             None => {
                 let hint = match did_you_mean(name, columns.iter().map(|c| c.folder.as_str())) {
@@ -307,7 +346,8 @@ fn navigation(config: &SiteConfig, columns: &[Column], diagnostics: &Diagnostics
                         columns.iter().map(|c| c.folder.as_str()).collect::<Vec<_>>().join("、")
                     ),
                 };
-                let mut d = Diagnostic::error(crate::config::FILE_NAME, format!("导航 nav 中的栏目“{name}”不存在")).hint(hint);
+                let mut d =
+                    Diagnostic::error(crate::config::FILE_NAME, format!("导航 nav 中的栏目“{name}”不存在")).hint(hint);
                 if let Some(line) = config_line(name) {
                     d = d.at_line(line);
                 }
@@ -337,7 +377,10 @@ fn check_unique_paths(site: &Site, diagnostics: &Diagnostics) {
         }
     };
     for kind in [TaxonomyKind::Tags, TaxonomyKind::Topics] {
-        claim(format!("{}/", kind.folder()), format!("{}页面（系统生成）", kind.chinese()));
+        claim(
+            format!("{}/", kind.folder()),
+            format!("{}页面（系统生成）", kind.chinese()),
+        );
     }
     for c in &site.columns {
         claim(c.path.clone(), format!("content/{}/_index.md", c.folder));
@@ -356,7 +399,11 @@ fn render_markdown(
     excluded: &HashMap<String, &'static str>,
     diagnostics: &Diagnostics,
 ) {
-    let links = Links { targets, excluded, base_path: &site.config.base_path };
+    let links = Links {
+        targets,
+        excluded,
+        base_path: &site.config.base_path,
+    };
     let render = |body: &str, line: usize, shown: &std::path::Path| {
         let mut problems = Vec::new();
         let rendered = markdown::render(body, line, shown, &links, &mut problems);
@@ -381,7 +428,12 @@ fn render_markdown(
     if let Some(home) = home {
         site.home = Home {
             title: home.meta.title.clone().unwrap_or_else(|| "首页".into()),
-            description: home.meta.description.clone().or(home.meta.summary.clone()).unwrap_or_default(),
+            description: home
+                .meta
+                .description
+                .clone()
+                .or(home.meta.summary.clone())
+                .unwrap_or_default(),
             content: render(&home.body, home.body_line, &home.shown).html,
         };
     } else {

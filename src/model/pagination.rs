@@ -8,7 +8,11 @@ pub fn page_count(items: usize, size: usize) -> usize {
 
 /// The site path of page `number` (1-based) of a list whose first page is `base`.
 pub fn page_path(base: &str, number: usize) -> String {
-    if number <= 1 { base.to_string() } else { format!("{base}page/{number}/") }
+    if number <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{number}/")
+    }
 }
 
 /// The item range shown on page `number`.

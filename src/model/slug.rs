@@ -94,7 +94,7 @@ fn flush(singles: &mut String, words: &mut Vec<String>) {
 }
 
 fn pinyin_of(word: &str) -> String {
-    word.to_pinyin().flatten().map(|p| plain(p)).collect()
+    word.to_pinyin().flatten().map(plain).collect()
 }
 
 /// Toneless pinyin in ASCII: `ü` is written `v`, as in pinyin input methods.

@@ -64,7 +64,11 @@ impl Taxonomy {
             .enumerate()
             .map(|(i, (name, pages))| {
                 let base = slugify(name);
-                let base = if base.is_empty() { format!("term-{}", i + 1) } else { base };
+                let base = if base.is_empty() {
+                    format!("term-{}", i + 1)
+                } else {
+                    base
+                };
                 // Two terms may share a pinyin (同音词): the later one gets a number.
                 let mut slug = base.clone();
                 let mut n = 2;
@@ -72,7 +76,12 @@ impl Taxonomy {
                     slug = format!("{base}-{n}");
                     n += 1;
                 }
-                Term { path: format!("{}/{slug}/", kind.folder()), name: name.to_string(), slug, pages }
+                Term {
+                    path: format!("{}/{slug}/", kind.folder()),
+                    name: name.to_string(),
+                    slug,
+                    pages,
+                }
             })
             .collect();
         Taxonomy { kind, terms }

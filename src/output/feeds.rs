@@ -18,7 +18,11 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
         .first()
         .and_then(|&i| site.pages[i].meta.date.as_ref())
         .map_or_else(|| generated.to_string(), dates::rfc3339);
-    let author = if site.config.organization.name.is_empty() { &site.config.title } else { &site.config.organization.name };
+    let author = if site.config.organization.name.is_empty() {
+        &site.config.title
+    } else {
+        &site.config.organization.name
+    };
     let result: std::io::Result<()> = (|| {
         w.write_event(Event::Decl(BytesDecl::new("1.0", Some("utf-8"), None)))?;
         w.create_element("feed")
@@ -27,7 +31,8 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
             .write_inner_content(|w| {
                 w.create_element("title").write_text_content(BytesText::new(title))?;
                 if !site.config.description.is_empty() {
-                    w.create_element("subtitle").write_text_content(BytesText::new(&site.config.description))?;
+                    w.create_element("subtitle")
+                        .write_text_content(BytesText::new(&site.config.description))?;
                 }
                 w.create_element("link")
                     .with_attribute(("href", format!("{base}{path}").as_str()))
@@ -39,9 +44,12 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
                     .with_attribute(("rel", "alternate"))
                     .with_attribute(("type", "text/html"))
                     .write_empty()?;
-                w.create_element("id").write_text_content(BytesText::new(&format!("{base}{path}")))?;
-                w.create_element("updated").write_text_content(BytesText::new(&updated))?;
-                w.create_element("generator").write_text_content(BytesText::new("同心 Tongxin"))?;
+                w.create_element("id")
+                    .write_text_content(BytesText::new(&format!("{base}{path}")))?;
+                w.create_element("updated")
+                    .write_text_content(BytesText::new(&updated))?;
+                w.create_element("generator")
+                    .write_text_content(BytesText::new("同心 Tongxin"))?;
                 w.create_element("author").write_inner_content(|w| {
                     w.create_element("name").write_text_content(BytesText::new(author))?;
                     Ok(())
@@ -49,12 +57,20 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
                 for &i in items.iter().take(FEED_ITEMS) {
                     let page = &site.pages[i];
                     let link = format!("{base}{}", page.path);
-                    let date = page.meta.date.as_ref().map_or_else(|| generated.to_string(), dates::rfc3339);
+                    let date = page
+                        .meta
+                        .date
+                        .as_ref()
+                        .map_or_else(|| generated.to_string(), dates::rfc3339);
                     w.create_element("entry").write_inner_content(|w| {
-                        w.create_element("title").write_text_content(BytesText::new(&page.title))?;
-                        w.create_element("link").with_attribute(("href", link.as_str())).write_empty()?;
+                        w.create_element("title")
+                            .write_text_content(BytesText::new(&page.title))?;
+                        w.create_element("link")
+                            .with_attribute(("href", link.as_str()))
+                            .write_empty()?;
                         w.create_element("id").write_text_content(BytesText::new(&link))?;
-                        w.create_element("published").write_text_content(BytesText::new(&date))?;
+                        w.create_element("published")
+                            .write_text_content(BytesText::new(&date))?;
                         w.create_element("updated").write_text_content(BytesText::new(&date))?;
                         if let Some(name) = page.meta.author.as_deref().or(page.meta.source.as_deref()) {
                             w.create_element("author").write_inner_content(|w| {
@@ -63,9 +79,12 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
                             })?;
                         }
                         for tag in &page.meta.tags {
-                            w.create_element("category").with_attribute(("term", tag.as_str())).write_empty()?;
+                            w.create_element("category")
+                                .with_attribute(("term", tag.as_str()))
+                                .write_empty()?;
                         }
-                        w.create_element("summary").write_text_content(BytesText::new(&page.summary))?;
+                        w.create_element("summary")
+                            .write_text_content(BytesText::new(&page.summary))?;
                         w.create_element("content")
                             .with_attribute(("type", "html"))
                             .write_text_content(BytesText::new(&page.content))?;

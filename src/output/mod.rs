@@ -24,16 +24,27 @@ pub struct Staging {
 impl Staging {
     /// Prepares an empty staging folder for `target`.
     pub fn create(target: &Path) -> io::Result<Staging> {
-        let name = target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
-        let parent = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = target
+            .file_name()
+            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let parent = target
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         let dir = parent.join(format!(".{name}.tongxin-new"));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
-        fs::write(dir.join(MARKER), "这个文件夹由同心（tongxin build）生成，每次生成时会整体替换。\n")?;
-        Ok(Staging { target: target.to_path_buf(), dir })
+        fs::write(
+            dir.join(MARKER),
+            "这个文件夹由同心（tongxin build）生成，每次生成时会整体替换。\n",
+        )?;
+        Ok(Staging {
+            target: target.to_path_buf(),
+            dir,
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -69,7 +80,9 @@ impl Staging {
     pub fn commit(self) -> io::Result<()> {
         let old = self.dir.with_file_name(format!(
             ".{}.tongxin-old",
-            self.target.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
+            self.target
+                .file_name()
+                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
         ));
         if old.exists() {
             remove_tree(&old)?;
@@ -109,7 +122,11 @@ pub fn replaceable(target: &Path) -> bool {
 fn remove_tree(dir: &Path) -> io::Result<()> {
     let entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.par_iter().try_for_each(|path| {
-        if path.is_dir() { fs::remove_dir_all(path) } else { fs::remove_file(path) }
+        if path.is_dir() {
+            fs::remove_dir_all(path)
+        } else {
+            fs::remove_file(path)
+        }
     })?;
     fs::remove_dir(dir)
 }

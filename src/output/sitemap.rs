@@ -15,7 +15,8 @@ pub fn sitemap(entries: &[(String, Option<String>)]) -> String {
                     w.create_element("url").write_inner_content(|w| {
                         w.create_element("loc").write_text_content(BytesText::new(loc))?;
                         if let Some(lastmod) = lastmod {
-                            w.create_element("lastmod").write_text_content(BytesText::new(lastmod))?;
+                            w.create_element("lastmod")
+                                .write_text_content(BytesText::new(lastmod))?;
                         }
                         Ok(())
                     })?;

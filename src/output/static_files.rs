@@ -44,8 +44,11 @@ pub fn copy_all(files: Vec<Copy>, out: &Path, root: &Path, diagnostics: &Diagnos
                 Err(e) => {
                     let shown = src.strip_prefix(root).unwrap_or(src);
                     diagnostics.push(
-                        Diagnostic::error(display_path(shown), format!("无法复制到输出文件夹（{}）", io_reason(&e)))
-                            .hint("确认文件没有被其他程序占用，磁盘有空间"),
+                        Diagnostic::error(
+                            display_path(shown),
+                            format!("无法复制到输出文件夹（{}）", io_reason(&e)),
+                        )
+                        .hint("确认文件没有被其他程序占用，磁盘有空间"),
                     );
                     0
                 }

@@ -32,7 +32,9 @@ fn date_cn(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     if value.is_none() || value.is_undefined() {
         return Ok(String::new());
     }
-    let text = value.as_str().ok_or_else(|| tera::Error::message("date_cn 只能用于日期文字"))?;
+    let text = value
+        .as_str()
+        .ok_or_else(|| tera::Error::message("date_cn 只能用于日期文字"))?;
     let with_time: bool = kwargs.get("time")?.unwrap_or(false);
     Ok(format_date_cn(text, with_time).unwrap_or_else(|| text.to_string()))
 }
@@ -45,11 +47,9 @@ pub fn format_date_cn(text: &str, with_time: bool) -> Option<String> {
     let month: u32 = parts.next()?.parse().ok()?;
     let day: u32 = parts.next()?.parse().ok()?;
     let mut out = format!("{year}年{month}月{day}日");
-    if with_time {
-        if let Some(time) = text.get(11..16) {
-            out.push(' ');
-            out.push_str(time);
-        }
+    if with_time && let Some(time) = text.get(11..16) {
+        out.push(' ');
+        out.push_str(time);
     }
     Some(out)
 }
@@ -57,7 +57,11 @@ pub fn format_date_cn(text: &str, with_time: bool) -> Option<String> {
 fn summary(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
     let length: usize = kwargs.get("length")?.unwrap_or(text::SUMMARY_CHARS);
     let input = value.as_str().unwrap_or_default();
-    let plain = if input.contains('<') { text::strip_html(input) } else { input.to_string() };
+    let plain = if input.contains('<') {
+        text::strip_html(input)
+    } else {
+        input.to_string()
+    };
     Ok(text::summarize(&plain, length))
 }
 

@@ -25,29 +25,59 @@ const HOME_FEATURED: usize = 5;
 /// One file to render.
 enum Job {
     Home,
-    Column { column: usize, number: usize },
+    Column {
+        column: usize,
+        number: usize,
+    },
     Article(usize),
     TaxonomyIndex(usize),
-    Term { taxonomy: usize, term: usize, number: usize },
+    Term {
+        taxonomy: usize,
+        term: usize,
+        number: usize,
+    },
     NotFound,
 }
 
 /// Renders every page into `staging`. Returns how many pages were written.
-pub fn render_site(site: &Site, mut tera: Tera, origins: &Origins, mourning: bool, staging: &Staging, diagnostics: &Diagnostics) -> usize {
+pub fn render_site(
+    site: &Site,
+    mut tera: Tera,
+    origins: &Origins,
+    mourning: bool,
+    staging: &Staging,
+    diagnostics: &Diagnostics,
+) -> usize {
     let values = Values::build(site);
-    tera.global_context().insert_value("site", values::site_value(site, mourning));
-    tera.global_context().insert_value("nav", values::nav_value(site, &values));
+    tera.global_context()
+        .insert_value("site", values::site_value(site, mourning));
+    tera.global_context()
+        .insert_value("nav", values::nav_value(site, &values));
 
     let jobs = jobs(site);
     jobs.par_iter()
         .map(|job| {
             let (path, template, context) = prepare(site, &tera, &values, job);
             let file = staging.file_for(&path);
-            let result = staging.open_file(&file).map_err(|e| Diagnostic::error(crate::diagnostics::display_path(&file), format!("无法写入输出文件（{}）", crate::diagnostics::io_reason(&e))).hint("检查磁盘空间和输出文件夹的写入权限")).and_then(|mut writer| {
-                tera.render_to(&template, &context, &mut writer)
-                    .map_err(|e| templates::template_error(&e, origins))?;
-                writer.flush().map_err(|e| Diagnostic::error(crate::diagnostics::display_path(&file), format!("无法写入输出文件（{}）", crate::diagnostics::io_reason(&e))))
-            });
+            let result = staging
+                .open_file(&file)
+                .map_err(|e| {
+                    Diagnostic::error(
+                        crate::diagnostics::display_path(&file),
+                        format!("无法写入输出文件（{}）", crate::diagnostics::io_reason(&e)),
+                    )
+                    .hint("检查磁盘空间和输出文件夹的写入权限")
+                })
+                .and_then(|mut writer| {
+                    tera.render_to(&template, &context, &mut writer)
+                        .map_err(|e| templates::template_error(&e, origins))?;
+                    writer.flush().map_err(|e| {
+                        Diagnostic::error(
+                            crate::diagnostics::display_path(&file),
+                            format!("无法写入输出文件（{}）", crate::diagnostics::io_reason(&e)),
+                        )
+                    })
+                });
             match result {
                 Ok(()) => 1,
                 Err(d) => {
@@ -75,7 +105,11 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::TaxonomyIndex(t));
         for (i, term) in taxonomy.terms.iter().enumerate() {
             for number in 1..=pagination::page_count(term.pages.len(), crate::model::column::DEFAULT_PAGE_SIZE) {
-                jobs.push(Job::Term { taxonomy: t, term: i, number });
+                jobs.push(Job::Term {
+                    taxonomy: t,
+                    term: i,
+                    number,
+                });
             }
         }
     }
@@ -84,7 +118,11 @@ fn jobs(site: &Site) -> Vec<Job> {
 
 /// A `page` column lists all its pages on one page.
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
-    if kind == ColumnKind::Page { items.max(1) } else { page_size }
+    if kind == ColumnKind::Page {
+        items.max(1)
+    } else {
+        page_size
+    }
 }
 
 /// The output path, the template and the context of a job.
@@ -100,7 +138,10 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
             let c = &site.columns[column];
             let size = list_page_size(c.kind, c.page_size, c.pages.len());
             ctx.insert_value("column", values::column_full(site, values, column));
-            ctx.insert_value("paginator", values::paginator(site, values, &c.pages, size, &c.path, number));
+            ctx.insert_value(
+                "paginator",
+                values::paginator(site, values, &c.pages, size, &c.path, number),
+            );
             let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
             (pagination::page_path(&c.path, number), template)
         }
@@ -110,7 +151,11 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
             let template = match page.column {
                 Some(c) => {
                     ctx.insert_value("column", values.columns[c].clone());
-                    templates::pick(tera, &format!("article_{}.html", site.columns[c].kind.name()), "article.html")
+                    templates::pick(
+                        tera,
+                        &format!("article_{}.html", site.columns[c].kind.name()),
+                        "article.html",
+                    )
                 }
                 None => "article.html".to_string(),
             };
@@ -119,18 +164,36 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
         Job::TaxonomyIndex(t) => {
             let taxonomy = &site.taxonomies[t];
             ctx.insert_value("taxonomy", values::taxonomy_value(site, taxonomy));
-            let terms: Vec<tera::Value> = taxonomy.terms.iter().map(|term| values::term_value(site, taxonomy, term)).collect();
+            let terms: Vec<tera::Value> = taxonomy
+                .terms
+                .iter()
+                .map(|term| values::term_value(site, taxonomy, term))
+                .collect();
             ctx.insert_value("terms", tera::Value::from(terms));
-            (format!("{}/", taxonomy.kind.folder()), "taxonomy_index.html".to_string())
+            (
+                format!("{}/", taxonomy.kind.folder()),
+                "taxonomy_index.html".to_string(),
+            )
         }
-        Job::Term { taxonomy: t, term, number } => {
+        Job::Term {
+            taxonomy: t,
+            term,
+            number,
+        } => {
             let taxonomy = &site.taxonomies[t];
             let term = &taxonomy.terms[term];
             ctx.insert_value("taxonomy", values::taxonomy_value(site, taxonomy));
             ctx.insert_value("term", values::term_value(site, taxonomy, term));
             ctx.insert_value(
                 "paginator",
-                values::paginator(site, values, &term.pages, crate::model::column::DEFAULT_PAGE_SIZE, &term.path, number),
+                values::paginator(
+                    site,
+                    values,
+                    &term.pages,
+                    crate::model::column::DEFAULT_PAGE_SIZE,
+                    &term.path,
+                    number,
+                ),
             );
             (pagination::page_path(&term.path, number), "taxonomy.html".to_string())
         }
@@ -154,8 +217,12 @@ fn home_value(site: &Site, values: &Values) -> tera::Value {
             let column = &site.columns[c];
             let mut section = tera::Map::new();
             section.insert("column".into(), values.columns[c].clone());
-            let items: Vec<tera::Value> =
-                column.pages.iter().take(HOME_ITEMS_PER_COLUMN).map(|&i| values.refs[i].clone()).collect();
+            let items: Vec<tera::Value> = column
+                .pages
+                .iter()
+                .take(HOME_ITEMS_PER_COLUMN)
+                .map(|&i| values.refs[i].clone())
+                .collect();
             section.insert("items".into(), items.into());
             tera::Value::from(section)
         })
@@ -164,9 +231,17 @@ fn home_value(site: &Site, values: &Values) -> tera::Value {
     let dated: Vec<usize> = published_in_order(site)
         .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
         .collect();
-    let latest: Vec<tera::Value> = dated.iter().take(HOME_LATEST).map(|&i| values.refs[i].clone()).collect();
-    let featured: Vec<tera::Value> =
-        dated.iter().filter(|&&i| site.pages[i].meta.featured).take(HOME_FEATURED).map(|&i| values.refs[i].clone()).collect();
+    let latest: Vec<tera::Value> = dated
+        .iter()
+        .take(HOME_LATEST)
+        .map(|&i| values.refs[i].clone())
+        .collect();
+    let featured: Vec<tera::Value> = dated
+        .iter()
+        .filter(|&&i| site.pages[i].meta.featured)
+        .take(HOME_FEATURED)
+        .map(|&i| values.refs[i].clone())
+        .collect();
     map.insert("latest".into(), latest.into());
     map.insert("featured".into(), featured.into());
     tera::Value::from(map)

@@ -11,7 +11,14 @@ use walkdir::WalkDir;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 
 /// Templates every site needs; a missing one is an error before anything is written.
-pub const REQUIRED: &[&str] = &["index.html", "column.html", "article.html", "taxonomy.html", "taxonomy_index.html", "404.html"];
+pub const REQUIRED: &[&str] = &[
+    "index.html",
+    "column.html",
+    "article.html",
+    "taxonomy.html",
+    "taxonomy_index.html",
+    "404.html",
+];
 
 /// Where each template came from, to name the file in errors.
 pub type Origins = BTreeMap<String, PathBuf>;
@@ -21,8 +28,9 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
     let site_dir = root.join("templates");
     if !theme_dir.is_dir() && !site_dir.is_dir() {
         diagnostics.push(
-            Diagnostic::error(format!("themes/{theme}"), format!("找不到主题“{theme}”"))
-                .hint("检查 site.yaml 里的 theme 是否写对，主题应放在 themes/主题名/ 文件夹中；不写 theme 时使用 default"),
+            Diagnostic::error(format!("themes/{theme}"), format!("找不到主题“{theme}”")).hint(
+                "检查 site.yaml 里的 theme 是否写对，主题应放在 themes/主题名/ 文件夹中；不写 theme 时使用 default",
+            ),
         );
         return None;
     }
@@ -33,7 +41,9 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
             if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
                 continue;
             }
-            let Ok(rel) = entry.path().strip_prefix(&dir) else { continue };
+            let Ok(rel) = entry.path().strip_prefix(&dir) else {
+                continue;
+            };
             let name = rel.to_string_lossy().replace('\\', "/");
             let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
             match crate::content::encoding::read_text(entry.path(), &shown) {
@@ -46,7 +56,10 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
         }
     }
 
-    let origins: Origins = sources.iter().map(|(name, (path, _))| (name.clone(), path.clone())).collect();
+    let origins: Origins = sources
+        .iter()
+        .map(|(name, (path, _))| (name.clone(), path.clone()))
+        .collect();
     let mut ok = true;
     for name in REQUIRED {
         if !sources.contains_key(*name) {
@@ -60,11 +73,11 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
     // Parse each template alone first, so that every syntax error is found.
     for (name, (_, text)) in &sources {
         let mut scratch = new_tera(base_path);
-        if let Err(e) = scratch.add_raw_template(name, text) {
-            if !matches!(e.kind(), ErrorKind::MissingParent { .. }) {
-                diagnostics.push(template_error(&e, &origins));
-                ok = false;
-            }
+        if let Err(e) = scratch.add_raw_template(name, text)
+            && !matches!(e.kind(), ErrorKind::MissingParent { .. })
+        {
+            diagnostics.push(template_error(&e, &origins));
+            ok = false;
         }
     }
     if !ok {
@@ -89,29 +102,39 @@ fn new_tera(base_path: &str) -> Tera {
 pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
     let file_of = |name: &str| origins.get(name).map_or_else(|| PathBuf::from(name), Clone::clone);
     match e.kind() {
-        ErrorKind::SyntaxError(report) => Diagnostic::error(file_of(report.filename()), format!("模板语法错误：{}", report.message()))
-            .at(report.span().start_line, report.span().start_col + 1)
-            .hint("检查这一行的 {{ }}、{% %} 是否成对，标签名和 end 标签是否拼写正确"),
-        ErrorKind::RenderingError(report) => {
-            Diagnostic::error(file_of(report.filename()), format!("模板运行出错：{}", report.message()))
-                .at(report.span().start_line, report.span().start_col + 1)
-                .hint("多半是变量名写错或该变量在这个页面不存在；不确定是否存在的变量可写成 {{ x | default(value=\"\") }}")
+        ErrorKind::SyntaxError(report) => Diagnostic::error(
+            file_of(report.filename()),
+            format!("模板语法错误：{}", report.message()),
+        )
+        .at(report.span().start_line, report.span().start_col + 1)
+        .hint("检查这一行的 {{ }}、{% %} 是否成对，标签名和 end 标签是否拼写正确"),
+        ErrorKind::RenderingError(report) => Diagnostic::error(
+            file_of(report.filename()),
+            format!("模板运行出错：{}", report.message()),
+        )
+        .at(report.span().start_line, report.span().start_col + 1)
+        .hint("多半是变量名写错或该变量在这个页面不存在；不确定是否存在的变量可写成 {{ x | default(value=\"\") }}"),
+        ErrorKind::MissingParent { current, parent } => {
+            Diagnostic::error(file_of(current), format!("模板继承的 {parent} 不存在"))
+                .hint("检查 {% extends \"…\" %} 里的模板名，或把那个模板放进 templates/ 文件夹")
         }
-        ErrorKind::MissingParent { current, parent } => Diagnostic::error(file_of(current), format!("模板继承的 {parent} 不存在"))
-            .hint("检查 {% extends \"…\" %} 里的模板名，或把那个模板放进 templates/ 文件夹"),
         ErrorKind::TemplateNotFound(name) => Diagnostic::error(file_of(name), format!("找不到模板 {name}"))
             .hint("检查 include 或 extends 里的模板名，以及文件是否在 templates/ 文件夹中"),
         ErrorKind::CircularExtend { tpl, .. } | ErrorKind::CircularInclude { tpl, .. } => {
-            Diagnostic::error(file_of(tpl), "模板之间循环引用了").hint("检查 extends 和 include，模板不能直接或间接引用自己")
+            Diagnostic::error(file_of(tpl), "模板之间循环引用了")
+                .hint("检查 extends 和 include，模板不能直接或间接引用自己")
         }
-        _ => Diagnostic::error(PathBuf::from("templates"), format!("模板出错：{e}"))
-            .hint("检查模板中的变量名和语法"),
+        _ => Diagnostic::error(PathBuf::from("templates"), format!("模板出错：{e}")).hint("检查模板中的变量名和语法"),
     }
 }
 
 /// `column_news.html` if the theme has it, else `column.html`.
 pub fn pick(tera: &Tera, specific: &str, general: &str) -> String {
-    if tera.contains_template(specific) { specific.to_string() } else { general.to_string() }
+    if tera.contains_template(specific) {
+        specific.to_string()
+    } else {
+        general.to_string()
+    }
 }
 
 pub fn shown(origins: &Origins, name: &str) -> String {

@@ -73,8 +73,15 @@ pub struct Values {
 impl Values {
     pub fn build(site: &Site) -> Values {
         use rayon::prelude::*;
-        let refs = (0..site.pages.len()).into_par_iter().map(|i| page_ref(site, &site.pages[i])).collect();
-        let columns = site.columns.iter().map(|c| Value::from_serializable(&column_ref(site, c))).collect();
+        let refs = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_ref(site, &site.pages[i]))
+            .collect();
+        let columns = site
+            .columns
+            .iter()
+            .map(|c| Value::from_serializable(&column_ref(site, c)))
+            .collect();
         Values { refs, columns }
     }
 }
@@ -88,7 +95,13 @@ fn permalink(site: &Site, path: &str) -> String {
 }
 
 fn column_ref<'a>(site: &Site, c: &'a Column) -> ColumnRef<'a> {
-    ColumnRef { title: &c.title, url: url(site, &c.path), slug: &c.slug, kind: c.kind.name(), description: &c.description }
+    ColumnRef {
+        title: &c.title,
+        url: url(site, &c.path),
+        slug: &c.slug,
+        kind: c.kind.name(),
+        description: &c.description,
+    }
 }
 
 fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<Link<'a>> {
@@ -96,7 +109,10 @@ fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<
         .iter()
         .filter_map(|name| {
             let term = taxonomy.terms.iter().find(|t| &t.name == name)?;
-            Some(Link { name, url: url(site, &term.path) })
+            Some(Link {
+                name,
+                url: url(site, &term.path),
+            })
         })
         .collect()
 }
@@ -108,7 +124,10 @@ pub fn file_url(site: &Site, page: &Page, file: &str) -> String {
         return join_url(&site.config.base_path, file);
     }
     let stem = page.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
-    let inside = file.strip_prefix(stem).and_then(|f| f.strip_prefix('/')).unwrap_or(file);
+    let inside = file
+        .strip_prefix(stem)
+        .and_then(|f| f.strip_prefix('/'))
+        .unwrap_or(file);
     format!("{}{}", url(site, &page.path), inside)
 }
 
@@ -146,7 +165,10 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
             .meta
             .attachments
             .iter()
-            .map(|a| Attachment { file: file_url(site, page, &a.file), title: a.title.clone() })
+            .map(|a| Attachment {
+                file: file_url(site, page, &a.file),
+                title: a.title.clone(),
+            })
             .collect(),
         weight: page.meta.weight,
         source_path: &page.rel,
@@ -156,8 +178,14 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
         map.extend(extra);
     }
     map.insert("content".into(), Value::safe_string(&page.content));
-    map.insert("previous".into(), page.previous.map_or(Value::none(), |i| values.refs[i].clone()));
-    map.insert("next".into(), page.next.map_or(Value::none(), |i| values.refs[i].clone()));
+    map.insert(
+        "previous".into(),
+        page.previous.map_or(Value::none(), |i| values.refs[i].clone()),
+    );
+    map.insert(
+        "next".into(),
+        page.next.map_or(Value::none(), |i| values.refs[i].clone()),
+    );
     Value::from(map)
 }
 
@@ -200,7 +228,11 @@ pub fn taxonomy_value(site: &Site, taxonomy: &Taxonomy) -> Value {
         url: String,
     }
     let folder = taxonomy.kind.folder();
-    Value::from_serializable(&TaxonomyData { kind: folder, name: taxonomy.kind.chinese(), url: url(site, &format!("{folder}/")) })
+    Value::from_serializable(&TaxonomyData {
+        kind: folder,
+        name: taxonomy.kind.chinese(),
+        url: url(site, &format!("{folder}/")),
+    })
 }
 
 /// One page of a paginated list: its items (shared references) and the links
@@ -220,8 +252,13 @@ pub fn paginator(site: &Site, values: &Values, items: &[usize], page_size: usize
     let link = |n: usize| url(site, &pagination::page_path(base, n));
     let window_start = number.saturating_sub(3).max(1);
     let window_end = (number + 3).min(total_pages);
-    let numbers: Vec<Number> =
-        (window_start..=window_end).map(|n| Number { number: n, url: link(n), current: n == number }).collect();
+    let numbers: Vec<Number> = (window_start..=window_end)
+        .map(|n| Number {
+            number: n,
+            url: link(n),
+            current: n == number,
+        })
+        .collect();
 
     let mut map = Map::new();
     map.insert("items".into(), Value::from(shown));
@@ -230,8 +267,22 @@ pub fn paginator(site: &Site, values: &Values, items: &[usize], page_size: usize
     map.insert("total_items".into(), Value::from(items.len()));
     map.insert("first_url".into(), Value::from(link(1)));
     map.insert("last_url".into(), Value::from(link(total_pages)));
-    map.insert("previous_url".into(), if number > 1 { Value::from(link(number - 1)) } else { Value::none() });
-    map.insert("next_url".into(), if number < total_pages { Value::from(link(number + 1)) } else { Value::none() });
+    map.insert(
+        "previous_url".into(),
+        if number > 1 {
+            Value::from(link(number - 1))
+        } else {
+            Value::none()
+        },
+    );
+    map.insert(
+        "next_url".into(),
+        if number < total_pages {
+            Value::from(link(number + 1))
+        } else {
+            Value::none()
+        },
+    );
     map.insert("pages".into(), Value::from_serializable(&numbers));
     Value::from(map)
 }

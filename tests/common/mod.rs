@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 use scraper::{Html, Selector};
 use tongxin::{BuildFailure, BuildOptions, BuildReport};
 
-pub const SITE_YAML: &str = "title: 测试政协\nbase_url: https://test.example.cn/\norganization:\n  name: 政协测试区委员会\n";
+pub const SITE_YAML: &str =
+    "title: 测试政协\nbase_url: https://test.example.cn/\norganization:\n  name: 政协测试区委员会\n";
 
 pub struct Fixture {
     pub dir: tempfile::TempDir,
@@ -100,7 +101,12 @@ impl Fixture {
 }
 
 pub fn messages(failure: &BuildFailure) -> String {
-    failure.diagnostics.iter().map(|d| d.to_string()).collect::<Vec<_>>().join("\n")
+    failure
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 pub fn repo() -> PathBuf {
@@ -122,13 +128,17 @@ pub fn copy_dir(from: &Path, to: &Path) {
 /// Text of every element matching `selector`.
 pub fn texts(html: &Html, selector: &str) -> Vec<String> {
     let s = Selector::parse(selector).unwrap();
-    html.select(&s).map(|e| e.text().collect::<String>().trim().to_string()).collect()
+    html.select(&s)
+        .map(|e| e.text().collect::<String>().trim().to_string())
+        .collect()
 }
 
 /// An attribute of every element matching `selector`.
 pub fn attrs(html: &Html, selector: &str, attr: &str) -> Vec<String> {
     let s = Selector::parse(selector).unwrap();
-    html.select(&s).filter_map(|e| e.value().attr(attr).map(String::from)).collect()
+    html.select(&s)
+        .filter_map(|e| e.value().attr(attr).map(String::from))
+        .collect()
 }
 
 /// Checks that `xml` is well-formed and returns the text of every `tag` element.
@@ -139,7 +149,10 @@ pub fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
     let mut depth_in_tag = 0;
     let mut stack: Vec<String> = Vec::new();
     loop {
-        match reader.read_event().unwrap_or_else(|e| panic!("malformed XML: {e}\n{xml}")) {
+        match reader
+            .read_event()
+            .unwrap_or_else(|e| panic!("malformed XML: {e}\n{xml}"))
+        {
             Event::Start(e) => {
                 let name = e.name().as_ref().to_string();
                 if name == tag {
