@@ -472,11 +472,7 @@ nav a{margin-right:1em}.date{color:#666}article p{text-indent:2em}
 <body>
 <header>
 <h1><a href="{{ "/" | relURL }}">{{ site.Title }}</a></h1>
-<nav aria-label="栏目导航">
-<a href="{{ "/" | relURL }}">首页</a>
-{{ range site.Sections.ByWeight }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>
-{{ end }}
-</nav>
+{{ partialCached "nav.html" . }}
 </header>
 <main>
 {{ block "main" . }}{{ end }}
@@ -547,6 +543,15 @@ nav a{margin-right:1em}.date{color:#666}article p{text-indent:2em}
 <h2>页面不存在</h2>
 <p><a href="{{ "/" | relURL }}">返回首页</a></p>
 {{ end }}
+""",
+    # site.Sections 在 Hugo 里每次调用都要遍历整个页面树（与文章数成正比），
+    # 放在每页都渲染的导航里会让构建变成平方级。Hugo 站点的惯用写法是
+    # partialCached：导航对所有页面相同，只渲染一次。
+    "_partials/nav.html": """<nav aria-label="栏目导航">
+<a href="{{ "/" | relURL }}">首页</a>
+{{ range site.Sections.ByWeight }}<a href="{{ .RelPermalink }}">{{ .Title }}</a>
+{{ end }}
+</nav>
 """,
     "_partials/pager.html": """{{ if gt .TotalPages 1 }}
 <nav aria-label="分页">
