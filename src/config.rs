@@ -30,6 +30,9 @@ pub struct SiteConfig {
     pub organization: Organization,
     pub identity: Identity,
     pub nav: Vec<String>,
+    /// The line of `nav` in site.yaml, to point at it when it names a missing column.
+    #[serde(skip)]
+    pub nav_line: Option<usize>,
     #[serde(skip)]
     pub mourning: Mourning,
     pub timezone: String,
@@ -267,6 +270,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         organization,
         identity,
         nav,
+        nav_line: yaml::key_line(text, "nav").or_else(|| yaml::key_line(text, "导航")),
         mourning,
         timezone,
         tz,

@@ -147,6 +147,17 @@ fn site_yaml_typo_is_an_error_with_a_suggestion() {
 }
 
 #[test]
+fn nav_naming_a_missing_column() {
+    let f = Fixture::with_news(1);
+    f.write("site.yaml", &format!("{SITE_YAML}nav: [yaowen, yaowne]\n"));
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "site.yaml");
+    assert_eq!(e.line, Some(5));
+    assert!(e.message.contains("yaowne"));
+    assert!(e.hint.unwrap().contains("yaowen"));
+}
+
+#[test]
 fn missing_title_and_date_and_bad_date() {
     let f = Fixture::with_news(1);
     f.write("content/yaowen/no-title.md", "---\ndate: 2025-03-02\n---\n正文。\n");

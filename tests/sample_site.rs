@@ -7,7 +7,10 @@ use common::*;
 
 fn build_sample() -> (tempfile::TempDir, tongxin::BuildReport) {
     let out = tempfile::tempdir().unwrap();
-    let options = tongxin::BuildOptions { output: Some(out.path().join("public")), ..tongxin::BuildOptions::new(repo()) };
+    let options = tongxin::BuildOptions {
+        output: Some(out.path().join("public")),
+        ..tongxin::BuildOptions::new(repo())
+    };
     let report = tongxin::build(&options).unwrap_or_else(|f| panic!("sample site failed:\n{}", messages(&f)));
     (out, report)
 }
@@ -45,11 +48,19 @@ fn sample_site_shows_the_engine_features() {
     assert!(texts(&notice, ".content pre").is_empty());
     assert!(texts(&notice, ".content p").len() > 2);
     // Every article has a title and a Chinese date.
-    for entry in walkdir::WalkDir::new(out.path().join("public/yaowen")).into_iter().filter_map(Result::ok) {
-        if entry.file_name() == "index.html" && entry.depth() == 2 && !entry.path().to_string_lossy().contains("/page/") {
+    for entry in walkdir::WalkDir::new(out.path().join("public/yaowen"))
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if entry.file_name() == "index.html" && entry.depth() == 2 && !entry.path().to_string_lossy().contains("/page/")
+        {
             let html = scraper::Html::parse_document(&std::fs::read_to_string(entry.path()).unwrap());
             assert_eq!(texts(&html, "article h1").len(), 1, "{}", entry.path().display());
-            assert!(texts(&html, ".meta time")[0].contains('年'), "{}", entry.path().display());
+            assert!(
+                texts(&html, ".meta time")[0].contains('年'),
+                "{}",
+                entry.path().display()
+            );
         }
     }
 }

@@ -8,7 +8,8 @@ pub const SUMMARY_CHARS: usize = 120;
 /// The first `limit` characters of `plain` (whitespace collapsed), cut at the end
 /// of a sentence when one ends in the last quarter, and marked with `……` when cut.
 pub fn summarize(plain: &str, limit: usize) -> String {
-    let collapsed = collapse_whitespace(plain);
+    // Only the beginning matters: collapse just enough text to know whether it is cut.
+    let collapsed = collapse_whitespace_prefix(plain, limit + 1);
     if collapsed.chars().count() <= limit {
         return collapsed;
     }
@@ -28,21 +29,33 @@ pub fn summarize(plain: &str, limit: usize) -> String {
 /// Whitespace runs become one space, except between two Chinese characters, where
 /// they vanish (they come from line breaks in the source, not from the writer).
 pub fn collapse_whitespace(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    collapse_whitespace_prefix(text, usize::MAX)
+}
+
+/// As [`collapse_whitespace`], stopping after `max_chars` characters.
+fn collapse_whitespace_prefix(text: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut count = 0;
+    let mut previous: Option<char> = None;
     let mut pending_space = false;
     for c in text.chars() {
+        if count >= max_chars {
+            break;
+        }
         if c.is_whitespace() {
-            pending_space = !out.is_empty();
+            pending_space = previous.is_some();
             continue;
         }
         if pending_space {
-            let previous_wide = out.chars().next_back().is_some_and(is_wide);
-            if !(previous_wide && is_wide(c)) {
+            if !(previous.is_some_and(is_wide) && is_wide(c)) {
                 out.push(' ');
+                count += 1;
             }
             pending_space = false;
         }
         out.push(c);
+        count += 1;
+        previous = Some(c);
     }
     out
 }

@@ -348,7 +348,7 @@ fn navigation(config: &SiteConfig, columns: &[Column], diagnostics: &Diagnostics
                 };
                 let mut d =
                     Diagnostic::error(crate::config::FILE_NAME, format!("导航 nav 中的栏目“{name}”不存在")).hint(hint);
-                if let Some(line) = config_line(name) {
+                if let Some(line) = config.nav_line {
                     d = d.at_line(line);
                 }
                 diagnostics.push(d);
@@ -356,11 +356,6 @@ fn navigation(config: &SiteConfig, columns: &[Column], diagnostics: &Diagnostics
         }
     }
     order
-}
-
-/// Best effort: the line of site.yaml that mentions `word` (for nav errors).
-fn config_line(_word: &str) -> Option<usize> {
-    None
 }
 
 /// Two sources may never write the same URL.
