@@ -60,6 +60,11 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             for warning in &report.warnings {
                 eprintln!("{warning}\n");
             }
+            if std::env::var_os("TONGXIN_TIMINGS").is_some() {
+                for (stage, time) in &report.stages {
+                    eprintln!("{stage}：{:.3} 秒", time.as_secs_f64());
+                }
+            }
             println!(
                 "生成完成：{} 篇文章，{} 个页面，另有 {} 个文件，用时 {:.2} 秒。\n输出在 {}",
                 report.articles,

@@ -55,6 +55,8 @@ pub struct BuildReport {
     pub files: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// Time spent in each stage, for benchmarks (`TONGXIN_TIMINGS=1`).
+    pub stages: Vec<(&'static str, Duration)>,
 }
 
 /// The build failed; `diagnostics` holds every error (and warning) found.
@@ -71,6 +73,12 @@ impl BuildFailure {
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
+    let mut stages = Vec::new();
+    let mut lap = Instant::now();
+    let mut stage = |name: &'static str| {
+        stages.push((name, lap.elapsed()));
+        lap = Instant::now();
+    };
     let diagnostics = Diagnostics::new();
     let root = &options.root;
     let now = options.now.unwrap_or_else(Timestamp::now);
@@ -102,7 +110,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let templates = render::templates::load(root, &settings.theme, &settings.base_path, &diagnostics);
+    stage("配置与模板");
     let loaded = content::load(root, &settings.tz, &diagnostics);
+    stage("读取内容");
     let site = model::build(
         settings.clone(),
         loaded,
@@ -112,6 +122,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         },
         &diagnostics,
     );
+    stage("整理网站与 Markdown");
 
     let (Some(_), Some((tera, origins)), false) = (config, templates, diagnostics.has_errors()) else {
         return Err(BuildFailure {
@@ -133,7 +144,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .mourning
         .active_on(now.to_zoned(site.config.tz.clone()).date());
     let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
+    stage("渲染页面");
     let files = write_extras(&site, root, &staging, &now, &diagnostics);
+    stage("订阅、站点地图与静态文件");
 
     if diagnostics.has_errors() {
         staging.abandon();
@@ -152,6 +165,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
         return Err(BuildFailure { diagnostics: all });
     }
+    stage("替换输出文件夹");
     Ok(BuildReport {
         output: output_dir,
         pages,
@@ -159,6 +173,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files,
         warnings: diagnostics.into_sorted(),
         elapsed: started.elapsed(),
+        stages,
     })
 }
 

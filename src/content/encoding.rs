@@ -13,14 +13,20 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<(String, Option<Diagnostic
         Diagnostic::error(shown, format!("无法读取文件（{}）", crate::diagnostics::io_reason(&e)))
             .hint("确认文件存在、没有被其他程序占用，并且有读取权限")
     })?;
-    decode(&bytes, shown)
+    decode(bytes, shown)
 }
 
-pub fn decode(bytes: &[u8], shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let (text, warning) = match std::str::from_utf8(bytes) {
+/// Takes the bytes by value: a UTF-8 file (nearly all of them) becomes its text
+/// without a copy.
+pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    let (text, warning) = match String::from_utf8(bytes) {
         Ok(text) => (normalize_newlines(text), None),
-        Err(_) => {
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let bytes = bytes.as_slice();
             let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
             detector.feed(bytes, true);
             let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
@@ -39,18 +45,14 @@ pub fn decode(bytes: &[u8], shown: &Path) -> Result<(String, Option<Diagnostic>)
             }
             let warning = Diagnostic::warning(shown, "文件是 GBK 编码，已自动转换后读取")
                 .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码");
-            (normalize_newlines(&text), Some(warning))
+            (normalize_newlines(text.into_owned()), Some(warning))
         }
     };
     Ok((text, warning))
 }
 
-fn normalize_newlines(text: &str) -> String {
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    }
+fn normalize_newlines(text: String) -> String {
+    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
 }
 
 #[cfg(test)]
@@ -59,7 +61,7 @@ mod tests {
 
     #[test]
     fn strips_bom_and_crlf() {
-        let (text, warning) = decode(b"\xEF\xBB\xBFa\r\nb\r\n", Path::new("a.md")).unwrap();
+        let (text, warning) = decode(b"\xEF\xBB\xBFa\r\nb\r\n".to_vec(), Path::new("a.md")).unwrap();
         assert_eq!(text, "a\nb\n");
         assert!(warning.is_none());
     }
@@ -67,7 +69,7 @@ mod tests {
     #[test]
     fn reads_gbk_with_a_warning() {
         let (bytes, _, _) = encoding_rs::GBK.encode("---\ntitle: 溪山区政协召开常委会会议\n---\n正文内容。\n");
-        let (text, warning) = decode(&bytes, Path::new("a.md")).unwrap();
+        let (text, warning) = decode(bytes.into_owned(), Path::new("a.md")).unwrap();
         assert!(text.contains("溪山区政协召开常委会会议"));
         assert!(warning.unwrap().message.contains("GBK"));
     }

@@ -31,8 +31,29 @@ pub struct Heading {
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
-    /// The readable text (no code, no footnotes), for summaries and counts.
-    pub plain: String,
+    /// The beginning of the readable text (no code, no footnotes), for summaries.
+    pub plain_start: String,
+    /// Characters of readable text, for reading time.
+    pub char_count: usize,
+}
+
+/// How much readable text to keep for a summary: enough for 120 characters even
+/// when the text starts with spaces and Latin words.
+const PLAIN_START_BYTES: usize = 4096;
+
+impl Rendered {
+    fn push_plain(&mut self, text: &str) {
+        self.char_count += text::char_count(text);
+        if self.plain_start.len() < PLAIN_START_BYTES {
+            self.plain_start.push_str(text);
+        }
+    }
+
+    fn break_plain(&mut self) {
+        if self.plain_start.len() < PLAIN_START_BYTES {
+            self.plain_start.push('\n');
+        }
+    }
 }
 
 /// Where `@/` links point: source path (`yaowen/a.md`) → site path (`yaowen/a/`).
@@ -103,7 +124,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     });
                 }
                 events.push(Event::End(TagEnd::Heading(level)));
-                rendered.plain.push('\n');
+                rendered.break_plain();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
@@ -165,15 +186,15 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 if heading.is_some() {
                     heading_text.push_str(&t);
                 }
-                rendered.plain.push_str(&t);
+                rendered.push_plain(&t);
                 events.push(Event::Text(t));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                rendered.plain.push('\n');
+                rendered.break_plain();
                 events.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                rendered.plain.push('\n');
+                rendered.break_plain();
                 events.push(event);
             }
             other => events.push(other),

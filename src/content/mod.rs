@@ -153,7 +153,10 @@ fn read_source(
         }
     };
     let meta = front_matter::parse(&split, &shown, tz, problems);
-    let (body, body_line) = (split.body.to_string(), split.body_line);
+    let (body_start, body_line) = (text.len() - split.body.len(), split.body_line);
+    // Keep the body in the buffer it was read into, without copying it.
+    let mut body = text;
+    body.drain(..body_start);
     Some(SourceFile {
         rel,
         shown,

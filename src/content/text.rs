@@ -60,10 +60,15 @@ fn collapse_whitespace_prefix(text: &str, max_chars: usize) -> String {
     out
 }
 
-/// Characters that count as reading units: every non-space character. Latin words
-/// count per letter too, which slightly overestimates mixed text; fine for a hint.
+/// Characters that count as reading units: every character but ASCII spaces.
+/// Latin words count per letter too, which slightly overestimates mixed text;
+/// fine for a hint. Counted on bytes (UTF-8 lead bytes), as it runs over every
+/// article of the site.
 pub fn char_count(plain: &str) -> usize {
-    plain.chars().filter(|c| !c.is_whitespace()).count()
+    plain
+        .bytes()
+        .filter(|&b| (b & 0xC0) != 0x80 && !b.is_ascii_whitespace())
+        .count()
 }
 
 /// Reading time in whole minutes, at least one.

@@ -407,10 +407,10 @@ fn render_markdown(
     };
     site.pages.par_iter_mut().for_each(|page| {
         let r = render(&page.body, page.body_line, &page.shown);
-        page.char_count = text::char_count(&r.plain);
+        page.char_count = r.char_count;
         page.summary = match &page.meta.summary {
             Some(s) => s.clone(),
-            None => text::summarize(&r.plain, text::SUMMARY_CHARS),
+            None => text::summarize(&r.plain_start, text::SUMMARY_CHARS),
         };
         page.content = r.html;
         page.toc = r.toc;
