@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::dates;
-use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::yaml::{self, read};
 
 pub const FILE_NAME: &str = "site.yaml";
@@ -109,21 +109,29 @@ pub struct Overrides {
     pub base_url: Option<String>,
 }
 
-/// Reads and validates `<root>/site.yaml`. On errors, returns them all.
-pub fn load(root: &Path, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagnostic>> {
+/// Reads and validates `<root>/site.yaml`; every problem goes to `diagnostics`.
+pub fn load(root: &Path, overrides: &Overrides, diagnostics: &Diagnostics) -> Option<SiteConfig> {
     let path = root.join(FILE_NAME);
-    let text = match crate::content::encoding::read_text(&path, Path::new(FILE_NAME)) {
-        Ok((text, _warning)) => text,
-        Err(d) if !path.exists() => {
-            let _ = d;
-            return Err(vec![
-                Diagnostic::error(FILE_NAME, format!("在 {} 找不到网站配置文件 site.yaml", root.display()))
-                    .hint("在网站根目录运行命令，或用 --root 指定网站所在的文件夹"),
-            ]);
+    if !path.is_file() {
+        diagnostics.push(
+            Diagnostic::error(FILE_NAME, format!("在 {} 找不到网站配置文件 site.yaml", root.display()))
+                .hint("在网站根目录运行命令，或用 --root 指定网站所在的文件夹"),
+        );
+        return None;
+    }
+    let text = match crate::encoding::read_text(&path, Path::new(FILE_NAME)) {
+        Ok((text, warning)) => {
+            diagnostics.extend(warning);
+            text
         }
-        Err(d) => return Err(vec![d]),
+        Err(d) => {
+            diagnostics.push(d);
+            return None;
+        }
     };
     parse(&text, overrides)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok()
 }
 
 pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagnostic>> {

@@ -10,13 +10,14 @@
 //! - [`output`]: staging and swapping the output folder, feeds, sitemap, static files
 //! - [`commands`]: what the `tongxin` binary runs
 //!
-//! [`diagnostics`], [`yaml`] and [`dates`] are shared by every stage.
+//! [`diagnostics`], [`encoding`], [`yaml`] and [`dates`] are shared by every stage.
 
 pub mod commands;
 pub mod config;
 pub mod content;
 pub mod dates;
 pub mod diagnostics;
+pub mod encoding;
 pub mod model;
 pub mod output;
 pub mod render;

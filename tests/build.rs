@@ -339,3 +339,45 @@ fn footer_shows_the_site_identifiers() {
     assert!(footer.contains("测ICP备12345678号"));
     assert!(footer.contains("网站标识码：1234000001"));
 }
+
+#[test]
+fn static_files_never_replace_generated_pages() {
+    let f = Fixture::with_news(1);
+    f.write("static/index.html", "<p>旧首页</p>");
+    let report = f.build();
+    assert_eq!(
+        texts(&f.html("index.html"), ".site-nav a")[0],
+        "首页",
+        "the generated home page is kept"
+    );
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.file.ends_with("static/index.html"))
+        .expect("a warning");
+    assert!(warning.message.contains("同名"));
+}
+
+#[test]
+fn feeds_are_linked_and_carry_a_base_for_relative_links() {
+    let f = Fixture::with_news(1);
+    f.column("guanyu", "关于我们", "page", 20);
+    f.write("content/guanyu/a.md", "---\ntitle: 简介\n---\n简介。\n");
+    f.build();
+    let column = f.html("yaowen/index.html");
+    assert_eq!(
+        attrs(&column, "link[type='application/atom+xml']", "href"),
+        ["/atom.xml", "/yaowen/atom.xml"]
+    );
+    let page_column = f.html("guanyu/index.html");
+    assert_eq!(
+        attrs(&page_column, "link[type='application/atom+xml']", "href"),
+        ["/atom.xml"],
+        "single pages have no feed"
+    );
+    assert!(!f.exists("guanyu/atom.xml"));
+    assert!(
+        f.read("yaowen/atom.xml")
+            .contains("xml:base=\"https://test.example.cn/yaowen/2025-03-01-post-1/\"")
+    );
+}

@@ -93,13 +93,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     // Without a usable site.yaml the content is still checked, with defaults,
     // so that one run shows every problem.
-    let config = match config::load(root, &overrides) {
-        Ok(c) => Some(c),
-        Err(errors) => {
-            diagnostics.extend(errors);
-            None
-        }
-    };
+    let config = config::load(root, &overrides, &diagnostics);
     let fallback;
     let settings: &SiteConfig = match &config {
         Some(c) => c,

@@ -3,7 +3,6 @@
 //! is rendered later, once every page's URL is known, so that `@/` links can be
 //! checked.
 
-pub mod encoding;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
@@ -16,6 +15,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::encoding;
 use front_matter::FrontMatter;
 
 pub const CONTENT_DIR: &str = "content";

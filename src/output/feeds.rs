@@ -62,34 +62,37 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
                         .date
                         .as_ref()
                         .map_or_else(|| generated.to_string(), dates::rfc3339);
-                    w.create_element("entry").write_inner_content(|w| {
-                        w.create_element("title")
-                            .write_text_content(BytesText::new(&page.title))?;
-                        w.create_element("link")
-                            .with_attribute(("href", link.as_str()))
-                            .write_empty()?;
-                        w.create_element("id").write_text_content(BytesText::new(&link))?;
-                        w.create_element("published")
-                            .write_text_content(BytesText::new(&date))?;
-                        w.create_element("updated").write_text_content(BytesText::new(&date))?;
-                        if let Some(name) = page.meta.author.as_deref().or(page.meta.source.as_deref()) {
-                            w.create_element("author").write_inner_content(|w| {
-                                w.create_element("name").write_text_content(BytesText::new(name))?;
-                                Ok(())
-                            })?;
-                        }
-                        for tag in &page.meta.tags {
-                            w.create_element("category")
-                                .with_attribute(("term", tag.as_str()))
+                    // Relative links and images in the content resolve against the entry.
+                    w.create_element("entry")
+                        .with_attribute(("xml:base", link.as_str()))
+                        .write_inner_content(|w| {
+                            w.create_element("title")
+                                .write_text_content(BytesText::new(&page.title))?;
+                            w.create_element("link")
+                                .with_attribute(("href", link.as_str()))
                                 .write_empty()?;
-                        }
-                        w.create_element("summary")
-                            .write_text_content(BytesText::new(&page.summary))?;
-                        w.create_element("content")
-                            .with_attribute(("type", "html"))
-                            .write_text_content(BytesText::new(&page.content))?;
-                        Ok(())
-                    })?;
+                            w.create_element("id").write_text_content(BytesText::new(&link))?;
+                            w.create_element("published")
+                                .write_text_content(BytesText::new(&date))?;
+                            w.create_element("updated").write_text_content(BytesText::new(&date))?;
+                            if let Some(name) = page.meta.author.as_deref().or(page.meta.source.as_deref()) {
+                                w.create_element("author").write_inner_content(|w| {
+                                    w.create_element("name").write_text_content(BytesText::new(name))?;
+                                    Ok(())
+                                })?;
+                            }
+                            for tag in &page.meta.tags {
+                                w.create_element("category")
+                                    .with_attribute(("term", tag.as_str()))
+                                    .write_empty()?;
+                            }
+                            w.create_element("summary")
+                                .write_text_content(BytesText::new(&page.summary))?;
+                            w.create_element("content")
+                                .with_attribute(("type", "html"))
+                                .write_text_content(BytesText::new(&page.content))?;
+                            Ok(())
+                        })?;
                 }
                 Ok(())
             })?;

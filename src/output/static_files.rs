@@ -26,7 +26,8 @@ pub fn list_dir(dir: &Path) -> Vec<Copy> {
 }
 
 /// Copies `files` into `out`, later entries overwriting earlier ones with the same
-/// destination. Returns how many files were copied.
+/// destination. A generated page is never overwritten: a static file with the
+/// same path is skipped with a warning. Returns how many files were copied.
 pub fn copy_all(files: Vec<Copy>, out: &Path, root: &Path, diagnostics: &Diagnostics) -> usize {
     let mut last: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for (src, dest) in files {
@@ -35,6 +36,14 @@ pub fn copy_all(files: Vec<Copy>, out: &Path, root: &Path, diagnostics: &Diagnos
     last.par_iter()
         .map(|(dest, src)| {
             let target = out.join(dest);
+            if target.exists() {
+                let shown = src.strip_prefix(root).unwrap_or(src);
+                diagnostics.push(
+                    Diagnostic::warning(display_path(shown), format!("与生成的页面 /{dest} 同名，没有复制"))
+                        .hint("生成的页面优先；如果要替换它，请改用 templates/ 中的模板，或给这个文件换个名字"),
+                );
+                return 0;
+            }
             let result = target
                 .parent()
                 .map_or(Ok(()), fs::create_dir_all)

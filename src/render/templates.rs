@@ -46,7 +46,7 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
             };
             let name = rel.to_string_lossy().replace('\\', "/");
             let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-            match crate::content::encoding::read_text(entry.path(), &shown) {
+            match crate::encoding::read_text(entry.path(), &shown) {
                 Ok((text, warning)) => {
                     diagnostics.extend(warning);
                     sources.insert(name, (shown, text));

@@ -31,6 +31,8 @@ struct ColumnRef<'a> {
     slug: &'a str,
     kind: &'static str,
     description: &'a str,
+    /// The column's Atom feed, for columns that have one.
+    feed_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -101,6 +103,7 @@ fn column_ref<'a>(site: &Site, c: &'a Column) -> ColumnRef<'a> {
         slug: &c.slug,
         kind: c.kind.name(),
         description: &c.description,
+        feed_url: c.kind.is_dated().then(|| url(site, &format!("{}atom.xml", c.path))),
     }
 }
 

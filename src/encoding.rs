@@ -52,7 +52,11 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagno
 }
 
 fn normalize_newlines(text: String) -> String {
-    if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text }
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 #[cfg(test)]
