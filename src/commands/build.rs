@@ -261,10 +261,7 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
     for (path, text) in &written {
         match staging.write(path, text.as_bytes()) {
             Ok(()) => count += 1,
-            Err(e) => diagnostics.push(Diagnostic::error(
-                path.clone(),
-                format!("无法写入（{}）", io_reason(&e)),
-            )),
+            Err(e) => diagnostics.push(staging.write_error(&staging.dir().join(path), &e)),
         }
     }
 

@@ -10,7 +10,7 @@ use std::io::Write;
 use rayon::prelude::*;
 use tera::{Context, Tera};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::Diagnostics;
 use crate::model::column::ColumnKind;
 use crate::model::{Site, pagination, published_in_order};
 use crate::output::Staging;
@@ -39,6 +39,18 @@ enum Job {
     NotFound,
 }
 
+/// Why one page could not be written.
+enum RenderFailure {
+    Template(tera::Error),
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for RenderFailure {
+    fn from(e: std::io::Error) -> Self {
+        RenderFailure::Io(e)
+    }
+}
+
 /// Renders every page into `staging`. Returns how many pages were written.
 pub fn render_site(
     site: &Site,
@@ -59,25 +71,17 @@ pub fn render_site(
         .map(|job| {
             let (path, template, context) = prepare(site, &tera, &values, job);
             let file = staging.file_for(&path);
-            let result = staging
-                .open_file(&file)
-                .map_err(|e| {
-                    Diagnostic::error(
-                        crate::diagnostics::display_path(&file),
-                        format!("无法写入输出文件（{}）", crate::diagnostics::io_reason(&e)),
-                    )
-                    .hint("检查磁盘空间和输出文件夹的写入权限")
-                })
-                .and_then(|mut writer| {
-                    tera.render_to(&template, &context, &mut writer)
-                        .map_err(|e| templates::template_error(&e, origins))?;
-                    writer.flush().map_err(|e| {
-                        Diagnostic::error(
-                            crate::diagnostics::display_path(&file),
-                            format!("无法写入输出文件（{}）", crate::diagnostics::io_reason(&e)),
-                        )
-                    })
-                });
+            let result = (|| -> Result<(), RenderFailure> {
+                let mut writer = staging.open_file(&file)?;
+                tera.render_to(&template, &context, &mut writer)
+                    .map_err(RenderFailure::Template)?;
+                writer.flush()?;
+                Ok(())
+            })()
+            .map_err(|failure| match failure {
+                RenderFailure::Template(e) => templates::template_error(&e, origins),
+                RenderFailure::Io(e) => staging.write_error(&file, &e),
+            });
             match result {
                 Ok(()) => 1,
                 Err(d) => {
