@@ -71,7 +71,7 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 report.pages,
                 report.files,
                 report.elapsed.as_secs_f64(),
-                display_path(&report.output)
+                display_path(report.output.strip_prefix(".").unwrap_or(&report.output))
             );
             ExitCode::SUCCESS
         }
