@@ -51,6 +51,15 @@ pub struct ModelOptions {
     pub now: Timestamp,
 }
 
+impl Site {
+    pub fn taxonomy(&self, kind: TaxonomyKind) -> &Taxonomy {
+        self.taxonomies
+            .iter()
+            .find(|t| t.kind == kind)
+            .expect("both taxonomies are built with the model")
+    }
+}
+
 /// Builds the model. Problems go to `diagnostics`; the returned site holds
 /// whatever could be built, so that later stages can report their own problems.
 pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagnostics: &Diagnostics) -> Site {
@@ -159,17 +168,13 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         );
     }
 
-    let taxonomies = vec![
-        Taxonomy::collect(TaxonomyKind::Tags, std::iter::empty()),
-        Taxonomy::collect(TaxonomyKind::Topics, std::iter::empty()),
-    ];
     let mut site = Site {
         nav: navigation(&config, &columns, diagnostics),
         config,
         home: Home::default(),
         columns,
         pages,
-        taxonomies,
+        taxonomies: Vec::new(), // built once the pages are ordered
         assets: Vec::new(),
     };
 

@@ -13,7 +13,7 @@ use crate::content::text;
 use crate::dates;
 use crate::model::column::Column;
 use crate::model::page::Page;
-use crate::model::taxonomy::{Taxonomy, Term};
+use crate::model::taxonomy::{Taxonomy, TaxonomyKind, Term};
 use crate::model::{Site, pagination};
 
 use super::filters::join_url;
@@ -147,7 +147,7 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         source: meta.source.as_deref(),
         featured: meta.featured,
         column: page.column.map(|c| column_ref(site, &site.columns[c])),
-        tags: term_links(site, &site.taxonomies[0], &meta.tags),
+        tags: term_links(site, site.taxonomy(TaxonomyKind::Tags), &meta.tags),
         speaker: meta.speaker.as_deref(),
         occasion: meta.occasion.as_deref(),
         topic: meta.topic.as_deref(),
@@ -161,7 +161,7 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
     let mut map: Map = values.refs[index].as_map().cloned().unwrap_or_default();
     let extra = PageExtra {
         toc: &page.toc,
-        topics: term_links(site, &site.taxonomies[1], &page.meta.topics),
+        topics: term_links(site, site.taxonomy(TaxonomyKind::Topics), &page.meta.topics),
         char_count: page.char_count,
         reading_time: text::reading_minutes(page.char_count),
         attachments: page
