@@ -25,8 +25,8 @@ pub fn parse(text: &str, file: &Path, first_line: usize) -> Result<Value, Vec<Di
         Ok(Value::Null) => Ok(Value::Object(Default::default())),
         Ok(value) => Ok(value),
         Err(err) => {
-            let mut d = Diagnostic::error(file, format!("YAML 格式有误（{}）", first_line_of(&err)))
-                .hint("检查这一行及上一行：每个设置写成“名称: 值”（半角冒号，后面一个空格），下级内容用空格缩进对齐，含冒号或引号的值用英文引号括起来");
+            let (message, hint) = explain(&parser_message(&err));
+            let mut d = Diagnostic::error(file, message).hint(hint);
             if let Some(loc) = err.location() {
                 let line = loc.line() as usize;
                 if line > 0 {
@@ -38,11 +38,74 @@ pub fn parse(text: &str, file: &Path, first_line: usize) -> Result<Value, Vec<Di
     }
 }
 
-/// The parser's message without its own location suffix (we print that ourselves).
-fn first_line_of(err: &serde_saphyr::Error) -> String {
+/// The parser's message without its own location (we print that ourselves).
+fn parser_message(err: &serde_saphyr::Error) -> String {
     let text = err.to_string();
     let line = text.lines().next().unwrap_or("").trim();
+    let line = line.strip_prefix("error: ").unwrap_or(line);
+    // "line 2 column 5: illegal placement…" → "illegal placement…"
+    let line = match line.split_once(": ") {
+        Some((place, rest)) if place.starts_with("line ") => rest,
+        _ => line,
+    };
     line.split(" at line ").next().unwrap_or(line).to_string()
+}
+
+/// The parser's English message as a plain Chinese explanation and hint.
+fn explain(raw: &str) -> (String, String) {
+    let has = |s: &str| raw.contains(s);
+    let (message, hint) = if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
+        let key = key.split(',').next().unwrap_or(key).trim();
+        (format!("设置“{key}”写了两次"), "删掉其中一行".to_string())
+    } else if has("bracket")
+        || has("flow sequence")
+        || has("flow mapping")
+        || has("':' indicator")
+        || has("expected ','")
+    {
+        (
+            "方括号 [ ] 或花括号 { } 没有配对".to_string(),
+            "检查这一行或上一行的括号是否写全，例如“tags: [乡村振兴, 民主监督]”".to_string(),
+        )
+    } else if has("quoted scalar") && (has("trailing content") || has("after")) {
+        (
+            "引号后面还有文字，引号没有把整个值括起来".to_string(),
+            "值里面需要引号时请用中文引号“ ”，或者用英文单引号把整个值括起来，例如 title: '区政协召开\"两会\"筹备会'"
+                .to_string(),
+        )
+    } else if has("quoted scalar") || has("end of stream") {
+        (
+            "引号没有配对".to_string(),
+            "检查引号是否成对；标题里的引号请用中文引号“ ”".to_string(),
+        )
+    } else if has("mapping values are not allowed") {
+        (
+            "这一行的冒号位置不对".to_string(),
+            "设置名前面不要有多余的空格；值里含有“: ”时，用英文引号把整个值括起来，例如 title: \"通知: 请按时报名\""
+                .to_string(),
+        )
+    } else if has("block collection") || has("'-' indicator") || has("block sequence") {
+        (
+            "列表的写法不对".to_string(),
+            "列表的每一项另起一行，以“- ”开头并上下对齐；或者写成一行“[甲, 乙]”".to_string(),
+        )
+    } else if has("unexpected character") || has("cannot start any token") || has("reserved") {
+        (
+            "值的开头有不能直接使用的符号（如 @ ` % & *）".to_string(),
+            "用英文引号把整个值括起来，例如 title: \"@溪山政协\"".to_string(),
+        )
+    } else if has("indentation") || has("indent") {
+        (
+            "缩进不对齐".to_string(),
+            "同一级的设置要从同一列开始；下一级内容统一多缩进两个空格".to_string(),
+        )
+    } else {
+        (
+            format!("YAML 格式有误（解析器提示：{raw}）"),
+            "检查这一行及上一行：每个设置写成“名称: 值”（半角冒号，后面一个空格），下级内容用空格缩进对齐，含冒号或引号的值用英文引号括起来".to_string(),
+        )
+    };
+    (message, hint)
 }
 
 /// Line-based checks for the slips users make most often.
@@ -184,7 +247,25 @@ mod tests {
     fn parser_errors_carry_a_line() {
         let e = errors("title: [未闭合\ndate: 2025-03-02\n");
         assert!(e[0].line.is_some(), "{e:?}");
-        assert!(e[0].message.starts_with("YAML 格式有误"));
+        assert!(e[0].message.contains("括号"), "{e:?}");
+    }
+
+    #[test]
+    fn common_parser_errors_are_explained_in_chinese() {
+        let cases = [
+            ("title: \"未闭合\ndate: 2025-03-02\n", "引号"),
+            ("title: a\ntitle: b\n", "写了两次"),
+            ("title: a\n  date: b\n", "冒号位置"),
+            ("title: 'a'b'\n", "引号后面"),
+            ("title: @x\n", "符号"),
+            ("- a\ntitle: b\n", "列表"),
+            ("title: a\nb: {c\n", "括号"),
+        ];
+        for (text, expected) in cases {
+            let e = errors(text);
+            assert!(e[0].message.contains(expected), "{text:?} gave {e:?}");
+            assert!(!e[0].message.contains("error"), "{text:?} gave {e:?}");
+        }
     }
 
     #[test]
