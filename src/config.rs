@@ -119,16 +119,7 @@ pub fn load(root: &Path, overrides: &Overrides, diagnostics: &Diagnostics) -> Op
         );
         return None;
     }
-    let text = match crate::encoding::read_text(&path, Path::new(FILE_NAME)) {
-        Ok((text, warning)) => {
-            diagnostics.extend(warning);
-            text
-        }
-        Err(d) => {
-            diagnostics.push(d);
-            return None;
-        }
-    };
+    let text = crate::encoding::read_reporting(&path, Path::new(FILE_NAME), |d| diagnostics.push(d))?;
     parse(&text, overrides)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
@@ -285,6 +276,13 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         extra,
     };
     if errors.is_empty() { Ok(config) } else { Err(errors) }
+}
+
+/// Default settings, used to keep checking content when site.yaml is unusable
+/// (its own errors are already reported).
+pub fn fallback() -> SiteConfig {
+    parse("title: _\nbase_url: http://localhost/\n", &Overrides::default())
+        .expect("the built-in fallback settings are valid")
 }
 
 /// `https://x.cn/zx` → (`https://x.cn/zx/`, `/zx/`).
@@ -447,6 +445,11 @@ mod tests {
     fn missing_title_and_base_url_are_both_reported() {
         let errs = parse("theme: default\n", &Overrides::default()).unwrap_err();
         assert_eq!(errs.len(), 2);
+    }
+
+    #[test]
+    fn fallback_settings_are_valid() {
+        assert_eq!(fallback().theme, "default");
     }
 
     #[test]

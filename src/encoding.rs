@@ -16,6 +16,21 @@ pub fn read_text(path: &Path, shown: &Path) -> Result<(String, Option<Diagnostic
     decode(bytes, shown)
 }
 
+/// As [`read_text`], handing the warning or the error to `report`; `None` when
+/// the file could not be read.
+pub fn read_reporting(path: &Path, shown: &Path, mut report: impl FnMut(Diagnostic)) -> Option<String> {
+    match read_text(path, shown) {
+        Ok((text, warning)) => {
+            warning.into_iter().for_each(&mut report);
+            Some(text)
+        }
+        Err(d) => {
+            report(d);
+            None
+        }
+    }
+}
+
 /// Takes the bytes by value: a UTF-8 file (nearly all of them) becomes its text
 /// without a copy.
 pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {

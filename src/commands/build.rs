@@ -11,7 +11,7 @@ use crate::config::{self, Overrides, SiteConfig};
 use crate::content;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
-use crate::model::{self, ModelOptions, Site, published_in_order};
+use crate::model::{self, ModelOptions, Site};
 use crate::output::{self, Staging, feeds, sitemap, static_files};
 use crate::render;
 
@@ -98,8 +98,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let settings: &SiteConfig = match &config {
         Some(c) => c,
         None => {
-            fallback = config::parse("title: _\nbase_url: http://localhost/\n", &overrides)
-                .map_err(|d| BuildFailure { diagnostics: d })?;
+            fallback = config::fallback();
             &fallback
         }
     };
@@ -203,12 +202,9 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
     let generated = dates::rfc3339(&now.to_zoned(site.config.tz.clone()));
     let mut written = Vec::new();
 
-    let dated: Vec<usize> = published_in_order(site)
-        .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
-        .collect();
     written.push((
         "atom.xml".to_string(),
-        feeds::atom(site, &site.config.title, "atom.xml", "", &dated, &generated),
+        feeds::atom(site, &site.config.title, "atom.xml", "", &site.latest, &generated),
     ));
     for column in site.columns.iter().filter(|c| c.kind.is_dated()) {
         let path = format!("{}atom.xml", column.path);
@@ -222,30 +218,19 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
     let base = &site.config.base_url;
     let mut entries: Vec<(String, Option<String>)> = vec![(
         base.clone(),
-        dated
+        site.latest
             .first()
             .and_then(|&i| site.pages[i].meta.date.as_ref())
             .map(dates::rfc3339),
     )];
-    entries.extend(
-        site.nav
-            .iter()
-            .chain(
-                (0..site.columns.len())
-                    .filter(|c| !site.nav.contains(c))
-                    .collect::<Vec<_>>()
-                    .iter(),
-            )
-            .map(|&c| {
-                let column = &site.columns[c];
-                let lastmod = column
-                    .pages
-                    .first()
-                    .and_then(|&i| site.pages[i].meta.date.as_ref())
-                    .map(dates::rfc3339);
-                (format!("{base}{}", column.path), lastmod)
-            }),
-    );
+    entries.extend(site.columns.iter().map(|column| {
+        let lastmod = column
+            .pages
+            .first()
+            .and_then(|&i| site.pages[i].meta.date.as_ref())
+            .map(dates::rfc3339);
+        (format!("{base}{}", column.path), lastmod)
+    }));
     entries.extend(
         site.pages
             .iter()

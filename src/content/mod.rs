@@ -125,16 +125,7 @@ fn read_source(
     tz: &TimeZone,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SourceFile> {
-    let text = match encoding::read_text(path, &shown) {
-        Ok((text, warning)) => {
-            problems.extend(warning);
-            text
-        }
-        Err(d) => {
-            problems.push(d);
-            return None;
-        }
-    };
+    let text = encoding::read_reporting(path, &shown, |d| problems.push(d))?;
     let split = match front_matter::split(&text, &shown) {
         Ok(s) => s,
         Err(d) => {

@@ -39,6 +39,8 @@ pub struct Site {
     pub nav: Vec<usize>,
     pub pages: Vec<Page>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Articles of dated columns across the site, newest first (home page, feeds).
+    pub latest: Vec<usize>,
     /// Files beside the Markdown: (source below `content/`, site path).
     pub assets: Vec<(String, String)>,
 }
@@ -175,6 +177,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         columns,
         pages,
         taxonomies: Vec::new(), // built once the pages are ordered
+        latest: Vec::new(),
         assets: Vec::new(),
     };
 
@@ -193,16 +196,22 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         diagnostics,
     );
     order_pages(&mut site);
+    let mut all: Vec<usize> = (0..site.pages.len()).collect();
+    all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
     site.taxonomies = vec![
         Taxonomy::collect(
             TaxonomyKind::Tags,
-            published_in_order(&site).map(|i| (i, site.pages[i].meta.tags.as_slice())),
+            all.iter().map(|&i| (i, site.pages[i].meta.tags.as_slice())),
         ),
         Taxonomy::collect(
             TaxonomyKind::Topics,
-            published_in_order(&site).map(|i| (i, site.pages[i].meta.topics.as_slice())),
+            all.iter().map(|&i| (i, site.pages[i].meta.topics.as_slice())),
         ),
     ];
+    site.latest = all
+        .into_iter()
+        .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
+        .collect();
     site.assets = place_assets(&site, content.assets);
     site
 }
@@ -451,10 +460,7 @@ fn order_pages(site: &mut Site) {
     for column in &mut site.columns {
         let pages = &site.pages;
         if column.kind.is_dated() {
-            column.pages.sort_by(|&a, &b| {
-                let (pa, pb) = (&pages[a], &pages[b]);
-                pb.meta.date.cmp(&pa.meta.date).then_with(|| pa.rel.cmp(&pb.rel))
-            });
+            column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
         } else {
             column.pages.sort_by(|&a, &b| {
                 let (pa, pb) = (&pages[a], &pages[b]);
@@ -475,14 +481,10 @@ fn order_pages(site: &mut Site) {
     }
 }
 
-/// All pages of dated columns, newest first (for taxonomies, feeds, home).
-pub fn published_in_order(site: &Site) -> impl Iterator<Item = usize> + '_ {
-    let mut order: Vec<usize> = (0..site.pages.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pb.meta.date.cmp(&pa.meta.date).then_with(|| pa.rel.cmp(&pb.rel))
-    });
-    order.into_iter()
+/// Newest first; pages with the same date (or none) by source path, so the
+/// order is the same in every build.
+fn newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
+    b.meta.date.cmp(&a.meta.date).then_with(|| a.rel.cmp(&b.rel))
 }
 
 /// A post's own folder (`yaowen/2025-03-02-a/photo.jpg`) is published beside the

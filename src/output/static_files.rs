@@ -9,11 +9,11 @@ use walkdir::WalkDir;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 
-/// (source file, path below the output folder, path shown in messages).
-pub type Copy = (PathBuf, String);
+/// A file to copy: (source file, path below the output folder).
+pub type StaticFile = (PathBuf, String);
 
 /// Files of a `static/` folder, as (source, destination below the output).
-pub fn list_dir(dir: &Path) -> Vec<Copy> {
+pub fn list_dir(dir: &Path) -> Vec<StaticFile> {
     WalkDir::new(dir)
         .into_iter()
         .filter_map(Result::ok)
@@ -28,7 +28,7 @@ pub fn list_dir(dir: &Path) -> Vec<Copy> {
 /// Copies `files` into `out`, later entries overwriting earlier ones with the same
 /// destination. A generated page is never overwritten: a static file with the
 /// same path is skipped with a warning. Returns how many files were copied.
-pub fn copy_all(files: Vec<Copy>, out: &Path, root: &Path, diagnostics: &Diagnostics) -> usize {
+pub fn copy_all(files: Vec<StaticFile>, out: &Path, root: &Path, diagnostics: &Diagnostics) -> usize {
     let mut last: std::collections::HashMap<String, PathBuf> = std::collections::HashMap::new();
     for (src, dest) in files {
         last.insert(dest, src);

@@ -12,7 +12,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostics::Diagnostics;
 use crate::model::column::ColumnKind;
-use crate::model::{Site, pagination, published_in_order};
+use crate::model::{Site, pagination};
 use crate::output::Staging;
 use templates::Origins;
 use values::Values;
@@ -232,15 +232,14 @@ fn home_value(site: &Site, values: &Values) -> tera::Value {
         })
         .collect();
     map.insert("sections".into(), sections.into());
-    let dated: Vec<usize> = published_in_order(site)
-        .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
-        .collect();
-    let latest: Vec<tera::Value> = dated
+    let latest: Vec<tera::Value> = site
+        .latest
         .iter()
         .take(HOME_LATEST)
         .map(|&i| values.refs[i].clone())
         .collect();
-    let featured: Vec<tera::Value> = dated
+    let featured: Vec<tera::Value> = site
+        .latest
         .iter()
         .filter(|&&i| site.pages[i].meta.featured)
         .take(HOME_FEATURED)

@@ -46,12 +46,8 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
             };
             let name = rel.to_string_lossy().replace('\\', "/");
             let shown = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-            match crate::encoding::read_text(entry.path(), &shown) {
-                Ok((text, warning)) => {
-                    diagnostics.extend(warning);
-                    sources.insert(name, (shown, text));
-                }
-                Err(d) => diagnostics.push(d),
+            if let Some(text) = crate::encoding::read_reporting(entry.path(), &shown, |d| diagnostics.push(d)) {
+                sources.insert(name, (shown, text));
             }
         }
     }
