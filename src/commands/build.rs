@@ -147,16 +147,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             diagnostics: diagnostics.into_sorted(),
         });
     }
-    if let Err(e) = staging.commit() {
-        let mut all = diagnostics.into_sorted();
-        all.push(
-            Diagnostic::error(
-                display_path(&output_dir),
-                format!("无法用新生成的网站替换输出文件夹（{}）", io_reason(&e)),
-            )
-            .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+    let old_copy = match staging.commit() {
+        Ok(old_copy) => old_copy,
+        Err(e) => {
+            let mut all = diagnostics.into_sorted();
+            all.push(
+                Diagnostic::error(
+                    display_path(&output_dir),
+                    format!("无法用新生成的网站替换输出文件夹（{}）", io_reason(&e)),
+                )
+                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+            );
+            return Err(BuildFailure { diagnostics: all });
+        }
+    };
+    if let Some(old) = old_copy {
+        diagnostics.push(
+            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
+                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
         );
-        return Err(BuildFailure { diagnostics: all });
     }
     stage("替换输出文件夹");
     Ok(BuildReport {

@@ -26,9 +26,7 @@ pub struct Staging {
 impl Staging {
     /// Prepares an empty staging folder for `target`.
     pub fn create(target: &Path) -> io::Result<Staging> {
-        let name = target
-            .file_name()
-            .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        let name = target_name(target);
         let parent = target
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
@@ -39,6 +37,7 @@ impl Staging {
             fs::remove_dir_all(&dir)?;
         }
         fs::create_dir_all(&dir)?;
+        remove_leftover_copies(parent, &name);
         fs::write(
             dir.join(MARKER),
             "这个文件夹由同心（tongxin build）生成，每次生成时会整体替换。\n",
@@ -89,36 +88,52 @@ impl Staging {
         .hint("检查磁盘空间和输出文件夹的写入权限")
     }
 
-    /// Puts the new output in place of the old one.
-    pub fn commit(self) -> io::Result<()> {
+    /// Puts the new output in place of the old one. An error means the old
+    /// output is still in place. Once swapped, the previous output is deleted;
+    /// if that fails, its folder is returned so the user can be told about it.
+    pub fn commit(self) -> io::Result<Option<PathBuf>> {
+        // A per-process name: a leftover copy that could not be deleted before
+        // never blocks this swap.
         let old = self.dir.with_file_name(format!(
-            ".{}.tongxin-old",
-            self.target
-                .file_name()
-                .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
+            ".{}.tongxin-old-{}",
+            target_name(&self.target),
+            std::process::id()
         ));
-        if old.exists() {
-            remove_tree(&old)?;
-        }
-        if self.target.exists() {
+        let had_output = self.target.exists();
+        if had_output {
             fs::rename(&self.target, &old)?;
         }
         if let Err(e) = fs::rename(&self.dir, &self.target) {
             // Put the previous output back rather than leave nothing.
-            if old.exists() {
+            if had_output {
                 let _ = fs::rename(&old, &self.target);
             }
             return Err(e);
         }
-        if old.exists() {
-            remove_tree(&old)?;
-        }
-        Ok(())
+        Ok((had_output && remove_tree(&old).is_err()).then_some(old))
     }
 
     /// Throws the staging folder away; the previous output is untouched.
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn target_name(target: &Path) -> String {
+    target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
+}
+
+/// Old copies of the output that an earlier build could not delete (a file was
+/// open in another program at the time); retried quietly on every build.
+fn remove_leftover_copies(parent: &Path, name: &str) {
+    let prefix = format!(".{name}.tongxin-old");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = remove_tree(&entry.path());
+        }
     }
 }
 
@@ -147,4 +162,47 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 /// `robots.txt`: everything may be indexed; the sitemap is named.
 pub fn robots_txt(base_url: &str) -> String {
     format!("User-agent: *\nAllow: /\n\nSitemap: {base_url}sitemap.xml\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_swaps_in_the_new_output_and_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.html"), "旧").unwrap();
+        // A copy an earlier build could not delete.
+        let leftover = dir.path().join(".public.tongxin-old-1");
+        fs::create_dir_all(&leftover).unwrap();
+
+        let staging = Staging::create(&target).unwrap();
+        assert!(!leftover.exists(), "leftover copies are removed");
+        staging.write("new.html", "新".as_bytes()).unwrap();
+        assert_eq!(staging.commit().unwrap(), None);
+
+        assert!(target.join("new.html").exists());
+        assert!(!target.join("old.html").exists());
+        assert!(target.join(MARKER).exists());
+        let names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn abandon_leaves_the_old_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        fs::create_dir_all(&target).unwrap();
+        fs::write(target.join("old.html"), "旧").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        staging.write("new.html", "新".as_bytes()).unwrap();
+        staging.abandon();
+        assert!(target.join("old.html").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
 }
