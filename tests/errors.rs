@@ -79,6 +79,15 @@ fn missing_template() {
 }
 
 #[test]
+fn misspelt_theme_suggests_the_installed_one() {
+    let f = Fixture::with_news(1);
+    f.write("site.yaml", &format!("{SITE_YAML}theme: defualt\n"));
+    let e = only_error(&f);
+    assert!(e.message.contains("defualt"), "{e}");
+    assert!(e.hint.unwrap().contains("theme: default"));
+}
+
+#[test]
 fn template_syntax_error_names_template_and_line() {
     let f = Fixture::with_news(1);
     f.write(

@@ -27,11 +27,23 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
     let theme_dir = root.join("themes").join(theme);
     let site_dir = root.join("templates");
     if !theme_dir.is_dir() && !site_dir.is_dir() {
-        diagnostics.push(
-            Diagnostic::error(format!("themes/{theme}"), format!("找不到主题“{theme}”")).hint(
-                "检查 site.yaml 里的 theme 是否写对，主题应放在 themes/主题名/ 文件夹中；不写 theme 时使用 default",
-            ),
-        );
+        let installed: Vec<String> = std::fs::read_dir(root.join("themes"))
+            .map(|entries| {
+                entries
+                    .filter_map(Result::ok)
+                    .filter(|e| e.path().is_dir())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let hint = match crate::diagnostics::did_you_mean(theme, installed.iter().map(String::as_str)) {
+            Some(close) => format!("是不是想写“theme: {close}”？"),
+            None if installed.is_empty() => {
+                "themes/ 文件夹里没有主题；从同心的示例网站复制 themes/default 过来".to_string()
+            }
+            None => format!("检查 site.yaml 里的 theme；已有的主题：{}", installed.join("、")),
+        };
+        diagnostics.push(Diagnostic::error(format!("themes/{theme}"), format!("找不到主题“{theme}”")).hint(hint));
         return None;
     }
     // Later directories override earlier ones, template by template.
