@@ -139,9 +139,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 title,
                 id,
             }) => {
-                let dest_url = resolve_link(&dest_url, links).unwrap_or_else(|problem| {
+                let dest_url = resolve_link(&dest_url, links, file).unwrap_or_else(|problem| {
                     let (line, column) = line_col(&source, range.start);
-                    problems.push(problem(file).at(line + first_line - 1, column));
+                    problems.push(problem.at(line + first_line - 1, column));
                     dest_url
                 });
                 events.push(Event::Start(Tag::Link {
@@ -214,10 +214,8 @@ type OpenHeading<'a> = (
     Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
 );
 
-type Problem = Box<dyn FnOnce(&Path) -> Diagnostic>;
-
 /// `@/a/b.md#x` → the page's URL; `/x/` → under the base path; others unchanged.
-fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links) -> Result<CowStr<'a>, Problem> {
+fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<CowStr<'a>, Diagnostic> {
     let Some(target) = dest.strip_prefix("@/") else {
         return Ok(root_relative(dest.clone(), links.base_path));
     };
@@ -233,27 +231,23 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links) -> Result<CowStr<'a>, Prob
         }
         return Ok(url.into());
     }
-    let target = target.to_string();
-    if let Some(why) = links.excluded.get(path) {
-        let why = *why;
-        if why.is_empty() {
-            return Ok(dest.clone());
-        }
-        return Err(Box::new(move |file| {
+    match links.excluded.get(path) {
+        Some(&"") => Ok(dest.clone()),
+        Some(why) => Err(
             Diagnostic::error(file, format!("链接 @/{target} 指向的文章是{why}，正式发布时不会生成"))
-                .hint("等那篇文章发布后再加链接，或者先删掉这个链接")
-        }));
+                .hint("等那篇文章发布后再加链接，或者先删掉这个链接"),
+        ),
+        None => {
+            let hint = match crate::diagnostics::did_you_mean(path, links.targets.keys().map(String::as_str)) {
+                Some(close) => format!("是不是想写 @/{close}？路径从 content/ 下的栏目文件夹写起"),
+                None => {
+                    "检查文件名是否写对；路径从 content/ 下的栏目文件夹写起，例如 @/yaowen/2025-03-02-changweihui.md"
+                        .into()
+                }
+            };
+            Err(Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在")).hint(hint))
+        }
     }
-    let close = crate::diagnostics::did_you_mean(path, links.targets.keys().map(String::as_str)).map(str::to_string);
-    Err(Box::new(move |file| {
-        let hint = match close {
-            Some(close) => format!("是不是想写 @/{close}？路径从 content/ 下的栏目文件夹写起"),
-            None => {
-                "检查文件名是否写对；路径从 content/ 下的栏目文件夹写起，例如 @/yaowen/2025-03-02-changweihui.md".into()
-            }
-        };
-        Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在")).hint(hint)
-    }))
 }
 
 fn root_relative<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
