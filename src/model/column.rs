@@ -90,8 +90,6 @@ pub struct Column {
     pub weight: i64,
     pub page_size: usize,
     pub stale_after_days: Option<i64>,
-    /// Index into `Site::sources` of the column's `_index.md`.
-    pub source: usize,
     /// The HTML of the `_index.md` body (an introduction).
     pub content: String,
     pub extra: Map<String, Value>,

@@ -95,9 +95,9 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     }
 
     let mut columns: Vec<Column> = Vec::new();
-    let mut column_bodies: Vec<SourceFile> = Vec::new();
+    let mut column_bodies: Vec<SourceFile> = Vec::new(); // parallel to `columns`
     for file in column_sources {
-        if let Some(column) = make_column(&file, columns.len(), diagnostics) {
+        if let Some(column) = make_column(&file, diagnostics) {
             columns.push(column);
             column_bodies.push(file);
         } else {
@@ -187,14 +187,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     for c in &site.columns {
         targets.insert(format!("{}/_index.md", c.folder), c.path.clone());
     }
-    render_markdown(
-        &mut site,
-        &mut column_bodies,
-        home_source,
-        &targets,
-        &excluded,
-        diagnostics,
-    );
+    render_markdown(&mut site, &column_bodies, home_source, &targets, &excluded, diagnostics);
     order_pages(&mut site);
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
@@ -216,7 +209,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     site
 }
 
-fn make_column(file: &SourceFile, index: usize, diagnostics: &Diagnostics) -> Option<Column> {
+fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
     let meta = &file.meta;
     let folder = file.folder().to_string();
     let kind = match meta.kind.as_deref() {
@@ -268,7 +261,6 @@ fn make_column(file: &SourceFile, index: usize, diagnostics: &Diagnostics) -> Op
         weight: meta.weight.unwrap_or(0),
         page_size: meta.page_size.map_or(DEFAULT_PAGE_SIZE, |n| n as usize),
         stale_after_days: meta.stale_after_days.or(kind.default_stale_after_days()),
-        source: index,
         content: String::new(),
         extra: meta.extra.clone(),
         pages: Vec::new(),
@@ -402,7 +394,7 @@ fn check_unique_paths(site: &Site, diagnostics: &Diagnostics) {
 /// Renders every body in parallel, now that every URL is known.
 fn render_markdown(
     site: &mut Site,
-    column_bodies: &mut [SourceFile],
+    column_bodies: &[SourceFile],
     home: Option<SourceFile>,
     targets: &HashMap<String, String>,
     excluded: &HashMap<String, &'static str>,
@@ -430,8 +422,8 @@ fn render_markdown(
         page.toc = r.toc;
         page.body = String::new(); // the source is no longer needed
     });
-    for column in &mut site.columns {
-        let file = &column_bodies[column.source];
+    // `column_bodies[i]` is the `_index.md` of `columns[i]`.
+    for (column, file) in site.columns.iter_mut().zip(column_bodies.iter()) {
         column.content = render(&file.body, file.body_line, &file.shown).html;
     }
     if let Some(home) = home {
