@@ -112,6 +112,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         &ModelOptions {
             drafts: options.drafts,
             now,
+            root: root.clone(),
         },
         &diagnostics,
     );

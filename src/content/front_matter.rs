@@ -67,6 +67,14 @@ pub const KEYS: &[(&str, &str)] = &[
     ("year", "年份"),
     ("publisher", "出版"),
     ("issue", "期号"),
+    // the home page (content/_index.md)
+    ("focus_count", "焦点条数"),
+    ("news_columns", "新闻栏目"),
+    ("news_count", "新闻条数"),
+    ("notice_columns", "公告栏目"),
+    ("notice_count", "公告条数"),
+    ("member_count", "委员条数"),
+    ("book_count", "文史条数"),
 ];
 
 /// Where the settings end and the text begins.

@@ -3,8 +3,13 @@
 //! which pages are published, their URLs (unique), their order and neighbours.
 
 pub mod column;
+pub mod files;
+pub mod home;
+pub mod members;
 pub mod page;
 pub mod pagination;
+pub mod proposals;
+pub mod series;
 pub mod slug;
 pub mod taxonomy;
 
@@ -19,16 +24,12 @@ use crate::content::markdown::{self, Links};
 use crate::content::{Content, SourceFile, text};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use column::{Column, ColumnKind, DEFAULT_PAGE_SIZE};
+pub use home::Home;
+use members::{Grouping, Member};
 use page::Page;
+use proposals::{Proposal, Proposer, SessionStats};
+use series::Book;
 use taxonomy::{Taxonomy, TaxonomyKind};
-
-/// The home page's own settings (`content/_index.md`).
-#[derive(Debug, Default)]
-pub struct Home {
-    pub title: String,
-    pub description: String,
-    pub content: String,
-}
 
 #[derive(Debug)]
 pub struct Site {
@@ -43,6 +44,55 @@ pub struct Site {
     pub latest: Vec<usize>,
     /// Files beside the Markdown: (source below `content/`, site path).
     pub assets: Vec<(String, String)>,
+    /// Members of every `members` column, in pinyin order of their names.
+    pub members: Vec<Member>,
+    pub proposals: Vec<Proposal>,
+    /// Books of every `series` column, in display order.
+    pub books: Vec<Book>,
+    /// The views of `members` and `proposals` columns beyond a plain list.
+    pub member_views: Vec<MembersView>,
+    pub proposal_views: Vec<ProposalsView>,
+}
+
+/// A `members` column: its members grouped by 界别 (on the column page) and by
+/// 专委会 (on a second page).
+#[derive(Debug)]
+pub struct MembersView {
+    pub column: usize,
+    pub by_sector: Vec<Grouping>,
+    pub by_committee: Vec<Grouping>,
+    /// Site path of the by-committee page.
+    pub committee_path: String,
+}
+
+/// The folder of the by-committee page of a `members` column.
+pub const BY_COMMITTEE: &str = "zhuanweihui";
+
+/// A `proposals` column: the table, statistics per session, and one page per
+/// filter value (session, status, category) so filtering needs no server.
+#[derive(Debug)]
+pub struct ProposalsView {
+    pub column: usize,
+    /// Indices into `Site::proposals`: newest session first, then by number.
+    pub table: Vec<usize>,
+    pub stats: Vec<SessionStats>,
+    pub facets: Vec<Facet>,
+}
+
+#[derive(Debug)]
+pub struct Facet {
+    /// `session`, `status` or `category`.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Debug)]
+pub struct FacetValue {
+    pub name: String,
+    pub path: String,
+    /// Indices into `Site::proposals`, in table order.
+    pub proposals: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +101,8 @@ pub struct ModelOptions {
     pub drafts: bool,
     /// "Now", to decide which pages are still in the future.
     pub now: Timestamp,
+    /// The site folder, to find attachments on disk.
+    pub root: PathBuf,
 }
 
 impl Site {
@@ -60,6 +112,11 @@ impl Site {
             .find(|t| t.kind == kind)
             .expect("both taxonomies are built with the model")
     }
+
+    /// The member a page is the profile of.
+    pub fn member_of_page(&self, page: usize) -> Option<&Member> {
+        self.pages[page].member.map(|m| &self.members[m])
+    }
 }
 
 /// Builds the model. Problems go to `diagnostics`; the returned site holds
@@ -67,13 +124,14 @@ impl Site {
 pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagnostics: &Diagnostics) -> Site {
     let mut home_source = None;
     let mut column_sources = Vec::new();
+    let mut book_sources = Vec::new();
     let mut page_sources = Vec::new();
     let mut excluded: HashMap<String, &'static str> = HashMap::new();
     // Columns whose _index.md has its own error: their posts are skipped quietly.
     let mut broken_columns: std::collections::HashSet<String> = std::collections::HashSet::new();
     for file in content.files {
         if file.meta.unreadable {
-            if file.is_index() && !file.folder().contains('/') {
+            if file.is_index() {
                 broken_columns.insert(file.folder().to_string());
             }
             // Its error is already reported; links to it are not errors too.
@@ -84,8 +142,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             home_source = Some(file);
         } else if file.is_index() {
             if file.folder().contains('/') {
-                // Sub-folder settings belong to books of a `series` column.
-                page_sources.push(file);
+                book_sources.push(file);
             } else {
                 column_sources.push(file);
             }
@@ -110,26 +167,15 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         .map(|(i, c)| (c.folder.as_str(), i))
         .collect();
 
+    let mut books = make_books(book_sources, &columns, &column_of, diagnostics);
+    books.sort_by(series::book_order);
+    let book_of: HashMap<String, usize> = books.iter().enumerate().map(|(i, b)| (b.folder.clone(), i)).collect();
+
     // Which pages are published, and where.
     let mut pages: Vec<Page> = Vec::new();
     let mut missing_columns: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut missing_books: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in page_sources {
-        if file.is_index() {
-            let top = file.rel.split('/').next().unwrap_or("");
-            let is_series = column_of
-                .get(top)
-                .is_some_and(|&c| columns[c].kind == ColumnKind::Series);
-            if !is_series {
-                diagnostics.push(
-                    Diagnostic::warning(
-                        &file.shown,
-                        "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面",
-                    )
-                    .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
-                );
-            }
-            continue;
-        }
         let top = file.rel.split('/').next().unwrap_or("");
         let column = if file.folder().is_empty() {
             None
@@ -144,6 +190,39 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
                 .or_insert_with(|| file.shown.clone());
             continue;
         };
+        // A chapter belongs to the book of its first sub-folder.
+        let mut book = None;
+        if let Some(c) = column
+            && columns[c].kind == ColumnKind::Series
+        {
+            let mut parts = file.rel.split('/');
+            let book_folder = match (parts.next(), parts.next(), parts.next()) {
+                (Some(top), Some(sub), Some(_)) => format!("{top}/{sub}"),
+                _ => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            &file.shown,
+                            format!("“{}”栏目的文章要放在某本书的文件夹里", columns[c].title),
+                        )
+                        .hint(format!(
+                            "文史资料按书组织：每本书一个文件夹（如 content/{}/书名拼音/），里面放 _index.md（书名、主编、年份）和各章",
+                            columns[c].folder
+                        )),
+                    );
+                    continue;
+                }
+            };
+            match book_of.get(&book_folder) {
+                Some(&b) => book = Some(b),
+                None => {
+                    if !broken_columns.contains(&book_folder) {
+                        missing_books.entry(book_folder).or_insert_with(|| file.shown.clone());
+                    }
+                    excluded.insert(file.rel, "");
+                    continue;
+                }
+            }
+        }
         if !options.drafts {
             if file.meta.draft {
                 excluded.insert(file.rel.clone(), "草稿");
@@ -154,7 +233,12 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
                 continue;
             }
         }
-        if let Some(page) = make_page(file, column, &columns, diagnostics) {
+        let prefix = match book {
+            Some(b) => books[b].path.clone(),
+            None => column.map_or(String::new(), |c| columns[c].path.clone()),
+        };
+        if let Some(mut page) = make_page(file, column, &prefix, &columns, diagnostics) {
+            page.book = book;
             pages.push(page);
         }
     }
@@ -169,28 +253,54 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             )),
         );
     }
+    for (folder, example) in missing_books {
+        diagnostics.push(
+            Diagnostic::error(example, format!("书的文件夹 content/{folder} 没有 _index.md"))
+                .hint(format!(
+                    "新建 content/{folder}/_index.md，写上书名、主编和年份，例如：\n---\ntitle: 溪山旧影\neditor: 张三\nyear: 2025\n---"
+                )),
+        );
+    }
 
+    let nav = navigation(&config, &columns, diagnostics);
+    let blocks = home::blocks(home_source.as_ref(), &columns, &nav, diagnostics);
     let mut site = Site {
-        nav: navigation(&config, &columns, diagnostics),
+        nav,
         config,
-        home: Home::default(),
+        home: Home {
+            blocks,
+            ..Home::default()
+        },
         columns,
         pages,
         taxonomies: Vec::new(), // built once the pages are ordered
         latest: Vec::new(),
         assets: Vec::new(),
+        members: Vec::new(),
+        proposals: Vec::new(),
+        books: Vec::new(),
+        member_views: Vec::new(),
+        proposal_views: Vec::new(),
     };
+    site.books = books;
 
-    check_unique_paths(&site, diagnostics);
     let mut targets: HashMap<String, String> = site.pages.iter().map(|p| (p.rel.clone(), p.path.clone())).collect();
     targets.insert("_index.md".into(), String::new());
     for c in &site.columns {
         targets.insert(format!("{}/_index.md", c.folder), c.path.clone());
     }
+    for b in &site.books {
+        targets.insert(format!("{}/_index.md", b.folder), b.path.clone());
+    }
     render_markdown(&mut site, &column_bodies, home_source, &targets, &excluded, diagnostics);
     order_pages(&mut site);
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
+    build_members(&mut site, diagnostics);
+    build_proposals(&mut site, &options.root, diagnostics);
+    gather_records(&mut site, &all, diagnostics);
+    resolve_attachments(&mut site, &options.root, diagnostics);
+    check_unique_paths(&site, diagnostics);
     site.taxonomies = vec![
         Taxonomy::collect(
             TaxonomyKind::Tags,
@@ -207,6 +317,44 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         .collect();
     site.assets = place_assets(&site, content.assets);
     site
+}
+
+/// Books from the sub-folder `_index.md` files of `series` columns; elsewhere a
+/// sub-folder `_index.md` has no meaning and is reported.
+fn make_books(
+    sources: Vec<SourceFile>,
+    columns: &[Column],
+    column_of: &HashMap<&str, usize>,
+    diagnostics: &Diagnostics,
+) -> Vec<Book> {
+    let mut books = Vec::new();
+    for file in sources {
+        let top = file.rel.split('/').next().unwrap_or("");
+        let series = column_of
+            .get(top)
+            .copied()
+            .filter(|&c| columns[c].kind == ColumnKind::Series);
+        match series {
+            Some(c) if file.folder().matches('/').count() == 1 => {
+                if let Some(book) = series::book_of(file, c, &columns[c].path, diagnostics) {
+                    books.push(book);
+                }
+            }
+            Some(_) => diagnostics.push(
+                Diagnostic::warning(&file.shown, "书里再分文件夹时，里面的 _index.md 不会生成页面")
+                    .hint("一本书的设置写在书的文件夹下的 _index.md 中；章节可以直接放在书的文件夹里"),
+            ),
+            None if column_of.contains_key(top) => diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面",
+                )
+                .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
+            ),
+            None => {} // the missing column is reported with its posts
+        }
+    }
+    books
 }
 
 fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
@@ -268,9 +416,30 @@ fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
     })
 }
 
-fn make_page(file: SourceFile, column: Option<usize>, columns: &[Column], diagnostics: &Diagnostics) -> Option<Page> {
+fn make_page(
+    file: SourceFile,
+    column: Option<usize>,
+    prefix: &str,
+    columns: &[Column],
+    diagnostics: &Diagnostics,
+) -> Option<Page> {
     let mut ok = true;
-    let title = file.meta.title.clone().unwrap_or_else(|| {
+    let kind = column.map(|c| columns[c].kind);
+    // A member's profile may give just the name.
+    let name = (kind == Some(ColumnKind::Members))
+        .then(|| file.meta.extra.get("name").and_then(crate::yaml::read::string))
+        .flatten()
+        .filter(|n| !n.is_empty());
+    let title = file.meta.title.clone().or(name).unwrap_or_else(|| {
+        if kind == Some(ColumnKind::Members) {
+            diagnostics.push(
+                Diagnostic::error(&file.shown, "委员资料缺少姓名 name")
+                    .at_line(1)
+                    .hint("在文件开头的设置里加一行，例如“name: 张伟”"),
+            );
+            ok = false;
+            return String::new();
+        }
         diagnostics.push(
             Diagnostic::error(&file.shown, "缺少标题 title")
                 .at_line(1)
@@ -310,7 +479,6 @@ fn make_page(file: SourceFile, column: Option<usize>, columns: &[Column], diagno
     if !ok {
         return None;
     }
-    let prefix = column.map_or("", |c| columns[c].path.as_str());
     Some(Page {
         path: format!("{prefix}{slug}/"),
         slug,
@@ -327,6 +495,11 @@ fn make_page(file: SourceFile, column: Option<usize>, columns: &[Column], diagno
         char_count: 0,
         previous: None,
         next: None,
+        attachments: Vec::new(),
+        book: None,
+        member: None,
+        proposal: None,
+        speaker: None,
     })
 }
 
@@ -386,8 +559,241 @@ fn check_unique_paths(site: &Site, diagnostics: &Diagnostics) {
     for c in &site.columns {
         claim(c.path.clone(), format!("content/{}/_index.md", c.folder));
     }
+    for b in &site.books {
+        let source = format!("content/{}/_index.md", b.folder);
+        claim(b.path.clone(), source.clone());
+        claim(
+            format!("{}{}/", b.path, series::WHOLE_BOOK),
+            format!("{source} 的全书阅读页（系统生成）"),
+        );
+    }
+    for view in &site.member_views {
+        claim(
+            view.committee_path.clone(),
+            format!("“{}”按专委会浏览页（系统生成）", site.columns[view.column].title),
+        );
+    }
+    for view in &site.proposal_views {
+        for facet in &view.facets {
+            for value in &facet.values {
+                claim(
+                    value.path.clone(),
+                    format!("提案“{}：{}”筛选页（系统生成）", facet.label, value.name),
+                );
+            }
+        }
+    }
     for p in &site.pages {
         claim(p.path.clone(), p.shown.to_string_lossy().replace('\\', "/"));
+    }
+}
+
+/// Members from the pages of `members` columns, and each column's groupings.
+fn build_members(site: &mut Site, diagnostics: &Diagnostics) {
+    let mut members: Vec<Member> = Vec::new();
+    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Members) {
+        for &p in &column.pages {
+            members.push(members::member_of(p, &site.pages[p], diagnostics));
+        }
+    }
+    members.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    // Two files with the same name are two people; the id tells them apart.
+    let mut ids: HashMap<&str, &Member> = HashMap::new();
+    for m in &members {
+        if let Some(first) = ids.insert(m.id.as_str(), m) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &site.pages[m.page].shown,
+                    format!("委员编号“{}”与 {} 重复", m.id, site.pages[first.page].shown.display()),
+                )
+                .hint("委员编号取自文件名，两个委员文件不能同名；请改其中一个的文件名"),
+            );
+        }
+    }
+    for (i, m) in members.iter().enumerate() {
+        site.pages[m.page].member = Some(i);
+    }
+    for (c, column) in site.columns.iter().enumerate() {
+        if column.kind != ColumnKind::Members {
+            continue;
+        }
+        let order: Vec<usize> = (0..members.len())
+            .filter(|&m| site.pages[members[m].page].column == Some(c))
+            .collect();
+        site.member_views.push(MembersView {
+            column: c,
+            by_sector: members::by_sector(&members, &order),
+            by_committee: members::by_committee(&members, &order),
+            committee_path: format!("{}{BY_COMMITTEE}/", column.path),
+        });
+    }
+    site.members = members;
+}
+
+/// Proposals from the pages of `proposals` columns: fields checked, proposers
+/// matched to members, statistics and filter pages per column.
+fn build_proposals(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
+    let directory = members::Directory::new(&site.members);
+    let mut list: Vec<Proposal> = Vec::new();
+    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Proposals) {
+        for &p in &column.pages {
+            let page = &site.pages[p];
+            let Some(fields) = proposals::fields_of(page, diagnostics) else {
+                continue;
+            };
+            let proposers = fields
+                .proposers
+                .iter()
+                .map(|name| match directory.find(name) {
+                    Some(m) => Proposer::Member(m),
+                    None => {
+                        if members::looks_like_id(name) {
+                            diagnostics.push(directory.unknown(page, name, "提案人", &site.columns));
+                        } else if let Some(close) = directory.suggest(name) {
+                            let mut d = Diagnostic::warning(
+                                &page.shown,
+                                format!("提案人“{name}”不是本站的委员，按集体或其他提案人显示"),
+                            )
+                            .hint(format!("如果是委员“{close}”，请改成这个写法，提案才会进入他的履职记录"));
+                            if let Some(line) = page.meta.line_of("proposers") {
+                                d = d.at_line(line);
+                            }
+                            diagnostics.push(d);
+                        }
+                        Proposer::Named(name.clone())
+                    }
+                })
+                .collect();
+            let reply = match fields.reply {
+                Some(r) if files::looks_like_file(&r) => {
+                    files::resolve(root, page, &r, "答复函", "答复", diagnostics).map(proposals::Reply::File)
+                }
+                Some(r) => Some(proposals::Reply::Text(r)),
+                None => None,
+            };
+            list.push(Proposal {
+                page: p,
+                number: fields.number,
+                session: fields.session,
+                proposers,
+                category: fields.category,
+                status: fields.status,
+                handler: fields.handler,
+                reply,
+                result: fields.result,
+                satisfaction: fields.satisfaction,
+            });
+        }
+    }
+    for (i, proposal) in list.iter().enumerate() {
+        site.pages[proposal.page].proposal = Some(i);
+    }
+    for (c, column) in site.columns.iter().enumerate() {
+        if column.kind != ColumnKind::Proposals {
+            continue;
+        }
+        let mine: Vec<usize> = (0..list.len())
+            .filter(|&i| site.pages[list[i].page].column == Some(c))
+            .collect();
+        let sessions = proposals::session_order(mine.iter().map(|&i| {
+            let date = site.pages[list[i].page].meta.date.as_ref().map(|d| d.timestamp());
+            (list[i].session.clone(), date)
+        }));
+        let rank = |s: &str| sessions.iter().position(|x| x == s).unwrap_or(usize::MAX);
+        let mut table = mine;
+        table.sort_by(|&a, &b| {
+            rank(&list[a].session)
+                .cmp(&rank(&list[b].session))
+                .then_with(|| proposals::number_order(&list[a].number, &list[b].number))
+                .then_with(|| site.pages[list[a].page].rel.cmp(&site.pages[list[b].page].rel))
+        });
+        let refs: Vec<&Proposal> = table.iter().map(|&i| &list[i]).collect();
+        let stats = proposals::statistics(&refs, &sessions);
+        let facet = |key: &'static str, label: &'static str, folder: &str, value: &dyn Fn(&Proposal) -> String| {
+            let mut values: Vec<FacetValue> = Vec::new();
+            for &i in &table {
+                let name = value(&list[i]);
+                if name.is_empty() {
+                    continue;
+                }
+                match values.iter_mut().find(|v| v.name == name) {
+                    Some(v) => v.proposals.push(i),
+                    None => values.push(FacetValue {
+                        path: format!("{}{folder}/{}/", column.path, slug::slugify(&name)),
+                        name,
+                        proposals: vec![i],
+                    }),
+                }
+            }
+            Facet { key, label, values }
+        };
+        let mut facets = vec![
+            facet("session", "会议", "huiyi", &|p: &Proposal| p.session.clone()),
+            facet("status", "状态", "zhuangtai", &|p: &Proposal| {
+                p.status.label().to_string()
+            }),
+            facet("category", "类别", "leibie", &|p: &Proposal| p.category.clone()),
+        ];
+        // Sessions newest first (the table order already); statuses in their
+        // procedural order; categories by pinyin.
+        facets[1].values.sort_by_key(|v| {
+            ["立案", "办理中", "已办复", "不予立案"]
+                .iter()
+                .position(|s| *s == v.name)
+        });
+        facets[2].values.sort_by_cached_key(|v| slug::sort_key(&v.name));
+        site.proposal_views.push(ProposalsView {
+            column: c,
+            table,
+            stats,
+            facets,
+        });
+    }
+    site.proposals = list;
+}
+
+/// Each member's 履职记录, from every page that names them.
+fn gather_records(site: &mut Site, newest_first: &[usize], diagnostics: &Diagnostics) {
+    let mut proposers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for p in &site.proposals {
+        let ids = p
+            .proposers
+            .iter()
+            .filter_map(|x| match x {
+                Proposer::Member(m) => Some(*m),
+                Proposer::Named(_) => None,
+            })
+            .collect();
+        proposers.insert(p.page, ids);
+    }
+    let speakers = members::gather_records(
+        &mut site.members,
+        &site.pages,
+        &site.columns,
+        &proposers,
+        newest_first,
+        diagnostics,
+    );
+    for (page, member) in speakers {
+        site.pages[page].speaker = Some(member);
+    }
+}
+
+/// Finds every attachment on disk; a missing one is an error.
+fn resolve_attachments(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
+    let found: Vec<Vec<files::FileLink>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            page.meta
+                .attachments
+                .iter()
+                .filter_map(|a| files::resolve(root, page, &a.file, &a.title, "附件", diagnostics))
+                .collect()
+        })
+        .collect();
+    for (page, links) in site.pages.iter_mut().zip(found) {
+        page.attachments = links;
     }
 }
 
@@ -426,8 +832,14 @@ fn render_markdown(
     for (column, file) in site.columns.iter_mut().zip(column_bodies.iter()) {
         column.content = render(&file.body, file.body_line, &file.shown).html;
     }
+    for book in &mut site.books {
+        book.content = render(&book.body, book.body_line, &book.shown).html;
+        book.body = String::new();
+    }
     if let Some(home) = home {
+        let blocks = std::mem::take(&mut site.home.blocks);
         site.home = Home {
+            blocks,
             title: home.meta.title.clone().unwrap_or_else(|| "首页".into()),
             description: home
                 .meta
@@ -448,28 +860,64 @@ fn order_pages(site: &mut Site) {
         if let Some(c) = page.column {
             site.columns[c].pages.push(i);
         }
+        if let Some(b) = page.book {
+            site.books[b].chapters.push(i);
+        }
     }
-    for column in &mut site.columns {
-        let pages = &site.pages;
-        if column.kind.is_dated() {
-            column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
-        } else {
-            column.pages.sort_by(|&a, &b| {
-                let (pa, pb) = (&pages[a], &pages[b]);
-                let wa = pa.meta.weight.unwrap_or(i64::MAX);
-                let wb = pb.meta.weight.unwrap_or(i64::MAX);
-                wa.cmp(&wb).then_with(|| pa.rel.cmp(&pb.rel))
-            });
-        }
+    let pages = &site.pages;
+    let by_weight = |&a: &usize, &b: &usize| {
+        let (pa, pb) = (&pages[a], &pages[b]);
+        let wa = pa.meta.weight.unwrap_or(i64::MAX);
+        let wb = pb.meta.weight.unwrap_or(i64::MAX);
+        wa.cmp(&wb).then_with(|| pa.rel.cmp(&pb.rel))
+    };
+    for book in &mut site.books {
+        book.chapters.sort_by(by_weight);
+    }
+    let mut neighbours: Vec<(usize, Option<usize>, Option<usize>)> = Vec::new();
+    let mut link = |list: &[usize], newest_first: bool| {
         // In a newest-first list, 上一篇 (previous) is the older neighbour, below.
-        let dated = column.kind.is_dated();
-        for (pos, &i) in column.pages.iter().enumerate() {
-            let before = pos.checked_sub(1).map(|p| column.pages[p]);
-            let after = column.pages.get(pos + 1).copied();
-            let (previous, next) = if dated { (after, before) } else { (before, after) };
-            site.pages[i].previous = previous;
-            site.pages[i].next = next;
+        for (pos, &i) in list.iter().enumerate() {
+            let before = pos.checked_sub(1).map(|p| list[p]);
+            let after = list.get(pos + 1).copied();
+            let (previous, next) = if newest_first { (after, before) } else { (before, after) };
+            neighbours.push((i, previous, next));
         }
+    };
+    for (c, column) in site.columns.iter_mut().enumerate() {
+        match column.kind {
+            // Chapters in reading order, book after book.
+            ColumnKind::Series => {
+                column.pages = site
+                    .books
+                    .iter()
+                    .filter(|b| b.column == c)
+                    .flat_map(|b| b.chapters.iter().copied())
+                    .collect();
+            }
+            // Newest issue (期号) first, newest item first within an issue.
+            ColumnKind::Study => column.pages.sort_by_cached_key(|&i| {
+                let issue = pages[i].meta.extra.get("issue").and_then(crate::yaml::read::string);
+                let numbers = issue.as_deref().map(proposals::numbers_in);
+                (
+                    std::cmp::Reverse(numbers),
+                    std::cmp::Reverse(pages[i].meta.date.clone()),
+                    pages[i].rel.clone(),
+                )
+            }),
+            kind if kind.is_dated() => column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
+            _ => column.pages.sort_by(by_weight),
+        }
+        if column.kind != ColumnKind::Series {
+            link(&column.pages, column.kind.is_dated());
+        }
+    }
+    for book in &site.books {
+        link(&book.chapters, false);
+    }
+    for (i, previous, next) in neighbours {
+        site.pages[i].previous = previous;
+        site.pages[i].next = next;
     }
 }
 

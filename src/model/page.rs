@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use crate::content::front_matter::FrontMatter;
 use crate::content::markdown::Heading;
 
+use super::files::FileLink;
+
 #[derive(Debug)]
 pub struct Page {
     /// Source path below `content/`, e.g. `yaowen/2025-03-02-a.md`.
@@ -26,7 +28,18 @@ pub struct Page {
     /// The front matter summary, or the first ~120 characters of the text.
     pub summary: String,
     pub char_count: usize,
-    /// Older and newer neighbours in the column (上一篇 / 下一篇).
+    /// Older and newer neighbours in the column (上一篇 / 下一篇); for a
+    /// chapter, the chapters before and after it in its book.
     pub previous: Option<usize>,
     pub next: Option<usize>,
+    /// Attachments found on disk, in the order written.
+    pub attachments: Vec<FileLink>,
+    /// Index into `Site::books` for a chapter of a book.
+    pub book: Option<usize>,
+    /// Index into `Site::members` for a member's profile page.
+    pub member: Option<usize>,
+    /// Index into `Site::proposals` for a proposal page.
+    pub proposal: Option<usize>,
+    /// Index into `Site::members` of a speech's speaker, when a member.
+    pub speaker: Option<usize>,
 }

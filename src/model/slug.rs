@@ -87,6 +87,23 @@ pub fn slugify(text: &str) -> String {
     words.join("-")
 }
 
+/// A key that sorts Chinese names by pinyin (汉语拼音顺序), as name lists in
+/// official documents are ordered: each character's toneless syllable, then the
+/// character itself so that different characters never compare equal.
+pub fn sort_key(text: &str) -> String {
+    let mut key = String::new();
+    for c in text.chars() {
+        match c.to_pinyin() {
+            Some(p) => key.push_str(&plain(p)),
+            None => key.extend(c.to_lowercase()),
+        }
+        key.push(' ');
+    }
+    key.push('\u{0}');
+    key.push_str(text);
+    key
+}
+
 fn flush(singles: &mut String, words: &mut Vec<String>) {
     if !singles.is_empty() {
         words.push(std::mem::take(singles));
@@ -119,6 +136,13 @@ mod tests {
         assert_eq!(slugify("2026-01-15-全会闭幕"), "2026-01-15-quanhui-bimu");
         assert_eq!(slugify("乡村振兴"), "xiangcun-zhenxing");
         assert_eq!(slugify("政协委员"), "zhengxie-weiyuan");
+    }
+
+    #[test]
+    fn names_sort_by_pinyin() {
+        let mut names = vec!["周敏", "陈建国", "高山", "艾青", "张强"];
+        names.sort_by_key(|n| sort_key(n));
+        assert_eq!(names, ["艾青", "陈建国", "高山", "张强", "周敏"]);
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! Literary-history books (文史资料): a `series` column holds books, each a
+//! sub-folder with its own `_index.md` (title, editor, year, cover) and its
+//! chapters, read in `weight` order, else by file name.
+
+use crate::content::SourceFile;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::yaml::read;
+
+use super::slug;
+
+#[derive(Debug)]
+pub struct Book {
+    /// Index into `Site::columns`.
+    pub column: usize,
+    /// Source folder below `content/`, e.g. `wenshi/xishan-jiuying`.
+    pub folder: String,
+    pub shown: std::path::PathBuf,
+    pub slug: String,
+    /// Site path, e.g. `wenshi/xishan-jiuying/`.
+    pub path: String,
+    pub title: String,
+    pub editor: String,
+    pub year: String,
+    pub publisher: String,
+    pub cover: Option<String>,
+    pub summary: String,
+    pub weight: Option<i64>,
+    /// The introduction (前言), as HTML.
+    pub content: String,
+    pub body: String,
+    pub body_line: usize,
+    /// Indices into `Site::pages`, in reading order.
+    pub chapters: Vec<usize>,
+}
+
+/// The reading view of a whole book lives at `<book>/quanshu/`.
+pub const WHOLE_BOOK: &str = "quanshu";
+
+/// A book from its `_index.md`, or `None` (reported) when it has no title.
+pub fn book_of(file: SourceFile, column: usize, column_path: &str, diagnostics: &Diagnostics) -> Option<Book> {
+    let meta = &file.meta;
+    let folder = file.folder().to_string();
+    let name = folder.rsplit('/').next().unwrap_or(&folder);
+    let Some(title) = meta.title.clone() else {
+        diagnostics.push(
+            Diagnostic::error(&file.shown, "这本书缺少书名 title")
+                .at_line(1)
+                .hint("在开头的设置里加一行，例如“title: 溪山旧影”"),
+        );
+        return None;
+    };
+    let slug = slug::slugify(meta.slug.as_deref().unwrap_or(name));
+    if slug.is_empty() {
+        diagnostics.push(
+            Diagnostic::error(&file.shown, format!("无法从“{name}”生成网址"))
+                .hint("在开头的设置里加一行“slug: 拼音名”，例如“slug: xishan-jiuying”"),
+        );
+        return None;
+    }
+    let text = |key: &str| meta.extra.get(key).and_then(read::string).unwrap_or_default();
+    Some(Book {
+        column,
+        path: format!("{column_path}{slug}/"),
+        slug,
+        editor: text("editor"),
+        year: text("year"),
+        publisher: text("publisher"),
+        cover: meta.cover.clone(),
+        summary: meta
+            .summary
+            .clone()
+            .or_else(|| meta.description.clone())
+            .unwrap_or_default(),
+        weight: meta.weight,
+        title,
+        content: String::new(),
+        shown: file.shown,
+        body: file.body,
+        body_line: file.body_line,
+        chapters: Vec::new(),
+        folder,
+    })
+}
+
+/// Books by `weight`, then newest year first, then folder name.
+pub fn book_order(a: &Book, b: &Book) -> std::cmp::Ordering {
+    let weight = |book: &Book| book.weight.unwrap_or(i64::MAX);
+    weight(a)
+        .cmp(&weight(b))
+        .then_with(|| b.year.cmp(&a.year))
+        .then_with(|| a.folder.cmp(&b.folder))
+}
