@@ -241,6 +241,18 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
             .map(dates::rfc3339);
         (format!("{base}{}", column.path), lastmod)
     }));
+    for book in &site.books {
+        entries.push((format!("{base}{}", book.path), None));
+        entries.push((
+            format!("{base}{}{}/", book.path, crate::model::series::WHOLE_BOOK),
+            None,
+        ));
+    }
+    entries.extend(
+        site.member_views
+            .iter()
+            .map(|v| (format!("{base}{}", v.committee_path), None)),
+    );
     entries.extend(
         site.pages
             .iter()

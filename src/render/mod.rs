@@ -1,9 +1,11 @@
 //! Rendering: every HTML page of the site through Tera, in parallel, each written
 //! straight to the output as soon as it is rendered.
 
+pub mod charts;
 pub mod filters;
 pub mod templates;
 pub mod values;
+pub mod views;
 
 use std::io::Write;
 
@@ -17,10 +19,8 @@ use crate::output::Staging;
 use templates::Origins;
 use values::Values;
 
-/// How many items of each column the home page shows.
-const HOME_ITEMS_PER_COLUMN: usize = 8;
+/// How many items of the whole site the home page's `latest` list holds.
 const HOME_LATEST: usize = 10;
-const HOME_FEATURED: usize = 5;
 
 /// One file to render.
 enum Job {
@@ -30,6 +30,16 @@ enum Job {
         number: usize,
     },
     Article(usize),
+    /// The by-committee page of a `members` column (index into `member_views`).
+    MembersByCommittee(usize),
+    /// One filter value of a `proposals` column.
+    ProposalFilter {
+        view: usize,
+        facet: usize,
+        value: usize,
+    },
+    Book(usize),
+    WholeBook(usize),
     TaxonomyIndex(usize),
     Term {
         taxonomy: usize,
@@ -102,6 +112,20 @@ fn jobs(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend((0..site.pages.len()).map(Job::Article));
+    jobs.extend((0..site.member_views.len()).map(Job::MembersByCommittee));
+    for (v, view) in site.proposal_views.iter().enumerate() {
+        for (f, facet) in view.facets.iter().enumerate() {
+            jobs.extend((0..facet.values.len()).map(|value| Job::ProposalFilter {
+                view: v,
+                facet: f,
+                value,
+            }));
+        }
+    }
+    for b in 0..site.books.len() {
+        jobs.push(Job::Book(b));
+        jobs.push(Job::WholeBook(b));
+    }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         if taxonomy.terms.is_empty() {
             continue;
@@ -120,12 +144,12 @@ fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
-/// A `page` column lists all its pages on one page.
+/// Columns shown whole on one page: single pages, members (grouped), the
+/// proposal table (with its filters) and the shelf of books.
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
-    if kind == ColumnKind::Page {
-        items.max(1)
-    } else {
-        page_size
+    match kind {
+        ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series => items.max(1),
+        _ => page_size,
     }
 }
 
@@ -134,7 +158,7 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
     let mut ctx = Context::new();
     let (path, template) = match *job {
         Job::Home => {
-            ctx.insert_value("home", home_value(site, values));
+            ctx.insert_value("home", views::home(site, values, HOME_LATEST));
             (String::new(), "index.html".to_string())
         }
         Job::NotFound => ("404.html".to_string(), "404.html".to_string()),
@@ -142,12 +166,64 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
             let c = &site.columns[column];
             let size = list_page_size(c.kind, c.page_size, c.pages.len());
             ctx.insert_value("column", values::column_full(site, values, column));
-            ctx.insert_value(
-                "paginator",
-                values::paginator(site, values, &c.pages, size, &c.path, number),
-            );
+            let paginator = values::paginator(site, values, &c.pages, size, &c.path, number);
+            match c.kind {
+                ColumnKind::Members => {
+                    let v = site.member_views.iter().position(|v| v.column == column);
+                    if let Some(v) = v {
+                        views::members(&mut ctx, site, values, v, false);
+                    }
+                }
+                ColumnKind::Proposals => {
+                    if let Some(v) = site.proposal_views.iter().position(|v| v.column == column) {
+                        views::proposals(&mut ctx, site, values, v, None);
+                    }
+                }
+                ColumnKind::Series => {
+                    let books: Vec<tera::Value> = (0..site.books.len())
+                        .filter(|&b| site.books[b].column == column)
+                        .map(|b| values.books[b].clone())
+                        .collect();
+                    ctx.insert_value("books", tera::Value::from(books));
+                }
+                ColumnKind::Study => ctx.insert_value("issues", views::issues(&paginator)),
+                _ => {}
+            }
+            ctx.insert_value("paginator", paginator);
             let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
             (pagination::page_path(&c.path, number), template)
+        }
+        Job::MembersByCommittee(v) => {
+            let view = &site.member_views[v];
+            ctx.insert_value("column", values::column_full(site, values, view.column));
+            views::members(&mut ctx, site, values, v, true);
+            let c = &site.columns[view.column];
+            let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
+            (view.committee_path.clone(), template)
+        }
+        Job::ProposalFilter { view, facet, value } => {
+            let v = &site.proposal_views[view];
+            ctx.insert_value("column", values::column_full(site, values, v.column));
+            views::proposals(&mut ctx, site, values, view, Some((facet, value)));
+            let c = &site.columns[v.column];
+            let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
+            (v.facets[facet].values[value].path.clone(), template)
+        }
+        Job::Book(b) => {
+            let book = &site.books[b];
+            ctx.insert_value("column", values.columns[book.column].clone());
+            ctx.insert_value("book", values::book_full(site, values, b));
+            (book.path.clone(), "book.html".to_string())
+        }
+        Job::WholeBook(b) => {
+            let book = &site.books[b];
+            ctx.insert_value("column", values.columns[book.column].clone());
+            ctx.insert_value("book", values::book_full(site, values, b));
+            ctx.insert_value("chapters", values::book_chapters(site, values, b));
+            (
+                format!("{}{}/", book.path, crate::model::series::WHOLE_BOOK),
+                "book_full.html".to_string(),
+            )
         }
         Job::Article(index) => {
             let page = &site.pages[index];
@@ -205,47 +281,4 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
     ctx.insert("current_path", &path);
     ctx.insert("current_url", &format!("{}{}", site.config.base_url, path));
     (path, template, ctx)
-}
-
-/// The home page: latest items per column (in navigation order), the latest
-/// items of the whole site, and the featured (焦点) items.
-fn home_value(site: &Site, values: &Values) -> tera::Value {
-    let mut map = tera::Map::new();
-    map.insert("title".into(), site.home.title.clone().into());
-    map.insert("description".into(), site.home.description.clone().into());
-    map.insert("content".into(), tera::Value::safe_string(&site.home.content));
-    let sections: Vec<tera::Value> = site
-        .nav
-        .iter()
-        .map(|&c| {
-            let column = &site.columns[c];
-            let mut section = tera::Map::new();
-            section.insert("column".into(), values.columns[c].clone());
-            let items: Vec<tera::Value> = column
-                .pages
-                .iter()
-                .take(HOME_ITEMS_PER_COLUMN)
-                .map(|&i| values.refs[i].clone())
-                .collect();
-            section.insert("items".into(), items.into());
-            tera::Value::from(section)
-        })
-        .collect();
-    map.insert("sections".into(), sections.into());
-    let latest: Vec<tera::Value> = site
-        .latest
-        .iter()
-        .take(HOME_LATEST)
-        .map(|&i| values.refs[i].clone())
-        .collect();
-    let featured: Vec<tera::Value> = site
-        .latest
-        .iter()
-        .filter(|&&i| site.pages[i].meta.featured)
-        .take(HOME_FEATURED)
-        .map(|&i| values.refs[i].clone())
-        .collect();
-    map.insert("latest".into(), latest.into());
-    map.insert("featured".into(), featured.into());
-    tera::Value::from(map)
 }

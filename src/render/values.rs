@@ -7,12 +7,15 @@
 use serde::Serialize;
 use tera::{Map, Value};
 
-use crate::content::front_matter::Attachment;
 use crate::content::markdown::Heading;
 use crate::content::text;
 use crate::dates;
 use crate::model::column::Column;
+use crate::model::files::FileLink;
+use crate::model::members::{self, Member};
 use crate::model::page::Page;
+use crate::model::proposals::{Proposal, Reply};
+use crate::model::series::{self, Book};
 use crate::model::taxonomy::{Taxonomy, TaxonomyKind, Term};
 use crate::model::{Site, pagination};
 
@@ -49,8 +52,66 @@ struct PageRef<'a> {
     column: Option<ColumnRef<'a>>,
     tags: Vec<Link<'a>>,
     speaker: Option<&'a str>,
+    /// The speaker's member page, when the speaker is a member.
+    speaker_url: Option<String>,
     occasion: Option<&'a str>,
     topic: Option<&'a str>,
+    /// 期号 of a study material.
+    issue: Option<String>,
+    member: Option<MemberData<'a>>,
+    proposal: Option<ProposalData<'a>>,
+    /// The book of a chapter.
+    book: Option<BookLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct BookLink<'a> {
+    title: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct MemberData<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// The first character, for the placeholder portrait.
+    initial: String,
+    photo: Option<String>,
+    sector: &'a str,
+    committees: &'a [String],
+    roles: &'a [String],
+    party: &'a str,
+    employer: &'a str,
+    term: &'a str,
+}
+
+#[derive(Serialize)]
+struct ProposalData<'a> {
+    number: &'a str,
+    session: &'a str,
+    proposers: Vec<ProposerData<'a>>,
+    category: &'a str,
+    status: &'static str,
+    handler: &'a str,
+    result: Option<&'static str>,
+    result_meaning: Option<&'static str>,
+    satisfaction: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct ProposerData<'a> {
+    name: &'a str,
+    /// The member page, for proposers who are members.
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FileData<'a> {
+    url: String,
+    title: &'a str,
+    kind: &'a str,
+    size: &'a str,
+    external: bool,
 }
 
 #[derive(Serialize)]
@@ -59,7 +120,7 @@ struct PageExtra<'a> {
     topics: Vec<Link<'a>>,
     char_count: usize,
     reading_time: usize,
-    attachments: Vec<Attachment>,
+    attachments: Vec<FileData<'a>>,
     weight: Option<i64>,
     source_path: &'a str,
     extra: &'a serde_json::Map<String, serde_json::Value>,
@@ -70,6 +131,8 @@ pub struct Values {
     pub refs: Vec<Value>,
     /// Light reference of each column, by column index.
     pub columns: Vec<Value>,
+    /// Light reference of each book, by book index.
+    pub books: Vec<Value>,
 }
 
 impl Values {
@@ -84,7 +147,8 @@ impl Values {
             .iter()
             .map(|c| Value::from_serializable(&column_ref(site, c)))
             .collect();
-        Values { refs, columns }
+        let books = site.books.iter().map(|b| book_ref(site, b)).collect();
+        Values { refs, columns, books }
     }
 }
 
@@ -148,11 +212,180 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         featured: meta.featured,
         column: page.column.map(|c| column_ref(site, &site.columns[c])),
         tags: term_links(site, site.taxonomy(TaxonomyKind::Tags), &meta.tags),
-        speaker: meta.speaker.as_deref(),
+        // A speaker written as a member id is shown by name.
+        speaker: match page.speaker {
+            Some(m) => Some(site.members[m].name.as_str()),
+            None => meta.speaker.as_deref(),
+        },
+        speaker_url: page.speaker.map(|m| url(site, &site.pages[site.members[m].page].path)),
         occasion: meta.occasion.as_deref(),
         topic: meta.topic.as_deref(),
+        issue: meta.extra.get("issue").and_then(crate::yaml::read::string),
+        member: page.member.map(|m| member_data(site, page, &site.members[m])),
+        proposal: page.proposal.map(|p| proposal_data(site, &site.proposals[p])),
+        book: page.book.map(|b| BookLink {
+            title: &site.books[b].title,
+            url: url(site, &site.books[b].path),
+        }),
     };
     Value::from_serializable(&data)
+}
+
+fn member_data<'a>(site: &Site, page: &Page, m: &'a Member) -> MemberData<'a> {
+    MemberData {
+        id: &m.id,
+        name: &m.name,
+        initial: m.name.chars().next().map(String::from).unwrap_or_default(),
+        photo: m.photo.as_deref().map(|p| file_url(site, page, p)),
+        sector: &m.sector,
+        committees: &m.committees,
+        roles: &m.roles,
+        party: &m.party,
+        employer: &m.employer,
+        term: &m.term,
+    }
+}
+
+fn proposal_data<'a>(site: &'a Site, p: &'a Proposal) -> ProposalData<'a> {
+    ProposalData {
+        number: &p.number,
+        session: &p.session,
+        proposers: p
+            .proposers
+            .iter()
+            .map(|x| match x {
+                crate::model::proposals::Proposer::Member(m) => ProposerData {
+                    name: &site.members[*m].name,
+                    url: Some(url(site, &site.pages[site.members[*m].page].path)),
+                },
+                crate::model::proposals::Proposer::Named(name) => ProposerData { name, url: None },
+            })
+            .collect(),
+        category: &p.category,
+        status: p.status.label(),
+        handler: &p.handler,
+        result: p.result.map(|g| g.letter()),
+        result_meaning: p.result.map(|g| g.meaning()),
+        satisfaction: p.satisfaction.map(|s| s.label()),
+    }
+}
+
+fn file_data<'a>(site: &Site, f: &'a FileLink) -> FileData<'a> {
+    FileData {
+        url: url(site, &f.path),
+        title: &f.title,
+        kind: &f.kind,
+        size: &f.size,
+        external: f.external,
+    }
+}
+
+fn book_ref(site: &Site, b: &Book) -> Value {
+    #[derive(Serialize)]
+    struct BookRef<'a> {
+        title: &'a str,
+        url: String,
+        whole_url: String,
+        editor: &'a str,
+        year: &'a str,
+        publisher: &'a str,
+        cover: Option<String>,
+        summary: &'a str,
+        chapter_count: usize,
+    }
+    Value::from_serializable(&BookRef {
+        title: &b.title,
+        url: url(site, &b.path),
+        whole_url: url(site, &format!("{}{}/", b.path, series::WHOLE_BOOK)),
+        editor: &b.editor,
+        year: &b.year,
+        publisher: &b.publisher,
+        cover: b.cover.as_deref().map(|c| {
+            if c.starts_with('/') || c.starts_with("http") {
+                join_url(&site.config.base_path, c)
+            } else {
+                url(site, &format!("{}{c}", b.path))
+            }
+        }),
+        summary: &b.summary,
+        chapter_count: b.chapters.len(),
+    })
+}
+
+/// A book with its introduction and table of contents, for its own page.
+pub fn book_full(site: &Site, values: &Values, index: usize) -> Value {
+    let book = &site.books[index];
+    let mut map: Map = values.books[index].as_map().cloned().unwrap_or_default();
+    map.insert("content".into(), Value::safe_string(&book.content));
+    let chapters: Vec<Value> = book.chapters.iter().map(|&i| values.refs[i].clone()).collect();
+    map.insert("chapters".into(), Value::from(chapters));
+    Value::from(map)
+}
+
+/// Every chapter of a book with its text, for the whole-book reading view.
+/// Heading ids are prefixed per chapter (`c2-…`) so that anchors stay unique
+/// on the one long page.
+pub fn book_chapters(site: &Site, values: &Values, index: usize) -> Value {
+    let book = &site.books[index];
+    let chapters: Vec<Value> = book
+        .chapters
+        .iter()
+        .enumerate()
+        .map(|(n, &i)| {
+            let page = &site.pages[i];
+            let anchor = format!("c{}", n + 1);
+            let mut content = page
+                .content
+                .replace(" id=\"", &format!(" id=\"{anchor}-"))
+                .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
+            // The chapter title is an h2 on this page; its headings move down a level.
+            for level in (1..=5).rev() {
+                content = content
+                    .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
+                    .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
+            }
+            let mut map: Map = values.refs[i].as_map().cloned().unwrap_or_default();
+            map.insert("anchor".into(), Value::from(anchor.clone()));
+            map.insert("content".into(), Value::safe_string(&content));
+            let toc: Vec<Heading> = page
+                .toc
+                .iter()
+                .map(|h| Heading {
+                    id: format!("{anchor}-{}", h.id),
+                    level: (h.level + 1).min(6),
+                    title: h.title.clone(),
+                })
+                .collect();
+            map.insert("toc".into(), Value::from_serializable(&toc));
+            Value::from(map)
+        })
+        .collect();
+    Value::from(chapters)
+}
+
+/// A member's 履职记录: groups of pages by kind, with counts.
+pub fn member_record(values: &Values, member: &Member) -> Value {
+    #[derive(Serialize)]
+    struct Group {
+        label: &'static str,
+        count: usize,
+    }
+    let groups: Vec<Value> = member
+        .record
+        .iter()
+        .map(|g| {
+            let mut map = Value::from_serializable(&Group {
+                label: members::record_label(g.kind),
+                count: g.pages.len(),
+            })
+            .into_map()
+            .unwrap_or_default();
+            let items: Vec<Value> = g.pages.iter().map(|&i| values.refs[i].clone()).collect();
+            map.insert("items".into(), Value::from(items));
+            Value::from(map)
+        })
+        .collect();
+    Value::from(groups)
 }
 
 /// The full data of a page for its own render: its reference plus the article.
@@ -164,15 +397,7 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
         topics: term_links(site, site.taxonomy(TaxonomyKind::Topics), &page.meta.topics),
         char_count: page.char_count,
         reading_time: text::reading_minutes(page.char_count),
-        attachments: page
-            .meta
-            .attachments
-            .iter()
-            .map(|a| Attachment {
-                file: file_url(site, page, &a.file),
-                title: a.title.clone(),
-            })
-            .collect(),
+        attachments: page.attachments.iter().map(|f| file_data(site, f)).collect(),
         weight: page.meta.weight,
         source_path: &page.rel,
         extra: &page.meta.extra,
@@ -189,6 +414,31 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
         "next".into(),
         page.next.map_or(Value::none(), |i| values.refs[i].clone()),
     );
+    if let Some(m) = page.member {
+        let member = &site.members[m];
+        map.insert("record".into(), member_record(values, member));
+        let total: usize = member.record.iter().map(|g| g.pages.len()).sum();
+        map.insert("record_total".into(), Value::from(total));
+    }
+    if let Some(p) = page.proposal {
+        let reply = match &site.proposals[p].reply {
+            None => Value::none(),
+            Some(Reply::Text(text)) => {
+                let mut r = Map::new();
+                r.insert("text".into(), Value::from(text.as_str()));
+                Value::from(r)
+            }
+            Some(Reply::File(f)) => {
+                let mut r = Map::new();
+                r.insert("file".into(), Value::from_serializable(&file_data(site, f)));
+                Value::from(r)
+            }
+        };
+        map.insert("reply".into(), reply);
+    }
+    if let Some(b) = page.book {
+        map.insert("book".into(), values.books[b].clone());
+    }
     Value::from(map)
 }
 
