@@ -64,3 +64,78 @@ fn sample_site_shows_the_engine_features() {
         }
     }
 }
+
+#[test]
+fn sample_site_has_no_orphan_pages() {
+    let (out, _) = build_sample();
+    assert_no_orphans(&out.path().join("public"));
+}
+
+/// What the sample site must hold to show every kind convincingly.
+#[test]
+fn sample_site_is_a_full_committee_website() {
+    let (out, report) = build_sample();
+    let public = out.path().join("public");
+    let home = page(&out, "index.html");
+    let columns = texts(&home, ".all-columns a");
+    assert!(columns.len() >= 8 + 1, "{columns:?}");
+
+    // 40+ dated posts in the news-like columns.
+    let feed = std::fs::read_to_string(public.join("atom.xml")).unwrap();
+    let posts: usize = ["yaowen", "lvzhi", "tongzhi", "jianghua", "sheqing"]
+        .iter()
+        .map(|c| {
+            walkdir::WalkDir::new(public.join(c))
+                .min_depth(2)
+                .max_depth(2)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name() == "index.html" && !e.path().to_string_lossy().contains("/page/"))
+                .count()
+        })
+        .sum();
+    assert!(posts >= 40, "{posts} posts");
+    assert!(!xml_texts(&feed, "title").is_empty());
+    assert!(report.articles >= 80);
+
+    // 12+ members across 5+ sectors, each with a 履职记录.
+    let members = page(&out, "weiyuan/index.html");
+    assert!(texts(&members, ".member-card").len() >= 12);
+    assert!(texts(&members, ".member-group h2").len() >= 5);
+    let chair = page(&out, "weiyuan/lin-zhenhua/index.html");
+    assert!(
+        texts(&chair, ".record h3").len() >= 2,
+        "{:?}",
+        texts(&chair, ".record h3")
+    );
+
+    // 10+ proposals over two sessions, with every status and every result.
+    let proposals = page(&out, "tian/index.html");
+    assert!(texts(&proposals, ".proposal-table tbody tr").len() >= 10);
+    assert_eq!(texts(&proposals, ".proposal-stats tbody th").len(), 2);
+    let statuses = texts(&proposals, ".proposal-table tbody td:nth-child(5)");
+    for status in ["立案", "不予立案", "办理中", "已办复"] {
+        assert!(statuses.iter().any(|s| s == status), "no proposal is {status}");
+    }
+    let results = texts(&proposals, ".proposal-table tbody td:nth-child(6)");
+    for result in ["A类", "B类", "C类"] {
+        assert!(results.iter().any(|s| s == result), "no result {result}");
+    }
+
+    // A book of 6+ chapters, 4+ study materials with a real PDF, 关于我们.
+    let book = page(&out, "wenshi/xishan-jiuying/index.html");
+    assert!(texts(&book, ".book-toc li").len() >= 6);
+    let study = page(&out, "xuexi/index.html");
+    assert!(texts(&study, ".issue li").len() >= 4);
+    let pdfs: Vec<_> = walkdir::WalkDir::new(public.join("xuexi"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+        .collect();
+    assert!(!pdfs.is_empty());
+    for pdf in pdfs {
+        let bytes = std::fs::read(pdf.path()).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{}", pdf.path().display());
+    }
+    assert!(public.join("guanyu/index.html").exists());
+}

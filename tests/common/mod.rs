@@ -190,3 +190,44 @@ pub fn xml_texts(xml: &str, tag: &str) -> Vec<String> {
     assert!(stack.is_empty(), "unclosed XML elements: {stack:?}");
     out
 }
+
+/// Every HTML page the build wrote, reached by following links from the home page.
+pub fn assert_no_orphans(public: &Path) {
+    let mut all: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    for entry in walkdir::WalkDir::new(public) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(public)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.ends_with(".html") && rel != "404.html" {
+            all.insert(rel);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = std::collections::VecDeque::from(["index.html".to_string()]);
+    let a = Selector::parse("a[href]").unwrap();
+    while let Some(rel) = queue.pop_front() {
+        if !seen.insert(rel.clone()) {
+            continue;
+        }
+        let html = Html::parse_document(&std::fs::read_to_string(public.join(&rel)).unwrap());
+        for link in html.select(&a) {
+            let href = link.value().attr("href").unwrap();
+            let Some(path) = href.strip_prefix('/') else { continue };
+            let path = path.split('#').next().unwrap();
+            let target = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path.to_string()
+            };
+            if target.ends_with(".html") && all.contains(&target) && !seen.contains(&target) {
+                queue.push_back(target);
+            }
+        }
+    }
+    let orphans: Vec<&String> = all.difference(&seen).collect();
+    assert!(orphans.is_empty(), "pages no link reaches: {orphans:#?}");
+}
