@@ -273,7 +273,7 @@ fn home_page_lists_latest_of_each_column_and_featured() {
     let yaowen_items = texts(&home, "#sec-yaowen ~ .item-list li a");
     assert_eq!(yaowen_items.len(), 8, "{yaowen_items:?}");
     assert_eq!(yaowen_items[0], "第10篇要闻");
-    assert_eq!(texts(&home, ".featured li a"), ["一则通知"]);
+    assert_eq!(texts(&home, ".focus .focus-title"), ["一则通知"]);
     assert_eq!(texts(&home, ".intro p"), ["欢迎访问。"]);
 }
 
