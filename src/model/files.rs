@@ -4,11 +4,13 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::CONTENT_DIR;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 
+use super::Site;
 use super::page::Page;
 
 /// A file a page offers for download, as the theme shows it.
@@ -160,6 +162,24 @@ pub fn human_size(bytes: u64) -> String {
         b if b < MB && tenths(KB) < 10240 => show(tenths(KB), "KB"),
         b if b < GB && tenths(MB) < 10240 => show(tenths(MB), "MB"),
         _ => show(tenths(GB), "GB"),
+    }
+}
+
+/// Finds every attachment on disk; a missing one is an error.
+pub fn resolve_attachments(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
+    let found: Vec<Vec<FileLink>> = site
+        .pages
+        .par_iter()
+        .map(|page| {
+            page.meta
+                .attachments
+                .iter()
+                .filter_map(|a| resolve(root, page, &a.file, &a.title, "附件", diagnostics))
+                .collect()
+        })
+        .collect();
+    for (page, links) in site.pages.iter_mut().zip(found) {
+        page.attachments = links;
     }
 }
 

@@ -7,8 +7,10 @@ use std::collections::HashMap;
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use crate::yaml::read;
 
+use super::Site;
 use super::column::{Column, ColumnKind};
 use super::page::Page;
+use super::proposals::Proposer;
 use super::slug::sort_key;
 
 #[derive(Debug)]
@@ -287,7 +289,7 @@ fn group(
 
 /// Adds each page to the record of every member it names. Errors for names that
 /// match no member are reported here, once per page and name.
-pub fn gather_records(
+fn add_to_records(
     members: &mut [Member],
     pages: &[Page],
     columns: &[Column],
@@ -347,6 +349,89 @@ pub fn gather_records(
         member.record = groups;
     }
     speakers
+}
+
+/// A `members` column: its members grouped by 界别 (on the column page) and by
+/// 专委会 (on a second page).
+#[derive(Debug)]
+pub struct MembersView {
+    pub column: usize,
+    pub by_sector: Vec<Grouping>,
+    pub by_committee: Vec<Grouping>,
+    /// Site path of the by-committee page.
+    pub committee_path: String,
+}
+
+/// The folder of the by-committee page of a `members` column.
+pub const BY_COMMITTEE: &str = "zhuanweihui";
+
+/// Members from the pages of `members` columns, and each column's groupings.
+pub fn collect(site: &mut Site, diagnostics: &Diagnostics) {
+    let mut members: Vec<Member> = Vec::new();
+    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Members) {
+        for &p in &column.pages {
+            members.push(member_of(p, &site.pages[p], diagnostics));
+        }
+    }
+    members.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
+    // Two files with the same name are two people; the id tells them apart.
+    let mut ids: HashMap<&str, &Member> = HashMap::new();
+    for m in &members {
+        if let Some(first) = ids.insert(m.id.as_str(), m) {
+            diagnostics.push(
+                Diagnostic::error(
+                    &site.pages[m.page].shown,
+                    format!("委员编号“{}”与 {} 重复", m.id, site.pages[first.page].shown.display()),
+                )
+                .hint("委员编号取自文件名，两个委员文件不能同名；请改其中一个的文件名"),
+            );
+        }
+    }
+    for (i, m) in members.iter().enumerate() {
+        site.pages[m.page].member = Some(i);
+    }
+    for (c, column) in site.columns.iter().enumerate() {
+        if column.kind != ColumnKind::Members {
+            continue;
+        }
+        let order: Vec<usize> = (0..members.len())
+            .filter(|&m| site.pages[members[m].page].column == Some(c))
+            .collect();
+        site.member_views.push(MembersView {
+            column: c,
+            by_sector: by_sector(&members, &order),
+            by_committee: by_committee(&members, &order),
+            committee_path: format!("{}{BY_COMMITTEE}/", column.path),
+        });
+    }
+    site.members = members;
+}
+
+/// Each member's 履职记录, from every page that names them.
+pub fn gather_records(site: &mut Site, newest_first: &[usize], diagnostics: &Diagnostics) {
+    let mut proposers: HashMap<usize, Vec<usize>> = HashMap::new();
+    for p in &site.proposals {
+        let ids = p
+            .proposers
+            .iter()
+            .filter_map(|x| match x {
+                Proposer::Member(m) => Some(*m),
+                Proposer::Named(_) => None,
+            })
+            .collect();
+        proposers.insert(p.page, ids);
+    }
+    let speakers = add_to_records(
+        &mut site.members,
+        &site.pages,
+        &site.columns,
+        &proposers,
+        newest_first,
+        diagnostics,
+    );
+    for (page, member) in speakers {
+        site.pages[page].speaker = Some(member);
+    }
 }
 
 #[cfg(test)]

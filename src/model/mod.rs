@@ -25,9 +25,11 @@ use crate::content::{Content, SourceFile, text};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use column::{Column, ColumnKind, DEFAULT_PAGE_SIZE};
 pub use home::Home;
-use members::{Grouping, Member};
+use members::Member;
+pub use members::MembersView;
 use page::Page;
-use proposals::{Proposal, Proposer, SessionStats};
+use proposals::Proposal;
+pub use proposals::ProposalsView;
 use series::Book;
 use taxonomy::{Taxonomy, TaxonomyKind};
 
@@ -52,47 +54,6 @@ pub struct Site {
     /// The views of `members` and `proposals` columns beyond a plain list.
     pub member_views: Vec<MembersView>,
     pub proposal_views: Vec<ProposalsView>,
-}
-
-/// A `members` column: its members grouped by 界别 (on the column page) and by
-/// 专委会 (on a second page).
-#[derive(Debug)]
-pub struct MembersView {
-    pub column: usize,
-    pub by_sector: Vec<Grouping>,
-    pub by_committee: Vec<Grouping>,
-    /// Site path of the by-committee page.
-    pub committee_path: String,
-}
-
-/// The folder of the by-committee page of a `members` column.
-pub const BY_COMMITTEE: &str = "zhuanweihui";
-
-/// A `proposals` column: the table, statistics per session, and one page per
-/// filter value (session, status, category) so filtering needs no server.
-#[derive(Debug)]
-pub struct ProposalsView {
-    pub column: usize,
-    /// Indices into `Site::proposals`: newest session first, then by number.
-    pub table: Vec<usize>,
-    pub stats: Vec<SessionStats>,
-    pub facets: Vec<Facet>,
-}
-
-#[derive(Debug)]
-pub struct Facet {
-    /// `session`, `status` or `category`.
-    pub key: &'static str,
-    pub label: &'static str,
-    pub values: Vec<FacetValue>,
-}
-
-#[derive(Debug)]
-pub struct FacetValue {
-    pub name: String,
-    pub path: String,
-    /// Indices into `Site::proposals`, in table order.
-    pub proposals: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -167,7 +128,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         .map(|(i, c)| (c.folder.as_str(), i))
         .collect();
 
-    let mut books = make_books(book_sources, &columns, &column_of, diagnostics);
+    let mut books = series::books_from(book_sources, &columns, &column_of, diagnostics);
     books.sort_by(series::book_order);
     let book_of: HashMap<String, usize> = books.iter().enumerate().map(|(i, b)| (b.folder.clone(), i)).collect();
 
@@ -296,10 +257,10 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     order_pages(&mut site);
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
-    build_members(&mut site, diagnostics);
-    build_proposals(&mut site, &options.root, diagnostics);
-    gather_records(&mut site, &all, diagnostics);
-    resolve_attachments(&mut site, &options.root, diagnostics);
+    members::collect(&mut site, diagnostics);
+    proposals::collect(&mut site, &options.root, diagnostics);
+    members::gather_records(&mut site, &all, diagnostics);
+    files::resolve_attachments(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
     site.taxonomies = vec![
         Taxonomy::collect(
@@ -317,44 +278,6 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         .collect();
     site.assets = place_assets(&site, content.assets);
     site
-}
-
-/// Books from the sub-folder `_index.md` files of `series` columns; elsewhere a
-/// sub-folder `_index.md` has no meaning and is reported.
-fn make_books(
-    sources: Vec<SourceFile>,
-    columns: &[Column],
-    column_of: &HashMap<&str, usize>,
-    diagnostics: &Diagnostics,
-) -> Vec<Book> {
-    let mut books = Vec::new();
-    for file in sources {
-        let top = file.rel.split('/').next().unwrap_or("");
-        let series = column_of
-            .get(top)
-            .copied()
-            .filter(|&c| columns[c].kind == ColumnKind::Series);
-        match series {
-            Some(c) if file.folder().matches('/').count() == 1 => {
-                if let Some(book) = series::book_of(file, c, &columns[c].path, diagnostics) {
-                    books.push(book);
-                }
-            }
-            Some(_) => diagnostics.push(
-                Diagnostic::warning(&file.shown, "书里再分文件夹时，里面的 _index.md 不会生成页面")
-                    .hint("一本书的设置写在书的文件夹下的 _index.md 中；章节可以直接放在书的文件夹里"),
-            ),
-            None if column_of.contains_key(top) => diagnostics.push(
-                Diagnostic::warning(
-                    &file.shown,
-                    "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面",
-                )
-                .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
-            ),
-            None => {} // the missing column is reported with its posts
-        }
-    }
-    books
 }
 
 fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
@@ -585,215 +508,6 @@ fn check_unique_paths(site: &Site, diagnostics: &Diagnostics) {
     }
     for p in &site.pages {
         claim(p.path.clone(), p.shown.to_string_lossy().replace('\\', "/"));
-    }
-}
-
-/// Members from the pages of `members` columns, and each column's groupings.
-fn build_members(site: &mut Site, diagnostics: &Diagnostics) {
-    let mut members: Vec<Member> = Vec::new();
-    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Members) {
-        for &p in &column.pages {
-            members.push(members::member_of(p, &site.pages[p], diagnostics));
-        }
-    }
-    members.sort_by(|a, b| a.sort_key.cmp(&b.sort_key));
-    // Two files with the same name are two people; the id tells them apart.
-    let mut ids: HashMap<&str, &Member> = HashMap::new();
-    for m in &members {
-        if let Some(first) = ids.insert(m.id.as_str(), m) {
-            diagnostics.push(
-                Diagnostic::error(
-                    &site.pages[m.page].shown,
-                    format!("委员编号“{}”与 {} 重复", m.id, site.pages[first.page].shown.display()),
-                )
-                .hint("委员编号取自文件名，两个委员文件不能同名；请改其中一个的文件名"),
-            );
-        }
-    }
-    for (i, m) in members.iter().enumerate() {
-        site.pages[m.page].member = Some(i);
-    }
-    for (c, column) in site.columns.iter().enumerate() {
-        if column.kind != ColumnKind::Members {
-            continue;
-        }
-        let order: Vec<usize> = (0..members.len())
-            .filter(|&m| site.pages[members[m].page].column == Some(c))
-            .collect();
-        site.member_views.push(MembersView {
-            column: c,
-            by_sector: members::by_sector(&members, &order),
-            by_committee: members::by_committee(&members, &order),
-            committee_path: format!("{}{BY_COMMITTEE}/", column.path),
-        });
-    }
-    site.members = members;
-}
-
-/// Proposals from the pages of `proposals` columns: fields checked, proposers
-/// matched to members, statistics and filter pages per column.
-fn build_proposals(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
-    let directory = members::Directory::new(&site.members);
-    let mut list: Vec<Proposal> = Vec::new();
-    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Proposals) {
-        for &p in &column.pages {
-            let page = &site.pages[p];
-            let Some(fields) = proposals::fields_of(page, diagnostics) else {
-                continue;
-            };
-            let proposers = fields
-                .proposers
-                .iter()
-                .map(|name| match directory.find(name) {
-                    Some(m) => Proposer::Member(m),
-                    None => {
-                        if members::looks_like_id(name) {
-                            diagnostics.push(directory.unknown(page, name, "提案人", &site.columns));
-                        } else if let Some(close) = directory.suggest(name) {
-                            let mut d = Diagnostic::warning(
-                                &page.shown,
-                                format!("提案人“{name}”不是本站的委员，按集体或其他提案人显示"),
-                            )
-                            .hint(format!("如果是委员“{close}”，请改成这个写法，提案才会进入他的履职记录"));
-                            if let Some(line) = page.meta.line_of("proposers") {
-                                d = d.at_line(line);
-                            }
-                            diagnostics.push(d);
-                        }
-                        Proposer::Named(name.clone())
-                    }
-                })
-                .collect();
-            let reply = match fields.reply {
-                Some(r) if files::looks_like_file(&r) => {
-                    files::resolve(root, page, &r, "答复函", "答复", diagnostics).map(proposals::Reply::File)
-                }
-                Some(r) => Some(proposals::Reply::Text(r)),
-                None => None,
-            };
-            list.push(Proposal {
-                page: p,
-                number: fields.number,
-                session: fields.session,
-                proposers,
-                category: fields.category,
-                status: fields.status,
-                handler: fields.handler,
-                reply,
-                result: fields.result,
-                satisfaction: fields.satisfaction,
-            });
-        }
-    }
-    for (i, proposal) in list.iter().enumerate() {
-        site.pages[proposal.page].proposal = Some(i);
-    }
-    for (c, column) in site.columns.iter().enumerate() {
-        if column.kind != ColumnKind::Proposals {
-            continue;
-        }
-        let mine: Vec<usize> = (0..list.len())
-            .filter(|&i| site.pages[list[i].page].column == Some(c))
-            .collect();
-        let sessions = proposals::session_order(mine.iter().map(|&i| {
-            let date = site.pages[list[i].page].meta.date.as_ref().map(|d| d.timestamp());
-            (list[i].session.clone(), date)
-        }));
-        let rank = |s: &str| sessions.iter().position(|x| x == s).unwrap_or(usize::MAX);
-        let mut table = mine;
-        table.sort_by(|&a, &b| {
-            rank(&list[a].session)
-                .cmp(&rank(&list[b].session))
-                .then_with(|| proposals::number_order(&list[a].number, &list[b].number))
-                .then_with(|| site.pages[list[a].page].rel.cmp(&site.pages[list[b].page].rel))
-        });
-        let refs: Vec<&Proposal> = table.iter().map(|&i| &list[i]).collect();
-        let stats = proposals::statistics(&refs, &sessions);
-        let facet = |key: &'static str, label: &'static str, folder: &str, value: &dyn Fn(&Proposal) -> String| {
-            let mut values: Vec<FacetValue> = Vec::new();
-            for &i in &table {
-                let name = value(&list[i]);
-                if name.is_empty() {
-                    continue;
-                }
-                match values.iter_mut().find(|v| v.name == name) {
-                    Some(v) => v.proposals.push(i),
-                    None => values.push(FacetValue {
-                        path: format!("{}{folder}/{}/", column.path, slug::slugify(&name)),
-                        name,
-                        proposals: vec![i],
-                    }),
-                }
-            }
-            Facet { key, label, values }
-        };
-        let mut facets = vec![
-            facet("session", "会议", "huiyi", &|p: &Proposal| p.session.clone()),
-            facet("status", "状态", "zhuangtai", &|p: &Proposal| {
-                p.status.label().to_string()
-            }),
-            facet("category", "类别", "leibie", &|p: &Proposal| p.category.clone()),
-        ];
-        // Sessions newest first (the table order already); statuses in their
-        // procedural order; categories by pinyin.
-        facets[1].values.sort_by_key(|v| {
-            ["立案", "办理中", "已办复", "不予立案"]
-                .iter()
-                .position(|s| *s == v.name)
-        });
-        facets[2].values.sort_by_cached_key(|v| slug::sort_key(&v.name));
-        site.proposal_views.push(ProposalsView {
-            column: c,
-            table,
-            stats,
-            facets,
-        });
-    }
-    site.proposals = list;
-}
-
-/// Each member's 履职记录, from every page that names them.
-fn gather_records(site: &mut Site, newest_first: &[usize], diagnostics: &Diagnostics) {
-    let mut proposers: HashMap<usize, Vec<usize>> = HashMap::new();
-    for p in &site.proposals {
-        let ids = p
-            .proposers
-            .iter()
-            .filter_map(|x| match x {
-                Proposer::Member(m) => Some(*m),
-                Proposer::Named(_) => None,
-            })
-            .collect();
-        proposers.insert(p.page, ids);
-    }
-    let speakers = members::gather_records(
-        &mut site.members,
-        &site.pages,
-        &site.columns,
-        &proposers,
-        newest_first,
-        diagnostics,
-    );
-    for (page, member) in speakers {
-        site.pages[page].speaker = Some(member);
-    }
-}
-
-/// Finds every attachment on disk; a missing one is an error.
-fn resolve_attachments(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
-    let found: Vec<Vec<files::FileLink>> = site
-        .pages
-        .par_iter()
-        .map(|page| {
-            page.meta
-                .attachments
-                .iter()
-                .filter_map(|a| files::resolve(root, page, &a.file, &a.title, "附件", diagnostics))
-                .collect()
-        })
-        .collect();
-    for (page, links) in site.pages.iter_mut().zip(found) {
-        page.attachments = links;
     }
 }
 

@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml::read;
 
+use super::column::ColumnKind;
 use super::page::Page;
+use super::{Site, files, members, slug};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Status {
@@ -459,6 +461,155 @@ fn chinese_number(run: &str) -> u64 {
 /// Numbers compare as numbers (`10-5-9` before `10-5-10`).
 pub fn number_order(a: &str, b: &str) -> std::cmp::Ordering {
     numbers_in(a).cmp(&numbers_in(b)).then_with(|| a.cmp(b))
+}
+
+/// A `proposals` column: the table, statistics per session, and one page per
+/// filter value (session, status, category) so filtering needs no server.
+#[derive(Debug)]
+pub struct ProposalsView {
+    pub column: usize,
+    /// Indices into `Site::proposals`: newest session first, then by number.
+    pub table: Vec<usize>,
+    pub stats: Vec<SessionStats>,
+    pub facets: Vec<Facet>,
+}
+
+#[derive(Debug)]
+pub struct Facet {
+    /// `session`, `status` or `category`.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub values: Vec<FacetValue>,
+}
+
+#[derive(Debug)]
+pub struct FacetValue {
+    pub name: String,
+    pub path: String,
+    /// Indices into `Site::proposals`, in table order.
+    pub proposals: Vec<usize>,
+}
+
+/// Proposals from the pages of `proposals` columns: fields checked, proposers
+/// matched to members, statistics and filter pages per column.
+pub fn collect(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
+    let directory = members::Directory::new(&site.members);
+    let mut list: Vec<Proposal> = Vec::new();
+    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Proposals) {
+        for &p in &column.pages {
+            let page = &site.pages[p];
+            let Some(fields) = fields_of(page, diagnostics) else {
+                continue;
+            };
+            let proposers = fields
+                .proposers
+                .iter()
+                .map(|name| match directory.find(name) {
+                    Some(m) => Proposer::Member(m),
+                    None => {
+                        if members::looks_like_id(name) {
+                            diagnostics.push(directory.unknown(page, name, "提案人", &site.columns));
+                        } else if let Some(close) = directory.suggest(name) {
+                            let mut d = Diagnostic::warning(
+                                &page.shown,
+                                format!("提案人“{name}”不是本站的委员，按集体或其他提案人显示"),
+                            )
+                            .hint(format!("如果是委员“{close}”，请改成这个写法，提案才会进入他的履职记录"));
+                            if let Some(line) = page.meta.line_of("proposers") {
+                                d = d.at_line(line);
+                            }
+                            diagnostics.push(d);
+                        }
+                        Proposer::Named(name.clone())
+                    }
+                })
+                .collect();
+            let reply = match fields.reply {
+                Some(r) if files::looks_like_file(&r) => {
+                    files::resolve(root, page, &r, "答复函", "答复", diagnostics).map(Reply::File)
+                }
+                Some(r) => Some(Reply::Text(r)),
+                None => None,
+            };
+            list.push(Proposal {
+                page: p,
+                number: fields.number,
+                session: fields.session,
+                proposers,
+                category: fields.category,
+                status: fields.status,
+                handler: fields.handler,
+                reply,
+                result: fields.result,
+                satisfaction: fields.satisfaction,
+            });
+        }
+    }
+    for (i, proposal) in list.iter().enumerate() {
+        site.pages[proposal.page].proposal = Some(i);
+    }
+    for (c, column) in site.columns.iter().enumerate() {
+        if column.kind != ColumnKind::Proposals {
+            continue;
+        }
+        let mine: Vec<usize> = (0..list.len())
+            .filter(|&i| site.pages[list[i].page].column == Some(c))
+            .collect();
+        let sessions = session_order(mine.iter().map(|&i| {
+            let date = site.pages[list[i].page].meta.date.as_ref().map(|d| d.timestamp());
+            (list[i].session.clone(), date)
+        }));
+        let rank = |s: &str| sessions.iter().position(|x| x == s).unwrap_or(usize::MAX);
+        let mut table = mine;
+        table.sort_by(|&a, &b| {
+            rank(&list[a].session)
+                .cmp(&rank(&list[b].session))
+                .then_with(|| number_order(&list[a].number, &list[b].number))
+                .then_with(|| site.pages[list[a].page].rel.cmp(&site.pages[list[b].page].rel))
+        });
+        let refs: Vec<&Proposal> = table.iter().map(|&i| &list[i]).collect();
+        let stats = statistics(&refs, &sessions);
+        let facet = |key: &'static str, label: &'static str, folder: &str, value: &dyn Fn(&Proposal) -> String| {
+            let mut values: Vec<FacetValue> = Vec::new();
+            for &i in &table {
+                let name = value(&list[i]);
+                if name.is_empty() {
+                    continue;
+                }
+                match values.iter_mut().find(|v| v.name == name) {
+                    Some(v) => v.proposals.push(i),
+                    None => values.push(FacetValue {
+                        path: format!("{}{folder}/{}/", column.path, slug::slugify(&name)),
+                        name,
+                        proposals: vec![i],
+                    }),
+                }
+            }
+            Facet { key, label, values }
+        };
+        let mut facets = vec![
+            facet("session", "会议", "huiyi", &|p: &Proposal| p.session.clone()),
+            facet("status", "状态", "zhuangtai", &|p: &Proposal| {
+                p.status.label().to_string()
+            }),
+            facet("category", "类别", "leibie", &|p: &Proposal| p.category.clone()),
+        ];
+        // Sessions newest first (the table order already); statuses in their
+        // procedural order; categories by pinyin.
+        facets[1].values.sort_by_key(|v| {
+            ["立案", "办理中", "已办复", "不予立案"]
+                .iter()
+                .position(|s| *s == v.name)
+        });
+        facets[2].values.sort_by_cached_key(|v| slug::sort_key(&v.name));
+        site.proposal_views.push(ProposalsView {
+            column: c,
+            table,
+            stats,
+            facets,
+        });
+    }
+    site.proposals = list;
 }
 
 #[cfg(test)]

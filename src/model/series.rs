@@ -2,10 +2,13 @@
 //! sub-folder with its own `_index.md` (title, editor, year, cover) and its
 //! chapters, read in `weight` order, else by file name.
 
+use std::collections::HashMap;
+
 use crate::content::SourceFile;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::yaml::read;
 
+use super::column::{Column, ColumnKind};
 use super::slug;
 
 #[derive(Debug)]
@@ -89,4 +92,42 @@ pub fn book_order(a: &Book, b: &Book) -> std::cmp::Ordering {
         .cmp(&weight(b))
         .then_with(|| b.year.cmp(&a.year))
         .then_with(|| a.folder.cmp(&b.folder))
+}
+
+/// Books from the sub-folder `_index.md` files of `series` columns; elsewhere a
+/// sub-folder `_index.md` has no meaning and is reported.
+pub fn books_from(
+    sources: Vec<SourceFile>,
+    columns: &[Column],
+    column_of: &HashMap<&str, usize>,
+    diagnostics: &Diagnostics,
+) -> Vec<Book> {
+    let mut books = Vec::new();
+    for file in sources {
+        let top = file.rel.split('/').next().unwrap_or("");
+        let series = column_of
+            .get(top)
+            .copied()
+            .filter(|&c| columns[c].kind == ColumnKind::Series);
+        match series {
+            Some(c) if file.folder().matches('/').count() == 1 => {
+                if let Some(book) = book_of(file, c, &columns[c].path, diagnostics) {
+                    books.push(book);
+                }
+            }
+            Some(_) => diagnostics.push(
+                Diagnostic::warning(&file.shown, "书里再分文件夹时，里面的 _index.md 不会生成页面")
+                    .hint("一本书的设置写在书的文件夹下的 _index.md 中；章节可以直接放在书的文件夹里"),
+            ),
+            None if column_of.contains_key(top) => diagnostics.push(
+                Diagnostic::warning(
+                    &file.shown,
+                    "子文件夹里的 _index.md 只在文史资料（series）栏目中使用，这里不会生成页面",
+                )
+                .hint("栏目的设置写在 content/栏目文件夹/_index.md 中"),
+            ),
+            None => {} // the missing column is reported with its posts
+        }
+    }
+    books
 }
