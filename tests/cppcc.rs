@@ -506,3 +506,40 @@ fn every_page_is_reachable_from_the_home_page() {
     f.build();
     assert_no_orphans(&f.public());
 }
+
+#[test]
+fn photos_and_covers_must_exist_and_books_find_their_own_cover() {
+    let f = committee();
+    f.write(
+        "content/wenshi/chashi/_index.md",
+        "---\ntitle: 云岭茶事\ncover: fengmian.jpg\n---\n",
+    );
+    f.write_bytes("content/wenshi/chashi/fengmian.jpg", b"\xff\xd8\xff");
+    f.write("content/wenshi/chashi/a.md", "---\ntitle: 甲篇\n---\n甲。\n");
+    f.build();
+    let shelf = f.html("wenshi/index.html");
+    assert_eq!(attrs(&shelf, "img.book-cover", "src"), ["/wenshi/chashi/fengmian.jpg"]);
+    assert!(f.exists("wenshi/chashi/fengmian.jpg"));
+
+    f.write(
+        "content/weiyuan/zhao-min.md",
+        "---\nname: 赵敏\nsector: 经济界\nphoto: zhaomin.jpg\n---\n简介。\n",
+    );
+    f.write(
+        "content/yaowen/2025-06-01-fengmian.md",
+        "---\ntitle: 有封面的文章\ndate: 2025-06-01\ncover: /images/meiyou.jpg\n---\n正文。\n",
+    );
+    let errors = error_texts(&f);
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(
+        errors[0].contains("content/weiyuan/zhao-min.md 第 4 行") && errors[0].contains("找不到照片文件"),
+        "{}",
+        errors[0]
+    );
+    assert!(errors[0].contains("content/weiyuan/zhao-min/"), "{}", errors[0]);
+    assert!(
+        errors[1].contains("content/yaowen/2025-06-01-fengmian.md 第 4 行") && errors[1].contains("static"),
+        "{}",
+        errors[1]
+    );
+}

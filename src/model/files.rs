@@ -27,16 +27,49 @@ pub struct FileLink {
     pub external: bool,
 }
 
-/// Finds `file` as written in `page`'s front matter. A name starting with `/` is
-/// looked up in `static/`; any other name in the page's own folder
+/// Where a file named in front matter is looked for, and where it is published.
+pub struct Owner<'a> {
+    /// The source file, for messages.
+    pub shown: &'a Path,
+    /// The owner's own folder below `content/` (a post's `2025-03-02-a/`, a
+    /// book's folder), published at `path`.
+    pub own_folder: &'a str,
+    pub path: &'a str,
+    /// The folder the source file sits in, below `content/`.
+    pub folder: &'a str,
+}
+
+impl<'a> Owner<'a> {
+    pub fn page(page: &'a Page) -> Self {
+        Owner {
+            shown: &page.shown,
+            own_folder: page.rel.strip_suffix(".md").unwrap_or(&page.rel),
+            path: &page.path,
+            folder: page.rel.rsplit_once('/').map_or("", |(dir, _)| dir),
+        }
+    }
+
+    pub fn book(book: &'a super::series::Book) -> Self {
+        Owner {
+            shown: &book.shown,
+            own_folder: &book.folder,
+            path: &book.path,
+            folder: &book.folder,
+        }
+    }
+}
+
+/// Finds `file` as written in front matter. A name starting with `/` is looked
+/// up in `static/`; any other name in the owner's own folder
 /// (`content/xuexi/2025-03-02-a/` for `content/xuexi/2025-03-02-a.md`), then
-/// beside the page. `key` names the front matter key, for the error message.
+/// beside it. A missing file is an error at `line`, naming `label` (附件, 照片…).
 pub fn resolve(
     root: &Path,
-    page: &Page,
+    owner: &Owner,
     file: &str,
     title: &str,
-    key: &str,
+    label: &str,
+    line: Option<usize>,
     diagnostics: &Diagnostics,
 ) -> Option<FileLink> {
     let file = file.trim();
@@ -50,31 +83,30 @@ pub fn resolve(
             external: true,
         });
     }
-    let stem = page.rel.strip_suffix(".md").unwrap_or(&page.rel);
-    let folder = page.rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let own_name = stem.rsplit('/').next().unwrap_or(stem);
+    let own_name = owner.own_folder.rsplit('/').next().unwrap_or(owner.own_folder);
     // `2025-03-02-a/x.pdf` names the own folder explicitly.
     let inside = file
         .strip_prefix(own_name)
         .and_then(|f| f.strip_prefix('/'))
         .unwrap_or(file);
 
-    let candidates: Vec<(std::path::PathBuf, String)> = if let Some(abs) = file.strip_prefix('/') {
+    let mut candidates: Vec<(std::path::PathBuf, String)> = if let Some(abs) = file.strip_prefix('/') {
         vec![(root.join("static").join(abs), abs.to_string())]
     } else {
-        let beside = if folder.is_empty() {
+        let beside = if owner.folder.is_empty() {
             inside.to_string()
         } else {
-            format!("{folder}/{inside}")
+            format!("{}/{inside}", owner.folder)
         };
         vec![
             (
-                root.join(CONTENT_DIR).join(stem).join(inside),
-                format!("{}{inside}", page.path),
+                root.join(CONTENT_DIR).join(owner.own_folder).join(inside),
+                format!("{}{inside}", owner.path),
             ),
             (root.join(CONTENT_DIR).join(&beside), beside),
         ]
     };
+    candidates.dedup_by(|a, b| a.0 == b.0);
     for (disk, path) in &candidates {
         if let Ok(meta) = std::fs::metadata(disk)
             && meta.is_file()
@@ -102,10 +134,12 @@ pub fn resolve(
     let hint = if file.starts_with('/') {
         format!("以“/”开头的文件要放在网站的 static 文件夹里；已查找：{looked}")
     } else {
-        format!("把文件放进文章自己的文件夹 content/{stem}/ 里，并核对文件名（包括扩展名）；已查找：{looked}")
+        format!(
+            "把文件放进 content/{}/ 文件夹里，并核对文件名（包括扩展名）；已查找：{looked}",
+            owner.own_folder
+        )
     };
-    let mut d = Diagnostic::error(&page.shown, format!("找不到{key}文件“{file}”")).hint(hint);
-    let line = page.meta.line_of(if key == "附件" { "attachments" } else { "reply" });
+    let mut d = Diagnostic::error(owner.shown, format!("找不到{label}文件“{file}”")).hint(hint);
     if let Some(line) = line {
         d = d.at_line(line);
     }
@@ -165,21 +199,53 @@ pub fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Finds every attachment on disk; a missing one is an error.
-pub fn resolve_attachments(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostics) {
-    let found: Vec<Vec<FileLink>> = site
+/// Finds every attachment and cover on disk; a missing one is an error.
+pub fn resolve_files(site: &mut Site, root: &Path, diagnostics: &Diagnostics) {
+    let found: Vec<(Vec<FileLink>, Option<FileLink>)> = site
         .pages
         .par_iter()
         .map(|page| {
-            page.meta
+            let owner = Owner::page(page);
+            let attachments = page
+                .meta
                 .attachments
                 .iter()
-                .filter_map(|a| resolve(root, page, &a.file, &a.title, "附件", diagnostics))
-                .collect()
+                .filter_map(|a| {
+                    let line = page.meta.line_of("attachments");
+                    resolve(root, &owner, &a.file, &a.title, "附件", line, diagnostics)
+                })
+                .collect();
+            let cover = page
+                .meta
+                .cover
+                .as_deref()
+                .and_then(|c| resolve(root, &owner, c, "", "封面", page.meta.line_of("cover"), diagnostics));
+            (attachments, cover)
         })
         .collect();
-    for (page, links) in site.pages.iter_mut().zip(found) {
-        page.attachments = links;
+    for (page, (attachments, cover)) in site.pages.iter_mut().zip(found) {
+        page.attachments = attachments;
+        page.cover = cover;
+    }
+    for member in &mut site.members {
+        let page = &site.pages[member.page];
+        if let Some(photo) = &member.photo_file {
+            let line = page.meta.line_of("photo");
+            member.photo = resolve(root, &Owner::page(page), photo, "", "照片", line, diagnostics);
+        }
+    }
+    for book in &mut site.books {
+        if let Some(cover) = &book.cover_file {
+            book.cover = resolve(
+                root,
+                &Owner::book(book),
+                cover,
+                "",
+                "封面",
+                book.cover_line,
+                diagnostics,
+            );
+        }
     }
 }
 

@@ -20,7 +20,9 @@ pub struct Member {
     /// The file stem: `zhang-wei.md` → `zhang-wei`.
     pub id: String,
     pub name: String,
-    pub photo: Option<String>,
+    /// The photo as written in front matter, and found on disk.
+    pub photo_file: Option<String>,
+    pub photo: Option<super::files::FileLink>,
     pub sector: String,
     pub committees: Vec<String>,
     pub roles: Vec<String>,
@@ -95,7 +97,8 @@ pub fn member_of(index: usize, page: &Page, diagnostics: &Diagnostics) -> Member
         sort_key: sort_key(&name),
         id,
         name,
-        photo: extra.get("photo").and_then(read::string).filter(|s| !s.is_empty()),
+        photo_file: extra.get("photo").and_then(read::string).filter(|s| !s.is_empty()),
+        photo: None,
         sector: text("sector"),
         committees: list("committee"),
         roles: list("roles"),
@@ -443,6 +446,7 @@ mod tests {
             page: 0,
             id: String::new(),
             name: name.into(),
+            photo_file: None,
             photo: None,
             sector: sector.into(),
             committees: committees.iter().map(|s| s.to_string()).collect(),

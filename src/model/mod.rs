@@ -260,7 +260,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     members::collect(&mut site, diagnostics);
     proposals::collect(&mut site, &options.root, diagnostics);
     members::gather_records(&mut site, &all, diagnostics);
-    files::resolve_attachments(&mut site, &options.root, diagnostics);
+    files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
     site.taxonomies = vec![
         Taxonomy::collect(
@@ -419,6 +419,7 @@ fn make_page(
         previous: None,
         next: None,
         attachments: Vec::new(),
+        cover: None,
         book: None,
         member: None,
         proposal: None,

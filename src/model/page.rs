@@ -34,6 +34,8 @@ pub struct Page {
     pub next: Option<usize>,
     /// Attachments found on disk, in the order written.
     pub attachments: Vec<FileLink>,
+    /// The cover image, found on disk.
+    pub cover: Option<FileLink>,
     /// Index into `Site::books` for a chapter of a book.
     pub book: Option<usize>,
     /// Index into `Site::members` for a member's profile page.

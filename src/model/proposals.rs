@@ -525,9 +525,16 @@ pub fn collect(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostic
                 })
                 .collect();
             let reply = match fields.reply {
-                Some(r) if files::looks_like_file(&r) => {
-                    files::resolve(root, page, &r, "答复函", "答复", diagnostics).map(Reply::File)
-                }
+                Some(r) if files::looks_like_file(&r) => files::resolve(
+                    root,
+                    &files::Owner::page(page),
+                    &r,
+                    "答复函",
+                    "答复",
+                    page.meta.line_of("reply"),
+                    diagnostics,
+                )
+                .map(Reply::File),
                 Some(r) => Some(Reply::Text(r)),
                 None => None,
             };

@@ -25,7 +25,10 @@ pub struct Book {
     pub editor: String,
     pub year: String,
     pub publisher: String,
-    pub cover: Option<String>,
+    /// The cover as written in `_index.md` (and its line), and found on disk.
+    pub cover_file: Option<String>,
+    pub cover_line: Option<usize>,
+    pub cover: Option<super::files::FileLink>,
     pub summary: String,
     pub weight: Option<i64>,
     /// The introduction (前言), as HTML.
@@ -68,7 +71,9 @@ pub fn book_of(file: SourceFile, column: usize, column_path: &str, diagnostics: 
         editor: text("editor"),
         year: text("year"),
         publisher: text("publisher"),
-        cover: meta.cover.clone(),
+        cover_file: meta.cover.clone(),
+        cover_line: meta.line_of("cover"),
+        cover: None,
         summary: meta
             .summary
             .clone()

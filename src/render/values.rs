@@ -184,20 +184,6 @@ fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<
         .collect()
 }
 
-/// A file named in front matter (cover, attachment), as a URL. Paths are relative
-/// to the post's own folder, which is published beside the post.
-pub fn file_url(site: &Site, page: &Page, file: &str) -> String {
-    if file.starts_with("http://") || file.starts_with("https://") || file.starts_with('/') {
-        return join_url(&site.config.base_path, file);
-    }
-    let stem = page.rel.rsplit('/').next().unwrap_or("").trim_end_matches(".md");
-    let inside = file
-        .strip_prefix(stem)
-        .and_then(|f| f.strip_prefix('/'))
-        .unwrap_or(file);
-    format!("{}{}", url(site, &page.path), inside)
-}
-
 fn page_ref(site: &Site, page: &Page) -> Value {
     let meta = &page.meta;
     let data = PageRef {
@@ -206,7 +192,7 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         permalink: permalink(site, &page.path),
         date: meta.date.as_ref().map(dates::rfc3339),
         summary: &page.summary,
-        cover: meta.cover.as_deref().map(|c| file_url(site, page, c)),
+        cover: page.cover.as_ref().map(|f| url(site, &f.path)),
         author: meta.author.as_deref(),
         source: meta.source.as_deref(),
         featured: meta.featured,
@@ -221,7 +207,7 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         occasion: meta.occasion.as_deref(),
         topic: meta.topic.as_deref(),
         issue: meta.extra.get("issue").and_then(crate::yaml::read::string),
-        member: page.member.map(|m| member_data(site, page, &site.members[m])),
+        member: page.member.map(|m| member_data(site, &site.members[m])),
         proposal: page.proposal.map(|p| proposal_data(site, &site.proposals[p])),
         book: page.book.map(|b| BookLink {
             title: &site.books[b].title,
@@ -231,12 +217,12 @@ fn page_ref(site: &Site, page: &Page) -> Value {
     Value::from_serializable(&data)
 }
 
-fn member_data<'a>(site: &Site, page: &Page, m: &'a Member) -> MemberData<'a> {
+fn member_data<'a>(site: &Site, m: &'a Member) -> MemberData<'a> {
     MemberData {
         id: &m.id,
         name: &m.name,
         initial: m.name.chars().next().map(String::from).unwrap_or_default(),
-        photo: m.photo.as_deref().map(|p| file_url(site, page, p)),
+        photo: m.photo.as_ref().map(|f| url(site, &f.path)),
         sector: &m.sector,
         committees: &m.committees,
         roles: &m.roles,
@@ -300,13 +286,7 @@ fn book_ref(site: &Site, b: &Book) -> Value {
         editor: &b.editor,
         year: &b.year,
         publisher: &b.publisher,
-        cover: b.cover.as_deref().map(|c| {
-            if c.starts_with('/') || c.starts_with("http") {
-                join_url(&site.config.base_path, c)
-            } else {
-                url(site, &format!("{}{c}", b.path))
-            }
-        }),
+        cover: b.cover.as_ref().map(|f| url(site, &f.path)),
         summary: &b.summary,
         chapter_count: b.chapters.len(),
     })
