@@ -130,6 +130,9 @@ fn a_members_record_gathers_pages_of_every_kind() {
     // The speech and the proposal link back to the member.
     let speech = f.html("jianghua/2025-02-01-fayan/index.html");
     assert_eq!(attrs(&speech, ".meta a", "href"), ["/weiyuan/zhang-wei/"]);
+    let meta = texts(&speech, ".meta span");
+    assert!(meta.contains(&"讲话人：张伟".to_string()), "{meta:?}");
+    assert!(meta.contains(&"场合：十届三次会议".to_string()), "{meta:?}");
     let proposal = f.html("tian/10-3-001-a/index.html");
     assert_eq!(
         attrs(&proposal, ".facts a", "href"),
