@@ -235,7 +235,8 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<Cow
         Some(&"") => Ok(dest.clone()),
         Some(why) => Err(
             Diagnostic::error(file, format!("链接 @/{target} 指向的文章是{why}，正式发布时不会生成"))
-                .hint("等那篇文章发布后再加链接，或者先删掉这个链接"),
+                .hint("等那篇文章发布后再加链接，或者先删掉这个链接")
+                .code(crate::diagnostics::Code::LinkInternal),
         ),
         None => {
             let hint = match crate::diagnostics::did_you_mean(path, links.targets.keys().map(String::as_str)) {
@@ -245,7 +246,9 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<Cow
                         .into()
                 }
             };
-            Err(Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在")).hint(hint))
+            Err(Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在"))
+                .hint(hint)
+                .code(crate::diagnostics::Code::LinkInternal))
         }
     }
 }

@@ -383,7 +383,8 @@ fn make_page(
                 .hint(format!(
                     "在开头的设置里加一行，例如“date: 2025-03-02”；也可写 {}",
                     crate::dates::ACCEPTED_FORMS
-                )),
+                ))
+                .code(crate::diagnostics::Code::MetaDate),
             );
             ok = false;
         }
