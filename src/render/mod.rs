@@ -97,6 +97,11 @@ pub fn render_site(
         .sum()
 }
 
+/// The site path of every page `render_site` writes (`yaowen/a/`, `404.html`).
+pub fn page_paths(site: &Site) -> Vec<String> {
+    jobs(site).iter().map(|job| job_path(site, job)).collect()
+}
+
 /// Renders the pages of a site, one job at a time, wherever the caller wants
 /// them: `build` writes them to the output, `check` reads their links.
 pub struct Renderer<'a> {

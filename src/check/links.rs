@@ -1,0 +1,619 @@
+//! Links (`link-*`): every link, image and anchor in the Markdown (reported at
+//! its line), and every link of every page the theme renders (reported once per
+//! address, with how many pages carry it), resolved against the files a build
+//! would write. Pages are rendered in memory and read with `lol_html`; nothing
+//! is written to disk.
+//!
+//! External addresses are collected here and checked by [`super::external`]
+//! when asked (`--external`).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::Path;
+
+use lol_html::{HtmlRewriter, Settings, element};
+use rayon::prelude::*;
+
+use super::Finding;
+use super::prose::LinkRef;
+use crate::config::SiteConfig;
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::render::{self, Renderer};
+
+/// Every file a build writes, as paths below the output folder.
+pub struct Outputs {
+    files: HashSet<String>,
+}
+
+impl Outputs {
+    pub fn new(site: &Site, root: &Path) -> Outputs {
+        let mut files: HashSet<String> = render::page_paths(site).iter().map(|p| file_of(p)).collect();
+        files.extend(crate::commands::build::extra_paths(site, root));
+        Outputs { files }
+    }
+
+    /// Whether `file` (or a folder `file/` with an index.html) is written.
+    pub fn contains(&self, file: &str) -> bool {
+        self.files.contains(file)
+            || self
+                .files
+                .contains(&format!("{}/index.html", file.trim_end_matches('/')))
+    }
+}
+
+/// `yaowen/a/` → `yaowen/a/index.html`; `` → `index.html`; files stay as they are.
+pub fn file_of(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path.to_string()
+    }
+}
+
+/// The folder a page's relative links start from.
+fn dir_of(site_path: &str) -> &str {
+    if site_path.ends_with('/') {
+        site_path
+    } else {
+        site_path.rfind('/').map_or("", |i| &site_path[..=i])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// `mailto:`, `tel:`, `javascript:`…: nothing to check.
+    Skip,
+    External(String),
+    /// A file of the site (below the output folder) and an anchor.
+    Internal {
+        file: String,
+        fragment: Option<String>,
+    },
+    /// An address on the same server but outside the site's base path, or
+    /// above its root.
+    Outside,
+}
+
+/// Resolves `url` found on the page at `from` (a site path). In Markdown a
+/// leading `/` means the site's root (the build adds the base path); in HTML it
+/// means the server's root.
+pub fn resolve(url: &str, from: &str, config: &SiteConfig, markdown: bool) -> Target {
+    let url = url.trim();
+    if url.is_empty() {
+        return Target::Skip;
+    }
+    let lower = url.to_ascii_lowercase();
+    if ["mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:"]
+        .iter()
+        .any(|s| lower.starts_with(s))
+    {
+        return Target::Skip;
+    }
+    let (mut path, from) = (url, from);
+    let mut from_root = false;
+    if lower.starts_with("http://") || lower.starts_with("https://") || url.starts_with("//") {
+        let strip = |u: &str| -> String {
+            let u = u.trim_start_matches("https:").trim_start_matches("http:");
+            u.trim_start_matches("//").to_ascii_lowercase()
+        };
+        let site = strip(&config.base_url);
+        let this = strip(url);
+        if this.starts_with(&site) || format!("{this}/") == site {
+            let skip = url.len() - this.len() + site.len().min(this.len());
+            path = &url[skip.min(url.len())..];
+            from_root = true;
+        } else {
+            return Target::External(url.to_string());
+        }
+    }
+    let (before, fragment) = match path.split_once('#') {
+        Some((p, f)) => (p, Some(percent_decode(f))),
+        None => (path, None),
+    };
+    let before = before.split('?').next().unwrap_or(before);
+    let joined = if from_root {
+        before.to_string()
+    } else if before.is_empty() {
+        from.to_string()
+    } else if let Some(absolute) = before.strip_prefix('/') {
+        if markdown {
+            absolute.to_string()
+        } else {
+            match before.strip_prefix(config.base_path.as_str()) {
+                Some(rest) => rest.to_string(),
+                None if config.base_path == "/" => absolute.to_string(),
+                None => return Target::Outside,
+            }
+        }
+    } else {
+        format!("{}{before}", dir_of(from))
+    };
+    let Some(normal) = normalize(&percent_decode(&joined)) else {
+        return Target::Outside;
+    };
+    Target::Internal {
+        file: file_of(&normal),
+        fragment: fragment.filter(|f| !f.is_empty()),
+    }
+}
+
+/// Removes `.` and `..`; `None` when `..` climbs above the root.
+fn normalize(path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = Vec::new();
+    let trailing = path.ends_with('/') || path.is_empty() || path.ends_with("/.") || path.ends_with("/..");
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut out = parts.join("/");
+    if trailing && !out.is_empty() {
+        out.push('/');
+    }
+    Some(out)
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// The links of one Markdown file.
+pub struct FileLinks {
+    /// Below `content/`: `yaowen/a.md`.
+    pub rel: String,
+    /// As shown: `content/yaowen/a.md`.
+    pub shown: String,
+    pub links: Vec<LinkRef>,
+}
+
+/// An external address and where it was found.
+#[derive(Debug, Clone)]
+pub struct ExternalRef {
+    pub url: String,
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// How many rendered pages carry it (for theme links).
+    pub pages: usize,
+}
+
+/// An anchor to check once the rendered pages' ids are known.
+pub struct Anchor {
+    pub file: String,
+    pub fragment: String,
+    pub finding: Finding,
+}
+
+/// What the Markdown links gave.
+#[derive(Default)]
+pub struct MarkdownResult {
+    pub findings: Vec<Finding>,
+    pub anchors: Vec<Anchor>,
+    pub external: Vec<ExternalRef>,
+    /// Every (file, anchor) a Markdown link points to, so that the rendered
+    /// pages do not report the same link again.
+    pub covered: HashSet<(String, Option<String>)>,
+}
+
+/// Resolves the links of every published Markdown file. `dirs` maps a source
+/// path (`yaowen/a.md`) to the site path of its page.
+pub fn check_markdown(
+    files: &[FileLinks],
+    dirs: &HashMap<String, String>,
+    outputs: &Outputs,
+    config: &SiteConfig,
+) -> MarkdownResult {
+    let mut result = MarkdownResult::default();
+    for file in files {
+        let Some(from) = dirs.get(&file.rel) else {
+            continue; // not published (draft, future date, or errors of its own)
+        };
+        for link in &file.links {
+            let target = if let Some(source) = link.dest.strip_prefix("@/") {
+                // The build checks that the file exists; here only its anchor.
+                let (path, fragment) = match source.split_once('#') {
+                    Some((p, f)) => (p, Some(percent_decode(f))),
+                    None => (source, None),
+                };
+                match dirs.get(path.trim_start_matches('/')) {
+                    Some(dir) => Target::Internal {
+                        file: file_of(dir),
+                        fragment: fragment.filter(|f| !f.is_empty()),
+                    },
+                    None => continue,
+                }
+            } else {
+                resolve(&link.dest, from, config, true)
+            };
+            match target {
+                Target::Skip => {}
+                Target::External(url) => result.external.push(ExternalRef {
+                    url,
+                    file: file.shown.clone(),
+                    line: Some(link.line),
+                    column: Some(link.column),
+                    pages: 0,
+                }),
+                Target::Outside => result.findings.push(
+                    Finding::new(
+                        if link.image { "link-image" } else { "link-internal" },
+                        &file.shown,
+                        format!("链接“{}”超出了网站的范围", link.dest),
+                    )
+                    .at(link.line, link.column)
+                    .text(link.dest.clone())
+                    .fix("站内链接从栏目写起，例如“/yaowen/”，或用 @/栏目/文件名.md 链接文章"),
+                ),
+                Target::Internal { file: target, fragment } => {
+                    result.covered.insert((target.clone(), fragment.clone()));
+                    if !outputs.contains(&target) {
+                        result.findings.push(broken_markdown_link(file, link));
+                    } else if let Some(fragment) = fragment {
+                        let finding = Finding::new(
+                            "link-anchor",
+                            &file.shown,
+                            format!("链接“{}”中的锚点“#{fragment}”在目标页面上不存在", link.dest),
+                        )
+                        .at(link.line, link.column)
+                        .text(link.dest.clone())
+                        .fix("锚点是目标页面上标题的文字（去掉标点），例如“#会议议程”；核对标题是否改过");
+                        result.anchors.push(Anchor {
+                            file: target,
+                            fragment,
+                            finding,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    result
+}
+
+fn broken_markdown_link(file: &FileLinks, link: &LinkRef) -> Finding {
+    let dest = &link.dest;
+    let (rule, message, fix) = if link.image {
+        (
+            "link-image",
+            format!("图片“{dest}”找不到"),
+            "把图片放进与文章同名的文件夹（如 content/yaowen/2026-03-02-a/），或以“/”开头指 static/ 里的文件，并核对文件名和扩展名".to_string(),
+        )
+    } else if dest.to_lowercase().contains(".md") {
+        (
+            "link-internal",
+            format!("链接“{dest}”指向的文章不存在"),
+            "链接站内文章请写源文件路径并以 @/ 开头，例如“@/yaowen/2026-03-02-changweihui.md”".to_string(),
+        )
+    } else {
+        (
+            "link-internal",
+            format!("链接“{dest}”指向的页面或文件不存在"),
+            "核对地址；附件请放进与文章同名的文件夹，链接站内文章请用 @/栏目/文件名.md 的写法".to_string(),
+        )
+    };
+    Finding::new(rule, &file.shown, message)
+        .at(link.line, link.column)
+        .text(dest.clone())
+        .fix(fix)
+}
+
+/// What one rendered page holds.
+struct PageScan {
+    file: String,
+    /// Site path of the page (for messages).
+    path: String,
+    /// Internal addresses that lead nowhere: (address, target file, anchor).
+    broken: Vec<(String, String, Option<String>)>,
+    /// Anchors on other pages: (address, target file, anchor).
+    anchors: Vec<(String, String, String)>,
+    ids: Vec<String>,
+    external: Vec<String>,
+}
+
+/// What the rendered pages gave.
+#[derive(Default)]
+pub struct RenderedResult {
+    /// Every id of every page, by file.
+    pub ids: HashMap<String, HashSet<String>>,
+    pub findings: Vec<Finding>,
+    pub external: Vec<ExternalRef>,
+    /// Problems rendering a page (template errors).
+    pub diagnostics: Vec<Diagnostic>,
+    pub pages: usize,
+}
+
+/// Renders every page in memory and checks its links. Links that a Markdown
+/// link already covers (`covered`) and addresses in `reported` are left to
+/// those checks. `shown` names the templates in findings.
+pub fn check_rendered(
+    renderer: &Renderer,
+    origins: &render::templates::Origins,
+    outputs: &Outputs,
+    config: &SiteConfig,
+    covered: &HashSet<(String, Option<String>)>,
+    reported: &HashSet<String>,
+    shown: &str,
+) -> RenderedResult {
+    let jobs = renderer.jobs();
+    let scans: Vec<Result<PageScan, Diagnostic>> = jobs
+        .par_iter()
+        .map_init(
+            || Vec::with_capacity(64 * 1024),
+            |buffer, job| {
+                buffer.clear();
+                renderer
+                    .render(job, &mut *buffer)
+                    .map_err(|e| render::templates::template_error(&e, origins))?;
+                Ok(scan_page(renderer.path(job), buffer, outputs, config))
+            },
+        )
+        .collect();
+    let mut result = RenderedResult {
+        pages: scans.len(),
+        ..Default::default()
+    };
+    // address → (first page, pages, target, anchor)
+    let mut broken: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    let mut anchors: BTreeMap<String, (String, usize, String, String)> = BTreeMap::new();
+    let mut external: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for scan in scans {
+        let scan = match scan {
+            Ok(s) => s,
+            Err(d) => {
+                result.diagnostics.push(d);
+                continue;
+            }
+        };
+        for (url, target, fragment) in scan.broken {
+            if url.starts_with("@/") || reported.contains(&url) || covered.contains(&(target, fragment)) {
+                continue;
+            }
+            broken.entry(url).or_insert_with(|| (scan.path.clone(), 0)).1 += 1;
+        }
+        for (url, target, fragment) in scan.anchors {
+            if covered.contains(&(target.clone(), Some(fragment.clone()))) {
+                continue;
+            }
+            anchors
+                .entry(url)
+                .or_insert_with(|| (scan.path.clone(), 0, target, fragment))
+                .1 += 1;
+        }
+        for url in scan.external {
+            external.entry(url).or_insert_with(|| (scan.path.clone(), 0)).1 += 1;
+        }
+        result.ids.insert(scan.file, scan.ids.into_iter().collect());
+    }
+    let page_url = |path: &str| format!("{}{path}", config.base_path);
+    for (url, (first, count)) in broken {
+        let pages = if count > 1 {
+            format!("等 {count} 个页面")
+        } else {
+            String::new()
+        };
+        result.findings.push(
+            Finding::new(
+                "link-theme",
+                shown,
+                format!("模板生成的链接“{url}”无法打开（出现在 {}{pages}）", page_url(&first)),
+            )
+            .text(url)
+            .fix("在模板里查找这个地址并改正；站内地址请用 url(path=\"…\") 函数或模板数据里的 url 生成"),
+        );
+    }
+    for (url, (first, count, target, fragment)) in anchors {
+        let exists = result.ids.get(&target).is_some_and(|ids| ids.contains(&fragment));
+        if !exists {
+            let pages = if count > 1 {
+                format!("等 {count} 个页面")
+            } else {
+                String::new()
+            };
+            result.findings.push(
+                Finding::new(
+                    "link-theme",
+                    shown,
+                    format!(
+                        "模板生成的链接“{url}”中的锚点“#{fragment}”不存在（出现在 {}{pages}）",
+                        page_url(&first)
+                    ),
+                )
+                .text(url)
+                .fix("核对模板里锚点的写法，它要与目标页面上某个元素的 id 相同"),
+            );
+        }
+    }
+    result.external = external
+        .into_iter()
+        .map(|(url, (_, count))| ExternalRef {
+            url,
+            file: shown.to_string(),
+            line: None,
+            column: None,
+            pages: count,
+        })
+        .collect();
+    result
+}
+
+fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig) -> PageScan {
+    let urls: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    let ids: RefCell<Vec<String>> = RefCell::new(Vec::new());
+    {
+        let settings = Settings::new()
+            .append_element_content_handler(element!("a[href], link[href], area[href]", |el| {
+                if let Some(v) = el.get_attribute("href") {
+                    urls.borrow_mut().push(v);
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!(
+                "img[src], script[src], source[src], iframe[src], video[src], audio[src], embed[src]",
+                |el| {
+                    if let Some(v) = el.get_attribute("src") {
+                        urls.borrow_mut().push(v);
+                    }
+                    Ok(())
+                }
+            ))
+            .append_element_content_handler(element!("[id]", |el| {
+                if let Some(v) = el.get_attribute("id") {
+                    ids.borrow_mut().push(v);
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("a[name]", |el| {
+                if let Some(v) = el.get_attribute("name") {
+                    ids.borrow_mut().push(v);
+                }
+                Ok(())
+            }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        // The HTML is ours, just rendered: a parser error would be a bug in
+        // lol_html, not the user's; the links read so far are still checked.
+        let _ = rewriter.write(html).and_then(|()| rewriter.end());
+    }
+    let file = file_of(&path);
+    let ids = ids.into_inner();
+    let mut scan = PageScan {
+        file: file.clone(),
+        path: path.clone(),
+        broken: Vec::new(),
+        anchors: Vec::new(),
+        ids: Vec::new(),
+        external: Vec::new(),
+    };
+    let mut seen: HashSet<String> = HashSet::new();
+    for url in urls.into_inner() {
+        if !seen.insert(url.clone()) {
+            continue;
+        }
+        let url = decode_attribute(&url);
+        match resolve(&url, &path, config, false) {
+            Target::Skip => {}
+            Target::External(u) => scan.external.push(u),
+            Target::Outside => scan.broken.push((url, String::new(), None)),
+            Target::Internal { file: target, fragment } => {
+                if !outputs.contains(&target) {
+                    scan.broken.push((url, target, fragment));
+                } else if let Some(fragment) = fragment {
+                    if target == file {
+                        if !ids.contains(&fragment) {
+                            scan.broken.push((url, target, Some(fragment)));
+                        }
+                    } else {
+                        scan.anchors.push((url, target, fragment));
+                    }
+                }
+            }
+        }
+    }
+    scan.ids = ids;
+    scan
+}
+
+fn decode_attribute(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(base: &str) -> SiteConfig {
+        crate::config::parse(
+            &format!("title: a\nbase_url: {base}\n"),
+            &crate::config::Overrides::default(),
+        )
+        .unwrap()
+    }
+
+    fn internal(file: &str, fragment: Option<&str>) -> Target {
+        Target::Internal {
+            file: file.into(),
+            fragment: fragment.map(String::from),
+        }
+    }
+
+    #[test]
+    fn resolves_like_a_browser() {
+        let c = config("https://x.example.cn/zx/");
+        assert_eq!(
+            resolve("photo.jpg", "yaowen/a/", &c, true),
+            internal("yaowen/a/photo.jpg", None)
+        );
+        assert_eq!(
+            resolve("../b/", "yaowen/a/", &c, true),
+            internal("yaowen/b/index.html", None)
+        );
+        assert_eq!(
+            resolve("/tongzhi/", "yaowen/a/", &c, true),
+            internal("tongzhi/index.html", None)
+        );
+        assert_eq!(
+            resolve("/zx/tongzhi/#x", "", &c, false),
+            internal("tongzhi/index.html", Some("x"))
+        );
+        assert_eq!(resolve("/tongzhi/", "", &c, false), Target::Outside);
+        assert_eq!(
+            resolve("#议程", "yaowen/a/", &c, false),
+            internal("yaowen/a/index.html", Some("议程"))
+        );
+        assert_eq!(
+            resolve("https://x.example.cn/zx/yaowen/", "", &c, false),
+            internal("yaowen/index.html", None)
+        );
+        assert_eq!(
+            resolve("https://x.example.cn/zx", "", &c, false),
+            internal("index.html", None)
+        );
+        assert_eq!(
+            resolve("https://www.gov.cn/", "", &c, false),
+            Target::External("https://www.gov.cn/".into())
+        );
+        assert_eq!(resolve("mailto:a@b.cn", "", &c, false), Target::Skip);
+        assert_eq!(
+            resolve("%E9%99%84%E4%BB%B6.pdf", "a/", &c, true),
+            internal("a/附件.pdf", None)
+        );
+        assert_eq!(resolve("../../../x", "a/", &c, true), Target::Outside);
+        assert_eq!(
+            resolve("css/site.css?v=2", "404.html", &c, false),
+            internal("css/site.css", None)
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! The prose of a Markdown body, as the text rules need it: one block of text
+//! per paragraph, heading, list item or table cell, made of the text exactly as
+//! written (so every match maps back to its line and column), without code,
+//! HTML or link addresses; plus every link and image the body contains.
+//!
+//! Inline code, HTML and footnote marks inside a block become
+//! [`BOUNDARY`], so that no rule matches across them.
+
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use regex::Regex;
+
+use crate::content::markdown::unindent_paragraphs;
+
+/// Stands where something that is not prose was.
+pub const BOUNDARY: char = '\u{FFFC}';
+
+/// A block of prose.
+#[derive(Debug, Default)]
+pub struct Block {
+    pub text: String,
+    /// (offset in `text`, offset in the source) where each copied piece starts.
+    pieces: Vec<(usize, usize)>,
+}
+
+impl Block {
+    fn push(&mut self, piece: &str, source_offset: usize) {
+        self.pieces.push((self.text.len(), source_offset));
+        self.text.push_str(piece);
+    }
+
+    fn boundary(&mut self, source_offset: usize) {
+        if !self.text.is_empty() && !self.text.ends_with(BOUNDARY) {
+            self.pieces.push((self.text.len(), source_offset));
+            self.text.push(BOUNDARY);
+        }
+    }
+
+    /// The source offset of a byte offset in `text`.
+    fn source_offset(&self, offset: usize) -> usize {
+        let i = self.pieces.partition_point(|&(t, _)| t <= offset).saturating_sub(1);
+        match self.pieces.get(i) {
+            Some(&(t, s)) => s + offset.saturating_sub(t),
+            None => 0,
+        }
+    }
+}
+
+/// A link or image as written in the body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    pub dest: String,
+    pub image: bool,
+    pub line: usize,
+    pub column: usize,
+}
+
+pub struct Prose {
+    pub blocks: Vec<Block>,
+    pub links: Vec<LinkRef>,
+    /// Images without alt text: (line, column, address).
+    pub missing_alt: Vec<(usize, usize, String)>,
+    source: String,
+    line_starts: Vec<usize>,
+    /// Characters of indentation removed from each line before parsing.
+    removed: Vec<usize>,
+    first_line: usize,
+}
+
+static HTML_IMG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<img\b[^>]*>").expect("valid pattern"));
+static HTML_ALT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\balt\s*=\s*["']\s*[^"'\s]"#).expect("valid"));
+static HTML_URL: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#"(?i)\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid pattern"));
+
+impl Prose {
+    /// Reads `body`, whose first line is line `first_line` of its file.
+    pub fn read(body: &str, first_line: usize) -> Prose {
+        let source = unindent_paragraphs(body);
+        let mut line_starts = vec![0];
+        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        let removed = body
+            .split_inclusive('\n')
+            .zip(source.split_inclusive('\n'))
+            .map(|(before, after)| before[..before.len() - after.len()].chars().count())
+            .collect();
+        let mut prose = Prose {
+            blocks: Vec::new(),
+            links: Vec::new(),
+            missing_alt: Vec::new(),
+            source: String::new(),
+            line_starts,
+            removed,
+            first_line,
+        };
+        let (blocks, links, missing) = parse(&source);
+        prose.blocks = blocks;
+        prose.source = source;
+        prose.links = links
+            .into_iter()
+            .map(|(dest, image, offset)| {
+                let (line, column) = prose.position(offset);
+                LinkRef {
+                    dest,
+                    image,
+                    line,
+                    column,
+                }
+            })
+            .collect();
+        prose.missing_alt = missing
+            .into_iter()
+            .map(|(offset, dest)| {
+                let (line, column) = prose.position(offset);
+                (line, column, dest)
+            })
+            .collect();
+        prose
+    }
+
+    /// Line and column (1-based, characters, in the file) of a source offset.
+    fn position(&self, offset: usize) -> (usize, usize) {
+        let i = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let start = self.line_starts.get(i).copied().unwrap_or(0);
+        let source = &self.source;
+        let end = offset.min(source.len());
+        let mut from = start.min(end);
+        while !source.is_char_boundary(from) {
+            from -= 1;
+        }
+        let mut to = end;
+        while !source.is_char_boundary(to) {
+            to -= 1;
+        }
+        let column = source[from..to].chars().count() + 1 + self.removed.get(i).copied().unwrap_or(0);
+        (self.first_line + i, column)
+    }
+
+    /// Line and column of a byte offset in a block's text.
+    pub fn block_position(&self, block: &Block, offset: usize) -> (usize, usize) {
+        self.position(block.source_offset(offset))
+    }
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+/// A link or image found while parsing: (address, is an image, source offset).
+type RawLink = (String, bool, usize);
+
+/// Blocks, links, and images without alt text (source offset, address).
+fn parse(source: &str) -> (Vec<Block>, Vec<RawLink>, Vec<(usize, String)>) {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut blocks = Vec::new();
+    let mut links = Vec::new();
+    let mut missing = Vec::new();
+    let mut block = Block::default();
+    let mut in_code = false;
+    let mut in_autolink = false;
+    // The image being read: its address, where it starts, whether its alt has text.
+    let mut image: Option<(String, usize, bool)> = None;
+    let flush = |block: &mut Block, blocks: &mut Vec<Block>| {
+        if block.text.chars().any(|c| c != BOUNDARY && !c.is_whitespace()) {
+            blocks.push(std::mem::take(block));
+        } else {
+            *block = Block::default();
+        }
+    };
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        match event {
+            Event::Start(
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::TableCell
+                | Tag::Item
+                | Tag::BlockQuote(_)
+                | Tag::FootnoteDefinition(_)
+                | Tag::HtmlBlock,
+            )
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::TableCell
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::FootnoteDefinition
+                | TagEnd::HtmlBlock,
+            ) => flush(&mut block, &mut blocks),
+            Event::Start(Tag::CodeBlock(_)) => {
+                flush(&mut block, &mut blocks);
+                in_code = true;
+            }
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(_) if in_code => {}
+            Event::Text(_) if in_autolink => block.boundary(range.start),
+            Event::Text(t) => {
+                if let Some((_, _, has_alt)) = &mut image {
+                    *has_alt |= !t.trim().is_empty();
+                }
+                block.push(&source[range.clone()], range.start);
+            }
+            Event::Code(_) | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_) => {
+                block.boundary(range.start)
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                block.boundary(range.start);
+                scan_html(&html, range.start, &mut links, &mut missing);
+            }
+            Event::Start(Tag::Link {
+                link_type, dest_url, ..
+            }) => {
+                in_autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
+                links.push((dest_url.to_string(), false, range.start));
+            }
+            Event::End(TagEnd::Link) => in_autolink = false,
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                image = Some((dest_url.to_string(), range.start, false));
+                links.push((dest_url.to_string(), true, range.start));
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((dest, start, false)) = image.take() {
+                    missing.push((start, dest));
+                }
+            }
+            _ => {}
+        }
+    }
+    flush(&mut block, &mut blocks);
+    (blocks, links, missing)
+}
+
+/// Links and images in raw HTML pasted into the Markdown.
+fn scan_html(html: &str, at: usize, links: &mut Vec<RawLink>, missing: &mut Vec<(usize, String)>) {
+    if !html.contains('=') {
+        return;
+    }
+    for m in HTML_URL.captures_iter(html) {
+        let dest = m.get(2).or(m.get(3)).map_or("", |d| d.as_str());
+        let image = m.get(1).is_some_and(|a| a.as_str().eq_ignore_ascii_case("src"));
+        let offset = at + m.get(0).map_or(0, |m| m.start());
+        links.push((decode_entities(dest), image, offset));
+    }
+    for img in HTML_IMG.find_iter(html) {
+        if !HTML_ALT.is_match(img.as_str()) {
+            let src = HTML_URL
+                .captures(img.as_str())
+                .and_then(|c| c.get(2).or(c.get(3)))
+                .map_or(String::new(), |m| m.as_str().to_string());
+            missing.push((at + img.start(), src));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_skip_code_and_html_and_keep_positions() {
+        let body = "　　第一段有`代码`和<b>粗</b>体。\n\n```\n20XX年\n```\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n";
+        let prose = Prose::read(body, 5);
+        let texts: Vec<&str> = prose.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts[0], "第一段有\u{FFFC}和\u{FFFC}粗\u{FFFC}体。");
+        assert!(!texts.iter().any(|t| t.contains("20XX")), "{texts:?}");
+        assert!(texts.contains(&"丁"), "{texts:?}");
+        // “段” is the 5th character, after two full-width spaces: column 5.
+        let block = &prose.blocks[0];
+        let offset = block.text.find('段').unwrap();
+        assert_eq!(prose.block_position(block, offset), (5, 5));
+        let cell = prose.blocks.iter().find(|b| b.text == "丁").unwrap();
+        assert_eq!(prose.block_position(cell, 0), (13, 7));
+    }
+
+    #[test]
+    fn links_images_and_missing_alt() {
+        let body =
+            "见[通知](@/tongzhi/a.md#二)。\n\n![](photo.jpg)\n\n<img src=\"/a.png\">\n\n<https://example.cn/x__y>\n";
+        let prose = Prose::read(body, 1);
+        let dests: Vec<&str> = prose.links.iter().map(|l| l.dest.as_str()).collect();
+        assert_eq!(
+            dests,
+            ["@/tongzhi/a.md#二", "photo.jpg", "/a.png", "https://example.cn/x__y"]
+        );
+        assert_eq!((prose.links[1].line, prose.links[1].column), (3, 1));
+        assert_eq!(prose.missing_alt.len(), 2);
+        assert!(prose.blocks.iter().all(|b| !b.text.contains("x__y")));
+    }
+}
