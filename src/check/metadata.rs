@@ -54,7 +54,12 @@ pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding
             }
             for field in &fields {
                 let (missing, rule, zh, example) = match *field {
-                    "source" => (page.meta.source.is_none(), "meta-source", "来源", "source: 溪山区政协"),
+                    "source" => (
+                        page.meta.source.is_none(),
+                        "meta-source",
+                        "来源",
+                        "source: 区政协办公室",
+                    ),
                     _ => (
                         page.meta.author.is_none(),
                         "meta-author",

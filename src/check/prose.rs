@@ -217,7 +217,12 @@ fn parse(source: &str) -> (Vec<Block>, Vec<RawLink>, Vec<(usize, String)>) {
                 link_type, dest_url, ..
             }) => {
                 in_autolink = matches!(link_type, LinkType::Autolink | LinkType::Email);
-                links.push((dest_url.to_string(), false, range.start));
+                let dest = if link_type == LinkType::Email {
+                    format!("mailto:{dest_url}")
+                } else {
+                    dest_url.to_string()
+                };
+                links.push((dest, false, range.start));
             }
             Event::End(TagEnd::Link) => in_autolink = false,
             Event::Start(Tag::Image { dest_url, .. }) => {
