@@ -135,7 +135,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
                 findings.push(anchor.finding);
             }
         }
-        external_refs.extend(rendered.external);
+        // Addresses the Markdown already has are reported at their lines.
+        let written: HashSet<String> = external_refs.iter().map(|r| r.url.clone()).collect();
+        external_refs.extend(rendered.external.into_iter().filter(|r| !written.contains(&r.url)));
     }
     watch.lap("检查链接");
 
