@@ -33,7 +33,6 @@ fn is_chinese(c: char) -> bool {
 
 const OPENERS: &str = "《“（【〈「『‘";
 const CLOSERS: &str = "》”）】〉」』’";
-const SENTENCE_MARKS: &str = "，。、；：";
 
 fn full_width(c: char) -> char {
     match c {
@@ -49,26 +48,59 @@ fn full_width(c: char) -> char {
     }
 }
 
+fn opener_of(c: char) -> Option<char> {
+    Some(match c {
+        '》' => '《',
+        '”' => '“',
+        '）' => '（',
+        '】' => '【',
+        '〉' => '〈',
+        '」' => '「',
+        '』' => '『',
+        '’' => '‘',
+        _ => return None,
+    })
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '《' | '“' | '（' | '【' | '〈' | '「' | '『' | '‘')
+}
+
+fn is_sentence_mark(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '；' | '：')
+}
+
+/// The character at byte `at`, if any.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    text.get(at..).and_then(|t| t.chars().next())
+}
+
 pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |i: usize| chars.get(i + 1).map_or(text.len(), |&(b, _)| b);
-    let at = |i: usize| chars.get(i).map(|&(_, c)| c);
-    // Opening brackets and quotes waiting for their pair: (index in chars, char).
+    // Opening brackets and quotes waiting for their pair: (byte offset, char).
     let mut open: Vec<(usize, char)> = Vec::new();
     // Half-width brackets and quotes already reported with their partner.
     let mut handled: Vec<usize> = Vec::new();
-    let mut i = 0;
-    while i < chars.len() {
-        let (start, c) = chars[i];
-        let prev = i.checked_sub(1).and_then(at);
-        let next = at(i + 1);
+    let mut prev: Option<char> = None;
+    let mut start = 0;
+    while let Some(c) = char_at(text, start) {
+        let end = start + c.len_utf8();
+        // Nearly every character is an ideograph, which no rule is about.
+        if is_han(c) {
+            prev = Some(c);
+            start = end;
+            continue;
+        }
+        let next = char_at(text, end);
+        // Where the scan goes on from; runs of spaces, digits and marks are
+        // reported once.
+        let mut resume = end;
         match c {
             ' ' | '\u{a0}' if place == Place::Body => {
-                let mut j = i;
-                while at(j + 1).is_some_and(|c| c == ' ' || c == '\u{a0}') {
-                    j += 1;
+                let mut stop = end;
+                while let Some(n) = char_at(text, stop).filter(|&n| n == ' ' || n == '\u{a0}') {
+                    stop += n.len_utf8();
                 }
-                if let (Some(a), Some(b)) = (prev, at(j + 1))
+                if let (Some(a), Some(b)) = (prev, char_at(text, stop))
                     && is_chinese(a)
                     && is_chinese(b)
                     && (is_han(a) || is_han(b))
@@ -76,21 +108,20 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                     let mut hit = Hit::new(
                         "text-space",
                         start,
-                        end_of(j),
+                        stop,
                         format!("“{a}”和“{b}”之间有多余的空格"),
                         format!("删去空格，写成“{a}{b}”；从 PDF 复制的文字常带这种空格"),
                     );
-                    hit.text = format!("{a}{}{b}", &text[start..end_of(j)]);
+                    hit.text = format!("{a}{}{b}", &text[start..stop]);
                     out.push(hit);
                 }
-                i = j + 1;
-                continue;
+                resume = stop;
             }
             ',' | ';' | ':' | '?' | '!' if prev.is_some_and(is_han) => {
                 out.push(Hit::new(
                     "text-punct",
                     start,
-                    end_of(i),
+                    end,
                     format!("中文句子里用了半角标点“{c}”"),
                     format!("改成全角的“{}”", full_width(c)),
                 ));
@@ -101,47 +132,47 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                     out.push(Hit::new(
                         "text-punct",
                         start,
-                        end_of(i),
+                        end,
                         "中文句子末尾用了半角句点“.”",
                         "改成全角句号“。”",
                     ));
                 }
             }
-            '(' | '"' if !handled.contains(&i) => {
+            '(' | '"' if !handled.contains(&start) => {
                 let close = if c == '(' { ')' } else { '"' };
-                let partner = (i + 1..chars.len()).find(|&j| chars[j].1 == close);
-                let inner_han =
-                    next.is_some_and(is_han) || partner.is_some_and(|j| j > 0 && at(j - 1).is_some_and(is_han));
+                let partner = text[end..].find(close).map(|i| end + i);
+                let before_partner = partner.and_then(|p| text[..p].chars().next_back());
+                let inner_han = next.is_some_and(is_han) || before_partner.is_some_and(is_han);
                 if prev.is_some_and(is_han) || inner_han {
-                    let end = partner.map_or(end_of(i), end_of);
+                    let stop = partner.map_or(end, |p| p + 1);
                     let (message, fix) = if c == '(' {
                         ("中文里用了半角括号“( )”", "改成全角括号“（ ）”")
                     } else {
                         ("中文里用了英文引号“\" \"”", "改成中文引号“ ”")
                     };
-                    let mut hit = Hit::new("text-punct", start, end, message, fix);
-                    hit.text = text[start..end].chars().take(30).collect();
+                    let mut hit = Hit::new("text-punct", start, stop, message, fix);
+                    hit.text = text[start..stop].chars().take(30).collect();
                     out.push(hit);
-                    if let Some(j) = partner {
-                        handled.push(j);
+                    if let Some(p) = partner {
+                        handled.push(p);
                     }
                 }
             }
-            ')' if !handled.contains(&i) && prev.is_some_and(is_han) => {
+            ')' if !handled.contains(&start) && prev.is_some_and(is_han) => {
                 out.push(Hit::new(
                     "text-punct",
                     start,
-                    end_of(i),
+                    end,
                     "中文里用了半角括号“)”",
                     "改成全角括号“）”",
                 ));
             }
             '０'..='９' => {
-                let mut j = i;
-                while at(j + 1).is_some_and(|c| ('０'..='９').contains(&c) || c == '．') {
-                    j += 1;
+                let mut stop = end;
+                while let Some(n) = char_at(text, stop).filter(|&n| ('０'..='９').contains(&n) || n == '．') {
+                    stop += n.len_utf8();
                 }
-                let run = &text[start..end_of(j)];
+                let run = &text[start..stop];
                 let half: String = run
                     .chars()
                     .map(|c| {
@@ -155,85 +186,83 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                 let mut hit = Hit::new(
                     "text-digits",
                     start,
-                    end_of(j),
+                    stop,
                     format!("用了全角数字“{run}”"),
                     format!("改成半角数字“{half}”，与全文其他数字一致"),
                 );
                 hit.text = run.to_string();
                 out.push(hit);
-                i = j + 1;
-                continue;
+                resume = stop;
             }
-            _ => {}
-        }
-        // Repeated punctuation: ，， 。。 ！！ ？？ and mixed ，。 、，
-        if "，。、；：？！".contains(c) && c != ',' {
-            let mut j = i;
-            while at(j + 1).is_some_and(|n| n == c || (SENTENCE_MARKS.contains(c) && SENTENCE_MARKS.contains(n))) {
-                j += 1;
+            '，' | '。' | '、' | '；' | '：' | '？' | '！' => {
+                // Repeated punctuation: ，， 。。 ！！ ？？ and mixed ，。 、，
+                let mut stop = end;
+                while let Some(n) =
+                    char_at(text, stop).filter(|&n| n == c || (is_sentence_mark(c) && is_sentence_mark(n)))
+                {
+                    stop += n.len_utf8();
+                }
+                if stop > end {
+                    let run = &text[start..stop];
+                    let mut hit = Hit::new(
+                        "text-repeat",
+                        start,
+                        stop,
+                        format!("标点“{run}”重复"),
+                        "只保留一个合适的标点",
+                    );
+                    hit.text = run.to_string();
+                    out.push(hit);
+                    resume = stop;
+                }
             }
-            if j > i {
-                let run = &text[start..end_of(j)];
-                let mut hit = Hit::new(
-                    "text-repeat",
-                    start,
-                    end_of(j),
-                    format!("标点“{run}”重复"),
-                    "只保留一个合适的标点",
-                );
-                hit.text = run.to_string();
-                out.push(hit);
-                i = j + 1;
-                continue;
-            }
-        }
-        // Pairs.
-        let apostrophe = (c == '‘' || c == '’')
-            && (prev.is_some_and(|p| p.is_ascii_alphabetic()) || next.is_some_and(|n| n.is_ascii_alphabetic()));
-        if !apostrophe {
-            if OPENERS.contains(c) {
-                open.push((i, c));
-            } else if let Some(pos) = CLOSERS.chars().position(|x| x == c) {
-                let opener = OPENERS.chars().nth(pos).unwrap_or(c);
-                match open.last() {
-                    Some(&(_, o)) if o == opener => {
-                        open.pop();
-                    }
-                    Some(&(_, o)) => {
-                        out.push(pair_hit(text, start, end_of(i), c, Some(o)));
-                        // Recover: drop the opener if it is further down the stack.
-                        if let Some(k) = open.iter().rposition(|&(_, x)| x == opener) {
-                            open.truncate(k);
+            _ => {
+                let apostrophe = (c == '‘' || c == '’')
+                    && (prev.is_some_and(|p| p.is_ascii_alphabetic()) || next.is_some_and(|n| n.is_ascii_alphabetic()));
+                if apostrophe {
+                } else if is_opener(c) {
+                    open.push((start, c));
+                } else if let Some(opener) = opener_of(c) {
+                    match open.last() {
+                        Some(&(_, o)) if o == opener => {
+                            open.pop();
                         }
-                    }
-                    None => {
-                        // “1）”, “（一）” style list labels close without opening.
-                        let segment = text[..start]
-                            .rsplit(|c: char| "；;。，,、：:".contains(c) || c == BOUNDARY || c.is_whitespace())
-                            .next()
-                            .unwrap_or("");
-                        let label = !segment.is_empty()
-                            && segment.chars().count() <= 3
-                            && segment
-                                .chars()
-                                .all(|c| c.is_ascii_alphanumeric() || "一二三四五六七八九十".contains(c));
-                        if !(label && c == '）') {
-                            out.push(pair_hit(text, start, end_of(i), c, None));
+                        Some(&(_, o)) => {
+                            out.push(pair_hit(text, start, end, c, Some(o)));
+                            // Recover: drop the opener if it is further down the stack.
+                            if let Some(k) = open.iter().rposition(|&(_, x)| x == opener) {
+                                open.truncate(k);
+                            }
+                        }
+                        None => {
+                            // “1）”, “一）” style list labels close without opening.
+                            let segment = text[..start]
+                                .rsplit(|c: char| "；;。，,、：:".contains(c) || c == BOUNDARY || c.is_whitespace())
+                                .next()
+                                .unwrap_or("");
+                            let label = !segment.is_empty()
+                                && segment.chars().count() <= 3
+                                && segment
+                                    .chars()
+                                    .all(|c| c.is_ascii_alphanumeric() || "一二三四五六七八九十".contains(c));
+                            if !(label && c == '）') {
+                                out.push(pair_hit(text, start, end, c, None));
+                            }
                         }
                     }
                 }
             }
         }
-        i += 1;
+        prev = text[..resume].chars().next_back();
+        start = resume;
     }
-    for (k, &(index, c)) in open.iter().enumerate() {
+    for (k, &(at, c)) in open.iter().enumerate() {
         // A quotation running over several paragraphs opens each one with “
         // and closes only at its end.
-        if k == 0 && index == 0 && c == '“' {
+        if k == 0 && at == 0 && c == '“' {
             continue;
         }
-        let (start, _) = chars[index];
-        out.push(pair_hit(text, start, end_of(index), c, None));
+        out.push(pair_hit(text, at, at + c.len_utf8(), c, None));
     }
 }
 

@@ -26,13 +26,20 @@ static CANDIDATES: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&pattern).expect("valid placeholder pattern")
 });
 
+/// Characters every placeholder contains: texts without any are skipped
+/// without running the expression (a vectorised search, much faster).
+static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
+    aho_corasick::AhoCorasick::new(["X", "x", "Ｘ", "ｘ", "×", "_", "＿", "略", "【", "[", "○"])
+        .expect("a handful of literals")
+});
+
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')
 }
 
 /// Finds placeholders in `text`.
 pub fn find(text: &str, out: &mut Vec<Hit>) {
-    if !text.contains(['X', 'x', 'Ｘ', 'ｘ', '×', '_', '＿', '略', '【', '[', '○']) {
+    if !TRIGGERS.is_match(text) {
         return;
     }
     for caps in CANDIDATES.captures_iter(text) {
