@@ -7,6 +7,7 @@
 //! External addresses are collected here and checked by [`super::external`]
 //! when asked (`--external`).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 
@@ -26,7 +27,12 @@ pub struct Outputs {
 
 impl Outputs {
     pub fn new(site: &Site, root: &Path) -> Outputs {
-        let mut files: HashSet<String> = render::page_paths(site).iter().map(|p| file_of(p)).collect();
+        let mut files: HashSet<String> = HashSet::new();
+        for path in render::page_paths(site) {
+            files.insert(file_of(&path));
+            // The folder form too (`yaowen/a/`), to look links up as written.
+            files.insert(path);
+        }
         files.extend(crate::commands::build::extra_paths(site, root));
         Outputs { files }
     }
@@ -80,6 +86,20 @@ pub fn resolve(url: &str, from: &str, config: &SiteConfig, markdown: bool) -> Ta
     let url = url.trim();
     if url.is_empty() {
         return Target::Skip;
+    }
+    // Most links of rendered pages are plain paths under the base path
+    // (`/yaowen/a/`): no need to decode or normalise them.
+    if !markdown
+        && let Some(rest) = url.strip_prefix(config.base_path.as_str())
+        && !rest.starts_with('/')
+        && !rest.contains(['?', '#', '%', '\\'])
+        && !rest.contains("/.")
+        && !rest.starts_with('.')
+    {
+        return Target::Internal {
+            file: file_of(rest),
+            fragment: None,
+        };
     }
     let lower = url.to_ascii_lowercase();
     if ["mailto:", "tel:", "javascript:", "data:", "sms:", "ftp:"]
@@ -348,17 +368,21 @@ pub struct RenderedResult {
 }
 
 /// Renders every page in memory and checks its links. Links that a Markdown
-/// link already covers (`covered`) and addresses in `reported` are left to
-/// those checks. `shown` names the templates in findings.
+/// link already covers and addresses in `reported` are left to those checks.
+/// `shown` names the templates in findings.
 pub fn check_rendered(
     renderer: &Renderer,
     origins: &render::templates::Origins,
     outputs: &Outputs,
     config: &SiteConfig,
-    covered: &HashSet<(String, Option<String>)>,
+    markdown: &MarkdownResult,
     reported: &HashSet<String>,
     shown: &str,
 ) -> RenderedResult {
+    let covered = &markdown.covered;
+    // Pages that Markdown links point into an anchor of.
+    let wanted: HashSet<String> = markdown.anchors.iter().map(|a| a.file.clone()).collect();
+    let wanted = &wanted;
     let jobs = renderer.jobs();
     let scans: Vec<Result<PageScan, Diagnostic>> = jobs
         .par_iter()
@@ -369,7 +393,7 @@ pub fn check_rendered(
                 renderer
                     .render(job, &mut *buffer)
                     .map_err(|e| render::templates::template_error(&e, origins))?;
-                Ok(scan_page(renderer.path(job), buffer, outputs, config))
+                Ok(scan_page(renderer.path(job), buffer, outputs, config, wanted))
             },
         )
         .collect();
@@ -407,7 +431,29 @@ pub fn check_rendered(
         for url in scan.external {
             external.entry(url).or_insert_with(|| (scan.path.clone(), 0)).1 += 1;
         }
-        result.ids.insert(scan.file, scan.ids.into_iter().collect());
+        if !scan.ids.is_empty() {
+            result.ids.insert(scan.file, scan.ids.into_iter().collect());
+        }
+    }
+    // Anchors the theme puts on other pages: read those pages' ids too.
+    let missing: HashSet<&String> = anchors
+        .values()
+        .map(|(_, _, target, _)| target)
+        .filter(|t| !result.ids.contains_key(*t))
+        .collect();
+    if !missing.is_empty() {
+        let mut buffer = Vec::new();
+        for job in &jobs {
+            let file = file_of(&renderer.path(job));
+            if missing.contains(&file) {
+                buffer.clear();
+                if renderer.render(job, &mut buffer).is_ok() {
+                    let html = String::from_utf8_lossy(&buffer);
+                    let ids = read_html(&html).1.into_iter().map(Cow::into_owned).collect();
+                    result.ids.insert(file, ids);
+                }
+            }
+        }
     }
     let page_url = |path: &str| format!("{}{path}", config.base_path);
     for (url, (first, count)) in broken {
@@ -461,8 +507,9 @@ pub fn check_rendered(
     result
 }
 
-fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig) -> PageScan {
-    let (urls, ids) = read_html(html);
+fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig, wanted: &HashSet<String>) -> PageScan {
+    let html = String::from_utf8_lossy(html);
+    let (urls, ids) = read_html(&html);
     let file = file_of(&path);
     let mut scan = PageScan {
         file: file.clone(),
@@ -472,32 +519,42 @@ fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig) 
         ids: Vec::new(),
         external: Vec::new(),
     };
-    let mut seen: HashSet<String> = HashSet::new();
-    for url in urls {
-        if !seen.insert(url.clone()) {
+    let mut seen: HashSet<&str> = HashSet::new();
+    for url in &urls {
+        let url: &str = url;
+        if !seen.insert(url) {
             continue;
         }
-        let url = decode_attribute(&url);
-        match resolve(&url, &path, config, false) {
+        // Most links are plain paths of pages under the base path: a lookup.
+        if let Some(rest) = url.strip_prefix(config.base_path.as_str())
+            && !rest.contains(['?', '#', '%', '\\'])
+            && outputs.files.contains(rest)
+        {
+            continue;
+        }
+        match resolve(url, &path, config, false) {
             Target::Skip => {}
             Target::External(u) => scan.external.push(u),
-            Target::Outside => scan.broken.push((url, String::new(), None)),
+            Target::Outside => scan.broken.push((url.to_string(), String::new(), None)),
             Target::Internal { file: target, fragment } => {
                 if !outputs.contains(&target) {
-                    scan.broken.push((url, target, fragment));
+                    scan.broken.push((url.to_string(), target, fragment));
                 } else if let Some(fragment) = fragment {
                     if target == file {
-                        if !ids.contains(&fragment) {
-                            scan.broken.push((url, target, Some(fragment)));
+                        if !ids.iter().any(|id| *id == fragment) {
+                            scan.broken.push((url.to_string(), target, Some(fragment)));
                         }
                     } else {
-                        scan.anchors.push((url, target, fragment));
+                        scan.anchors.push((url.to_string(), target, fragment));
                     }
                 }
             }
         }
     }
-    scan.ids = ids;
+    // Only the pages that links point into keep their anchors.
+    if wanted.contains(&file) {
+        scan.ids = ids.into_iter().map(Cow::into_owned).collect();
+    }
     scan
 }
 
@@ -509,15 +566,16 @@ fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig) 
 /// tags is enough; it runs at several hundred MB/s, where a full HTML rewriter
 /// (lol_html) read the 10,000-page benchmark site at under 70 MB/s and made
 /// `check` slower than `build`. Tests compare the two on real pages.
-pub fn read_html(html: &[u8]) -> (Vec<String>, Vec<String>) {
+pub fn read_html(html: &str) -> (Vec<Cow<'_, str>>, Vec<Cow<'_, str>>) {
+    let bytes = html.as_bytes();
     let mut urls = Vec::new();
     let mut ids = Vec::new();
     let mut at = 0;
-    while let Some(found) = memchr::memchr(b'<', &html[at..]) {
+    while let Some(found) = memchr::memchr(b'<', &bytes[at..]) {
         let lt = at + found;
-        let rest = &html[lt + 1..];
+        let rest = &bytes[lt + 1..];
         if rest.starts_with(b"!--") {
-            at = memchr::memmem::find(&rest[3..], b"-->").map_or(html.len(), |i| lt + 4 + i + 3);
+            at = memchr::memmem::find(&rest[3..], b"-->").map_or(bytes.len(), |i| lt + 4 + i + 3);
             continue;
         }
         if !rest.first().is_some_and(u8::is_ascii_alphabetic) {
@@ -525,62 +583,70 @@ pub fn read_html(html: &[u8]) -> (Vec<String>, Vec<String>) {
             continue;
         }
         let name_len = rest.iter().take_while(|b| b.is_ascii_alphanumeric()).count();
-        let name = rest[..name_len].to_ascii_lowercase();
+        let name = &rest[..name_len];
+        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+        let href_tag = is(b"a") || is(b"link") || is(b"area");
+        let src_tag = ["img", "script", "source", "iframe", "video", "audio", "embed"]
+            .iter()
+            .any(|t| is(t.as_bytes()));
         let mut i = lt + 1 + name_len;
         // Attributes up to the end of the tag.
         loop {
-            while i < html.len() && (html[i].is_ascii_whitespace() || html[i] == b'/') {
+            while i < bytes.len() && (bytes[i].is_ascii_whitespace() || bytes[i] == b'/') {
                 i += 1;
             }
-            if i >= html.len() || html[i] == b'>' {
+            if i >= bytes.len() || bytes[i] == b'>' {
                 break;
             }
             let attr_start = i;
-            while i < html.len() && !html[i].is_ascii_whitespace() && !matches!(html[i], b'=' | b'>' | b'/') {
+            while i < bytes.len() && !bytes[i].is_ascii_whitespace() && !matches!(bytes[i], b'=' | b'>' | b'/') {
                 i += 1;
             }
-            let attr = html[attr_start..i].to_ascii_lowercase();
-            while i < html.len() && html[i].is_ascii_whitespace() {
+            let attr = &bytes[attr_start..i];
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
             }
-            let mut value: Option<&[u8]> = None;
-            if i < html.len() && html[i] == b'=' {
+            if i >= bytes.len() || bytes[i] != b'=' {
+                continue;
+            }
+            i += 1;
+            while i < bytes.len() && bytes[i].is_ascii_whitespace() {
                 i += 1;
-                while i < html.len() && html[i].is_ascii_whitespace() {
+            }
+            let (start, end) = if i < bytes.len() && (bytes[i] == b'"' || bytes[i] == b'\'') {
+                let quote = bytes[i];
+                let start = i + 1;
+                let end = memchr::memchr(quote, &bytes[start..]).map_or(bytes.len(), |e| start + e);
+                i = (end + 1).min(bytes.len());
+                (start, end)
+            } else {
+                let start = i;
+                while i < bytes.len() && !bytes[i].is_ascii_whitespace() && bytes[i] != b'>' {
                     i += 1;
                 }
-                if i < html.len() && (html[i] == b'"' || html[i] == b'\'') {
-                    let quote = html[i];
-                    let start = i + 1;
-                    let end = memchr::memchr(quote, &html[start..]).map_or(html.len(), |e| start + e);
-                    value = Some(&html[start..end]);
-                    i = (end + 1).min(html.len());
-                } else {
-                    let start = i;
-                    while i < html.len() && !html[i].is_ascii_whitespace() && html[i] != b'>' {
-                        i += 1;
-                    }
-                    value = Some(&html[start..i]);
-                }
-            }
-            let Some(value) = value else { continue };
-            let wanted = match (name.as_slice(), attr.as_slice()) {
-                (b"a" | b"link" | b"area", b"href") => Some(&mut urls),
-                (b"img" | b"script" | b"source" | b"iframe" | b"video" | b"audio" | b"embed", b"src") => {
-                    Some(&mut urls)
-                }
-                (_, b"id") | (b"a", b"name") => Some(&mut ids),
-                _ => None,
+                (start, i)
             };
-            if let Some(list) = wanted {
-                list.push(decode_attribute(&String::from_utf8_lossy(value)));
-            }
+            let list =
+                if (href_tag && attr.eq_ignore_ascii_case(b"href")) || (src_tag && attr.eq_ignore_ascii_case(b"src")) {
+                    &mut urls
+                } else if attr.eq_ignore_ascii_case(b"id") || (is(b"a") && attr.eq_ignore_ascii_case(b"name")) {
+                    &mut ids
+                } else {
+                    continue;
+                };
+            // Quotes and tag ends are ASCII: the slice is on character boundaries.
+            let value = html.get(start..end).unwrap_or("");
+            list.push(if value.contains('&') {
+                Cow::Owned(decode_attribute(value))
+            } else {
+                Cow::Borrowed(value)
+            });
         }
-        at = (i + 1).min(html.len());
+        at = (i + 1).min(bytes.len());
         // The text of scripts and styles is not HTML.
-        if matches!(name.as_slice(), b"script" | b"style") {
-            let close: &[u8] = if name == b"script" { b"</script" } else { b"</style" };
-            at = memchr::memmem::find(&html[at..], close).map_or(html.len(), |e| at + e);
+        if is(b"script") || is(b"style") {
+            let close: &[u8] = if is(b"script") { b"</script" } else { b"</style" };
+            at = memchr::memmem::find(&bytes[at..], close).map_or(bytes.len(), |e| at + e);
         }
     }
     (urls, ids)
@@ -614,6 +680,13 @@ mod tests {
             file: file.into(),
             fragment: fragment.map(String::from),
         }
+    }
+
+    fn owned(html: &[u8]) -> (Vec<String>, Vec<String>) {
+        let html = std::str::from_utf8(html).unwrap();
+        let (urls, ids) = read_html(html);
+        let own = |v: Vec<Cow<str>>| v.into_iter().map(Cow::into_owned).collect();
+        (own(urls), own(ids))
     }
 
     /// The same addresses and anchors as a real HTML parser finds.
@@ -654,8 +727,8 @@ mod tests {
 <body><!-- <a href="/comment/"> --><a HREF='/a/' id=top class="x">甲</a><img alt="" src=/b.png>
 <p>3 < 4 and <em>x</em></p><h2 id="会议议程">会议议程</h2><a name="old"></a><a href="#会议议程">乙</a></body></html>"##
             .as_bytes();
-        assert_eq!(read_html(tricky), with_lol_html(tricky));
-        let (urls, ids) = read_html(tricky);
+        assert_eq!(owned(tricky), with_lol_html(tricky));
+        let (urls, ids) = owned(tricky);
         assert_eq!(urls, ["/css/site.css?v=1&x=2", "/a/", "/b.png", "#会议议程"]);
         assert_eq!(ids, ["top", "会议议程", "old"]);
         // Every page of the sample site.
@@ -669,7 +742,7 @@ mod tests {
         for entry in walkdir::WalkDir::new(out.path()).into_iter().filter_map(Result::ok) {
             if entry.path().extension().is_some_and(|e| e == "html") {
                 let html = std::fs::read(entry.path()).unwrap();
-                assert_eq!(read_html(&html), with_lol_html(&html), "{}", entry.path().display());
+                assert_eq!(owned(&html), with_lol_html(&html), "{}", entry.path().display());
                 pages += 1;
             }
         }

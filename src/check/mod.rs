@@ -132,7 +132,10 @@ impl Hit {
 
 /// Runs every text rule over `text`.
 pub fn text_hits(text: &str, wording: &wording::Wording, place: hygiene::Place, out: &mut Vec<Hit>) {
-    placeholders::find(text, out);
-    wording.find(text, out);
+    // One automaton pass finds the wordings and tells whether placeholders
+    // are possible at all.
+    if wording.find(text, out) {
+        placeholders::find_unfiltered(text, out);
+    }
     hygiene::find(text, place, out);
 }

@@ -27,11 +27,9 @@ static CANDIDATES: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Characters every placeholder contains: texts without any are skipped
-/// without running the expression (a vectorised search, much faster).
-static TRIGGERS: LazyLock<aho_corasick::AhoCorasick> = LazyLock::new(|| {
-    aho_corasick::AhoCorasick::new(["X", "x", "Ｘ", "ｘ", "×", "_", "＿", "略", "【", "[", "○"])
-        .expect("a handful of literals")
-});
+/// without running the expression. The wording rule's automaton looks for
+/// them in the same pass as the wordings.
+pub const TRIGGERS: [&str; 11] = ["X", "x", "Ｘ", "ｘ", "×", "_", "＿", "略", "【", "[", "○"];
 
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')
@@ -39,9 +37,13 @@ fn is_latin(c: char) -> bool {
 
 /// Finds placeholders in `text`.
 pub fn find(text: &str, out: &mut Vec<Hit>) {
-    if !TRIGGERS.is_match(text) {
-        return;
+    if TRIGGERS.iter().any(|t| text.contains(t)) {
+        find_unfiltered(text, out);
     }
+}
+
+/// As [`find`], for a text known to contain one of [`TRIGGERS`].
+pub fn find_unfiltered(text: &str, out: &mut Vec<Hit>) {
     for caps in CANDIDATES.captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
         let before = text[..m.start()].chars().next_back();

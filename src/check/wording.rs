@@ -37,11 +37,14 @@ pub struct Entry {
 enum Pattern {
     Entry(usize),
     Exception,
+    /// A character every placeholder contains: the same pass tells whether
+    /// the text needs the placeholder rule at all.
+    Trigger,
 }
 
 pub struct Wording {
     entries: Vec<Entry>,
-    automaton: Option<AhoCorasick>,
+    automaton: AhoCorasick,
     patterns: Vec<Pattern>,
     former_title: bool,
 }
@@ -195,6 +198,10 @@ impl Wording {
     pub fn from_entries(entries: Vec<Entry>, former_title: bool) -> Wording {
         let mut strings: Vec<&str> = Vec::new();
         let mut patterns = Vec::new();
+        for trigger in super::placeholders::TRIGGERS {
+            strings.push(trigger);
+            patterns.push(Pattern::Trigger);
+        }
         for (i, e) in entries.iter().enumerate() {
             strings.push(&e.wrong);
             patterns.push(Pattern::Entry(i));
@@ -203,13 +210,11 @@ impl Wording {
                 patterns.push(Pattern::Exception);
             }
         }
-        let automaton = (!strings.is_empty()).then(|| {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&strings)
-                .expect("an automaton of a few hundred phrases builds")
-        });
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&strings)
+            .expect("an automaton of a few hundred phrases builds");
         Wording {
             entries,
             automaton,
@@ -222,25 +227,28 @@ impl Wording {
         &self.entries
     }
 
-    pub fn find(&self, text: &str, out: &mut Vec<Hit>) {
-        if let Some(ac) = &self.automaton {
-            for m in ac.find_iter(text) {
-                if let Pattern::Entry(i) = self.patterns[m.pattern().as_usize()] {
-                    let e = &self.entries[i];
-                    let mut hit = Hit::new(
-                        "wording",
-                        m.start(),
-                        m.end(),
-                        format!("“{}”应写作“{}”（{}）", e.wrong, e.right, e.category),
-                        if e.reason.is_empty() {
-                            format!("改为“{}”", e.right)
-                        } else {
-                            format!("改为“{}”：{}", e.right, e.reason)
-                        },
-                    );
-                    hit.level = e.level;
-                    out.push(hit);
-                }
+    /// Finds wrong wordings; returns whether the text has a character that
+    /// placeholders are made of (see [`super::placeholders::find_unfiltered`]).
+    pub fn find(&self, text: &str, out: &mut Vec<Hit>) -> bool {
+        let mut triggered = false;
+        for m in self.automaton.find_iter(text) {
+            let pattern = &self.patterns[m.pattern().as_usize()];
+            triggered |= matches!(pattern, Pattern::Trigger);
+            if let Pattern::Entry(i) = *pattern {
+                let e = &self.entries[i];
+                let mut hit = Hit::new(
+                    "wording",
+                    m.start(),
+                    m.end(),
+                    format!("“{}”应写作“{}”（{}）", e.wrong, e.right, e.category),
+                    if e.reason.is_empty() {
+                        format!("改为“{}”", e.right)
+                    } else {
+                        format!("改为“{}”：{}", e.right, e.reason)
+                    },
+                );
+                hit.level = e.level;
+                out.push(hit);
             }
         }
         if self.former_title && text.contains('原') {
@@ -264,6 +272,7 @@ impl Wording {
                 ));
             }
         }
+        triggered
     }
 }
 

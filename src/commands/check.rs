@@ -98,9 +98,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     for b in &site.books {
         dirs.insert(format!("{}/_index.md", b.folder), b.path.clone());
     }
-    let markdown = links::check_markdown(&sourced.links, &dirs, &outputs, &site.config);
-    findings.extend(markdown.findings);
-    let mut external_refs = markdown.external;
+    let mut markdown = links::check_markdown(&sourced.links, &dirs, &outputs, &site.config);
+    findings.append(&mut markdown.findings);
+    let mut external_refs = std::mem::take(&mut markdown.external);
 
     let mut reported: HashSet<String> = HashSet::new();
     if let Some(s) = &site.config.suggestion {
@@ -119,7 +119,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             &origins,
             &outputs,
             &site.config,
-            &markdown.covered,
+            &markdown,
             &reported,
             &templates_shown,
         );
