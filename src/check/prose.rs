@@ -16,34 +16,52 @@ use crate::content::markdown::unindent_paragraphs;
 /// Stands where something that is not prose was.
 pub const BOUNDARY: char = '\u{FFFC}';
 
-/// A block of prose.
-#[derive(Debug, Default)]
+/// A block of prose: a range of [`Prose::text`].
+#[derive(Debug, Clone)]
 pub struct Block {
-    pub text: String,
-    /// (offset in `text`, offset in the source) where each copied piece starts.
-    pieces: Vec<(usize, usize)>,
+    text: std::ops::Range<usize>,
+    pieces: std::ops::Range<usize>,
 }
 
-impl Block {
+/// Where the blocks are built: all their text in one buffer, and for each
+/// copied piece (offset in the buffer, offset in the source).
+#[derive(Default)]
+struct Builder {
+    text: String,
+    pieces: Vec<(usize, usize)>,
+    blocks: Vec<Block>,
+    start: (usize, usize),
+}
+
+impl Builder {
     fn push(&mut self, piece: &str, source_offset: usize) {
         self.pieces.push((self.text.len(), source_offset));
         self.text.push_str(piece);
     }
 
     fn boundary(&mut self, source_offset: usize) {
-        if !self.text.is_empty() && !self.text.ends_with(BOUNDARY) {
+        if self.text.len() > self.start.0 && !self.text.ends_with(BOUNDARY) {
             self.pieces.push((self.text.len(), source_offset));
             self.text.push(BOUNDARY);
         }
     }
 
-    /// The source offset of a byte offset in `text`.
-    fn source_offset(&self, offset: usize) -> usize {
-        let i = self.pieces.partition_point(|&(t, _)| t <= offset).saturating_sub(1);
-        match self.pieces.get(i) {
-            Some(&(t, s)) => s + offset.saturating_sub(t),
-            None => 0,
+    /// Ends the current block; an empty one is dropped.
+    fn flush(&mut self) {
+        let (text_start, pieces_start) = self.start;
+        let has_text = self.text[text_start..]
+            .chars()
+            .any(|c| c != BOUNDARY && !c.is_whitespace());
+        if has_text {
+            self.blocks.push(Block {
+                text: text_start..self.text.len(),
+                pieces: pieces_start..self.pieces.len(),
+            });
+        } else {
+            self.text.truncate(text_start);
+            self.pieces.truncate(pieces_start);
         }
+        self.start = (self.text.len(), self.pieces.len());
     }
 }
 
@@ -58,6 +76,9 @@ pub struct LinkRef {
 
 pub struct Prose {
     pub blocks: Vec<Block>,
+    /// The text of every block, one after the other.
+    text: String,
+    pieces: Vec<(usize, usize)>,
     pub links: Vec<LinkRef>,
     /// Images without alt text: (line, column, address).
     pub missing_alt: Vec<(usize, usize, String)>,
@@ -86,6 +107,8 @@ impl Prose {
             .collect();
         let mut prose = Prose {
             blocks: Vec::new(),
+            text: String::new(),
+            pieces: Vec::new(),
             links: Vec::new(),
             missing_alt: Vec::new(),
             source: String::new(),
@@ -93,8 +116,10 @@ impl Prose {
             removed,
             first_line,
         };
-        let (blocks, links, missing) = parse(&source);
-        prose.blocks = blocks;
+        let (built, links, missing) = parse(&source);
+        prose.blocks = built.blocks;
+        prose.text = built.text;
+        prose.pieces = built.pieces;
         prose.source = source;
         prose.links = links
             .into_iter()
@@ -136,9 +161,18 @@ impl Prose {
         (self.first_line + i, column)
     }
 
+    /// The text of a block.
+    pub fn text(&self, block: &Block) -> &str {
+        &self.text[block.text.clone()]
+    }
+
     /// Line and column of a byte offset in a block's text.
     pub fn block_position(&self, block: &Block, offset: usize) -> (usize, usize) {
-        self.position(block.source_offset(offset))
+        let at = block.text.start + offset;
+        let pieces = &self.pieces[block.pieces.clone()];
+        let i = pieces.partition_point(|&(t, _)| t <= at).saturating_sub(1);
+        let source = pieces.get(i).map_or(0, |&(t, s)| s + at.saturating_sub(t));
+        self.position(source)
     }
 }
 
@@ -153,26 +187,21 @@ fn decode_entities(s: &str) -> String {
 type RawLink = (String, bool, usize);
 
 /// Blocks, links, and images without alt text (source offset, address).
-fn parse(source: &str) -> (Vec<Block>, Vec<RawLink>, Vec<(usize, String)>) {
+fn parse(source: &str) -> (Builder, Vec<RawLink>, Vec<(usize, String)>) {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut blocks = Vec::new();
     let mut links = Vec::new();
     let mut missing = Vec::new();
-    let mut block = Block::default();
+    let mut block = Builder {
+        text: String::with_capacity(source.len()),
+        ..Builder::default()
+    };
     let mut in_code = false;
     let mut in_autolink = false;
     // The image being read: its address, where it starts, whether its alt has text.
     let mut image: Option<(String, usize, bool)> = None;
-    let flush = |block: &mut Block, blocks: &mut Vec<Block>| {
-        if block.text.chars().any(|c| c != BOUNDARY && !c.is_whitespace()) {
-            blocks.push(std::mem::take(block));
-        } else {
-            *block = Block::default();
-        }
-    };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         match event {
             Event::Start(
@@ -192,9 +221,9 @@ fn parse(source: &str) -> (Vec<Block>, Vec<RawLink>, Vec<(usize, String)>) {
                 | TagEnd::BlockQuote(_)
                 | TagEnd::FootnoteDefinition
                 | TagEnd::HtmlBlock,
-            ) => flush(&mut block, &mut blocks),
+            ) => block.flush(),
             Event::Start(Tag::CodeBlock(_)) => {
-                flush(&mut block, &mut blocks);
+                block.flush();
                 in_code = true;
             }
             Event::End(TagEnd::CodeBlock) => in_code = false,
@@ -237,8 +266,8 @@ fn parse(source: &str) -> (Vec<Block>, Vec<RawLink>, Vec<(usize, String)>) {
             _ => {}
         }
     }
-    flush(&mut block, &mut blocks);
-    (blocks, links, missing)
+    block.flush();
+    (block, links, missing)
 }
 
 /// Links and images in raw HTML pasted into the Markdown.
@@ -271,15 +300,15 @@ mod tests {
     fn blocks_skip_code_and_html_and_keep_positions() {
         let body = "　　第一段有`代码`和<b>粗</b>体。\n\n```\n20XX年\n```\n\n| 甲 | 乙 |\n|---|---|\n| 丙 | 丁 |\n";
         let prose = Prose::read(body, 5);
-        let texts: Vec<&str> = prose.blocks.iter().map(|b| b.text.as_str()).collect();
+        let texts: Vec<&str> = prose.blocks.iter().map(|b| prose.text(b)).collect();
         assert_eq!(texts[0], "第一段有\u{FFFC}和\u{FFFC}粗\u{FFFC}体。");
         assert!(!texts.iter().any(|t| t.contains("20XX")), "{texts:?}");
         assert!(texts.contains(&"丁"), "{texts:?}");
         // “段” is the 5th character, after two full-width spaces: column 5.
         let block = &prose.blocks[0];
-        let offset = block.text.find('段').unwrap();
+        let offset = prose.text(block).find('段').unwrap();
         assert_eq!(prose.block_position(block, offset), (5, 5));
-        let cell = prose.blocks.iter().find(|b| b.text == "丁").unwrap();
+        let cell = prose.blocks.iter().find(|b| prose.text(b) == "丁").unwrap();
         assert_eq!(prose.block_position(cell, 0), (13, 7));
     }
 
@@ -295,6 +324,6 @@ mod tests {
         );
         assert_eq!((prose.links[1].line, prose.links[1].column), (3, 1));
         assert_eq!(prose.missing_alt.len(), 2);
-        assert!(prose.blocks.iter().all(|b| !b.text.contains("x__y")));
+        assert!(prose.blocks.iter().all(|b| !prose.text(b).contains("x__y")));
     }
 }

@@ -186,12 +186,13 @@ fn check_file(file: &SourceFile, wording: &Wording, now: Timestamp, inherited: O
     }
     let prose = Prose::read(&file.body, file.body_line);
     for block in &prose.blocks {
-        text_hits(&block.text, wording, Place::Body, &mut hits);
+        let text = prose.text(block);
+        text_hits(text, wording, Place::Body, &mut hits);
         for hit in hits.drain(..) {
             let (line, column) = prose.block_position(block, hit.start);
             result
                 .findings
-                .push(finding(&shown, hit, &block.text, Some(line), Some(column)));
+                .push(finding(&shown, hit, text, Some(line), Some(column)));
         }
     }
     for (line, column, dest) in &prose.missing_alt {
