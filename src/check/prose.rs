@@ -6,6 +6,7 @@
 //! Inline code, HTML and footnote marks inside a block become
 //! [`BOUNDARY`], so that no rule matches across them.
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -74,7 +75,7 @@ pub struct LinkRef {
     pub column: usize,
 }
 
-pub struct Prose {
+pub struct Prose<'a> {
     pub blocks: Vec<Block>,
     /// The text of every block, one after the other.
     text: String,
@@ -82,10 +83,10 @@ pub struct Prose {
     pub links: Vec<LinkRef>,
     /// Images without alt text: (line, column, address).
     pub missing_alt: Vec<(usize, usize, String)>,
-    source: String,
-    line_starts: Vec<usize>,
-    /// Characters of indentation removed from each line before parsing.
-    removed: Vec<usize>,
+    /// The body as written.
+    body: &'a str,
+    /// The body as parsed: Word-style paragraph indentation removed.
+    source: Cow<'a, str>,
     first_line: usize,
 }
 
@@ -94,33 +95,33 @@ static HTML_ALT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\balt\s*=\
 static HTML_URL: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#"(?i)\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("valid pattern"));
 
-impl Prose {
+/// Whether some line starts with indentation that the Markdown renderer removes.
+fn indented(body: &str) -> bool {
+    body.starts_with([' ', '\t', '\u{3000}'])
+        || memchr::memmem::find(body.as_bytes(), b"\n ").is_some()
+        || memchr::memmem::find(body.as_bytes(), b"\n\t").is_some()
+        || memchr::memmem::find(body.as_bytes(), "\n\u{3000}".as_bytes()).is_some()
+}
+
+impl<'a> Prose<'a> {
     /// Reads `body`, whose first line is line `first_line` of its file.
-    pub fn read(body: &str, first_line: usize) -> Prose {
-        let source = unindent_paragraphs(body);
-        let mut line_starts = vec![0];
-        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        let removed = body
-            .split_inclusive('\n')
-            .zip(source.split_inclusive('\n'))
-            .map(|(before, after)| before[..before.len() - after.len()].chars().count())
-            .collect();
-        let mut prose = Prose {
-            blocks: Vec::new(),
-            text: String::new(),
-            pieces: Vec::new(),
-            links: Vec::new(),
-            missing_alt: Vec::new(),
-            source: String::new(),
-            line_starts,
-            removed,
-            first_line,
+    pub fn read(body: &'a str, first_line: usize) -> Prose<'a> {
+        let source = if indented(body) {
+            Cow::Owned(unindent_paragraphs(body))
+        } else {
+            Cow::Borrowed(body)
         };
         let (built, links, missing) = parse(&source);
-        prose.blocks = built.blocks;
-        prose.text = built.text;
-        prose.pieces = built.pieces;
-        prose.source = source;
+        let mut prose = Prose {
+            blocks: built.blocks,
+            text: built.text,
+            pieces: built.pieces,
+            links: Vec::new(),
+            missing_alt: Vec::new(),
+            body,
+            source,
+            first_line,
+        };
         prose.links = links
             .into_iter()
             .map(|(dest, image, offset)| {
@@ -144,21 +145,25 @@ impl Prose {
     }
 
     /// Line and column (1-based, characters, in the file) of a source offset.
+    /// Counted when asked: only findings and links need it.
     fn position(&self, offset: usize) -> (usize, usize) {
-        let i = self.line_starts.partition_point(|&s| s <= offset).saturating_sub(1);
-        let start = self.line_starts.get(i).copied().unwrap_or(0);
-        let source = &self.source;
-        let end = offset.min(source.len());
-        let mut from = start.min(end);
-        while !source.is_char_boundary(from) {
-            from -= 1;
-        }
-        let mut to = end;
-        while !source.is_char_boundary(to) {
+        let source = self.source.as_bytes();
+        let offset = offset.min(source.len());
+        let index = memchr::memchr_iter(b'\n', &source[..offset]).count();
+        let start = memchr::memrchr(b'\n', &source[..offset]).map_or(0, |i| i + 1);
+        let mut to = offset;
+        while !self.source.is_char_boundary(to) {
             to -= 1;
         }
-        let column = source[from..to].chars().count() + 1 + self.removed.get(i).copied().unwrap_or(0);
-        (self.first_line + i, column)
+        let mut column = self.source[start..to].chars().count() + 1;
+        if let Cow::Owned(parsed) = &self.source {
+            // Add back the indentation removed from this line.
+            let line_of = |text: &'_ str| text.split('\n').nth(index).map_or(0, str::len);
+            let removed = line_of(self.body).saturating_sub(line_of(parsed));
+            let written = self.body.split('\n').nth(index).unwrap_or("");
+            column += written.get(..removed).map_or(0, |r| r.chars().count());
+        }
+        (self.first_line + index, column)
     }
 
     /// The text of a block.

@@ -88,6 +88,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         base_url: options.base_url.clone(),
         drafts: options.drafts,
         now,
+        markdown_html: true,
     };
     let loaded = load::read(&load_options, &diagnostics, &mut watch).model(&load_options, &diagnostics, &mut watch);
     let site = loaded.site;

@@ -58,6 +58,10 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         base_url: None,
         drafts: false,
         now: Timestamp::now(),
+        // The text and links of the Markdown are checked from the sources, with
+        // their lines; the rendered pages are read for the theme's links, and
+        // need only the anchors of the text.
+        markdown_html: false,
     };
     let sources = load::read(&load_options, &diagnostics, &mut watch);
     let tz = sources.settings.tz.clone();

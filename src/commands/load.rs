@@ -23,6 +23,8 @@ pub struct LoadOptions {
     /// Also publish drafts and future-dated pages.
     pub drafts: bool,
     pub now: Timestamp,
+    /// Render the Markdown to HTML (see [`ModelOptions::markdown_html`]).
+    pub markdown_html: bool,
 }
 
 /// Settings, templates and content, read but not yet modelled.
@@ -94,6 +96,7 @@ impl Sources {
                 drafts: options.drafts,
                 now: options.now,
                 root: options.root.clone(),
+                markdown_html: options.markdown_html,
             },
             diagnostics,
         );

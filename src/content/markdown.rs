@@ -63,6 +63,10 @@ pub struct Links<'a> {
     /// means the file has errors of its own and links to it are not reported.
     pub excluded: &'a HashMap<String, &'static str>,
     pub base_path: &'a str,
+    /// Write the HTML. Without it (`tongxin check`, which reads the Markdown
+    /// itself) the HTML holds only the anchors (`id`s) the text would have,
+    /// so that links to them can still be checked in the rendered pages.
+    pub html: bool,
 }
 
 /// Renders `body`, whose first line is line `first_line` of `file`.
@@ -80,6 +84,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     let mut heading_text = String::new();
     let mut code: Option<(String, String)> = None;
     let mut footnote_depth = 0usize;
+    let mut footnotes: Vec<String> = Vec::new();
 
     for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
         if let Some((lang, buffer)) = &mut code {
@@ -176,6 +181,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 footnote_depth += 1;
+                footnotes.push(label.to_string());
                 events.push(Event::Start(Tag::FootnoteDefinition(label)));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
@@ -200,8 +206,14 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             other => events.push(other),
         }
     }
-    rendered.html.reserve(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    if links.html {
+        rendered.html.reserve(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    } else {
+        for id in rendered.toc.iter().map(|h| &h.id).chain(&footnotes) {
+            let _ = write!(rendered.html, "<a id=\"{}\"></a>", text::escape_html(id));
+        }
+    }
     rendered
 }
 
@@ -348,6 +360,7 @@ mod tests {
             targets: &targets,
             excluded: &excluded,
             base_path: "/zx/",
+            html: true,
         };
         let mut problems = Vec::new();
         let r = render(body, 1, Path::new("t.md"), &links, &mut problems);
@@ -388,6 +401,7 @@ mod tests {
             targets: &targets,
             excluded: &excluded,
             base_path: "/",
+            html: true,
         };
         let mut problems = Vec::new();
         render(

@@ -64,6 +64,9 @@ pub struct ModelOptions {
     pub now: Timestamp,
     /// The site folder, to find attachments on disk.
     pub root: PathBuf,
+    /// Render the Markdown to HTML; `check` needs only its anchors (see
+    /// [`markdown::Links::html`]).
+    pub markdown_html: bool,
 }
 
 impl Site {
@@ -253,7 +256,15 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     for b in &site.books {
         targets.insert(format!("{}/_index.md", b.folder), b.path.clone());
     }
-    render_markdown(&mut site, &column_bodies, home_source, &targets, &excluded, diagnostics);
+    render_markdown(
+        &mut site,
+        &column_bodies,
+        home_source,
+        &targets,
+        &excluded,
+        options.markdown_html,
+        diagnostics,
+    );
     order_pages(&mut site);
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
@@ -520,12 +531,14 @@ fn render_markdown(
     home: Option<SourceFile>,
     targets: &HashMap<String, String>,
     excluded: &HashMap<String, &'static str>,
+    html: bool,
     diagnostics: &Diagnostics,
 ) {
     let links = Links {
         targets,
         excluded,
         base_path: &site.config.base_path,
+        html,
     };
     let render = |body: &str, line: usize, shown: &std::path::Path| {
         let mut problems = Vec::new();
