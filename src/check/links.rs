@@ -20,14 +20,35 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::render::{self, Renderer};
 
+/// FNV-1a: short paths are looked up hundreds of thousands of times, and the
+/// standard hasher (built against untrusted keys) costs more than the lookup.
+#[derive(Default, Clone, Copy)]
+pub struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
+
 /// Every file a build writes, as paths below the output folder.
 pub struct Outputs {
-    files: HashSet<String>,
+    files: FastSet<String>,
 }
 
 impl Outputs {
     pub fn new(site: &Site, root: &Path) -> Outputs {
-        let mut files: HashSet<String> = HashSet::new();
+        let mut files: FastSet<String> = FastSet::default();
         for path in render::page_paths(site) {
             files.insert(file_of(&path));
             // The folder form too (`yaowen/a/`), to look links up as written.
@@ -517,7 +538,7 @@ fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig, 
         ids: Vec::new(),
         external: Vec::new(),
     };
-    let mut seen: HashSet<&str> = HashSet::new();
+    let mut seen: FastSet<&str> = FastSet::default();
     for url in &urls {
         let url: &str = url;
         if !seen.insert(url) {

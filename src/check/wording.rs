@@ -213,6 +213,7 @@ impl Wording {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
             .kind(Some(AhoCorasickKind::DFA))
+            .byte_classes(false)
             .build(&strings)
             .expect("an automaton of a few hundred phrases builds");
         Wording {

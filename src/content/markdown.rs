@@ -76,7 +76,10 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Vec::new();
+    let mut out = Out {
+        events: Vec::new(),
+        keep: links.html,
+    };
     let mut rendered = Rendered::default();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
 
@@ -91,7 +94,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             match event {
                 Event::Text(t) => buffer.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(highlight::to_html(buffer, lang).into()));
+                    if links.html {
+                        out.push(Event::Html(highlight::to_html(buffer, lang).into()));
+                    }
                     code = None;
                 }
                 _ => {}
@@ -105,9 +110,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 classes,
                 attrs,
             }) => {
-                heading = Some((events.len(), level, id, classes, attrs));
+                heading = Some((out.events.len(), level, id, classes, attrs));
                 heading_text.clear();
-                events.push(Event::Text("".into())); // replaced at the heading's end
+                out.push(Event::Text("".into())); // replaced at the heading's end
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, level_start, given_id, classes, attrs)) = heading.take() {
@@ -121,14 +126,16 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                         id: id.clone(),
                         title: text::collapse_whitespace(&heading_text),
                     });
-                    events[at] = Event::Start(Tag::Heading {
-                        level: level_start,
-                        id: Some(id.into()),
-                        classes,
-                        attrs,
-                    });
+                    if let Some(slot) = out.events.get_mut(at) {
+                        *slot = Event::Start(Tag::Heading {
+                            level: level_start,
+                            id: Some(id.into()),
+                            classes,
+                            attrs,
+                        });
+                    }
                 }
-                events.push(Event::End(TagEnd::Heading(level)));
+                out.push(Event::End(TagEnd::Heading(level)));
                 rendered.break_plain();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -149,7 +156,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     problems.push(problem.at(line + first_line - 1, column));
                     dest_url
                 });
-                events.push(Event::Start(Tag::Link {
+                out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
@@ -163,7 +170,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 id,
             }) => {
                 let dest_url = root_relative(dest_url, links.base_path);
-                events.push(Event::Start(Tag::Image {
+                out.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
@@ -172,49 +179,63 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             }
             Event::Start(Tag::Table(alignments)) => {
                 // A wide table scrolls inside its own box on a phone, not the page.
-                events.push(Event::Html("<div class=\"table-wrap\">".into()));
-                events.push(Event::Start(Tag::Table(alignments)));
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
-                events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html("</div>".into()));
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html("</div>".into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 footnote_depth += 1;
                 footnotes.push(label.to_string());
-                events.push(Event::Start(Tag::FootnoteDefinition(label)));
+                out.push(Event::Start(Tag::FootnoteDefinition(label)));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 footnote_depth = footnote_depth.saturating_sub(1);
-                events.push(Event::End(TagEnd::FootnoteDefinition));
+                out.push(Event::End(TagEnd::FootnoteDefinition));
             }
             Event::Text(t) | Event::Code(t) if footnote_depth == 0 => {
                 if heading.is_some() {
                     heading_text.push_str(&t);
                 }
                 rendered.push_plain(&t);
-                events.push(Event::Text(t));
+                out.push(Event::Text(t));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 rendered.break_plain();
-                events.push(event);
+                out.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
                 rendered.break_plain();
-                events.push(event);
+                out.push(event);
             }
-            other => events.push(other),
+            other => out.push(other),
         }
     }
     if links.html {
         rendered.html.reserve(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+        pulldown_cmark::html::push_html(&mut rendered.html, out.events.into_iter());
     } else {
         for id in rendered.toc.iter().map(|h| &h.id).chain(&footnotes) {
             let _ = write!(rendered.html, "<a id=\"{}\"></a>", text::escape_html(id));
         }
     }
     rendered
+}
+
+/// The events to write as HTML; none are kept when no HTML is wanted.
+struct Out<'a> {
+    events: Vec<Event<'a>>,
+    keep: bool,
+}
+
+impl<'a> Out<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.keep {
+            self.events.push(event);
+        }
+    }
 }
 
 /// A heading being read: where its start event is, and its level and attributes.
