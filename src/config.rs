@@ -690,6 +690,54 @@ mod tests {
     }
 
     #[test]
+    fn suggestion_in_every_form() {
+        let c = ok("title: a\nbase_url: https://x.cn/\nsuggestion: /guanyu/lianxi/\n");
+        assert_eq!(
+            c.suggestion,
+            Some(Suggestion {
+                title: DEFAULT_SUGGESTION_TITLE.into(),
+                url: "/guanyu/lianxi/".into()
+            })
+        );
+        let c = ok("title: a\nbase_url: https://x.cn/\n建言渠道:\n  名称: 主席信箱\n  网址: mailto:zhuxi@x.cn\n");
+        let s = c.suggestion.unwrap();
+        assert_eq!((s.title.as_str(), s.url.as_str()), ("主席信箱", "mailto:zhuxi@x.cn"));
+        assert!(ok("title: a\nbase_url: https://x.cn/\n").suggestion.is_none());
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\nsuggestion:\n  titel: 主席信箱\n  url: 信箱\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].message.contains("suggestion.titel"), "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap().contains("title"), "{errs:?}");
+        assert_eq!(errs[1].line, Some(3), "{errs:?}");
+    }
+
+    #[test]
+    fn check_settings_with_chinese_keys_and_typo_hints() {
+        let c = ok(
+            "title: a\nbase_url: https://x.cn/\n检查:\n  忽略: [text-space]\n  级别:\n    meta-author: 提示\n  用语:\n    增加:\n      林震华: 林振华\n    删除: [其它]\n  外部链接:\n    超时: 3\n",
+        );
+        assert_eq!(c.check.ignore, ["text-space"]);
+        assert_eq!(c.check.levels, [("meta-author".to_string(), "info".to_string())]);
+        assert_eq!(c.check.wording.add, [("林震华".to_string(), "林振华".to_string())]);
+        assert_eq!(c.check.wording.remove, ["其它"]);
+        assert_eq!(c.check.external.timeout_secs, 3);
+        assert_eq!(c.check.external.per_host, 2);
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\ncheck:\n  ignor: [x]\n  levels:\n    wording: 严重\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap().contains("ignore"), "{errs:?}");
+        assert_eq!(errs[0].line, Some(4));
+        assert!(errs[1].message.contains("wording"), "{errs:?}");
+        assert_eq!(errs[1].line, Some(6));
+    }
+
+    #[test]
     fn mourning_days() {
         let c = ok("title: a\nbase_url: https://x.cn/\nmourning: [2026-04-04~2026-04-06, 2026-12-13]\n");
         assert!(c.mourning.active_on(Date::new(2026, 4, 5).unwrap()));
