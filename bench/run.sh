@@ -187,11 +187,7 @@ bench_tool() {
     FILES[$name]="$(find "$outdir" -type f | wc -l)"
 }
 
-if want tongxin; then
-    VERSION[tongxin]="$TONGXIN_SHORT"
-    bench_tool tongxin \
-        "$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$BUILD_DIR/build-tongxin"
-fi
+
 # tongxin check：退出码 0（通过）或 1（发现错误）都是正常结束；合成站点的标题有重复，
 # 会报“标题重复”警告，检查照样要读完整个站点、渲染并检查每一个页面。
 CHECK_WALL=""; CHECK_RSS=""; CHECK_RUNS=""; CHECK_SUMMARY=""
@@ -210,22 +206,44 @@ measure_check() {
     LAST_RSS_KB="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log.time")"
     CHECK_SUMMARY="$(tail -n 1 "$log.stdout")"
 }
-bench_check() {
-    echo ">> tongxin check：预热一次（不计时）" >&2
-    measure_check warmup
-    local walls=() rsss=() i
+# build 与 check 交替运行（build、check、build、check……），两者遇到的机器负载相同，
+# 耗时才可比。
+bench_tongxin() {
+    local outdir="$BUILD_DIR/build-tongxin"
+    local -a cmd=("$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$outdir")
+    local with_check=1
+    [[ "${CHECK:-1}" == 0 ]] && with_check=0
+    echo ">> tongxin：预热一次（不计时）" >&2
+    measure tongxin warmup "$outdir" "${cmd[@]}"
+    verify_output tongxin warmup "$outdir"
+    (( with_check )) && measure_check warmup
+    local walls=() rsss=() cwalls=() crsss=() i
     for ((i = 1; i <= RUNS; i++)); do
-        measure_check "run$i"
-        echo "   第 $i 次：$(awk -v ms="$LAST_WALL_MS" 'BEGIN{printf "%.2f", ms/1000}') s，峰值内存 $((LAST_RSS_KB / 1024)) MiB" >&2
-        walls+=("$LAST_WALL_MS")
-        rsss+=("$LAST_RSS_KB")
+        measure tongxin "run$i" "$outdir" "${cmd[@]}"
+        verify_output tongxin "run$i" "$outdir"
+        walls+=("$LAST_WALL_MS"); rsss+=("$LAST_RSS_KB")
+        local line="   第 $i 次：build $(awk -v ms="$LAST_WALL_MS" 'BEGIN{printf "%.2f", ms/1000}') s，峰值内存 $((LAST_RSS_KB / 1024)) MiB"
+        if (( with_check )); then
+            measure_check "run$i"
+            cwalls+=("$LAST_WALL_MS"); crsss+=("$LAST_RSS_KB")
+            line+="；check $(awk -v ms="$LAST_WALL_MS" 'BEGIN{printf "%.2f", ms/1000}') s，峰值内存 $((LAST_RSS_KB / 1024)) MiB"
+        fi
+        echo "$line" >&2
     done
-    CHECK_WALL="$(printf '%s\n' "${walls[@]}" | median)"
-    CHECK_RSS="$(printf '%s\n' "${rsss[@]}" | median)"
-    CHECK_RUNS="$(printf '%s\n' "${walls[@]}" | awk '{printf "%s%.2f", (NR>1?", ":""), $1/1000}')"
+    WALL[tongxin]="$(printf '%s\n' "${walls[@]}" | median)"
+    RSS[tongxin]="$(printf '%s\n' "${rsss[@]}" | median)"
+    RUNLIST[tongxin]="$(printf '%s\n' "${walls[@]}" | awk '{printf "%s%.2f", (NR>1?", ":""), $1/1000}')"
+    HTML[tongxin]="$(find "$outdir" -type f -name '*.html' | wc -l)"
+    FILES[tongxin]="$(find "$outdir" -type f | wc -l)"
+    if (( with_check )); then
+        CHECK_WALL="$(printf '%s\n' "${cwalls[@]}" | median)"
+        CHECK_RSS="$(printf '%s\n' "${crsss[@]}" | median)"
+        CHECK_RUNS="$(printf '%s\n' "${cwalls[@]}" | awk '{printf "%s%.2f", (NR>1?", ":""), $1/1000}')"
+    fi
 }
-if want tongxin && [[ "${CHECK:-1}" != 0 ]]; then
-    bench_check
+if want tongxin; then
+    VERSION[tongxin]="$TONGXIN_SHORT"
+    bench_tongxin
 fi
 
 if want hugo; then

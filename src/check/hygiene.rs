@@ -80,16 +80,24 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
     let mut open: Vec<(usize, char)> = Vec::new();
     // Half-width brackets and quotes already reported with their partner.
     let mut handled: Vec<usize> = Vec::new();
-    let mut prev: Option<char> = None;
+    let bytes = text.as_bytes();
     let mut start = 0;
-    while let Some(c) = char_at(text, start) {
+    while start < bytes.len() {
+        // Nearly every character is an ideograph, which no rule is about:
+        // U+4000–U+9FFF, three bytes led by E4–E9 (less the hexagram symbols
+        // U+4DC0–U+4DFF, E4 B7 xx), skipped without decoding.
+        let lead = bytes[start];
+        if (0xE5..=0xE9).contains(&lead) || (lead == 0xE4 && bytes.get(start + 1) != Some(&0xB7)) {
+            start += 3;
+            continue;
+        }
+        let Some(c) = char_at(text, start) else { break };
         let end = start + c.len_utf8();
-        // Nearly every character is an ideograph, which no rule is about.
         if is_han(c) {
-            prev = Some(c);
             start = end;
             continue;
         }
+        let prev = text[..start].chars().next_back();
         let next = char_at(text, end);
         // Where the scan goes on from; runs of spaces, digits and marks are
         // reported once.
@@ -253,7 +261,6 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                 }
             }
         }
-        prev = text[..resume].chars().next_back();
         start = resume;
     }
     for (k, &(at, c)) in open.iter().enumerate() {

@@ -544,11 +544,24 @@ fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig, 
         if !seen.insert(url) {
             continue;
         }
-        // Most links are plain paths of pages under the base path: a lookup.
-        if let Some(rest) = url.strip_prefix(config.base_path.as_str())
+        // Most links are plain paths of pages under the base path, written
+        // from the root or in full (canonical links): a lookup.
+        let plain = url
+            .strip_prefix(config.base_path.as_str())
+            .or_else(|| url.strip_prefix(config.base_url.as_str()));
+        if let Some(rest) = plain
             && !rest.contains(['?', '#', '%', '\\'])
             && outputs.files.contains(rest)
         {
+            continue;
+        }
+        // An anchor on this page (the skip link, a table of contents).
+        if let Some(fragment) = url.strip_prefix('#')
+            && !fragment.contains('%')
+        {
+            if !fragment.is_empty() && !ids.iter().any(|id| id == fragment) {
+                scan.broken.push((url.to_string(), file.clone(), Some(fragment.to_string())));
+            }
             continue;
         }
         match resolve(url, &path, config, false) {

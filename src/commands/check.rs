@@ -85,10 +85,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     }
     findings.extend(encoding::site_yaml(root));
 
-    let sourced = source::check(&sources.content, &wording, now);
-    findings.extend(sourced.findings);
+    let mut sourced = source::check(&sources.content, &wording, now);
+    findings.append(&mut sourced.findings);
     watch.lap("检查文字");
-
     let loaded = sources.model(&load_options, &diagnostics, &mut watch);
     let site = &loaded.site;
     let outputs = Outputs::new(site, root);
@@ -115,18 +114,40 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     } else {
         format!("themes/{}/templates", site.config.theme)
     };
+    let home_file = if sourced.home_exists {
+        "content/_index.md"
+    } else {
+        "content"
+    };
+    let home_days = sourced.home_days.unwrap_or(freshness::HOME_DAYS);
+    // Rendering every page is the longest step; the rules over the model run
+    // beside it.
+    let templates = loaded.templates;
+    let (rendered, ((fresh, mut summary), meta)) = rayon::join(
+        || {
+            let (Some(_), Some((tera, origins))) = (&loaded.config, templates) else {
+                return None;
+            };
+            let renderer = Renderer::new(site, tera, false);
+            Some(links::check_rendered(
+                &renderer,
+                &origins,
+                &outputs,
+                &site.config,
+                &markdown,
+                &reported,
+                &templates_shown,
+            ))
+        },
+        || {
+            (
+                freshness::check(site, today, home_days, home_file),
+                metadata::check(site, &sourced.require),
+            )
+        },
+    );
     let mut pages = 0;
-    if let (Some(_), Some((tera, origins))) = (&loaded.config, loaded.templates) {
-        let renderer = Renderer::new(site, tera, false);
-        let rendered = links::check_rendered(
-            &renderer,
-            &origins,
-            &outputs,
-            &site.config,
-            &markdown,
-            &reported,
-            &templates_shown,
-        );
+    if let Some(rendered) = rendered {
         pages = rendered.pages;
         diagnostics.extend(rendered.diagnostics);
         findings.extend(rendered.findings);
@@ -143,17 +164,10 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         let written: HashSet<String> = external_refs.iter().map(|r| r.url.clone()).collect();
         external_refs.extend(rendered.external.into_iter().filter(|r| !written.contains(&r.url)));
     }
-    watch.lap("检查链接");
-
-    let home_file = if sourced.home_exists {
-        "content/_index.md"
-    } else {
-        "content"
-    };
-    let home_days = sourced.home_days.unwrap_or(freshness::HOME_DAYS);
-    let (fresh, mut summary) = freshness::check(site, today, home_days, home_file);
     findings.extend(fresh);
-    findings.extend(metadata::check(site, &sourced.require));
+    findings.extend(meta);
+    watch.lap("检查链接与文章信息");
+
     if let Some(config) = &loaded.config {
         findings.extend(identity::check(config, &yaml_text, Some(&outputs)));
         if let Some(s) = &config.suggestion
