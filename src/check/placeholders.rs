@@ -27,9 +27,11 @@ static CANDIDATES: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Characters every placeholder contains: texts without any are skipped
-/// without running the expression. The wording rule's automaton looks for
-/// them in the same pass as the wordings.
-pub const TRIGGERS: [&str; 11] = ["X", "x", "Ｘ", "ｘ", "×", "_", "＿", "略", "【", "[", "○"];
+/// without running the expression. The wording rule looks for them in the
+/// same pass over the text as for the wordings.
+pub fn is_trigger(c: char) -> bool {
+    matches!(c, 'X' | 'x' | 'Ｘ' | 'ｘ' | '×' | '_' | '＿' | '略' | '【' | '[' | '○')
+}
 
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/')
@@ -37,12 +39,12 @@ fn is_latin(c: char) -> bool {
 
 /// Finds placeholders in `text`.
 pub fn find(text: &str, out: &mut Vec<Hit>) {
-    if TRIGGERS.iter().any(|t| text.contains(t)) {
+    if text.chars().any(is_trigger) {
         find_unfiltered(text, out);
     }
 }
 
-/// As [`find`], for a text known to contain one of [`TRIGGERS`].
+/// As [`find`], for a text known to contain a character of [`is_trigger`].
 pub fn find_unfiltered(text: &str, out: &mut Vec<Hit>) {
     for caps in CANDIDATES.captures_iter(text) {
         let Some(m) = caps.get(0) else { continue };
