@@ -558,3 +558,35 @@ fn external_links_are_checked_with_a_timeout_and_cached() {
     // `/ok` alone would have added one request: only the two broken ones came back.
     assert!(asked <= 4, "the working link came from the cache ({asked} requests)");
 }
+
+#[test]
+fn bodies_the_model_does_not_render_are_checked_too() {
+    let site = fixture("clean");
+    // Published later, and left out by its own error: neither is rendered now.
+    std::fs::write(
+        site.path().join("content/yaowen/2027-01-05-dingshi.md"),
+        "---\ntitle: 定时发布的稿件\ndate: 2027-01-05\nsource: 清源区政协\n---\n\n全年召开X次会议。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.path().join("content/yaowen/2026-11-29-wubiaoti.md"),
+        "---\ndate: 2026-11-29\nsource: 清源区政协\n---\n\n效劳群众。\n",
+    )
+    .unwrap();
+    let report = run(site.path());
+    let got: Vec<(&str, &str, Option<usize>)> = report
+        .findings
+        .iter()
+        .filter(|f| matches!(f.rule, "placeholder" | "wording"))
+        .map(|f| (f.rule, f.file.as_str(), f.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("wording", "content/yaowen/2026-11-29-wubiaoti.md", Some(6)),
+            ("placeholder", "content/yaowen/2027-01-05-dingshi.md", Some(7)),
+        ],
+        "{}",
+        show(&report.findings)
+    );
+}

@@ -560,7 +560,8 @@ fn scan_page(path: String, html: &[u8], outputs: &Outputs, config: &SiteConfig, 
             && !fragment.contains('%')
         {
             if !fragment.is_empty() && !ids.iter().any(|id| id == fragment) {
-                scan.broken.push((url.to_string(), file.clone(), Some(fragment.to_string())));
+                scan.broken
+                    .push((url.to_string(), file.clone(), Some(fragment.to_string())));
             }
             continue;
         }

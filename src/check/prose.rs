@@ -111,7 +111,29 @@ impl<'a> Prose<'a> {
         } else {
             Cow::Borrowed(body)
         };
-        let (built, links, missing) = parse(&source);
+        let parsed = parse(&source);
+        Prose::assemble(body, source, first_line, parsed)
+    }
+
+    /// As [`Prose::read`], from a parse made elsewhere (the model's, see
+    /// [`crate::content::markdown::Observer`]): `source` is the body with
+    /// Word-style indentation removed, and `events` its events.
+    pub fn from_events(
+        body: &'a str,
+        source: &'a str,
+        first_line: usize,
+        events: Vec<(Event<'_>, std::ops::Range<usize>)>,
+    ) -> Prose<'a> {
+        let parsed = collect(source, events);
+        Prose::assemble(body, Cow::Borrowed(source), first_line, parsed)
+    }
+
+    fn assemble(
+        body: &'a str,
+        source: Cow<'a, str>,
+        first_line: usize,
+        (built, links, missing): (Builder, Vec<RawLink>, Vec<(usize, String)>),
+    ) -> Prose<'a> {
         let mut prose = Prose {
             blocks: built.blocks,
             text: built.text,
@@ -156,10 +178,10 @@ impl<'a> Prose<'a> {
             to -= 1;
         }
         let mut column = self.source[start..to].chars().count() + 1;
-        if let Cow::Owned(parsed) = &self.source {
+        if self.source.len() != self.body.len() {
             // Add back the indentation removed from this line.
             let line_of = |text: &'_ str| text.split('\n').nth(index).map_or(0, str::len);
-            let removed = line_of(self.body).saturating_sub(line_of(parsed));
+            let removed = line_of(self.body).saturating_sub(line_of(&self.source));
             let written = self.body.split('\n').nth(index).unwrap_or("");
             column += written.get(..removed).map_or(0, |r| r.chars().count());
         }
@@ -193,10 +215,19 @@ type RawLink = (String, bool, usize);
 
 /// Blocks, links, and images without alt text (source offset, address).
 fn parse(source: &str) -> (Builder, Vec<RawLink>, Vec<(usize, String)>) {
+    // The options the site's Markdown is rendered with.
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    collect(source, Parser::new_ext(source, options).into_offset_iter())
+}
+
+/// Blocks, links and images without alt text from a body's events.
+fn collect<'e>(
+    source: &str,
+    events: impl IntoIterator<Item = (Event<'e>, std::ops::Range<usize>)>,
+) -> (Builder, Vec<RawLink>, Vec<(usize, String)>) {
     let mut links = Vec::new();
     let mut missing = Vec::new();
     let mut block = Builder {
@@ -207,7 +238,7 @@ fn parse(source: &str) -> (Builder, Vec<RawLink>, Vec<(usize, String)>) {
     let mut in_autolink = false;
     // The image being read: its address, where it starts, whether its alt has text.
     let mut image: Option<(String, usize, bool)> = None;
-    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+    for (event, range) in events {
         match event {
             Event::Start(
                 Tag::Paragraph

@@ -1,13 +1,21 @@
 //! The pass over every Markdown file as written, in parallel: the text rules on
-//! its front matter fields and prose, its encoding, a future date, images
-//! without alt text, its `check` settings and line annotations, and the links
-//! it contains (resolved later, once the site is modelled).
+//! its front matter fields, its encoding, a future date, its `check` settings
+//! and line annotations; then ([`Bodies`]) the text rules on the prose of its
+//! body, images without alt text, and the links it contains (resolved later,
+//! once the site is modelled).
 //!
+//! Bodies are read from the model's own parse of the Markdown, which
+//! [`Bodies`] observes, so that each body is parsed once; bodies the model does
+//! not render (future-dated pages, files with errors) are read again.
 //! Drafts are not published, so only their settings are read.
 
 use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Mutex;
 
 use jiff::Timestamp;
+use pulldown_cmark::Event;
 use rayon::prelude::*;
 
 use super::hygiene::Place;
@@ -32,6 +40,8 @@ pub struct SourceResult {
     /// `stale_after_days` of content/_index.md.
     pub home_days: Option<i64>,
     pub home_exists: bool,
+    /// Files whose body the text rules read: (below `content/`, as shown).
+    wanted: Vec<(String, String)>,
 }
 
 /// Front matter fields that are prose.
@@ -84,12 +94,8 @@ pub fn check(content: &Content, wording: &Wording, now: Timestamp) -> SourceResu
         if !f.lines.is_empty() {
             result.lines.insert(f.shown.clone(), f.lines);
         }
-        if !f.links.is_empty() {
-            result.links.push(FileLinks {
-                rel: f.rel,
-                shown: f.shown,
-                links: f.links,
-            });
+        if f.wants_body {
+            result.wanted.push((f.rel, f.shown));
         }
     }
     result
@@ -101,7 +107,7 @@ struct FileResult {
     findings: Vec<Finding>,
     ignore: Ignore,
     lines: HashMap<usize, Ignore>,
-    links: Vec<super::prose::LinkRef>,
+    wants_body: bool,
 }
 
 fn check_file(file: &SourceFile, wording: &Wording, now: Timestamp, inherited: Option<&Ignore>) -> FileResult {
@@ -123,7 +129,7 @@ fn check_file(file: &SourceFile, wording: &Wording, now: Timestamp, inherited: O
         findings,
         ignore,
         lines,
-        links: Vec::new(),
+        wants_body: false,
     };
     if meta.draft || meta.unreadable {
         return result;
@@ -181,30 +187,105 @@ fn check_file(file: &SourceFile, wording: &Wording, now: Timestamp, inherited: O
         }
     }
 
-    if file.body.trim().is_empty() {
-        return result;
-    }
-    let prose = Prose::read(&file.body, file.body_line);
+    result.wants_body = !file.body.trim().is_empty();
+    result
+}
+
+/// What the text rules found in a body: findings, and the links it has.
+type BodyResult = (Vec<Finding>, Vec<super::prose::LinkRef>);
+
+/// The text rules on the prose of a body, and its images and links.
+fn check_body(shown: &str, prose: &Prose, wording: &Wording) -> BodyResult {
+    let mut findings = Vec::new();
+    let mut hits = Vec::new();
     for block in &prose.blocks {
         let text = prose.text(block);
         text_hits(text, wording, Place::Body, &mut hits);
         for hit in hits.drain(..) {
             let (line, column) = prose.block_position(block, hit.start);
-            result
-                .findings
-                .push(finding(&shown, hit, text, Some(line), Some(column)));
+            findings.push(finding(shown, hit, text, Some(line), Some(column)));
         }
     }
     for (line, column, dest) in &prose.missing_alt {
-        result.findings.push(
-            Finding::new("meta-alt", &shown, format!("图片“{dest}”没有说明文字（替代文本）"))
+        findings.push(
+            Finding::new("meta-alt", shown, format!("图片“{dest}”没有说明文字（替代文本）"))
                 .at(*line, *column)
                 .text(dest.clone())
                 .fix("在方括号里写上图片内容，例如“![区政协召开常委会会议](photo.jpg)”；读屏软件会读出这段文字"),
         );
     }
-    result.links = prose.links;
-    result
+    (findings, prose.links.clone())
+}
+
+/// Sees the bodies the model renders (see the module documentation).
+pub struct Bodies<'w> {
+    wording: &'w Wording,
+    seen: Mutex<HashMap<String, BodyResult>>,
+}
+
+impl<'w> Bodies<'w> {
+    pub fn new(wording: &'w Wording) -> Self {
+        Bodies {
+            wording,
+            seen: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Adds what the bodies gave to `result`; bodies the model did not render
+    /// are read again from `root`.
+    pub fn finish(self, result: &mut SourceResult, root: &Path) {
+        let wording = self.wording;
+        let mut seen = self.seen.into_inner().unwrap_or_else(|p| p.into_inner());
+        let wanted = std::mem::take(&mut result.wanted);
+        let unseen: Vec<BodyResult> = wanted
+            .par_iter()
+            .filter(|(_, shown)| !seen.contains_key(shown))
+            .map(|(rel, shown)| read_again(wording, root, rel, shown))
+            .collect();
+        let mut unseen = unseen.into_iter();
+        for (rel, shown) in wanted {
+            let (findings, links) = match seen.remove(&shown) {
+                Some(r) => r,
+                None => unseen.next().unwrap_or_default(),
+            };
+            result.findings.extend(findings);
+            if !links.is_empty() {
+                result.links.push(FileLinks { rel, shown, links });
+            }
+        }
+    }
+}
+
+/// A body the model did not render, read again (errors reading it were
+/// reported when it was first read).
+fn read_again(wording: &Wording, root: &Path, rel: &str, shown: &str) -> BodyResult {
+    let path = root.join(crate::content::CONTENT_DIR).join(rel);
+    let Ok(decoded) = crate::encoding::read_decoded(&path, Path::new(shown)) else {
+        return BodyResult::default();
+    };
+    let Ok(split) = crate::content::front_matter::split(&decoded.text, Path::new(shown)) else {
+        return BodyResult::default();
+    };
+    check_body(shown, &Prose::read(split.body, split.body_line), wording)
+}
+
+impl crate::content::markdown::Observer for Bodies<'_> {
+    fn observe(
+        &self,
+        file: &Path,
+        first_line: usize,
+        body: &str,
+        source: &str,
+        events: Vec<(Event<'_>, Range<usize>)>,
+    ) {
+        let shown = display_path(file);
+        let prose = Prose::from_events(body, source, first_line, events);
+        let result = check_body(&shown, &prose, self.wording);
+        self.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(shown, result);
+    }
 }
 
 fn finding(shown: &str, hit: Hit, text: &str, line: Option<usize>, column: Option<usize>) -> Finding {

@@ -56,15 +56,59 @@ impl Bits {
     }
 }
 
-fn pair(a: char, b: char) -> u16 {
-    ((a as u32).wrapping_mul(0x9E37_79B1) ^ (b as u32)).wrapping_mul(0x85EB_CA6B).rotate_right(16) as u16
+/// The character at byte `at` of `text` (a character boundary) as its UTF-8
+/// bytes packed into a number, and its length: comparing and hashing these is
+/// enough, and cheaper than decoding every character of every text.
+fn raw_at(text: &[u8], at: usize) -> Option<(u32, usize)> {
+    let lead = *text.get(at)?;
+    let byte = |i: usize| u32::from(text.get(at + i).copied().unwrap_or(0));
+    Some(match lead {
+        0x00..=0x7F => (u32::from(lead), 1),
+        0xC0..=0xDF => ((u32::from(lead) << 8) | byte(1), 2),
+        0xE0..=0xEF => ((u32::from(lead) << 16) | (byte(1) << 8) | byte(2), 3),
+        _ => ((u32::from(lead) << 24) | (byte(1) << 16) | (byte(2) << 8) | byte(3), 4),
+    })
 }
 
-/// The character at byte `at` of `text` (a character boundary) and its length.
-fn char_at(text: &str, at: usize) -> Option<(char, usize)> {
-    let c = text.get(at..)?.chars().next()?;
-    Some((c, c.len_utf8()))
+fn raw(c: char) -> u32 {
+    let mut buf = [0u8; 4];
+    raw_at(c.encode_utf8(&mut buf).as_bytes(), 0).map_or(0, |(r, _)| r)
 }
+
+fn pair(a: u32, b: u32) -> u16 {
+    (a.wrapping_mul(0x9E37_79B1) ^ b)
+        .wrapping_mul(0x85EB_CA6B)
+        .rotate_right(16) as u16
+}
+
+fn single(a: u32) -> u16 {
+    (a.wrapping_mul(0x9E37_79B1) >> 16) as u16
+}
+
+/// Placeholder characters (see [`super::placeholders::is_trigger`]) and “原”,
+/// as raw characters, with a table of the first for a quick test.
+struct Marks {
+    triggers: Vec<u32>,
+    table: Bits,
+    yuan: u32,
+}
+
+static MARKS: LazyLock<Marks> = LazyLock::new(|| {
+    let triggers: Vec<u32> = ['X', 'x', 'Ｘ', 'ｘ', '×', '_', '＿', '略', '【', '[', '○']
+        .into_iter()
+        .inspect(|&c| debug_assert!(super::placeholders::is_trigger(c)))
+        .map(raw)
+        .collect();
+    let mut table = Bits::new();
+    for &t in &triggers {
+        table.insert(single(t));
+    }
+    Marks {
+        triggers,
+        table,
+        yuan: raw('原'),
+    }
+});
 
 pub struct Wording {
     entries: Vec<Entry>,
@@ -241,8 +285,8 @@ impl Wording {
         for s in &strings {
             let mut chars = s.chars();
             match (chars.next(), chars.next()) {
-                (Some(a), Some(b)) => starts2.insert(pair(a, b)),
-                (Some(a), None) => starts1.insert(a as u16 ^ ((a as u32 >> 16) as u16)),
+                (Some(a), Some(b)) => starts2.insert(pair(raw(a), raw(b))),
+                (Some(a), None) => starts1.insert(single(raw(a))),
                 _ => {}
             }
         }
@@ -271,18 +315,18 @@ impl Wording {
     pub fn find(&self, text: &str, out: &mut Vec<Hit>) -> bool {
         let mut triggered = false;
         let mut former = false;
+        let marks = &*MARKS;
+        let bytes = text.as_bytes();
         // Leftmost-longest, without overlaps: at each position where a phrase
         // can start, the longest phrase starting there, then on after it.
         let mut at = 0;
-        let mut current = char_at(text, 0);
+        let mut current = raw_at(bytes, 0);
         while let Some((c, len)) = current {
-            triggered |= super::placeholders::is_trigger(c);
-            former |= c == '原';
-            let next = char_at(text, at + len);
-            let candidate = match next {
-                Some((n, _)) => self.starts2.contains(pair(c, n)),
-                None => false,
-            } || self.starts1.contains(c as u16 ^ ((c as u32 >> 16) as u16));
+            triggered = triggered || (marks.table.contains(single(c)) && marks.triggers.contains(&c));
+            former |= c == marks.yuan;
+            let next = raw_at(bytes, at + len);
+            let candidate =
+                next.is_some_and(|(n, _)| self.starts2.contains(pair(c, n))) || self.starts1.contains(single(c));
             let found = if candidate {
                 let input = Input::new(text).range(at..).anchored(Anchored::Yes);
                 self.automaton.find(input)
@@ -315,7 +359,7 @@ impl Wording {
                 former |= c == '原';
             }
             at = m.end();
-            current = char_at(text, at);
+            current = raw_at(bytes, at);
         }
         if self.former_title && former {
             for caps in FORMER.captures_iter(text) {

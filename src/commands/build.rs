@@ -90,7 +90,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         now,
         markdown_html: true,
     };
-    let loaded = load::read(&load_options, &diagnostics, &mut watch).model(&load_options, &diagnostics, &mut watch);
+    let loaded =
+        load::read(&load_options, &diagnostics, &mut watch).model(&load_options, None, &diagnostics, &mut watch);
     let site = loaded.site;
 
     let (Some(_), Some((tera, origins)), false) = (loaded.config, loaded.templates, diagnostics.has_errors()) else {

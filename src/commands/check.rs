@@ -86,9 +86,12 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     findings.extend(encoding::site_yaml(root));
 
     let mut sourced = source::check(&sources.content, &wording, now);
+    watch.lap("检查文章设置");
+    // The model parses each body once; the text rules read that parse.
+    let bodies = source::Bodies::new(&wording);
+    let loaded = sources.model(&load_options, Some(&bodies), &diagnostics, &mut watch);
+    bodies.finish(&mut sourced, root);
     findings.append(&mut sourced.findings);
-    watch.lap("检查文字");
-    let loaded = sources.model(&load_options, &diagnostics, &mut watch);
     let site = &loaded.site;
     let outputs = Outputs::new(site, root);
 

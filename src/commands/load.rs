@@ -87,8 +87,15 @@ pub fn read(options: &LoadOptions, diagnostics: &Diagnostics, watch: &mut Stopwa
 }
 
 impl Sources {
-    /// Builds the model from the content.
-    pub fn model(self, options: &LoadOptions, diagnostics: &Diagnostics, watch: &mut Stopwatch) -> Loaded {
+    /// Builds the model from the content; `observer` sees every Markdown body
+    /// as it is parsed.
+    pub fn model(
+        self,
+        options: &LoadOptions,
+        observer: Option<&dyn crate::content::markdown::Observer>,
+        diagnostics: &Diagnostics,
+        watch: &mut Stopwatch,
+    ) -> Loaded {
         let site = model::build(
             self.settings,
             self.content,
@@ -97,6 +104,7 @@ impl Sources {
                 now: options.now,
                 root: options.root.clone(),
                 markdown_html: options.markdown_html,
+                observer,
             },
             diagnostics,
         );

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -67,6 +68,15 @@ pub struct Links<'a> {
     /// itself) the HTML holds only the anchors (`id`s) the text would have,
     /// so that links to them can still be checked in the rendered pages.
     pub html: bool,
+    /// Also shown every body with its parse (`tongxin check`, so that the
+    /// Markdown is parsed once).
+    pub observer: Option<&'a dyn Observer>,
+}
+
+/// Sees each body as it is rendered, with the events of its parse and where
+/// each is in `source` (the body with Word-style indentation removed).
+pub trait Observer: Sync {
+    fn observe(&self, file: &Path, first_line: usize, body: &str, source: &str, events: Vec<(Event<'_>, Range<usize>)>);
 }
 
 /// Renders `body`, whose first line is line `first_line` of `file`.
@@ -89,7 +99,11 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     let mut footnote_depth = 0usize;
     let mut footnotes: Vec<String> = Vec::new();
 
+    let mut observed: Vec<(Event, Range<usize>)> = Vec::new();
     for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
+        if links.observer.is_some() {
+            observed.push((event.clone(), range.clone()));
+        }
         if let Some((lang, buffer)) = &mut code {
             match event {
                 Event::Text(t) => buffer.push_str(&t),
@@ -212,6 +226,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             }
             other => out.push(other),
         }
+    }
+    if let Some(observer) = links.observer {
+        observer.observe(file, first_line, body, &source, observed);
     }
     if links.html {
         rendered.html.reserve(source.len() * 3 / 2);
@@ -382,6 +399,7 @@ mod tests {
             excluded: &excluded,
             base_path: "/zx/",
             html: true,
+            observer: None,
         };
         let mut problems = Vec::new();
         let r = render(body, 1, Path::new("t.md"), &links, &mut problems);
@@ -423,6 +441,7 @@ mod tests {
             excluded: &excluded,
             base_path: "/",
             html: true,
+            observer: None,
         };
         let mut problems = Vec::new();
         render(

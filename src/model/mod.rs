@@ -56,8 +56,8 @@ pub struct Site {
     pub proposal_views: Vec<ProposalsView>,
 }
 
-#[derive(Debug, Clone)]
-pub struct ModelOptions {
+#[derive(Clone)]
+pub struct ModelOptions<'a> {
     /// Publish drafts and future-dated pages too (for previewing).
     pub drafts: bool,
     /// "Now", to decide which pages are still in the future.
@@ -67,6 +67,8 @@ pub struct ModelOptions {
     /// Render the Markdown to HTML; `check` needs only its anchors (see
     /// [`markdown::Links::html`]).
     pub markdown_html: bool,
+    /// Shown every body as it is parsed (see [`markdown::Links::observer`]).
+    pub observer: Option<&'a dyn markdown::Observer>,
 }
 
 impl Site {
@@ -262,7 +264,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         home_source,
         &targets,
         &excluded,
-        options.markdown_html,
+        options,
         diagnostics,
     );
     order_pages(&mut site);
@@ -531,14 +533,15 @@ fn render_markdown(
     home: Option<SourceFile>,
     targets: &HashMap<String, String>,
     excluded: &HashMap<String, &'static str>,
-    html: bool,
+    options: &ModelOptions,
     diagnostics: &Diagnostics,
 ) {
     let links = Links {
         targets,
         excluded,
         base_path: &site.config.base_path,
-        html,
+        html: options.markdown_html,
+        observer: options.observer,
     };
     let render = |body: &str, line: usize, shown: &std::path::Path| {
         let mut problems = Vec::new();
