@@ -81,6 +81,10 @@ fn pair(a: u32, b: u32) -> u16 {
         .rotate_right(16) as u16
 }
 
+fn triple(a: u32, b: u32, c: u32) -> u16 {
+    pair(u32::from(pair(a, b)) ^ b.rotate_left(11), c)
+}
+
 fn single(a: u32) -> u16 {
     (a.wrapping_mul(0x9E37_79B1) >> 16) as u16
 }
@@ -115,10 +119,14 @@ pub struct Wording {
     /// Anchored: asked only where a phrase can start.
     automaton: AhoCorasick,
     patterns: Vec<Pattern>,
-    /// The first two characters of every phrase (by hash), and the first
-    /// character of one-character phrases: where a phrase can start. In
-    /// official Chinese only a few positions in a hundred pass this test, so
-    /// the automaton runs on a sliver of the text.
+    /// Where a phrase can start, by hash: the first character of every
+    /// phrase (`first`); then the first three characters of longer phrases,
+    /// the two of two-character phrases, the one of one-character phrases.
+    /// Two characters are not enough: “政协”, “群众”, “坚持” begin common
+    /// phrases that are right. Few positions in official Chinese pass, so the
+    /// automaton runs on a sliver of the text.
+    first: Bits,
+    starts3: Bits,
     starts2: Bits,
     starts1: Bits,
     former_title: bool,
@@ -281,13 +289,17 @@ impl Wording {
                 patterns.push(Pattern::Exception);
             }
         }
-        let (mut starts2, mut starts1) = (Bits::new(), Bits::new());
+        let (mut first, mut starts3, mut starts2, mut starts1) = (Bits::new(), Bits::new(), Bits::new(), Bits::new());
         for s in &strings {
-            let mut chars = s.chars();
-            match (chars.next(), chars.next()) {
-                (Some(a), Some(b)) => starts2.insert(pair(raw(a), raw(b))),
-                (Some(a), None) => starts1.insert(single(raw(a))),
-                _ => {}
+            let mut chars = s.chars().map(raw);
+            match (chars.next(), chars.next(), chars.next()) {
+                (Some(a), Some(b), Some(c)) => starts3.insert(triple(a, b, c)),
+                (Some(a), Some(b), None) => starts2.insert(pair(a, b)),
+                (Some(a), None, _) => starts1.insert(single(a)),
+                _ => continue,
+            }
+            if let Some(a) = s.chars().next() {
+                first.insert(single(raw(a)));
             }
         }
         let automaton = AhoCorasick::builder()
@@ -300,6 +312,8 @@ impl Wording {
             entries,
             automaton,
             patterns,
+            first,
+            starts3,
             starts2,
             starts1,
             former_title,
@@ -322,11 +336,17 @@ impl Wording {
         let mut at = 0;
         let mut current = raw_at(bytes, 0);
         while let Some((c, len)) = current {
-            triggered = triggered || (marks.table.contains(single(c)) && marks.triggers.contains(&c));
+            let key = single(c);
+            triggered = triggered || (marks.table.contains(key) && marks.triggers.contains(&c));
             former |= c == marks.yuan;
             let next = raw_at(bytes, at + len);
-            let candidate =
-                next.is_some_and(|(n, _)| self.starts2.contains(pair(c, n))) || self.starts1.contains(single(c));
+            let candidate = self.first.contains(key)
+                && (self.starts1.contains(key)
+                    || next.is_some_and(|(n, n_len)| {
+                        self.starts2.contains(pair(c, n))
+                            || raw_at(bytes, at + len + n_len)
+                                .is_some_and(|(m, _)| self.starts3.contains(triple(c, n, m)))
+                    }));
             let found = if candidate {
                 let input = Input::new(text).range(at..).anchored(Anchored::Yes);
                 self.automaton.find(input)
