@@ -668,7 +668,11 @@ pub fn read_html(bytes: &[u8]) -> (Vec<Cow<'_, str>>, Vec<Cow<'_, str>>) {
                 };
             // Only the values are decoded (they are valid UTF-8: the page was
             // rendered from Rust strings), not the whole page.
-            let value = String::from_utf8_lossy(&bytes[start..end]);
+            let slice = &bytes[start..end];
+            let value = match std::str::from_utf8(slice) {
+                Ok(v) => Cow::Borrowed(v),
+                Err(_) => String::from_utf8_lossy(slice),
+            };
             list.push(if value.contains('&') {
                 Cow::Owned(decode_attribute(&value))
             } else {

@@ -232,6 +232,7 @@ fn collect<'e>(
     let mut missing = Vec::new();
     let mut block = Builder {
         text: String::with_capacity(source.len()),
+        pieces: Vec::with_capacity(source.len() / 64),
         ..Builder::default()
     };
     let mut in_code = false;

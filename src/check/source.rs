@@ -195,7 +195,7 @@ fn check_file(file: &SourceFile, wording: &Wording, now: Timestamp, inherited: O
 type BodyResult = (Vec<Finding>, Vec<super::prose::LinkRef>);
 
 /// The text rules on the prose of a body, and its images and links.
-fn check_body(shown: &str, prose: &Prose, wording: &Wording) -> BodyResult {
+fn check_body(shown: &str, mut prose: Prose, wording: &Wording) -> BodyResult {
     let mut findings = Vec::new();
     let mut hits = Vec::new();
     for block in &prose.blocks {
@@ -214,7 +214,7 @@ fn check_body(shown: &str, prose: &Prose, wording: &Wording) -> BodyResult {
                 .fix("在方括号里写上图片内容，例如“![区政协召开常委会会议](photo.jpg)”；读屏软件会读出这段文字"),
         );
     }
-    (findings, prose.links.clone())
+    (findings, std::mem::take(&mut prose.links))
 }
 
 /// Sees the bodies the model renders (see the module documentation).
@@ -266,7 +266,7 @@ fn read_again(wording: &Wording, root: &Path, rel: &str, shown: &str) -> BodyRes
     let Ok(split) = crate::content::front_matter::split(&decoded.text, Path::new(shown)) else {
         return BodyResult::default();
     };
-    check_body(shown, &Prose::read(split.body, split.body_line), wording)
+    check_body(shown, Prose::read(split.body, split.body_line), wording)
 }
 
 impl crate::content::markdown::Observer for Bodies<'_> {
@@ -280,7 +280,7 @@ impl crate::content::markdown::Observer for Bodies<'_> {
     ) {
         let shown = display_path(file);
         let prose = Prose::from_events(body, source, first_line, events);
-        let result = check_body(&shown, &prose, self.wording);
+        let result = check_body(&shown, prose, self.wording);
         self.seen
             .lock()
             .unwrap_or_else(|p| p.into_inner())

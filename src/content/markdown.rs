@@ -99,7 +99,11 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     let mut footnote_depth = 0usize;
     let mut footnotes: Vec<String> = Vec::new();
 
-    let mut observed: Vec<(Event, Range<usize>)> = Vec::new();
+    let mut observed: Vec<(Event, Range<usize>)> = if links.observer.is_some() {
+        Vec::with_capacity(source.len() / 16)
+    } else {
+        Vec::new()
+    };
     for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
         if links.observer.is_some() {
             observed.push((event.clone(), range.clone()));
