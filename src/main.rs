@@ -95,14 +95,18 @@ fn main() -> ExitCode {
 
 fn run_check(options: &CheckOptions, format: Format) -> ExitCode {
     let report = tongxin::check(options);
-    match format {
-        Format::Text => print!("{}", report.text()),
-        Format::Json => println!("{}", report.json()),
-    }
+    let printing = std::time::Instant::now();
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => report.json() + "\n",
+    };
+    // One write: a long report is not flushed line by line.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
     if std::env::var_os("TONGXIN_TIMINGS").is_some() {
         for (stage, time) in &report.stages {
             eprintln!("{stage}：{:.3} 秒", time.as_secs_f64());
         }
+        eprintln!("输出报告：{:.3} 秒", printing.elapsed().as_secs_f64());
         eprintln!(
             "检查用时 {:.2} 秒，渲染检查了 {} 个页面",
             report.elapsed.as_secs_f64(),

@@ -250,11 +250,17 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     findings.dedup();
     watch.lap("汇总");
 
+    let freshness = loaded.config.is_some().then_some(summary);
+    // The model holds every page with its text and data: it is freed on
+    // another thread while the caller prints the report.
+    // (Should no thread be available, it is freed here.)
+    let garbage = (loaded.site, outputs, dirs);
+    let _ = std::thread::Builder::new().spawn(move || drop(garbage));
     CheckReport {
         today: today.to_string(),
         external: options.external,
         findings,
-        freshness: loaded.config.is_some().then_some(summary),
+        freshness,
         pages,
         elapsed: started.elapsed(),
         stages: watch.stages,
