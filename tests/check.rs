@@ -590,3 +590,54 @@ fn bodies_the_model_does_not_render_are_checked_too() {
         show(&report.findings)
     );
 }
+
+/// A local server whose every answer takes 300 ms; it records how many
+/// requests it was serving at once.
+fn slow_server() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let most = Arc::new(AtomicUsize::new(0));
+    let now = Arc::new(AtomicUsize::new(0));
+    let record = most.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(50) {
+            let Ok(mut stream) = stream else { continue };
+            let (most, now) = (record.clone(), now.clone());
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 2048];
+                let _ = stream.read(&mut buf);
+                let serving = now.fetch_add(1, Ordering::SeqCst) + 1;
+                most.fetch_max(serving, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                now.fetch_sub(1, Ordering::SeqCst);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            });
+        }
+    });
+    (base, most)
+}
+
+#[test]
+fn external_links_to_one_host_are_limited() {
+    let (base, most) = slow_server();
+    let links: String = (1..=6).map(|i| format!("[第{i}个]({base}/wait/{i})、")).collect();
+    let site = with_post(&format!("见{links}。\n"));
+    let yaml = site.path().join("site.yaml");
+    let mut text = std::fs::read_to_string(&yaml).unwrap();
+    text.push_str("check:\n  external:\n    per_host: 2\n    cache_days: 0\n");
+    std::fs::write(&yaml, text).unwrap();
+    let report = tongxin::check(&CheckOptions {
+        external: true,
+        now: now(),
+        ..CheckOptions::new(site.path())
+    });
+    assert!(
+        !report.findings.iter().any(|f| f.rule == "link-external"),
+        "{}",
+        show(&report.findings)
+    );
+    assert_eq!(most.load(Ordering::SeqCst), 2, "two requests at a time to one host");
+}

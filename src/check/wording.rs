@@ -3,10 +3,12 @@
 //! (“一带一路”战略, 共商国事, 原XX部部长), commonly confused words.
 //!
 //! The list is the data file `wording.tsv` (embedded), which a site extends or
-//! trims in site.yaml (`check.wording`). Matching is one Aho-Corasick pass
-//! (leftmost-longest) over the text; each entry may name longer correct phrases
-//! that contain it (“人大委员长” for “人大委员”), which the same pass matches
-//! first, so correct text is never flagged.
+//! trims in site.yaml (`check.wording`). Matching is one pass over the text,
+//! leftmost-longest and without overlaps: a table of the phrases' first
+//! characters picks the few positions where one can start, and an anchored
+//! Aho-Corasick automaton finds the longest phrase starting there. Each entry
+//! may name longer correct phrases that contain it (“人大委员长” for “人大委员”),
+//! which the same pass matches first, so correct text is never flagged.
 
 use std::collections::HashMap;
 use std::path::Path;
