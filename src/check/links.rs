@@ -269,71 +269,92 @@ pub fn check_markdown(
     outputs: &Outputs,
     config: &SiteConfig,
 ) -> MarkdownResult {
-    let mut result = MarkdownResult::default();
-    for file in files {
-        let Some(from) = dirs.get(&file.rel) else {
-            continue; // not published (draft, future date, or errors of its own)
-        };
-        for link in &file.links {
-            let target = if let Some(source) = link.dest.strip_prefix("@/") {
-                // The build checks that the file exists; here only its anchor.
-                let (path, fragment) = match source.split_once('#') {
-                    Some((p, f)) => (p, Some(percent_decode(f))),
-                    None => (source, None),
-                };
-                match dirs.get(path.trim_start_matches('/')) {
-                    Some(dir) => Target::Internal {
-                        file: file_of(dir),
-                        fragment: fragment.filter(|f| !f.is_empty()),
-                    },
-                    None => continue,
-                }
-            } else {
-                resolve(&link.dest, from, config, true)
+    files
+        .par_iter()
+        .map(|file| {
+            let mut result = MarkdownResult::default();
+            if let Some(from) = dirs.get(&file.rel) {
+                check_file_links(file, from, dirs, outputs, config, &mut result);
+            }
+            result
+        })
+        .reduce(MarkdownResult::default, |mut a, b| {
+            a.findings.extend(b.findings);
+            a.anchors.extend(b.anchors);
+            a.external.extend(b.external);
+            a.covered.extend(b.covered);
+            a
+        })
+}
+
+/// The links of one published file (`from` is its site path); files that are
+/// not published (drafts, future dates, errors of their own) are not checked.
+fn check_file_links(
+    file: &FileLinks,
+    from: &str,
+    dirs: &HashMap<String, String>,
+    outputs: &Outputs,
+    config: &SiteConfig,
+    result: &mut MarkdownResult,
+) {
+    for link in &file.links {
+        let target = if let Some(source) = link.dest.strip_prefix("@/") {
+            // The build checks that the file exists; here only its anchor.
+            let (path, fragment) = match source.split_once('#') {
+                Some((p, f)) => (p, Some(percent_decode(f))),
+                None => (source, None),
             };
-            match target {
-                Target::Skip => {}
-                Target::External(url) => result.external.push(ExternalRef {
-                    url,
-                    file: file.shown.clone(),
-                    line: Some(link.line),
-                    column: Some(link.column),
-                    pages: 0,
-                }),
-                Target::Outside => result.findings.push(
-                    Finding::new(
-                        if link.image { "link-image" } else { "link-internal" },
+            match dirs.get(path.trim_start_matches('/')) {
+                Some(dir) => Target::Internal {
+                    file: file_of(dir),
+                    fragment: fragment.filter(|f| !f.is_empty()),
+                },
+                None => continue,
+            }
+        } else {
+            resolve(&link.dest, from, config, true)
+        };
+        match target {
+            Target::Skip => {}
+            Target::External(url) => result.external.push(ExternalRef {
+                url,
+                file: file.shown.clone(),
+                line: Some(link.line),
+                column: Some(link.column),
+                pages: 0,
+            }),
+            Target::Outside => result.findings.push(
+                Finding::new(
+                    if link.image { "link-image" } else { "link-internal" },
+                    &file.shown,
+                    format!("链接“{}”超出了网站的范围", link.dest),
+                )
+                .at(link.line, link.column)
+                .text(link.dest.clone())
+                .fix("站内链接从栏目写起，例如“/yaowen/”，或用 @/栏目/文件名.md 链接文章"),
+            ),
+            Target::Internal { file: target, fragment } => {
+                result.covered.insert((target.clone(), fragment.clone()));
+                if !outputs.contains(&target) {
+                    result.findings.push(broken_markdown_link(file, link));
+                } else if let Some(fragment) = fragment {
+                    let finding = Finding::new(
+                        "link-anchor",
                         &file.shown,
-                        format!("链接“{}”超出了网站的范围", link.dest),
+                        format!("链接“{}”中的锚点“#{fragment}”在目标页面上不存在", link.dest),
                     )
                     .at(link.line, link.column)
                     .text(link.dest.clone())
-                    .fix("站内链接从栏目写起，例如“/yaowen/”，或用 @/栏目/文件名.md 链接文章"),
-                ),
-                Target::Internal { file: target, fragment } => {
-                    result.covered.insert((target.clone(), fragment.clone()));
-                    if !outputs.contains(&target) {
-                        result.findings.push(broken_markdown_link(file, link));
-                    } else if let Some(fragment) = fragment {
-                        let finding = Finding::new(
-                            "link-anchor",
-                            &file.shown,
-                            format!("链接“{}”中的锚点“#{fragment}”在目标页面上不存在", link.dest),
-                        )
-                        .at(link.line, link.column)
-                        .text(link.dest.clone())
-                        .fix("锚点是目标页面上标题的文字（去掉标点），例如“#会议议程”；核对标题是否改过");
-                        result.anchors.push(Anchor {
-                            file: target,
-                            fragment,
-                            finding,
-                        });
-                    }
+                    .fix("锚点是目标页面上标题的文字（去掉标点），例如“#会议议程”；核对标题是否改过");
+                    result.anchors.push(Anchor {
+                        file: target,
+                        fragment,
+                        finding,
+                    });
                 }
             }
         }
     }
-    result
 }
 
 fn broken_markdown_link(file: &FileLinks, link: &LinkRef) -> Finding {

@@ -43,8 +43,10 @@ pub struct Rendered {
 const PLAIN_START_BYTES: usize = 4096;
 
 impl Rendered {
-    fn push_plain(&mut self, text: &str) {
-        self.char_count += text::char_count(text);
+    fn push_plain(&mut self, text: &str, count: bool) {
+        if count {
+            self.char_count += text::char_count(text);
+        }
         if self.plain_start.len() < PLAIN_START_BYTES {
             self.plain_start.push_str(text);
         }
@@ -217,7 +219,8 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 if heading.is_some() {
                     heading_text.push_str(&t);
                 }
-                rendered.push_plain(&t);
+                // Reading time is shown with the HTML; `check` needs neither.
+                rendered.push_plain(&t, links.html);
                 out.push(Event::Text(t));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
