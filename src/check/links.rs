@@ -39,7 +39,8 @@ impl std::hash::Hasher for Fnv {
     }
 }
 
-type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
+pub type FastSet<T> = HashSet<T, std::hash::BuildHasherDefault<Fnv>>;
+pub type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
 
 /// Every file a build writes, as paths below the output folder.
 pub struct Outputs {
@@ -258,14 +259,14 @@ pub struct MarkdownResult {
     pub external: Vec<ExternalRef>,
     /// Every (file, anchor) a Markdown link points to, so that the rendered
     /// pages do not report the same link again.
-    pub covered: HashSet<(String, Option<String>)>,
+    pub covered: FastSet<(String, Option<String>)>,
 }
 
 /// Resolves the links of every published Markdown file. `dirs` maps a source
 /// path (`yaowen/a.md`) to the site path of its page.
 pub fn check_markdown(
     files: &[FileLinks],
-    dirs: &HashMap<String, String>,
+    dirs: &FastMap<String, String>,
     outputs: &Outputs,
     config: &SiteConfig,
 ) -> MarkdownResult {
@@ -292,7 +293,7 @@ pub fn check_markdown(
 fn check_file_links(
     file: &FileLinks,
     from: &str,
-    dirs: &HashMap<String, String>,
+    dirs: &FastMap<String, String>,
     outputs: &Outputs,
     config: &SiteConfig,
     result: &mut MarkdownResult,

@@ -220,14 +220,14 @@ fn check_body(shown: &str, mut prose: Prose, wording: &Wording) -> BodyResult {
 /// Sees the bodies the model renders (see the module documentation).
 pub struct Bodies<'w> {
     wording: &'w Wording,
-    seen: Mutex<HashMap<String, BodyResult>>,
+    seen: Mutex<super::links::FastMap<String, BodyResult>>,
 }
 
 impl<'w> Bodies<'w> {
     pub fn new(wording: &'w Wording) -> Self {
         Bodies {
             wording,
-            seen: Mutex::new(HashMap::new()),
+            seen: Mutex::new(Default::default()),
         }
     }
 

@@ -2,7 +2,7 @@
 //! [`crate::check`], and returns the findings. Nothing is written, except the
 //! cache of working external links with `--external`.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -96,7 +96,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let outputs = Outputs::new(site, root);
 
     // Where each published source file is on the site.
-    let mut dirs: HashMap<String, String> = site.pages.iter().map(|p| (p.rel.clone(), p.path.clone())).collect();
+    let mut dirs: links::FastMap<String, String> = site.pages.iter().map(|p| (p.rel.clone(), p.path.clone())).collect();
     dirs.insert("_index.md".into(), String::new());
     for c in &site.columns {
         dirs.insert(format!("{}/_index.md", c.folder), c.path.clone());
