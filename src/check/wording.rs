@@ -128,6 +128,8 @@ pub struct Wording {
     /// phrases that are right. Few positions in official Chinese pass, so the
     /// automaton runs on a sliver of the text.
     first: Bits,
+    /// The first two characters of every phrase of two or more.
+    prefix2: Bits,
     starts3: Bits,
     starts2: Bits,
     starts1: Bits,
@@ -291,12 +293,19 @@ impl Wording {
                 patterns.push(Pattern::Exception);
             }
         }
-        let (mut first, mut starts3, mut starts2, mut starts1) = (Bits::new(), Bits::new(), Bits::new(), Bits::new());
+        let (mut first, mut prefix2, mut starts3, mut starts2, mut starts1) =
+            (Bits::new(), Bits::new(), Bits::new(), Bits::new(), Bits::new());
         for s in &strings {
             let mut chars = s.chars().map(raw);
             match (chars.next(), chars.next(), chars.next()) {
-                (Some(a), Some(b), Some(c)) => starts3.insert(triple(a, b, c)),
-                (Some(a), Some(b), None) => starts2.insert(pair(a, b)),
+                (Some(a), Some(b), Some(c)) => {
+                    prefix2.insert(pair(a, b));
+                    starts3.insert(triple(a, b, c));
+                }
+                (Some(a), Some(b), None) => {
+                    prefix2.insert(pair(a, b));
+                    starts2.insert(pair(a, b));
+                }
                 (Some(a), None, _) => starts1.insert(single(a)),
                 _ => continue,
             }
@@ -315,6 +324,7 @@ impl Wording {
             automaton,
             patterns,
             first,
+            prefix2,
             starts3,
             starts2,
             starts1,
@@ -345,9 +355,11 @@ impl Wording {
             let candidate = self.first.contains(key)
                 && (self.starts1.contains(key)
                     || next.is_some_and(|(n, n_len)| {
-                        self.starts2.contains(pair(c, n))
-                            || raw_at(bytes, at + len + n_len)
-                                .is_some_and(|(m, _)| self.starts3.contains(triple(c, n, m)))
+                        let two = pair(c, n);
+                        self.prefix2.contains(two)
+                            && (self.starts2.contains(two)
+                                || raw_at(bytes, at + len + n_len)
+                                    .is_some_and(|(m, _)| self.starts3.contains(triple(c, n, m))))
                     }));
             let found = if candidate {
                 let input = Input::new(text).range(at..).anchored(Anchored::Yes);
