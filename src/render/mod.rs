@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod filters;
+pub mod qr;
 pub mod templates;
 pub mod values;
 pub mod views;
@@ -47,6 +48,8 @@ enum Job {
         number: usize,
     },
     NotFound,
+    /// The human-readable site map (网站地图).
+    SiteMap,
 }
 
 /// Why one page could not be written.
@@ -104,7 +107,7 @@ pub fn render_site(
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::SiteMap];
     for (i, c) in site.columns.iter().enumerate() {
         let size = list_page_size(c.kind, c.page_size, c.pages.len());
         for number in 1..=pagination::page_count(c.pages.len(), size) {
@@ -162,6 +165,10 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
             (String::new(), "index.html".to_string())
         }
         Job::NotFound => ("404.html".to_string(), "404.html".to_string()),
+        Job::SiteMap => {
+            ctx.insert_value("map", views::site_map(site, values));
+            (values::SITE_MAP.to_string(), "sitemap.html".to_string())
+        }
         Job::Column { column, number } => {
             let c = &site.columns[column];
             let size = list_page_size(c.kind, c.page_size, c.pages.len());

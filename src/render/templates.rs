@@ -18,6 +18,7 @@ pub const REQUIRED: &[&str] = &[
     "taxonomy.html",
     "taxonomy_index.html",
     "404.html",
+    "sitemap.html",
 ];
 
 /// Where each template came from, to name the file in errors.
