@@ -2,8 +2,10 @@
 // The browser test suite of the sample site. .ci/browser builds the site (and
 // a copy with mourning on) and calls this with the output folders:
 //
-//   node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only screenshots]
+//   node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
+// --only runs some of the parts (files, validator, a11y, reading, print,
+// mourning, screenshots, lighthouse), e.g. while working on the theme.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
 // a summary with the Lighthouse scores and page weights, and exits 1 when any
 // check failed.
@@ -33,14 +35,21 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
   },
 });
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'print', 'mourning', 'screenshots', 'lighthouse'];
+const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
+parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
-  console.error('usage: node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only screenshots]');
+  console.error(USAGE);
   process.exit(2);
 }
-if (opts.only && opts.only !== 'screenshots') {
-  console.error(`unknown --only ${opts.only}: the only partial run is "screenshots"`);
+const only = opts.only ? opts.only.split(',').map((x) => x.trim()) : PARTS;
+const unknown = only.filter((x) => !PARTS.includes(x));
+if (unknown.length) {
+  console.error(`unknown part ${unknown.join(', ')}\n${USAGE}`);
   process.exit(2);
 }
+const want = (part) => only.includes(part);
+const everything = only.length === PARTS.length;
 
 // A hung browser must not hang CI: give up after 15 minutes.
 const watchdog = setTimeout(() => {
@@ -64,8 +73,9 @@ try {
 const { pages, missing } = discoverPages(sitemap.paths);
 report.section('Pages');
 for (const [name, p] of Object.entries(pages)) console.log(`  ${name.padEnd(12)} ${p ?? '(none)'}`);
-if (opts.only === 'screenshots') {
-  report.record('sitemap.xml lists an article', pages.article ? [] : ['no /yaowen/<slug>/ page found in sitemap.xml']);
+if (!everything) {
+  const needed = missing.filter((m) => m === 'article' || want('print'));
+  report.record('sitemap.xml lists the pages this run needs', needed.map((m) => `no ${m} page found in sitemap.xml`));
 } else {
   report.record(
     'sitemap.xml lists an article, a member, a proposal, a book chapter and a whole-book view',
@@ -90,21 +100,20 @@ const guard = new Guard();
 let lighthouseResults = [];
 const browser = await launchBrowser();
 try {
-  if (opts.only === 'screenshots') {
-    await runScreenshots({ report, browser, guard, pages, url, outDir: opts.screenshots });
-  } else {
-    // The validator (Java) runs alongside the browser checks; Lighthouse waits
-    // for both so that its timings have the machine to themselves.
-    const extra = opts['mourning-site'] ? [path.join(path.resolve(opts['mourning-site']), 'index.html')] : [];
-    const validation = startValidator(siteDir, extra);
-    await runFileChecks({ report, siteDir, sitemap });
-    await runA11y({ report, browser, guard, pages: keyPages, url });
-    await runReading({ report, browser, guard, pages, url });
+  // The validator (Java) runs alongside the browser checks; Lighthouse waits
+  // for both so that its timings have the machine to themselves.
+  const extra = opts['mourning-site'] ? [path.join(path.resolve(opts['mourning-site']), 'index.html')] : [];
+  const validation = want('validator') ? startValidator(siteDir, extra) : null;
+  if (want('files')) await runFileChecks({ report, siteDir, sitemap });
+  if (want('a11y')) await runA11y({ report, browser, guard, pages: keyPages, url });
+  if (want('reading')) await runReading({ report, browser, guard, pages, url });
+  if (want('print')) {
     const externalLinkPages = pagesWithExternalLinks(siteDir, sitemap.paths, sitemap.origin);
     await runPrint({ report, browser, guard, pages, url, externalLinkPages, siteOrigin: sitemap.origin });
-    await runMourning({ report, browser, guard, pages, url, mourningUrl });
-    await runScreenshots({ report, browser, guard, pages, url, outDir: opts.screenshots });
-
+  }
+  if (want('mourning')) await runMourning({ report, browser, guard, pages, url, mourningUrl });
+  if (want('screenshots')) await runScreenshots({ report, browser, guard, pages, url, outDir: opts.screenshots });
+  if (validation) {
     report.section('W3C Nu HTML validator (every page)');
     const v = await validation;
     report.record(`no validator errors in ${v.pages} HTML pages`, v.problems);
@@ -114,20 +123,37 @@ try {
 }
 
 report.section('Network and page health (every page the browser opened)');
+// One line per distinct problem, naming the pages where it happened.
+const grouped = (entries, what) => {
+  const pagesOf = new Map();
+  for (const e of entries) {
+    const key = what(e);
+    if (!pagesOf.has(key)) pagesOf.set(key, new Set());
+    let where = e.page;
+    try {
+      where = new URL(e.page).pathname;
+    } catch {}
+    pagesOf.get(key).add(where);
+  }
+  return [...pagesOf].map(([key, set]) => {
+    const list = [...set];
+    return `${key}\n  on ${list.slice(0, 5).join(', ')}${list.length > 5 ? ` and ${list.length - 5} more pages` : ''}`;
+  });
+};
 report.record(
   `no request leaves 127.0.0.1 (${guard.pagesOpened.size} pages opened)`,
-  guard.outside.map((o) => `${o.page} requested ${o.url}`),
+  grouped(guard.outside, (o) => `requested ${o.url}`),
 );
 report.record(
   'no script errors',
-  guard.scriptErrors.map((e) => `${e.page}: ${e.message}`),
+  grouped(guard.scriptErrors, (e) => `script error: ${e.message}`),
 );
 report.record(
   'every resource a page asks for loads',
-  guard.brokenLoads.map((b) => `${b.page} asked for ${b.url}: ${b.status}`),
+  grouped(guard.brokenLoads, (b) => `${b.url}: ${b.status}`),
 );
 
-if (opts.only !== 'screenshots') {
+if (want('lighthouse')) {
   lighthouseResults = await runLighthouse({ report, pages, url, outDir: opts.reports });
 }
 
@@ -136,7 +162,7 @@ if (mourning) await mourning.close();
 
 const seconds = Math.round((Date.now() - started) / 1000);
 const extra = [];
-if (opts.only !== 'screenshots') {
+if (want('lighthouse')) {
   extra.push(...lighthouseSummary(lighthouseResults));
   fs.mkdirSync(opts.reports, { recursive: true });
   const summaryFile = path.join(opts.reports, 'summary.json');
@@ -146,7 +172,7 @@ if (opts.only !== 'screenshots') {
   );
   extra.push(`Details: ${path.relative(process.cwd(), summaryFile) || summaryFile} and the Lighthouse HTML reports beside it.`);
 }
-extra.push(`Screenshots: ${opts.screenshots}`);
+if (want('screenshots')) extra.push(`Screenshots: ${opts.screenshots}`);
 extra.push(`Time: ${seconds} s`);
 report.printSummary(extra);
 process.exit(report.failed.length ? 1 : 0);
