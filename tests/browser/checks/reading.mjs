@@ -47,7 +47,7 @@ async function pressed(page, selector) {
  * turns it off again and that is remembered too. `judge(normal, on)` returns
  * the problems with the styles while the mode is on.
  */
-async function checkMode({ browser, guard, url, pages, pref, judge }) {
+async function checkMode({ browser, guard, url, pages, pref, judge, describe }) {
   const problems = [];
   const button = `button[data-pref="${pref}"]`;
   const ctx = await guard.context(browser, DESKTOP);
@@ -67,7 +67,11 @@ async function checkMode({ browser, guard, url, pages, pref, judge }) {
     await ctx.close();
     return problems;
   }
-  if (!(await btn.isVisible())) problems.push(`${pages.home}: ${button} is not visible`);
+  if (!(await btn.isVisible())) {
+    problems.push(`${pages.home}: ${button} is not visible, so nobody can turn the mode on`);
+    await ctx.close();
+    return problems;
+  }
   if ((await pressed(page, button)) !== 'false') {
     problems.push(`${pages.home}: ${button} should start with aria-pressed="false", has ${await pressed(page, button)}`);
   }
@@ -76,7 +80,9 @@ async function checkMode({ browser, guard, url, pages, pref, judge }) {
   await settle(page);
   if (!(await rootHas(page, pref))) problems.push(`${pages.home}: clicking ${button} did not add class "${pref}" to <html>`);
   if ((await pressed(page, button)) !== 'true') problems.push(`${pages.home}: after the click ${button} has aria-pressed="${await pressed(page, button)}", not "true"`);
-  problems.push(...judge(normalHome, await measure(page), pages.home));
+  const onHome = await measure(page);
+  problems.push(...judge(normalHome, onHome, pages.home));
+  const note = describe(normalHome, onHome);
 
   await openPage(page, url(pages.home));
   if (!(await rootHas(page, pref))) problems.push(`${pages.home}: after a reload <html> lost class "${pref}" (not remembered)`);
@@ -101,7 +107,7 @@ async function checkMode({ browser, guard, url, pages, pref, judge }) {
     problems.push(`${second}: no ${button} to turn the mode off`);
   }
   await ctx.close();
-  return problems;
+  return { problems, note };
 }
 
 function judgeLargeText(normal, on, where) {
@@ -150,19 +156,24 @@ async function checkFontSizeSwitch({ browser, guard, url, article }) {
   const sizes = {};
   for (const value of wanted) {
     const b = page.locator(`.font-size-switch button[data-font-size="${value}"]`);
-    if (!(await b.isVisible())) problems.push(`${article}: font size button "${value}" is not visible`);
+    if (!(await b.isVisible())) {
+      problems.push(`${article}: font size button "${value}" is not visible`);
+      continue;
+    }
     await b.click();
     await settle(page);
     sizes[value] = await fontSize(page, '.article-body');
     const wrong = (await states()).filter(([v, p]) => (v === value) !== (p === 'true'));
     if (wrong.length) problems.push(`${article}: after clicking "${value}" aria-pressed is ${JSON.stringify(await states())}`);
   }
-  if (sizes.small === null) {
+  if (Object.keys(sizes).length < 3) {
+    // Already reported: a button could not be clicked.
+  } else if (sizes.small === null) {
     problems.push(`${article}: no .article-body to resize`);
   } else if (!(sizes.small < sizes.medium && sizes.medium < sizes.large)) {
     problems.push(`${article}: .article-body font-size must grow small < medium < large, got ${sizes.small}px, ${sizes.medium}px, ${sizes.large}px`);
   }
-  if (sizes.medium !== null && !(sizes.medium >= 16)) problems.push(`${article}: medium article text is ${sizes.medium}px, must be at least 16px`);
+  if (typeof sizes.medium === 'number' && !(sizes.medium >= 16)) problems.push(`${article}: medium article text is ${sizes.medium}px, must be at least 16px`);
   await ctx.close();
   return { problems, note: `small ${sizes.small}px, medium ${sizes.medium}px, large ${sizes.large}px` };
 }
@@ -261,10 +272,20 @@ export async function runReading({ report, browser, guard, pages, url }) {
   report.section('Reading aids: large text, high contrast, font size, print button, QR, typography');
   const args = { browser, guard, url, pages };
   await report.check('large-text mode: toggles, enlarges text, is remembered', () =>
-    checkMode({ ...args, pref: 'large-text', judge: judgeLargeText }),
+    checkMode({
+      ...args,
+      pref: 'large-text',
+      judge: judgeLargeText,
+      describe: (n, on) => `home body text ${n.bodySize}px → ${on.bodySize}px`,
+    }),
   );
   await report.check('high-contrast mode: toggles, contrast >= 7:1, is remembered', () =>
-    checkMode({ ...args, pref: 'high-contrast', judge: judgeHighContrast }),
+    checkMode({
+      ...args,
+      pref: 'high-contrast',
+      judge: judgeHighContrast,
+      describe: (n, on) => `home body text contrast ${n.body.ratio}:1 → ${on.body.ratio}:1`,
+    }),
   );
   await report.check('header mode buttons visible at 390 px', () => checkToolbarOnPhone({ ...args, home: pages.home }));
   if (!pages.article) return;

@@ -70,6 +70,8 @@ export class Guard {
       return route.continue();
     });
     ctx.on('page', (page) => this.watch(page));
+    // A click on a button that never becomes clickable fails after 10 s, not 30.
+    ctx.setDefaultTimeout(10000);
     return ctx;
   }
 
