@@ -5,7 +5,7 @@
 //   node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
 // --only runs some of the parts (files, validator, a11y, reading, print,
-// mourning, screenshots, lighthouse), e.g. while working on the theme.
+// mourning, screenshots, crawl, lighthouse), e.g. while working on the theme.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
 // a summary with the Lighthouse scores and page weights, and exits 1 when any
 // check failed.
@@ -16,8 +16,9 @@ import { parseArgs } from 'node:util';
 import { Guard, launchBrowser } from './lib/browser.mjs';
 import { Report } from './lib/report.mjs';
 import { serveSite } from './lib/server.mjs';
-import { discoverPages, pagesWithExternalLinks, readSitemap } from './lib/site.mjs';
+import { discoverPages, htmlFiles, pagesWithExternalLinks, readSitemap } from './lib/site.mjs';
 import { runA11y } from './checks/a11y.mjs';
+import { runCrawl } from './checks/crawl.mjs';
 import { runFileChecks, startValidator } from './checks/files.mjs';
 import { lighthouseSummary, runLighthouse } from './checks/lighthouse.mjs';
 import { runMourning } from './checks/mourning.mjs';
@@ -35,7 +36,7 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'print', 'mourning', 'screenshots', 'lighthouse'];
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'print', 'mourning', 'screenshots', 'crawl', 'lighthouse'];
 const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
@@ -113,6 +114,10 @@ try {
   }
   if (want('mourning')) await runMourning({ report, browser, guard, pages, url, mourningUrl });
   if (want('screenshots')) await runScreenshots({ report, browser, guard, pages, url, outDir: opts.screenshots });
+  if (want('crawl')) {
+    const pagePaths = htmlFiles(siteDir).map((f) => `/${f.replace(/(^|\/)index\.html$/, '$1')}`);
+    await runCrawl({ report, browser, guard, url, pagePaths });
+  }
   if (validation) {
     report.section('W3C Nu HTML validator (every page)');
     const v = await validation;
@@ -142,7 +147,7 @@ const grouped = (entries, what) => {
 };
 report.record(
   `no request leaves 127.0.0.1 (${guard.pagesOpened.size} pages opened)`,
-  grouped(guard.outside, (o) => `requested ${o.url}`),
+  grouped(guard.outside, (o) => `${o.how || 'requested'} ${o.url}`),
 );
 report.record(
   'no script errors',

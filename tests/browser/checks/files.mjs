@@ -76,6 +76,20 @@ export async function runFileChecks({ report, siteDir, sitemap }) {
     return problems;
   });
 
+  await report.check('stylesheets load nothing from another host (url(), @import)', () => {
+    const problems = [];
+    const css = filesWithExt(siteDir, '.css');
+    for (const f of css) {
+      const lines = fs.readFileSync(path.join(siteDir, f), 'utf8').split('\n');
+      lines.forEach((line, i) => {
+        for (const m of line.matchAll(/(?:url\(\s*|@import\s+)['"]?((?:https?:)?\/\/[^'")\s]+)/gi)) {
+          if (!/^(https?:)?\/\/127\.0\.0\.1[:/]/.test(m[1])) problems.push(`${f}:${i + 1}: loads ${m[1]}`);
+        }
+      });
+    }
+    return { problems, note: `${css.length} stylesheets` };
+  });
+
   const feeds = filesWithExt(siteDir, '.xml').filter((f) => !/(^|\/)sitemap[^/]*\.xml$/.test(f));
   await report.check('feeds are well-formed Atom (feed and every entry have id, title, updated)', async () => {
     if (feeds.length === 0) return ['the build wrote no feed (*.xml besides sitemap.xml)'];
