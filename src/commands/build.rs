@@ -12,7 +12,7 @@ use crate::content;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::{self, ModelOptions, Site};
-use crate::output::{self, Staging, feeds, sitemap, static_files};
+use crate::output::{self, Staging, feeds, search, sitemap, static_files};
 use crate::render;
 
 #[derive(Debug, Clone)]
@@ -139,8 +139,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .active_on(now.to_zoned(site.config.tz.clone()).date());
     let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
     stage("渲染页面");
-    let files = write_extras(&site, root, &staging, &now, &diagnostics);
+    let mut files = write_extras(&site, root, &staging, &now, &diagnostics);
     stage("订阅、站点地图与静态文件");
+    files += search::write(&site, &staging, &diagnostics);
+    stage("搜索索引");
 
     if diagnostics.has_errors() {
         staging.abandon();

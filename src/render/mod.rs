@@ -50,6 +50,8 @@ enum Job {
     NotFound,
     /// The human-readable site map (网站地图).
     SiteMap,
+    /// The search page; it finds pages in the browser, from `output::search`'s index.
+    Search,
 }
 
 /// Why one page could not be written.
@@ -107,7 +109,7 @@ pub fn render_site(
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::NotFound, Job::SiteMap];
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::SiteMap, Job::Search];
     for (i, c) in site.columns.iter().enumerate() {
         let size = list_page_size(c.kind, c.page_size, c.pages.len());
         for number in 1..=pagination::page_count(c.pages.len(), size) {
@@ -168,6 +170,13 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
         Job::SiteMap => {
             ctx.insert_value("map", views::site_map(site, values));
             (values::SITE_MAP.to_string(), "sitemap.html".to_string())
+        }
+        Job::Search => {
+            ctx.insert(
+                "search_index_url",
+                &filters::join_url(&site.config.base_path, &format!("{}/", crate::output::search::FOLDER)),
+            );
+            (values::SEARCH.to_string(), "search.html".to_string())
         }
         Job::Column { column, number } => {
             let c = &site.columns[column];

@@ -19,6 +19,7 @@ pub const REQUIRED: &[&str] = &[
     "taxonomy_index.html",
     "404.html",
     "sitemap.html",
+    "search.html",
 ];
 
 /// Where each template came from, to name the file in errors.

@@ -533,6 +533,8 @@ pub fn paginator(site: &Site, values: &Values, items: &[usize], page_size: usize
 
 /// Where the human-readable site map (网站地图) is published.
 pub const SITE_MAP: &str = "sitemap/";
+/// Where the search page is published.
+pub const SEARCH: &str = "search/";
 
 /// Global data every template sees: `site`, `nav`.
 pub fn site_value(site: &Site, mourning: bool) -> Value {
@@ -581,6 +583,10 @@ pub fn site_value(site: &Site, mourning: bool) -> Value {
     map.insert(
         "sitemap_url".into(),
         Value::from(join_url(&site.config.base_path, SITE_MAP)),
+    );
+    map.insert(
+        "search_url".into(),
+        Value::from(join_url(&site.config.base_path, SEARCH)),
     );
     Value::from(map)
 }
