@@ -4,8 +4,8 @@
 //
 //   node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
-// --only runs some of the parts (files, validator, a11y, reading, print,
-// mourning, screenshots, crawl, lighthouse), e.g. while working on the theme.
+// --only runs some of the parts (files, validator, a11y, reading, keyboard,
+// print, mourning, screenshots, crawl, lighthouse), e.g. while working on the theme.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
 // a summary with the Lighthouse scores and page weights, and exits 1 when any
 // check failed.
@@ -20,6 +20,7 @@ import { discoverPages, htmlFiles, pagesWithExternalLinks, readSitemap } from '.
 import { runA11y } from './checks/a11y.mjs';
 import { runCrawl } from './checks/crawl.mjs';
 import { runFileChecks, startValidator } from './checks/files.mjs';
+import { runKeyboard } from './checks/keyboard.mjs';
 import { lighthouseSummary, runLighthouse } from './checks/lighthouse.mjs';
 import { runMourning } from './checks/mourning.mjs';
 import { runPrint } from './checks/print.mjs';
@@ -36,7 +37,7 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'print', 'mourning', 'screenshots', 'crawl', 'lighthouse'];
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'lighthouse'];
 const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
@@ -108,6 +109,7 @@ try {
   if (want('files')) await runFileChecks({ report, siteDir, sitemap });
   if (want('a11y')) await runA11y({ report, browser, guard, pages: keyPages, url });
   if (want('reading')) await runReading({ report, browser, guard, pages, url });
+  if (want('keyboard')) await runKeyboard({ report, browser, guard, pages, url });
   if (want('print')) {
     const externalLinkPages = pagesWithExternalLinks(siteDir, sitemap.paths, sitemap.origin);
     await runPrint({ report, browser, guard, pages, url, externalLinkPages, siteOrigin: sitemap.origin });
