@@ -141,7 +141,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     stage("渲染页面");
     let mut files = write_extras(&site, root, &staging, &now, &diagnostics);
     stage("订阅、站点地图与静态文件");
-    files += search::write(&site, &staging, &diagnostics);
+    // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
+    // bench/search.sh, which compares a build with and without the index to
+    // measure what indexing costs; sites have no setting for it.
+    if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
+        files += search::write(&site, &staging, &diagnostics);
+    }
     stage("搜索索引");
 
     if diagnostics.has_errors() {
