@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 // The browser test suite of the sample site. .ci/browser builds the site (and
-// a copy with mourning on) and calls this with the output folders:
+// a copy with mourning on, the search fixture site and the 10,000-page site of
+// bench/gen.py) and calls this with the output folders:
 //
-//   node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
+//   node run.mjs --site DIR [--mourning-site DIR] [--search-site DIR] [--bench-site DIR]
+//                [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
 // --only runs some of the parts (files, validator, a11y, reading, keyboard,
-// print, mourning, screenshots, crawl, lighthouse), e.g. while working on the theme.
+// print, mourning, screenshots, crawl, search, search-speed, lighthouse), e.g.
+// while working on the theme. search needs --search-site (the build of
+// tests/browser/fixtures/search/), search-speed --bench-site.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
 // a summary with the Lighthouse scores and page weights, and exits 1 when any
 // check failed.
@@ -26,19 +30,23 @@ import { runMourning } from './checks/mourning.mjs';
 import { runPrint } from './checks/print.mjs';
 import { runReading } from './checks/reading.mjs';
 import { runScreenshots } from './checks/screenshots.mjs';
+import { runSearch, runSearchSpeed } from './checks/search.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
   options: {
     site: { type: 'string' },
     'mourning-site': { type: 'string' },
+    'search-site': { type: 'string' },
+    'bench-site': { type: 'string' },
     screenshots: { type: 'string', default: path.join(repo, 'target/screenshots') },
     reports: { type: 'string', default: path.join(repo, 'target/browser') },
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'lighthouse'];
-const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--screenshots DIR] [--reports DIR] [--only PART,PART…]
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'lighthouse'];
+const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--search-site DIR] [--bench-site DIR]
+                   [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
   console.error(USAGE);
@@ -93,6 +101,19 @@ if (opts['mourning-site']) mourning = await serveSite(path.resolve(opts['mournin
 const mourningUrl = mourning ? (p) => `${mourning.origin}${prefix}${p}` : null;
 console.log(`  serving ${siteDir} at ${url('/')}${mourning ? ` and the mourning copy at ${mourningUrl('/')}` : ''}`);
 
+/** Serves another build (the search fixture, the 10,000-page site) when given and wanted. */
+async function serveOther(dir, part) {
+  if (!dir || !want(part)) return null;
+  const abs = path.resolve(dir);
+  const { basePath } = readSitemap(abs);
+  const served = await serveSite(abs, { basePath });
+  const base = basePath.replace(/\/$/, '');
+  console.log(`  serving ${abs} at ${served.origin}${base}/ for ${part}`);
+  return { dir: abs, served, basePath, url: (p) => `${served.origin}${base}${p}` };
+}
+const searchSite = await serveOther(opts['search-site'], 'search');
+const benchSite = await serveOther(opts['bench-site'], 'search-speed');
+
 // The pages whose axe and layout results are required by the issue.
 const keyPages = Object.fromEntries(
   ['home', 'column', 'article', 'member', 'stats', 'chapter', 'sitemapPage'].filter((k) => pages[k]).map((k) => [k, pages[k]]),
@@ -102,8 +123,9 @@ const guard = new Guard();
 let lighthouseResults = [];
 const browser = await launchBrowser();
 try {
-  // The validator (Java) runs alongside the browser checks; Lighthouse waits
-  // for both so that its timings have the machine to themselves.
+  // The validator (Java) runs alongside the browser checks; the search speed
+  // and Lighthouse wait for both so that their timings have the machine to
+  // themselves.
   const extra = opts['mourning-site'] ? [path.join(path.resolve(opts['mourning-site']), 'index.html')] : [];
   const validation = want('validator') ? startValidator(siteDir, extra) : null;
   if (want('files')) await runFileChecks({ report, siteDir, sitemap });
@@ -120,11 +142,16 @@ try {
     const pagePaths = htmlFiles(siteDir).map((f) => `/${f.replace(/(^|\/)index\.html$/, '$1')}`);
     await runCrawl({ report, browser, guard, url, pagePaths });
   }
+  if (want('search')) {
+    await runSearch({ report, browser, guard, url: searchSite?.url, siteDir: searchSite?.dir, prefix: searchSite?.basePath });
+  }
   if (validation) {
     report.section('W3C Nu HTML validator (every page)');
     const v = await validation;
     report.record(`no validator errors in ${v.pages} HTML pages`, v.problems);
   }
+  // Timed after the validator, like Lighthouse, to have the machine to itself.
+  if (want('search-speed')) await runSearchSpeed({ report, browser, guard, url: benchSite?.url });
 } finally {
   await browser.close();
 }
@@ -166,6 +193,8 @@ if (want('lighthouse')) {
 
 await site.close();
 if (mourning) await mourning.close();
+if (searchSite) await searchSite.served.close();
+if (benchSite) await benchSite.served.close();
 
 const seconds = Math.round((Date.now() - started) / 1000);
 const extra = [];

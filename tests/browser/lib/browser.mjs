@@ -107,14 +107,33 @@ function pageOf(req) {
   }
 }
 
-/** Opens a page and fails unless it answers 200. Waits for fonts and the load event. */
+/**
+ * Opens a page and fails unless it answers 200. Waits for fonts and the load
+ * event, and on the search page opened with ?q= for the results, which are
+ * drawn after the load event (the page then sets data-search-done).
+ */
 export async function openPage(page, url) {
   const res = await page.goto(url, { waitUntil: 'load', timeout: 30000 });
   if (!res) throw new CheckFailure(`${url}: no response`);
   if (res.status() !== 200) throw new CheckFailure(`${new URL(url).pathname} answered HTTP ${res.status()}`);
   await page.evaluate(() => document.fonts.ready);
+  await waitForSearch(page, url);
   await page.evaluate(installHelpers);
   return res;
+}
+
+async function waitForSearch(page, url) {
+  const searching = await page.evaluate(
+    () => !!document.querySelector('[data-search-index]') && !!new URLSearchParams(location.search).get('q')?.trim(),
+  );
+  if (!searching) return;
+  try {
+    await page.waitForFunction(() => document.querySelector('[data-search-index]').hasAttribute('data-search-done'), null, { timeout: 10000 });
+  } catch {
+    const status = await page.evaluate(() => document.querySelector('.search-status')?.textContent ?? '');
+    const u = new URL(url);
+    throw new CheckFailure(`${u.pathname}${decodeURIComponent(u.search)}: the search results never appeared (no data-search-done after 10 s); status line "${status}"`);
+  }
 }
 
 /** Waits until CSS transitions and animations started by a click have finished. */
