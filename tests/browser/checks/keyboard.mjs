@@ -1,6 +1,8 @@
 // Keyboard use and touch targets, as the theme issue asks: on the home page,
 // an article, the proposal statistics (/tian/, whose table wrappers are
-// focusable scroll regions) and the sitemap page, at 1366 and 390 px.
+// focusable scroll regions), the sitemap page and the search page with its
+// results (/search/?q=协商: filter buttons, result links, "显示更多结果"), at
+// 1366 and 390 px.
 //
 // Keyboard (WCAG 2.1.1, 2.4.1, 2.4.7): the first Tab focuses the visible skip
 // link and Enter on it moves focus to #main; then Tab walks the page until
@@ -437,7 +439,7 @@ async function touchProblems(page, pagePath, url) {
 
 export async function runKeyboard({ report, browser, guard, pages, url }) {
   report.section('Keyboard use and touch targets');
-  const walkPages = ['home', 'article', 'stats', 'sitemapPage'].filter((n) => pages[n]);
+  const walkPages = ['home', 'article', 'stats', 'sitemapPage', 'search'].filter((n) => pages[n]);
   for (const setup of SETUPS) {
     const ctx = await guard.context(browser, setup.options);
     const page = await ctx.newPage();

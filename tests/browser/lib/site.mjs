@@ -77,6 +77,8 @@ export function discoverPages(paths) {
     memberIndex: '/weiyuan/',
     books: '/wenshi/',
     sitemapPage: '/sitemap/',
+    // The search page with a query, as a shared link opens it.
+    search: '/search/?q=协商',
     article: first((s) => s.length === 2 && s[0] === 'yaowen' && s[1] !== 'page'),
     member: first((s) => s.length === 2 && s[0] === 'weiyuan' && !['zhuanweihui', 'page'].includes(s[1])),
     chapter: first((s) => s.length === 3 && s[0] === 'wenshi' && s[2] !== 'quanshu' && s[2] !== 'page'),
