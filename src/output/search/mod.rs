@@ -33,9 +33,9 @@ use index::{DocTerms, Postings};
 /// Where the index is published.
 pub const FOLDER: &str = "search/data";
 /// The text kept per document for excerpts, in characters.
-const EXCERPT_TEXT: usize = 3000;
+const EXCERPT_TEXT: usize = 1000;
 /// Aim for shards of about this many bytes: a query fetches one per term.
-const SHARD_BYTES: usize = 8 * 1024;
+const SHARD_BYTES: usize = 4 * 1024;
 /// Column byte of documents outside any column.
 const NO_COLUMN: u8 = 255;
 
@@ -173,7 +173,7 @@ pub fn index_files(site: &Site, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
     let shards = postings
         .bytes()
         .div_ceil(SHARD_BYTES)
-        .clamp(1, 4096)
+        .clamp(1, 16_384)
         .next_power_of_two();
     let mut shard_bytes: Vec<Vec<u8>> = vec![Vec::new(); shards];
     for (term, count, list) in postings.into_sorted() {
