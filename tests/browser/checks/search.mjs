@@ -404,7 +404,7 @@ const median = (xs) => {
 
 /** Types `q` into the search box of a fresh page and measures the time to its results. */
 async function timeQuery(browser, guard, url, q) {
-  const ctx = await guard.context(browser, DESKTOP);
+  const ctx = await guard.watchingContext(browser, DESKTOP);
   try {
     const page = await ctx.newPage();
     await openPage(page, url('/search/'));

@@ -75,6 +75,26 @@ export class Guard {
     return ctx;
   }
 
+  /**
+   * A context that only watches, for timing: its requests are not intercepted
+   * (interception holds each request for a round trip through this process,
+   * which a visitor's browser does not have). A request off 127.0.0.1 is still
+   * recorded, though not blocked.
+   */
+  async watchingContext(browser, options = {}) {
+    const ctx = await browser.newContext({
+      locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai',
+      ...options,
+    });
+    ctx.on('request', (req) => {
+      if (leavesLocalhost(req.url())) this.outside.push({ url: req.url(), page: pageOf(req), how: 'requested (not blocked: a timing context)' });
+    });
+    ctx.on('page', (page) => this.watch(page));
+    ctx.setDefaultTimeout(10000);
+    return ctx;
+  }
+
   watch(page) {
     page.on('pageerror', (err) => {
       this.scriptErrors.push({ page: page.url(), message: String(err.message || err).split('\n')[0] });
