@@ -187,12 +187,20 @@ pub fn index_files(site: &Site, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
         docs: usize,
         shards: usize,
         columns: Vec<&'a str>,
+        /// Column numbers in navigation order, for the filter buttons.
+        order: Vec<usize>,
     }
     let meta = Meta {
         version: 1,
         docs: docs.len(),
         shards,
         columns: site.columns.iter().map(|c| c.title.as_str()).collect(),
+        order: site
+            .nav
+            .iter()
+            .copied()
+            .chain((0..site.columns.len()).filter(|c| !site.nav.contains(c)))
+            .collect(),
     };
     let mut files = vec![
         (

@@ -382,7 +382,11 @@
       return;
     }
     var entries = [[-1, "全部", state.hits.length]];
-    Array.from(counts.keys()).sort(function (a, b) { return a - b; }).forEach(function (c) {
+    var rank = function (c) {
+      var at = (m.order || []).indexOf(c);
+      return at === -1 ? 1000 + c : at;
+    };
+    Array.from(counts.keys()).sort(function (a, b) { return rank(a) - rank(b); }).forEach(function (c) {
       entries.push([c, m.columns[c] || "其他", counts.get(c)]);
     });
     entries.forEach(function (e) {
@@ -471,10 +475,21 @@
     });
   }
 
+  /* 边输入边预取：每次按键就开始下载这些词所在的分片（已下载的不会重复），
+     等输入停顿下来再排序显示，下载的时间就藏在停顿里。 */
+  function prefetch(query) {
+    units(query).forEach(function (u) {
+      var terms = [u.text];
+      if (u.han && Array.from(u.text).length > 2) terms = terms.concat(pairs(u.text));
+      terms.forEach(function (t) { postings(t); });
+    });
+  }
+
   var timer = 0;
   input.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(function () { run(input.value); }, 120);
+    prefetch(input.value);
+    timer = setTimeout(function () { run(input.value); }, 100);
   });
   form.addEventListener("submit", function (e) {
     e.preventDefault();
@@ -484,6 +499,8 @@
   moreButton.addEventListener("click", function () {
     loadMeta().then(function (m) { drawList(m, false); });
   });
+
+  loadMeta(); /* 页面一打开就取元数据，第一次查询少等一轮 */
 
   var params = new URLSearchParams(location.search);
   var initial = params.get("q") || "";
