@@ -39,7 +39,7 @@ fn columns_list_newest_first_with_chinese_dates_and_neighbours() {
     let middle = f.html("yaowen/2025-03-02-post-2/index.html");
     assert_eq!(attrs(&middle, "a[rel=prev]", "href"), ["/yaowen/2025-03-01-post-1/"]);
     assert_eq!(attrs(&middle, "a[rel=next]", "href"), ["/yaowen/2025-03-03-post-3/"]);
-    assert_eq!(texts(&middle, ".content p"), ["正文第2篇。"]);
+    assert_eq!(texts(&middle, ".article-body p"), ["正文第2篇。"]);
 }
 
 #[test]
@@ -98,7 +98,7 @@ fn source_links_resolve_to_urls() {
     f.build();
     let page = f.html("yaowen/2025-06-01-link/index.html");
     assert_eq!(
-        attrs(&page, ".content a", "href"),
+        attrs(&page, ".article-body a", "href"),
         ["/yaowen/2025-03-01-post-1/#section", "/yaowen/"]
     );
 }
@@ -153,7 +153,7 @@ fn base_url_with_a_sub_path_prefixes_every_link() {
     assert_eq!(attrs(&home, "link[rel=stylesheet]", "href"), ["/zx/css/site.css"]);
     let page = f.html("yaowen/2025-06-01-link/index.html");
     assert_eq!(
-        attrs(&page, ".content a", "href"),
+        attrs(&page, ".article-body a", "href"),
         ["/zx/yaowen/2025-03-01-post-1/", "/zx/tags/"]
     );
     assert_eq!(
@@ -209,13 +209,13 @@ fn pasted_text_renders_as_readers_expect() {
     f.write("content/yaowen/2025-03-02-paste.md", &windows);
     f.build();
     let page = f.html("yaowen/2025-03-02-paste/index.html");
-    let paragraphs = texts(&page, ".content > p");
+    let paragraphs = texts(&page, ".article-body > p");
     assert_eq!(paragraphs[0], "第一段从 Word 粘贴。");
     assert_eq!(paragraphs[1], "第二段用四个空格缩进。");
-    assert!(texts(&page, ".content pre").is_empty());
-    assert_eq!(texts(&page, ".content table td"), ["经济界", "12"]);
-    assert_eq!(texts(&page, ".content del"), ["旧说法"]);
-    assert_eq!(texts(&page, ".content .footnote-definition").len(), 1);
+    assert!(texts(&page, ".article-body pre").is_empty());
+    assert_eq!(texts(&page, ".article-body table td"), ["经济界", "12"]);
+    assert_eq!(texts(&page, ".article-body del"), ["旧说法"]);
+    assert_eq!(texts(&page, ".article-body .footnote-definition").len(), 1);
 }
 
 #[test]
@@ -244,9 +244,9 @@ fn headings_keep_chinese_ids_and_code_is_highlighted() {
     );
     f.build();
     let page = f.html("yaowen/2025-03-02-h/index.html");
-    assert_eq!(attrs(&page, ".content h2", "id"), ["一会议概况"]);
+    assert_eq!(attrs(&page, ".article-body h2", "id"), ["一会议概况"]);
     assert!(
-        !attrs(&page, ".content pre", "style").is_empty(),
+        !attrs(&page, ".article-body pre", "style").is_empty(),
         "highlighted code carries colours"
     );
 }
@@ -268,8 +268,9 @@ fn home_page_lists_latest_of_each_column_and_featured() {
         ["首页", "政协要闻", "通知公告"],
         "navigation follows nav in site.yaml"
     );
+    // Notices stand beside the focus area, before the news blocks.
     let sections = texts(&home, ".section h2");
-    assert_eq!(sections, ["政协要闻", "通知公告"]);
+    assert_eq!(sections, ["通知公告", "政协要闻"]);
     let yaowen_items = texts(&home, "#sec-yaowen ~ .item-list li a");
     assert_eq!(yaowen_items.len(), 8, "{yaowen_items:?}");
     assert_eq!(yaowen_items[0], "第10篇要闻");

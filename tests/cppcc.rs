@@ -389,7 +389,7 @@ fn the_whole_book_view_has_every_chapter_with_unique_anchors() {
     let f = committee();
     f.build();
     let page = f.html("wenshi/jiuying/quanshu/index.html");
-    assert_eq!(texts(&page, ".chapter > h2"), ["老街", "古渡"]);
+    assert_eq!(texts(&page, ".book-chapter > h2"), ["老街", "古渡"]);
     assert!(texts(&page, ".preface").concat().contains("前言正文"));
     // Both chapters have a heading "街口": their ids must still differ, and
     // every contents link must point at an id on the page.
@@ -401,9 +401,13 @@ fn the_whole_book_view_has_every_chapter_with_unique_anchors() {
         assert!(ids.iter().any(|i| i == id), "{href} points nowhere");
     }
     // Headings inside a chapter sit below the chapter title.
-    assert_eq!(texts(&page, ".chapter h3"), ["街口", "街口"]);
+    assert_eq!(texts(&page, ".book-chapter h3"), ["街口", "街口"]);
     let book = f.html("wenshi/jiuying/index.html");
-    assert_eq!(attrs(&book, "a.button", "href"), ["/wenshi/jiuying/quanshu/"]);
+    // Two ways in: the first chapter, and the whole book on one page.
+    let buttons = attrs(&book, "a.button", "href");
+    assert_eq!(buttons.len(), 2, "{buttons:?}");
+    assert_eq!(buttons[1], "/wenshi/jiuying/quanshu/");
+    assert!(attrs(&book, ".book-toc a", "href").first() == buttons.first());
 }
 
 #[test]

@@ -101,6 +101,29 @@ fn template_syntax_error_names_template_and_line() {
 }
 
 #[test]
+fn partials_may_include_partials_but_not_missing_ones() {
+    let f = Fixture::with_news(1);
+    // A partial that includes another partial builds (they are checked together).
+    f.write("templates/partials/inner.html", "<p>内层</p>\n");
+    f.write(
+        "templates/partials/outer.html",
+        "{% include \"partials/inner.html\" %}\n",
+    );
+    f.write(
+        "templates/404.html",
+        "{% extends \"base.html\" %}\n{% block main %}{% include \"partials/outer.html\" %}{% endblock main %}\n",
+    );
+    f.build();
+    // One that includes a template nobody wrote is an error naming it.
+    f.write(
+        "templates/partials/outer.html",
+        "{% include \"partials/nowhere.html\" %}\n",
+    );
+    let e = only_error(&f);
+    assert!(e.message.contains("partials/nowhere.html"), "{e}");
+}
+
+#[test]
 fn template_runtime_error_names_template_and_line() {
     let f = Fixture::with_news(2);
     f.write("templates/article.html", "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ page.title }}</h1>\n<p>{{ page.no_such_field.x }}</p>\n{% endblock main %}\n");

@@ -38,15 +38,15 @@ fn sample_site_shows_the_engine_features() {
     let (out, _) = build_sample();
     // A Chinese file name becomes a pinyin URL, and its @/ link resolves.
     let closing = page(&out, "yaowen/2026-01-15-quanhui-bimu/index.html");
-    assert!(attrs(&closing, ".content a", "href").contains(&"/yaowen/2026-01-12-quanhui-kaimu/".to_string()));
+    assert!(attrs(&closing, ".article-body a", "href").contains(&"/yaowen/2026-01-12-quanhui-kaimu/".to_string()));
     // Six posts at five per page.
     assert!(out.path().join("public/yaowen/page/2/index.html").exists());
     // The draft is not published.
     assert!(!out.path().join("public/lvzhi/2026-11-14-weiyuan-jin-shequ").exists());
     // Word-style indented paragraphs are paragraphs, not code.
     let notice = page(&out, "tongzhi/2025-12-19-quanhui-zhaokai-jueding/index.html");
-    assert!(texts(&notice, ".content pre").is_empty());
-    assert!(texts(&notice, ".content p").len() > 2);
+    assert!(texts(&notice, ".article-body pre").is_empty());
+    assert!(texts(&notice, ".article-body p").len() > 2);
     // Every article has a title and a Chinese date.
     for entry in walkdir::WalkDir::new(out.path().join("public/yaowen"))
         .into_iter()

@@ -12,7 +12,7 @@ use crate::content;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
-use crate::output::{self, Staging, feeds, sitemap, static_files};
+use crate::output::{self, Staging, feeds, search, sitemap, static_files};
 use crate::render;
 
 #[derive(Debug, Clone)]
@@ -115,8 +115,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .active_on(now.to_zoned(site.config.tz.clone()).date());
     let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
     watch.lap("渲染页面");
-    let files = write_extras(&site, root, &staging, &now, &diagnostics);
+    let mut files = write_extras(&site, root, &staging, &now, &diagnostics);
     watch.lap("订阅、站点地图与静态文件");
+    // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
+    // bench/search.sh, which compares a build with and without the index to
+    // measure what indexing costs; sites have no setting for it.
+    if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
+        files += search::write(&site, &staging, &diagnostics);
+    }
+    watch.lap("搜索索引");
 
     if diagnostics.has_errors() {
         staging.abandon();

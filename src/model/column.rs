@@ -47,6 +47,14 @@ impl ColumnKind {
             .map_or("news", |(_, en, _)| en)
     }
 
+    /// The kind's Chinese name, e.g. 新闻 (the government page tag `ColumnType`).
+    pub fn label(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(k, _, _)| *k == self)
+            .map_or("新闻", |(_, _, zh)| zh[0])
+    }
+
     /// Every kind with its first Chinese name, for error hints.
     pub fn choices() -> String {
         NAMES

@@ -9,6 +9,7 @@ pub mod members;
 pub mod page;
 pub mod pagination;
 pub mod proposals;
+pub mod related;
 pub mod series;
 pub mod slug;
 pub mod taxonomy;
@@ -54,6 +55,8 @@ pub struct Site {
     /// The views of `members` and `proposals` columns beyond a plain list.
     pub member_views: Vec<MembersView>,
     pub proposal_views: Vec<ProposalsView>,
+    /// Related items of each page (by page index), from shared tags.
+    pub related: Vec<Vec<usize>>,
 }
 
 #[derive(Clone)]
@@ -247,6 +250,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         books: Vec::new(),
         member_views: Vec::new(),
         proposal_views: Vec::new(),
+        related: Vec::new(),
     };
     site.books = books;
 
@@ -285,6 +289,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             all.iter().map(|&i| (i, site.pages[i].meta.topics.as_slice())),
         ),
     ];
+    site.related = related::collect(&site);
     site.latest = all
         .into_iter()
         .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))

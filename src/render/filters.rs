@@ -1,10 +1,12 @@
 //! Template filters and functions for Chinese pages.
 //!
 //! - `date_cn`: `2025-03-02T…` → `2025年3月2日` (`time=true` adds `14:30`).
+//! - `pub_date`: `2025-03-02T14:30…` → `2025-03-02 14:30` (the `PubDate` page tag).
 //! - `summary(length=120)`: the first characters of a text or HTML, cut by
 //!   characters, never mid-character.
 //! - `reading_time`: minutes to read a text (or a character count), ~400 a minute.
 //! - `url(path="css/site.css")`: a path under the site's base path.
+//! - `qr(text=current_url, label="…")`: the QR code of a text as inline SVG.
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -12,12 +14,19 @@ use crate::content::text;
 
 pub fn register(tera: &mut Tera, base_path: &str) {
     tera.register_filter("date_cn", date_cn);
+    tera.register_filter("pub_date", pub_date);
     tera.register_filter("summary", summary);
     tera.register_filter("reading_time", reading_time);
     let base = base_path.to_string();
     tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
         let path: String = kwargs.must_get("path")?;
         Ok(join_url(&base, &path))
+    });
+    tera.register_function("qr", |kwargs: Kwargs, _: &State| -> TeraResult<Value> {
+        let text: String = kwargs.must_get("text")?;
+        let label: String = kwargs.get("label")?.unwrap_or_else(|| "本页网址的二维码".to_string());
+        // A text too long for a QR code draws nothing rather than failing the page.
+        Ok(super::qr::svg(&text, &label).map_or(Value::from(""), |svg| Value::safe_string(&svg)))
     });
 }
 
@@ -52,6 +61,16 @@ pub fn format_date_cn(text: &str, with_time: bool) -> Option<String> {
         out.push_str(time);
     }
     Some(out)
+}
+
+/// `2025-03-02T14:30:00+08:00` → `2025-03-02 14:30`, the form of the government
+/// page tag `PubDate`.
+fn pub_date(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    let text = value.as_str().unwrap_or_default();
+    match (text.get(..10), text.get(11..16)) {
+        (Some(day), Some(time)) => Ok(format!("{day} {time}")),
+        _ => Ok(text.to_string()),
+    }
 }
 
 fn summary(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
@@ -91,6 +110,7 @@ mod tests {
         ctx.insert("d", "2025-03-02T14:30:00+08:00");
         assert_eq!(render("{{ d | date_cn }}", &ctx), "2025年3月2日");
         assert_eq!(render("{{ d | date_cn(time=true) }}", &ctx), "2025年3月2日 14:30");
+        assert_eq!(render("{{ d | pub_date }}", &ctx), "2025-03-02 14:30");
     }
 
     #[test]
@@ -107,5 +127,14 @@ mod tests {
         let ctx = Context::new();
         assert_eq!(render("{{ url(path=\"/css/site.css\") }}", &ctx), "/zx/css/site.css");
         assert_eq!(join_url("/", "https://a.cn/x"), "https://a.cn/x");
+    }
+
+    #[test]
+    fn qr_codes_are_inline_svg_not_escaped() {
+        let mut ctx = Context::new();
+        ctx.insert("u", "https://a.cn/x/");
+        let out = render("{{ qr(text=u, label=\"分享\") }}", &ctx);
+        assert!(out.starts_with("<svg"), "{out}");
+        assert!(out.contains("aria-label=\"分享\""));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod charts;
 pub mod filters;
+pub mod qr;
 pub mod templates;
 pub mod values;
 pub mod views;
@@ -47,6 +48,10 @@ enum Job {
         number: usize,
     },
     NotFound,
+    /// The human-readable site map (网站地图).
+    SiteMap,
+    /// The search page; it finds pages in the browser, from `output::search`'s index.
+    Search,
 }
 
 /// Why one page could not be written.
@@ -141,7 +146,7 @@ impl<'a> Renderer<'a> {
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = vec![Job::Home, Job::NotFound];
+    let mut jobs = vec![Job::Home, Job::NotFound, Job::SiteMap, Job::Search];
     for (i, c) in site.columns.iter().enumerate() {
         let size = list_page_size(c.kind, c.page_size, c.pages.len());
         for number in 1..=pagination::page_count(c.pages.len(), size) {
@@ -195,6 +200,8 @@ fn job_path(site: &Site, job: &Job) -> String {
     match *job {
         Job::Home => String::new(),
         Job::NotFound => "404.html".to_string(),
+        Job::SiteMap => values::SITE_MAP.to_string(),
+        Job::Search => values::SEARCH.to_string(),
         Job::Column { column, number } => pagination::page_path(&site.columns[column].path, number),
         Job::MembersByCommittee(v) => site.member_views[v].committee_path.clone(),
         Job::ProposalFilter { view, facet, value } => {
@@ -219,6 +226,17 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Con
             "index.html".to_string()
         }
         Job::NotFound => "404.html".to_string(),
+        Job::SiteMap => {
+            ctx.insert_value("map", views::site_map(site, values));
+            "sitemap.html".to_string()
+        }
+        Job::Search => {
+            ctx.insert(
+                "search_index_url",
+                &filters::join_url(&site.config.base_path, &format!("{}/", crate::output::search::FOLDER)),
+            );
+            "search.html".to_string()
+        }
         Job::Column { column, number } => {
             let c = &site.columns[column];
             let size = list_page_size(c.kind, c.page_size, c.pages.len());

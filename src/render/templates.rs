@@ -18,6 +18,8 @@ pub const REQUIRED: &[&str] = &[
     "taxonomy.html",
     "taxonomy_index.html",
     "404.html",
+    "sitemap.html",
+    "search.html",
 ];
 
 /// Where each template came from, to name the file in errors.
@@ -79,10 +81,13 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
         }
     }
     // Parse each template alone first, so that every syntax error is found.
+    // Alone, a template's parent and the partials it includes are missing;
+    // those are checked when all templates are added together below.
     for (name, (_, text)) in &sources {
         let mut scratch = new_tera(base_path);
         if let Err(e) = scratch.add_raw_template(name, text)
             && !matches!(e.kind(), ErrorKind::MissingParent { .. })
+            && !only_unknown_includes(&e)
         {
             diagnostics.push(template_error(&e, &origins));
             ok = false;
@@ -97,6 +102,15 @@ pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics
         return None;
     }
     Some((tera, origins))
+}
+
+/// Whether an error only says that included templates are unknown (Tera joins
+/// one report per missing reference into one message).
+fn only_unknown_includes(e: &tera::Error) -> bool {
+    match e.kind() {
+        ErrorKind::Msg(text) => text.split("\n\n").all(|report| report.contains("Unknown template")),
+        _ => false,
+    }
 }
 
 /// Tera checks filter and function names when it parses, so ours are registered first.

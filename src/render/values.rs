@@ -33,6 +33,8 @@ struct ColumnRef<'a> {
     url: String,
     slug: &'a str,
     kind: &'static str,
+    /// The kind in Chinese (新闻, 通知公告…).
+    kind_label: &'static str,
     description: &'a str,
     /// The column's Atom feed, for columns that have one.
     feed_url: Option<String>,
@@ -166,6 +168,7 @@ fn column_ref<'a>(site: &Site, c: &'a Column) -> ColumnRef<'a> {
         url: url(site, &c.path),
         slug: &c.slug,
         kind: c.kind.name(),
+        kind_label: c.kind.label(),
         description: &c.description,
         feed_url: c.kind.is_dated().then(|| url(site, &format!("{}atom.xml", c.path))),
     }
@@ -419,6 +422,14 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
     if let Some(b) = page.book {
         map.insert("book".into(), values.books[b].clone());
     }
+    let related: Vec<Value> = site
+        .related
+        .get(index)
+        .into_iter()
+        .flatten()
+        .map(|&i| values.refs[i].clone())
+        .collect();
+    map.insert("related".into(), Value::from(related));
     Value::from(map)
 }
 
@@ -520,6 +531,11 @@ pub fn paginator(site: &Site, values: &Values, items: &[usize], page_size: usize
     Value::from(map)
 }
 
+/// Where the human-readable site map (网站地图) is published.
+pub const SITE_MAP: &str = "sitemap/";
+/// Where the search page is published.
+pub const SEARCH: &str = "search/";
+
 /// Global data every template sees: `site`, `nav`.
 pub fn site_value(site: &Site, mourning: bool) -> Value {
     let mut map = Value::from_serializable(&site.config).into_map().unwrap_or_default();
@@ -534,6 +550,50 @@ pub fn site_value(site: &Site, mourning: bool) -> Value {
         s.insert("url".into(), Value::from(suggestion_url(site, &suggestion.url)));
         map.insert("suggestion".into(), Value::from(s));
     }
+    // The host name, for the government page tag `SiteDomain`.
+    let domain = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or_default();
+    map.insert("domain".into(), Value::from(domain));
+    // scheme://host, to make absolute URLs of site paths (og:image).
+    let origin = site
+        .config
+        .base_url
+        .find("://")
+        .map(|i| {
+            let rest = &site.config.base_url[i + 3..];
+            &site.config.base_url[..i + 3 + rest.find('/').unwrap_or(rest.len())]
+        })
+        .unwrap_or_default();
+    map.insert("origin".into(), Value::from(origin));
+    map.insert(
+        "initial".into(),
+        Value::from(site.config.title.chars().next().map(String::from).unwrap_or_default()),
+    );
+    // The digits of the 公安备案号, for the link to its record on the filing site.
+    let police_code: String = site
+        .config
+        .identity
+        .police
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect();
+    if let Some(mut identity) = map.get(&"identity".into()).and_then(Value::as_map).cloned() {
+        identity.insert("police_code".into(), Value::from(police_code));
+        map.insert("identity".into(), Value::from(identity));
+    }
+    map.insert(
+        "sitemap_url".into(),
+        Value::from(join_url(&site.config.base_path, SITE_MAP)),
+    );
+    map.insert(
+        "search_url".into(),
+        Value::from(join_url(&site.config.base_path, SEARCH)),
+    );
     Value::from(map)
 }
 

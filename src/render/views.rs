@@ -278,3 +278,84 @@ pub fn home(site: &Site, values: &Values, latest: usize) -> Value {
     map.insert("taxonomies".into(), Value::from(taxonomies));
     Value::from(map)
 }
+
+/// The human-readable site map (网站地图): every column in navigation order, then
+/// any column left out of the navigation, each with what lies beneath it.
+pub fn site_map(site: &Site, values: &Values) -> Value {
+    #[derive(Serialize)]
+    struct Entry {
+        title: String,
+        url: String,
+    }
+    let mut order: Vec<usize> = site.nav.clone();
+    order.extend((0..site.columns.len()).filter(|c| !site.nav.contains(c)));
+    let columns: Vec<Value> = order
+        .into_iter()
+        .map(|c| {
+            let column = &site.columns[c];
+            let pages = |list: &mut dyn Iterator<Item = usize>| -> Vec<Entry> {
+                list.map(|i| Entry {
+                    title: site.pages[i].title.clone(),
+                    url: url(site, &site.pages[i].path),
+                })
+                .collect()
+            };
+            let entries: Vec<Entry> = match column.kind {
+                ColumnKind::Page => pages(&mut column.pages.iter().copied()),
+                ColumnKind::Series => site
+                    .books
+                    .iter()
+                    .filter(|b| b.column == c)
+                    .map(|b| Entry {
+                        title: b.title.clone(),
+                        url: url(site, &b.path),
+                    })
+                    .collect(),
+                ColumnKind::Members => site
+                    .member_views
+                    .iter()
+                    .filter(|v| v.column == c)
+                    .flat_map(|v| {
+                        [
+                            Entry {
+                                title: "按界别浏览".into(),
+                                url: url(site, &column.path),
+                            },
+                            Entry {
+                                title: "按专委会浏览".into(),
+                                url: url(site, &v.committee_path),
+                            },
+                        ]
+                    })
+                    .collect(),
+                ColumnKind::Proposals => site
+                    .proposal_views
+                    .iter()
+                    .filter(|v| v.column == c)
+                    .flat_map(|v| v.facets.iter().filter(|f| f.key == "session"))
+                    .flat_map(|f| &f.values)
+                    .map(|v| Entry {
+                        title: v.name.clone(),
+                        url: url(site, &v.path),
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut map = values.columns[c].as_map().cloned().unwrap_or_default();
+            map.insert("total".into(), Value::from(column.pages.len()));
+            map.insert("entries".into(), Value::from_serializable(&entries));
+            Value::from(map)
+        })
+        .collect();
+    let taxonomies: Vec<Value> = site
+        .taxonomies
+        .iter()
+        .filter(|t| !t.terms.is_empty())
+        .map(|t| super::values::taxonomy_value(site, t))
+        .collect();
+    let mut map = Map::new();
+    map.insert("columns".into(), Value::from(columns));
+    map.insert("taxonomies".into(), Value::from(taxonomies));
+    map.insert("feed_url".into(), Value::from(url(site, "atom.xml")));
+    Value::from(map)
+}

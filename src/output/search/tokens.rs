@@ -1,0 +1,187 @@
+//! How text becomes search terms. The browser (`themes/default/static/js/search.js`)
+//! cuts a query by the same rules, so both sides must change together.
+//!
+//! - Text is normalised: full-width Latin letters and digits become half-width,
+//!   Latin letters lower case.
+//! - A run of Chinese characters gives every single character (so one-character
+//!   queries work), every pair of neighbouring characters (so a query finds text
+//!   even where its characters straddle a word boundary, 商民 in 协商|民主), and the
+//!   words jieba finds in it (so 人民 inside 中华人民共和国 counts as a word and ranks
+//!   above a chance pair). Two-character words are the pair itself, marked as a word.
+//! - A run of Latin letters and digits, possibly joined by `-` `.` `/` `_` (the
+//!   proposal number `7-3-015`, `5G`, `3.5`), is one term, and its parts are terms too.
+
+use jieba_rs::Jieba;
+
+/// Full-width ASCII to half-width, the ideographic space to a space, Latin to
+/// lower case. Everything else is kept.
+pub fn normalize(c: char) -> char {
+    let c = match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    };
+    c.to_ascii_lowercase()
+}
+
+/// Chinese characters (CJK unified ideographs and their extensions).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn is_latin(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+}
+
+fn is_joiner(c: char) -> bool {
+    matches!(c, '-' | '.' | '/' | '_')
+}
+
+/// One piece of text between others: a run of Chinese, or a Latin token.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Run {
+    Han(String),
+    Latin(String),
+}
+
+/// Cuts normalised text into runs of Chinese characters and Latin tokens;
+/// everything else (punctuation, spaces, other scripts) separates them.
+pub fn runs(text: &str) -> Vec<Run> {
+    let chars: Vec<char> = text.chars().map(normalize).collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if is_han(c) {
+            let start = i;
+            while i < chars.len() && is_han(chars[i]) {
+                i += 1;
+            }
+            out.push(Run::Han(chars[start..i].iter().collect()));
+        } else if is_latin(c) {
+            let start = i;
+            i += 1;
+            loop {
+                while i < chars.len() && is_latin(chars[i]) {
+                    i += 1;
+                }
+                // A joiner counts only between two Latin characters.
+                if i + 1 < chars.len() && is_joiner(chars[i]) && is_latin(chars[i + 1]) {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            out.push(Run::Latin(chars[start..i].iter().collect()));
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
+/// What a term is, for the flags of its postings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A single character or a chance pair of characters.
+    Gram,
+    /// A word: a jieba word, a Latin token or one of its parts.
+    Word,
+}
+
+/// Calls `emit(term, kind)` for every term of `text`, in order, repeats included.
+pub fn terms(text: &str, jieba: &Jieba, emit: &mut impl FnMut(&str, Kind)) {
+    let mut buf = String::new();
+    for run in runs(text) {
+        match run {
+            Run::Latin(token) => {
+                emit(&token, Kind::Word);
+                if token.contains(is_joiner) {
+                    for part in token.split(is_joiner).filter(|p| !p.is_empty()) {
+                        emit(part, Kind::Word);
+                    }
+                }
+            }
+            Run::Han(han) => {
+                let chars: Vec<(usize, char)> = han.char_indices().collect();
+                for (n, &(start, c)) in chars.iter().enumerate() {
+                    emit(&han[start..start + c.len_utf8()], Kind::Gram);
+                    if let Some(&(next, d)) = chars.get(n + 1) {
+                        emit(&han[start..next + d.len_utf8()], Kind::Gram);
+                    }
+                }
+                if chars.len() >= 2 {
+                    for token in jieba.cut_for_search(&han, true) {
+                        if token.word.chars().nth(1).is_some() {
+                            buf.clear();
+                            buf.push_str(token.word);
+                            emit(&buf, Kind::Word);
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::OnceLock;
+
+    pub fn jieba() -> &'static Jieba {
+        static JIEBA: OnceLock<Jieba> = OnceLock::new();
+        JIEBA.get_or_init(Jieba::new)
+    }
+
+    fn all(text: &str) -> Vec<(String, Kind)> {
+        let mut out = Vec::new();
+        terms(text, jieba(), &mut |t, k| out.push((t.to_string(), k)));
+        out
+    }
+
+    fn has(list: &[(String, Kind)], term: &str, kind: Kind) -> bool {
+        list.iter().any(|(t, k)| t == term && *k == kind)
+    }
+
+    #[test]
+    fn runs_split_chinese_latin_and_punctuation() {
+        assert_eq!(
+            runs("提案７－３－015号，ＡＢＣ与5G。"),
+            [
+                Run::Han("提案".into()),
+                Run::Latin("7-3-015".into()),
+                Run::Han("号".into()),
+                Run::Latin("abc".into()),
+                Run::Han("与".into()),
+                Run::Latin("5g".into()),
+            ]
+        );
+        // A joiner at the end or doubled is not part of the token.
+        assert_eq!(
+            runs("v2- x--y"),
+            [Run::Latin("v2".into()), Run::Latin("x".into()), Run::Latin("y".into())]
+        );
+    }
+
+    #[test]
+    fn chinese_gives_characters_pairs_and_words() {
+        let t = all("中华人民共和国");
+        assert!(has(&t, "中", Kind::Gram));
+        assert!(has(&t, "华人", Kind::Gram));
+        assert!(has(&t, "人民", Kind::Word), "{t:?}");
+        assert!(has(&t, "中华人民共和国", Kind::Word));
+        let t = all("协商民主");
+        assert!(has(&t, "商民", Kind::Gram));
+        assert!(!has(&t, "商民", Kind::Word));
+        assert!(has(&t, "协商", Kind::Word));
+    }
+
+    #[test]
+    fn latin_tokens_and_their_parts() {
+        let t = all("编号7-3-015");
+        assert!(has(&t, "7-3-015", Kind::Word));
+        assert!(has(&t, "015", Kind::Word));
+        assert!(has(&t, "编号", Kind::Word));
+    }
+}
