@@ -432,6 +432,15 @@ TONGXIN_SITE_YAML = f"""title: {SITE_TITLE}
 base_url: {BASE_URL}
 theme: default
 nav: [{', '.join(c[0] for c in COLUMNS)}]
+organization:
+  name: 中国人民政治协商会议基准市测试区委员会
+  address: 基准市测试区人民路1号
+  phone: 0590-80000000
+identity:
+  icp: 测ICP备00000000号-1
+  police: 测公网安备 00000000000000号
+  site_code: "0000000000"
+suggestion: mailto:zhuxi@bench.example.cn
 """
 
 HUGO_TOML = f"""baseURL = "{BASE_URL}/"

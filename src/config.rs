@@ -29,6 +29,8 @@ pub struct SiteConfig {
     pub logo: Option<String>,
     pub organization: Organization,
     pub identity: Identity,
+    /// 建言渠道: where the public sends suggestions (主席信箱, 委员建言…).
+    pub suggestion: Option<Suggestion>,
     pub nav: Vec<String>,
     /// The line of `nav` in site.yaml, to point at it when it names a missing column.
     #[serde(skip)]
@@ -39,6 +41,9 @@ pub struct SiteConfig {
     #[serde(skip)]
     pub tz: TimeZone,
     pub extra: Map<String, Value>,
+    /// Settings of `tongxin check`.
+    #[serde(skip)]
+    pub check: CheckSettings,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -54,6 +59,58 @@ pub struct Identity {
     pub icp: String,
     pub police: String,
     pub site_code: String,
+}
+
+/// The online channel for suggestions, as written in site.yaml.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// What the link says, “意见建议” by default.
+    pub title: String,
+    /// A full URL, a `mailto:` address, or a site path such as `/guanyu/lianxi/`.
+    pub url: String,
+}
+
+pub const DEFAULT_SUGGESTION_TITLE: &str = "意见建议";
+
+/// The `check` section of site.yaml (see docs/发布前检查.md).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CheckSettings {
+    /// Rule ids (or families, or Chinese rule names) never reported for this site.
+    pub ignore: Vec<String>,
+    /// Severity overrides: (rule, `error` / `warning` / `info` / `off`).
+    pub levels: Vec<(String, String)>,
+    pub wording: WordingSettings,
+    pub external: ExternalSettings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct WordingSettings {
+    /// Site entries: (wrong, right); they win over built-in entries.
+    pub add: Vec<(String, String)>,
+    /// Built-in entries (by their wrong text) this site does not want.
+    pub remove: Vec<String>,
+    /// A TSV file in the site, in the format of the built-in list.
+    pub file: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalSettings {
+    /// Seconds before a request counts as failed.
+    pub timeout_secs: u64,
+    /// Requests at the same time to one host.
+    pub per_host: usize,
+    /// Days a working link is not checked again.
+    pub cache_days: u64,
+}
+
+impl Default for ExternalSettings {
+    fn default() -> Self {
+        ExternalSettings {
+            timeout_secs: 10,
+            per_host: 2,
+            cache_days: 7,
+        }
+    }
 }
 
 /// 哀悼模式: the whole site turns grey, always or on given days.
@@ -90,6 +147,21 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ("mourning", "哀悼模式"),
     ("timezone", "时区"),
     ("extra", "扩展"),
+    ("suggestion", "建言渠道"),
+    ("check", "检查"),
+];
+const SUGGESTION_KEYS: &[(&str, &str)] = &[("title", "名称"), ("url", "网址")];
+const CHECK_KEYS: &[(&str, &str)] = &[
+    ("ignore", "忽略"),
+    ("levels", "级别"),
+    ("wording", "用语"),
+    ("external", "外部链接"),
+];
+const WORDING_KEYS: &[(&str, &str)] = &[("add", "增加"), ("remove", "删除"), ("file", "词表")];
+const EXTERNAL_KEYS: &[(&str, &str)] = &[
+    ("timeout", "超时"),
+    ("per_host", "每站并发"),
+    ("cache_days", "缓存天数"),
 ];
 const ORGANIZATION_KEYS: &[(&str, &str)] = &[
     ("name", "名称"),
@@ -258,6 +330,14 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         }
         None => Map::new(),
     };
+    let suggestion = match map.get("suggestion") {
+        None | Some(Value::Null) => None,
+        Some(v) => reader.suggestion(v),
+    };
+    let check = match map.get("check") {
+        None | Some(Value::Null) => CheckSettings::default(),
+        Some(v) => reader.check(v),
+    };
     let config = SiteConfig {
         title,
         base_url,
@@ -268,12 +348,14 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         logo: reader.string(&map, "logo").filter(|s| !s.is_empty()),
         organization,
         identity,
+        suggestion,
         nav,
         nav_line: yaml::key_line(text, "nav").or_else(|| yaml::key_line(text, "导航")),
         mourning,
         timezone,
         tz,
         extra,
+        check,
     };
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }
@@ -381,12 +463,167 @@ impl Reader<'_> {
         s
     }
 
+    fn suggestion(&mut self, v: &Value) -> Option<Suggestion> {
+        const HINT: &str = "写一个网址、mailto: 邮箱或本站页面路径，例如“suggestion: /guanyu/lianxi/”；也可以写成下一级设置 title（名称）和 url（网址）";
+        let (title, url) = match v {
+            Value::String(url) => (None, url.trim().to_string()),
+            Value::Object(m) => {
+                let m = self.canonical_keys(m.clone(), SUGGESTION_KEYS, "suggestion.");
+                (self.string(&m, "title"), self.string(&m, "url").unwrap_or_default())
+            }
+            _ => {
+                self.error_at("suggestion", "建言渠道 suggestion 的写法不对".into(), HINT);
+                return None;
+            }
+        };
+        let well_formed = url.starts_with("http://")
+            || url.starts_with("https://")
+            || url.strip_prefix("mailto:").is_some_and(|a| a.contains('@'))
+            || url.starts_with('/');
+        if !well_formed || url.contains(char::is_whitespace) {
+            let message = if url.is_empty() {
+                "建言渠道 suggestion 缺少网址 url".to_string()
+            } else {
+                format!("建言渠道的网址“{url}”写法不对")
+            };
+            self.error_at("suggestion", message, HINT);
+            return None;
+        }
+        Some(Suggestion {
+            title: title
+                .filter(|t| !t.is_empty())
+                .unwrap_or_else(|| DEFAULT_SUGGESTION_TITLE.to_string()),
+            url,
+        })
+    }
+
+    fn check(&mut self, v: &Value) -> CheckSettings {
+        let mut settings = CheckSettings::default();
+        let Value::Object(m) = v else {
+            self.error_at(
+                "check",
+                "检查设置 check 的写法不对".into(),
+                "写成下一级设置：ignore（忽略）、levels（级别）、wording（用语）、external（外部链接），详见 docs/发布前检查.md",
+            );
+            return settings;
+        };
+        let m = self.canonical_keys(m.clone(), CHECK_KEYS, "check.");
+        settings.ignore = self.list(&m, "ignore", "check.ignore", "例如“ignore: [text-space, meta-author]”");
+        match m.get("levels") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(levels)) => {
+                for (rule, level) in levels {
+                    let normalized = read::string(level).and_then(|l| normalize_level(&l));
+                    match normalized {
+                        Some(l) => settings.levels.push((rule.clone(), l.to_string())),
+                        None => self.error_at(
+                            rule,
+                            format!("检查级别“{rule}”的值不对"),
+                            "级别写 错误、警告、提示 或 关闭（也可写 error、warning、info、off）",
+                        ),
+                    }
+                }
+            }
+            Some(_) => self.error_at(
+                "levels",
+                "检查级别 levels 的写法不对".into(),
+                "写成下一级设置“规则: 级别”，例如“levels: { meta-author: 提示 }”",
+            ),
+        }
+        match m.get("wording") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(w)) => {
+                let w = self.canonical_keys(w.clone(), WORDING_KEYS, "check.wording.");
+                match w.get("add") {
+                    None | Some(Value::Null) => {}
+                    Some(Value::Object(add)) => {
+                        for (wrong, right) in add {
+                            match read::string(right) {
+                                Some(right) if !wrong.trim().is_empty() => {
+                                    settings.wording.add.push((wrong.trim().to_string(), right))
+                                }
+                                _ => self.error_at(
+                                    wrong,
+                                    format!("用语“{wrong}”的正确写法应是一段文字"),
+                                    "写成“错误写法: 正确写法”，例如“林震华: 林振华”",
+                                ),
+                            }
+                        }
+                    }
+                    Some(_) => self.error_at(
+                        "add",
+                        "用语增加 add 的写法不对".into(),
+                        "每行写“错误写法: 正确写法”，例如\n    add:\n      林震华: 林振华",
+                    ),
+                }
+                settings.wording.remove = self.list(&w, "remove", "check.wording.remove", "例如“remove: [其它]”");
+                settings.wording.file = self.string(&w, "file").filter(|f| !f.is_empty());
+            }
+            Some(_) => self.error_at(
+                "wording",
+                "用语设置 wording 的写法不对".into(),
+                "写成下一级设置：add（增加）、remove（删除）、file（词表）",
+            ),
+        }
+        match m.get("external") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(e)) => {
+                let e = self.canonical_keys(e.clone(), EXTERNAL_KEYS, "check.external.");
+                let mut number = |key: &str, min: u64, into: &mut u64| {
+                    if let Some(v) = e.get(key) {
+                        match read::integer(v) {
+                            Some(n) if n >= min as i64 => *into = n as u64,
+                            _ => self.error_at(
+                                key,
+                                format!("外部链接设置“{key}”应是不小于 {min} 的整数"),
+                                "例如“timeout: 10”（秒）、“per_host: 2”、“cache_days: 7”",
+                            ),
+                        }
+                    }
+                };
+                let mut per_host = settings.external.per_host as u64;
+                number("timeout", 1, &mut settings.external.timeout_secs);
+                number("per_host", 1, &mut per_host);
+                number("cache_days", 0, &mut settings.external.cache_days);
+                settings.external.per_host = per_host as usize;
+            }
+            Some(_) => self.error_at(
+                "external",
+                "外部链接设置 external 的写法不对".into(),
+                "写成下一级设置：timeout（超时秒数）、per_host（每站并发）、cache_days（缓存天数）",
+            ),
+        }
+        settings
+    }
+
+    fn list(&mut self, map: &Map<String, Value>, key: &str, shown: &str, example: &str) -> Vec<String> {
+        match map.get(key).map(read::string_list) {
+            None => Vec::new(),
+            Some(Some(list)) => list,
+            Some(None) => {
+                self.error_at(key, format!("“{shown}”应是一组文字"), example);
+                Vec::new()
+            }
+        }
+    }
+
     fn error_at(&mut self, key: &str, message: String, hint: &str) {
         let mut d = Diagnostic::error(FILE_NAME, message).hint(hint);
-        if let Some(line) = yaml::key_line(self.text, key) {
+        if let Some(line) = yaml::key_line(self.text, key).or_else(|| find_nested_key_line(self.text, key)) {
             d = d.at_line(line);
         }
         self.errors.push(d);
+    }
+}
+
+/// `错误` / `error` … → `error`, `warning`, `info` or `off`.
+pub fn normalize_level(text: &str) -> Option<&'static str> {
+    match text.trim().to_lowercase().as_str() {
+        "错误" | "error" => Some("error"),
+        "警告" | "warning" => Some("warning"),
+        "提示" | "info" => Some("info"),
+        "关闭" | "off" | "忽略" => Some("off"),
+        _ => None,
     }
 }
 
@@ -450,6 +687,54 @@ mod tests {
     #[test]
     fn fallback_settings_are_valid() {
         assert_eq!(fallback().theme, "default");
+    }
+
+    #[test]
+    fn suggestion_in_every_form() {
+        let c = ok("title: a\nbase_url: https://x.cn/\nsuggestion: /guanyu/lianxi/\n");
+        assert_eq!(
+            c.suggestion,
+            Some(Suggestion {
+                title: DEFAULT_SUGGESTION_TITLE.into(),
+                url: "/guanyu/lianxi/".into()
+            })
+        );
+        let c = ok("title: a\nbase_url: https://x.cn/\n建言渠道:\n  名称: 主席信箱\n  网址: mailto:zhuxi@x.cn\n");
+        let s = c.suggestion.unwrap();
+        assert_eq!((s.title.as_str(), s.url.as_str()), ("主席信箱", "mailto:zhuxi@x.cn"));
+        assert!(ok("title: a\nbase_url: https://x.cn/\n").suggestion.is_none());
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\nsuggestion:\n  titel: 主席信箱\n  url: 信箱\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].message.contains("suggestion.titel"), "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap().contains("title"), "{errs:?}");
+        assert_eq!(errs[1].line, Some(3), "{errs:?}");
+    }
+
+    #[test]
+    fn check_settings_with_chinese_keys_and_typo_hints() {
+        let c = ok(
+            "title: a\nbase_url: https://x.cn/\n检查:\n  忽略: [text-space]\n  级别:\n    meta-author: 提示\n  用语:\n    增加:\n      林震华: 林振华\n    删除: [其它]\n  外部链接:\n    超时: 3\n",
+        );
+        assert_eq!(c.check.ignore, ["text-space"]);
+        assert_eq!(c.check.levels, [("meta-author".to_string(), "info".to_string())]);
+        assert_eq!(c.check.wording.add, [("林震华".to_string(), "林振华".to_string())]);
+        assert_eq!(c.check.wording.remove, ["其它"]);
+        assert_eq!(c.check.external.timeout_secs, 3);
+        assert_eq!(c.check.external.per_host, 2);
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\ncheck:\n  ignor: [x]\n  levels:\n    wording: 严重\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap().contains("ignore"), "{errs:?}");
+        assert_eq!(errs[0].line, Some(4));
+        assert!(errs[1].message.contains("wording"), "{errs:?}");
+        assert_eq!(errs[1].line, Some(6));
     }
 
     #[test]

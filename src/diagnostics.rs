@@ -29,6 +29,38 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it.
     pub hint: Option<String>,
+    /// The `tongxin check` rule this problem belongs to, when it is one;
+    /// `check` reports it under that rule.
+    pub code: Option<Code>,
+}
+
+/// Problems found while loading a site that `tongxin check` files under one of
+/// its own rules (see docs/发布前检查.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Code {
+    /// `link-internal`: an `@/` link to a page that does not exist.
+    LinkInternal,
+    /// `link-image`: a cover or photo not found.
+    LinkImage,
+    /// `link-attachment`: an attachment not found.
+    LinkAttachment,
+    /// `meta-date`: a missing or unreadable date.
+    MetaDate,
+    /// `encoding-legacy`: a file that is not UTF-8.
+    EncodingLegacy,
+}
+
+impl Code {
+    /// The rule id.
+    pub fn rule(self) -> &'static str {
+        match self {
+            Code::LinkInternal => "link-internal",
+            Code::LinkImage => "link-image",
+            Code::LinkAttachment => "link-attachment",
+            Code::MetaDate => "meta-date",
+            Code::EncodingLegacy => "encoding-legacy",
+        }
+    }
 }
 
 impl Diagnostic {
@@ -40,6 +72,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             hint: None,
+            code: None,
         }
     }
 
@@ -63,6 +96,12 @@ impl Diagnostic {
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Files this problem under a `check` rule id.
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = Some(code);
         self
     }
 

@@ -6,14 +6,29 @@ use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
 
+/// A file's text, and what its bytes looked like (for `tongxin check`).
+#[derive(Debug)]
+pub struct Decoded {
+    pub text: String,
+    /// The warning about a legacy encoding, when the file was not UTF-8.
+    pub warning: Option<Diagnostic>,
+    /// The file started with a UTF-8 byte order mark.
+    pub bom: bool,
+}
+
 /// Reads `path`; `shown` is the path to name in messages. Returns the text and,
 /// when the file was not UTF-8, a warning.
 pub fn read_text(path: &Path, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    read_decoded(path, shown).map(|d| (d.text, d.warning))
+}
+
+/// As [`read_text`], also telling whether the file had a byte order mark.
+pub fn read_decoded(path: &Path, shown: &Path) -> Result<Decoded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(shown, format!("无法读取文件（{}）", crate::diagnostics::io_reason(&e)))
             .hint("确认文件存在、没有被其他程序占用，并且有读取权限")
     })?;
-    decode(bytes, shown)
+    decode_detailed(bytes, shown)
 }
 
 /// As [`read_text`], handing the warning or the error to `report`; `None` when
@@ -33,8 +48,13 @@ pub fn read_reporting(path: &Path, shown: &Path, mut report: impl FnMut(Diagnost
 
 /// Takes the bytes by value: a UTF-8 file (nearly all of them) becomes its text
 /// without a copy.
-pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
-    if bytes.starts_with(b"\xEF\xBB\xBF") {
+pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
+    decode_detailed(bytes, shown).map(|d| (d.text, d.warning))
+}
+
+pub fn decode_detailed(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
+    if bom {
         bytes.drain(..3);
     }
     let (text, warning) = match String::from_utf8(bytes) {
@@ -55,15 +75,24 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagno
                 };
             let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
             if had_errors || encoding != encoding_rs::GB18030 {
-                return Err(Diagnostic::error(shown, "文件不是 UTF-8 编码，也无法按 GBK 读取")
-                    .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存"));
+                let seen = if encoding == encoding_rs::GB18030 {
+                    String::new()
+                } else {
+                    format!("（看起来是 {} 编码）", encoding.name())
+                };
+                return Err(
+                    Diagnostic::error(shown, format!("文件不是 UTF-8 编码，也无法按 GBK 读取{seen}"))
+                        .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存")
+                        .code(crate::diagnostics::Code::EncodingLegacy),
+                );
             }
             let warning = Diagnostic::warning(shown, "文件是 GBK 编码，已自动转换后读取")
-                .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码");
+                .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码")
+                .code(crate::diagnostics::Code::EncodingLegacy);
             (normalize_newlines(text.into_owned()), Some(warning))
         }
     };
-    Ok((text, warning))
+    Ok(Decoded { text, warning, bom })
 }
 
 fn normalize_newlines(text: String) -> String {

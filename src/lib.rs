@@ -9,9 +9,11 @@
 //! - [`render`]: Tera templates, filters, the data each template sees
 //! - [`output`]: staging and swapping the output folder, feeds, sitemap, static files
 //! - [`commands`]: what the `tongxin` binary runs
+//! - [`check`]: the rules of `tongxin check` (发布前检查), run over a loaded site
 //!
 //! [`diagnostics`], [`encoding`], [`yaml`] and [`dates`] are shared by every stage.
 
+pub mod check;
 pub mod commands;
 pub mod config;
 pub mod content;
@@ -23,4 +25,6 @@ pub mod output;
 pub mod render;
 pub mod yaml;
 
+pub use check::report::CheckReport;
 pub use commands::build::{BuildFailure, BuildOptions, BuildReport, build};
+pub use commands::check::{CheckOptions, check};

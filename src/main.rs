@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use tongxin::diagnostics::display_path;
-use tongxin::{BuildOptions, build};
+use tongxin::{BuildOptions, CheckOptions, build};
 
 #[derive(Parser)]
 #[command(name = "tongxin", version, about = "同心：把 Markdown 文章生成政协宣传网站")]
@@ -32,6 +32,32 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// 发布前检查：更新情况、链接、占位符、用语、文字规范、文章信息、网站标识、编码
+    Check {
+        /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 同时检查外部链接能否打开（需要联网）
+        #[arg(long)]
+        external: bool,
+        /// 报告格式：text（文字，默认）或 json（供脚本使用）
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// 把“今天”当作这一天，例如 2026-12-01（检查更新情况和未来日期用）
+        #[arg(long, value_name = "日期", value_parser = parse_now)]
+        now: Option<jiff::civil::DateTime>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+fn parse_now(text: &str) -> Result<jiff::civil::DateTime, String> {
+    tongxin::commands::check::parse_now(text)
+        .ok_or_else(|| format!("无法识别日期“{text}”，请写成 2026-12-01 或 2026-12-01 14:30"))
 }
 
 fn main() -> ExitCode {
@@ -51,6 +77,46 @@ fn main() -> ExitCode {
             };
             run_build(&options)
         }
+        Command::Check {
+            root,
+            external,
+            format,
+            now,
+        } => {
+            let options = CheckOptions {
+                external,
+                now,
+                ..CheckOptions::new(root)
+            };
+            run_check(&options, format)
+        }
+    }
+}
+
+fn run_check(options: &CheckOptions, format: Format) -> ExitCode {
+    let report = tongxin::check(options);
+    let printing = std::time::Instant::now();
+    let text = match format {
+        Format::Text => report.text(),
+        Format::Json => report.json() + "\n",
+    };
+    // One write: a long report is not flushed line by line.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    if std::env::var_os("TONGXIN_TIMINGS").is_some() {
+        for (stage, time) in &report.stages {
+            eprintln!("{stage}：{:.3} 秒", time.as_secs_f64());
+        }
+        eprintln!("输出报告：{:.3} 秒", printing.elapsed().as_secs_f64());
+        eprintln!(
+            "检查用时 {:.2} 秒，渲染检查了 {} 个页面",
+            report.elapsed.as_secs_f64(),
+            report.pages
+        );
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

@@ -7,11 +7,11 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use crate::config::{self, Overrides, SiteConfig};
+use super::load::{self, LoadOptions, Stopwatch};
 use crate::content;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
-use crate::model::{self, ModelOptions, Site};
+use crate::model::Site;
 use crate::output::{self, Staging, feeds, search, sitemap, static_files};
 use crate::render;
 
@@ -73,12 +73,7 @@ impl BuildFailure {
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let mut stages = Vec::new();
-    let mut lap = Instant::now();
-    let mut stage = |name: &'static str| {
-        stages.push((name, lap.elapsed()));
-        lap = Instant::now();
-    };
+    let mut watch = Stopwatch::start();
     let diagnostics = Diagnostics::new();
     let root = &options.root;
     let now = options.now.unwrap_or_else(Timestamp::now);
@@ -88,37 +83,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.push(problem);
     }
 
-    let overrides = Overrides {
+    let load_options = LoadOptions {
+        root: root.clone(),
         base_url: options.base_url.clone(),
+        drafts: options.drafts,
+        now,
+        markdown_html: true,
     };
-    // Without a usable site.yaml the content is still checked, with defaults,
-    // so that one run shows every problem.
-    let config = config::load(root, &overrides, &diagnostics);
-    let fallback;
-    let settings: &SiteConfig = match &config {
-        Some(c) => c,
-        None => {
-            fallback = config::fallback();
-            &fallback
-        }
-    };
-    let templates = render::templates::load(root, &settings.theme, &settings.base_path, &diagnostics);
-    stage("配置与模板");
-    let loaded = content::load(root, &settings.tz, &diagnostics);
-    stage("读取内容");
-    let site = model::build(
-        settings.clone(),
-        loaded,
-        &ModelOptions {
-            drafts: options.drafts,
-            now,
-            root: root.clone(),
-        },
-        &diagnostics,
-    );
-    stage("整理网站与 Markdown");
+    let loaded =
+        load::read(&load_options, &diagnostics, &mut watch).model(&load_options, None, &diagnostics, &mut watch);
+    let site = loaded.site;
 
-    let (Some(_), Some((tera, origins)), false) = (config, templates, diagnostics.has_errors()) else {
+    let (Some(_), Some((tera, origins)), false) = (loaded.config, loaded.templates, diagnostics.has_errors()) else {
         return Err(BuildFailure {
             diagnostics: diagnostics.into_sorted(),
         });
@@ -138,16 +114,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .mourning
         .active_on(now.to_zoned(site.config.tz.clone()).date());
     let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
-    stage("渲染页面");
+    watch.lap("渲染页面");
     let mut files = write_extras(&site, root, &staging, &now, &diagnostics);
-    stage("订阅、站点地图与静态文件");
+    watch.lap("订阅、站点地图与静态文件");
     // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
     // bench/search.sh, which compares a build with and without the index to
     // measure what indexing costs; sites have no setting for it.
     if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
         files += search::write(&site, &staging, &diagnostics);
     }
-    stage("搜索索引");
+    watch.lap("搜索索引");
 
     if diagnostics.has_errors() {
         staging.abandon();
@@ -175,7 +151,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                 .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
         );
     }
-    stage("替换输出文件夹");
+    watch.lap("替换输出文件夹");
     Ok(BuildReport {
         output: output_dir,
         pages,
@@ -183,7 +159,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         files,
         warnings: diagnostics.into_sorted(),
         elapsed: started.elapsed(),
-        stages,
+        stages: watch.stages,
     })
 }
 
@@ -214,23 +190,61 @@ fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
     None
 }
 
+/// The Atom feeds of the site: (output path, title, page path of the list it
+/// follows, items newest first).
+fn feed_list(site: &Site) -> Vec<(String, String, &str, &[usize])> {
+    let mut list = vec![(
+        "atom.xml".to_string(),
+        site.config.title.clone(),
+        "",
+        site.latest.as_slice(),
+    )];
+    for column in site.columns.iter().filter(|c| c.kind.is_dated()) {
+        list.push((
+            format!("{}atom.xml", column.path),
+            format!("{} - {}", column.title, site.config.title),
+            column.path.as_str(),
+            column.pages.as_slice(),
+        ));
+    }
+    list
+}
+
+/// The files copied as they are: theme and site `static/`, then the files beside
+/// the Markdown; later entries win.
+fn static_list(site: &Site, root: &Path) -> Vec<static_files::StaticFile> {
+    let mut copies = static_files::list_dir(&root.join("themes").join(&site.config.theme).join("static"));
+    copies.extend(static_files::list_dir(&root.join("static")));
+    let content_dir = root.join(content::CONTENT_DIR);
+    copies.extend(
+        site.assets
+            .iter()
+            .map(|(src, dest)| (content_dir.join(src), dest.clone())),
+    );
+    copies
+}
+
+/// Every file a build writes besides the rendered pages (feeds, sitemap,
+/// robots.txt, static files and the files beside the Markdown), as paths below
+/// the output folder; `check` resolves links against them.
+pub fn extra_paths(site: &Site, root: &Path) -> Vec<String> {
+    let mut paths: Vec<String> = feed_list(site).into_iter().map(|(path, ..)| path).collect();
+    paths.push("sitemap.xml".into());
+    paths.push("robots.txt".into());
+    paths.extend(static_list(site, root).into_iter().map(|(_, dest)| dest));
+    paths
+}
+
 /// Feeds, sitemap, robots.txt and copied files. Returns how many were written.
 fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, diagnostics: &Diagnostics) -> usize {
     let generated = dates::rfc3339(&now.to_zoned(site.config.tz.clone()));
-    let mut written = Vec::new();
-
-    written.push((
-        "atom.xml".to_string(),
-        feeds::atom(site, &site.config.title, "atom.xml", "", &site.latest, &generated),
-    ));
-    for column in site.columns.iter().filter(|c| c.kind.is_dated()) {
-        let path = format!("{}atom.xml", column.path);
-        let title = format!("{} - {}", column.title, site.config.title);
-        written.push((
-            path.clone(),
-            feeds::atom(site, &title, &path, &column.path, &column.pages, &generated),
-        ));
-    }
+    let mut written: Vec<(String, String)> = feed_list(site)
+        .into_iter()
+        .map(|(path, title, alternate, items)| {
+            let text = feeds::atom(site, &title, &path, alternate, items, &generated);
+            (path, text)
+        })
+        .collect();
 
     let base = &site.config.base_url;
     let mut entries: Vec<(String, Option<String>)> = vec![(
@@ -279,13 +293,5 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
         }
     }
 
-    let mut copies = static_files::list_dir(&root.join("themes").join(&site.config.theme).join("static"));
-    copies.extend(static_files::list_dir(&root.join("static")));
-    let content_dir = root.join(content::CONTENT_DIR);
-    copies.extend(
-        site.assets
-            .iter()
-            .map(|(src, dest)| (content_dir.join(src), dest.clone())),
-    );
-    count + static_files::copy_all(copies, staging.dir(), root, diagnostics)
+    count + static_files::copy_all(static_list(site, root), staging.dir(), root, diagnostics)
 }

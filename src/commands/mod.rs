@@ -1,3 +1,5 @@
 //! The commands a user runs. Each is a function the binary and the tests call.
 
 pub mod build;
+pub mod check;
+pub mod load;

@@ -75,6 +75,8 @@ pub const KEYS: &[(&str, &str)] = &[
     ("notice_count", "公告条数"),
     ("member_count", "委员条数"),
     ("book_count", "文史条数"),
+    // `tongxin check`: rules silenced for this page (or column)
+    ("check", "检查"),
 ];
 
 /// Where the settings end and the text begins.
@@ -329,6 +331,9 @@ impl Reader<'_, '_> {
                 format!("日期“{text}”无法识别"),
                 format!("写成 {}，并确认是真实存在的日期", dates::ACCEPTED_FORMS),
             );
+            if let Some(d) = self.problems.last_mut() {
+                d.code = Some(crate::diagnostics::Code::MetaDate);
+            }
         }
         parsed
     }

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write;
+use std::ops::Range;
 use std::path::Path;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
@@ -42,8 +43,10 @@ pub struct Rendered {
 const PLAIN_START_BYTES: usize = 4096;
 
 impl Rendered {
-    fn push_plain(&mut self, text: &str) {
-        self.char_count += text::char_count(text);
+    fn push_plain(&mut self, text: &str, count: bool) {
+        if count {
+            self.char_count += text::char_count(text);
+        }
         if self.plain_start.len() < PLAIN_START_BYTES {
             self.plain_start.push_str(text);
         }
@@ -63,6 +66,19 @@ pub struct Links<'a> {
     /// means the file has errors of its own and links to it are not reported.
     pub excluded: &'a HashMap<String, &'static str>,
     pub base_path: &'a str,
+    /// Write the HTML. Without it (`tongxin check`, which reads the Markdown
+    /// itself) the HTML holds only the anchors (`id`s) the text would have,
+    /// so that links to them can still be checked in the rendered pages.
+    pub html: bool,
+    /// Also shown every body with its parse (`tongxin check`, so that the
+    /// Markdown is parsed once).
+    pub observer: Option<&'a dyn Observer>,
+}
+
+/// Sees each body as it is rendered, with the events of its parse and where
+/// each is in `source` (the body with Word-style indentation removed).
+pub trait Observer: Sync {
+    fn observe(&self, file: &Path, first_line: usize, body: &str, source: &str, events: Vec<(Event<'_>, Range<usize>)>);
 }
 
 /// Renders `body`, whose first line is line `first_line` of `file`.
@@ -72,7 +88,10 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
-    let mut events: Vec<Event> = Vec::new();
+    let mut out = Out {
+        events: Vec::new(),
+        keep: links.html,
+    };
     let mut rendered = Rendered::default();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
 
@@ -80,13 +99,24 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     let mut heading_text = String::new();
     let mut code: Option<(String, String)> = None;
     let mut footnote_depth = 0usize;
+    let mut footnotes: Vec<String> = Vec::new();
 
+    let mut observed: Vec<(Event, Range<usize>)> = if links.observer.is_some() {
+        Vec::with_capacity(source.len() / 16)
+    } else {
+        Vec::new()
+    };
     for (event, range) in Parser::new_ext(&source, options).into_offset_iter() {
+        if links.observer.is_some() {
+            observed.push((event.clone(), range.clone()));
+        }
         if let Some((lang, buffer)) = &mut code {
             match event {
                 Event::Text(t) => buffer.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    events.push(Event::Html(highlight::to_html(buffer, lang).into()));
+                    if links.html {
+                        out.push(Event::Html(highlight::to_html(buffer, lang).into()));
+                    }
                     code = None;
                 }
                 _ => {}
@@ -100,9 +130,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 classes,
                 attrs,
             }) => {
-                heading = Some((events.len(), level, id, classes, attrs));
+                heading = Some((out.events.len(), level, id, classes, attrs));
                 heading_text.clear();
-                events.push(Event::Text("".into())); // replaced at the heading's end
+                out.push(Event::Text("".into())); // replaced at the heading's end
             }
             Event::End(TagEnd::Heading(level)) => {
                 if let Some((at, level_start, given_id, classes, attrs)) = heading.take() {
@@ -116,14 +146,16 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                         id: id.clone(),
                         title: text::collapse_whitespace(&heading_text),
                     });
-                    events[at] = Event::Start(Tag::Heading {
-                        level: level_start,
-                        id: Some(id.into()),
-                        classes,
-                        attrs,
-                    });
+                    if let Some(slot) = out.events.get_mut(at) {
+                        *slot = Event::Start(Tag::Heading {
+                            level: level_start,
+                            id: Some(id.into()),
+                            classes,
+                            attrs,
+                        });
+                    }
                 }
-                events.push(Event::End(TagEnd::Heading(level)));
+                out.push(Event::End(TagEnd::Heading(level)));
                 rendered.break_plain();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -144,7 +176,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     problems.push(problem.at(line + first_line - 1, column));
                     dest_url
                 });
-                events.push(Event::Start(Tag::Link {
+                out.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
@@ -158,7 +190,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 id,
             }) => {
                 let dest_url = root_relative(dest_url, links.base_path);
-                events.push(Event::Start(Tag::Image {
+                out.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
@@ -167,42 +199,67 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             }
             Event::Start(Tag::Table(alignments)) => {
                 // A wide table scrolls inside its own box on a phone, not the page.
-                events.push(Event::Html("<div class=\"table-wrap\">".into()));
-                events.push(Event::Start(Tag::Table(alignments)));
+                out.push(Event::Html("<div class=\"table-wrap\">".into()));
+                out.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
-                events.push(Event::End(TagEnd::Table));
-                events.push(Event::Html("</div>".into()));
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html("</div>".into()));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 footnote_depth += 1;
-                events.push(Event::Start(Tag::FootnoteDefinition(label)));
+                footnotes.push(label.to_string());
+                out.push(Event::Start(Tag::FootnoteDefinition(label)));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
                 footnote_depth = footnote_depth.saturating_sub(1);
-                events.push(Event::End(TagEnd::FootnoteDefinition));
+                out.push(Event::End(TagEnd::FootnoteDefinition));
             }
             Event::Text(t) | Event::Code(t) if footnote_depth == 0 => {
                 if heading.is_some() {
                     heading_text.push_str(&t);
                 }
-                rendered.push_plain(&t);
-                events.push(Event::Text(t));
+                // Reading time is shown with the HTML; `check` needs neither.
+                rendered.push_plain(&t, links.html);
+                out.push(Event::Text(t));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
                 rendered.break_plain();
-                events.push(event);
+                out.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
                 rendered.break_plain();
-                events.push(event);
+                out.push(event);
             }
-            other => events.push(other),
+            other => out.push(other),
         }
     }
-    rendered.html.reserve(source.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut rendered.html, events.into_iter());
+    if let Some(observer) = links.observer {
+        observer.observe(file, first_line, body, &source, observed);
+    }
+    if links.html {
+        rendered.html.reserve(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut rendered.html, out.events.into_iter());
+    } else {
+        for id in rendered.toc.iter().map(|h| &h.id).chain(&footnotes) {
+            let _ = write!(rendered.html, "<a id=\"{}\"></a>", text::escape_html(id));
+        }
+    }
     rendered
+}
+
+/// The events to write as HTML; none are kept when no HTML is wanted.
+struct Out<'a> {
+    events: Vec<Event<'a>>,
+    keep: bool,
+}
+
+impl<'a> Out<'a> {
+    fn push(&mut self, event: Event<'a>) {
+        if self.keep {
+            self.events.push(event);
+        }
+    }
 }
 
 /// A heading being read: where its start event is, and its level and attributes.
@@ -235,7 +292,8 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<Cow
         Some(&"") => Ok(dest.clone()),
         Some(why) => Err(
             Diagnostic::error(file, format!("链接 @/{target} 指向的文章是{why}，正式发布时不会生成"))
-                .hint("等那篇文章发布后再加链接，或者先删掉这个链接"),
+                .hint("等那篇文章发布后再加链接，或者先删掉这个链接")
+                .code(crate::diagnostics::Code::LinkInternal),
         ),
         None => {
             let hint = match crate::diagnostics::did_you_mean(path, links.targets.keys().map(String::as_str)) {
@@ -245,7 +303,9 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<Cow
                         .into()
                 }
             };
-            Err(Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在")).hint(hint))
+            Err(Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在"))
+                .hint(hint)
+                .code(crate::diagnostics::Code::LinkInternal))
         }
     }
 }
@@ -345,6 +405,8 @@ mod tests {
             targets: &targets,
             excluded: &excluded,
             base_path: "/zx/",
+            html: true,
+            observer: None,
         };
         let mut problems = Vec::new();
         let r = render(body, 1, Path::new("t.md"), &links, &mut problems);
@@ -385,6 +447,8 @@ mod tests {
             targets: &targets,
             excluded: &excluded,
             base_path: "/",
+            html: true,
+            observer: None,
         };
         let mut problems = Vec::new();
         render(

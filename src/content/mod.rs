@@ -31,6 +31,8 @@ pub struct SourceFile {
     pub body: String,
     /// 1-based line where the body starts.
     pub body_line: usize,
+    /// The file started with a UTF-8 byte order mark (removed from the text).
+    pub bom: bool,
 }
 
 impl SourceFile {
@@ -125,7 +127,15 @@ fn read_source(
     tz: &TimeZone,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SourceFile> {
-    let text = encoding::read_reporting(path, &shown, |d| problems.push(d))?;
+    let decoded = match encoding::read_decoded(path, &shown) {
+        Ok(d) => d,
+        Err(d) => {
+            problems.push(d);
+            return None;
+        }
+    };
+    problems.extend(decoded.warning);
+    let (text, bom) = (decoded.text, decoded.bom);
     let split = match front_matter::split(&text, &shown) {
         Ok(s) => s,
         Err(d) => {
@@ -140,6 +150,7 @@ fn read_source(
                 meta,
                 body: String::new(),
                 body_line: 1,
+                bom,
             });
         }
     };
@@ -154,6 +165,7 @@ fn read_source(
         meta,
         body,
         body_line,
+        bom,
     })
 }
 

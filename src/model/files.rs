@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::CONTENT_DIR;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Code, Diagnostic, Diagnostics};
 
 use super::Site;
 use super::page::Page;
@@ -139,7 +139,14 @@ pub fn resolve(
             owner.own_folder
         )
     };
-    let mut d = Diagnostic::error(owner.shown, format!("找不到{label}文件“{file}”")).hint(hint);
+    let code = if matches!(label, "封面" | "照片") {
+        Code::LinkImage
+    } else {
+        Code::LinkAttachment
+    };
+    let mut d = Diagnostic::error(owner.shown, format!("找不到{label}文件“{file}”"))
+        .hint(hint)
+        .code(code);
     if let Some(line) = line {
         d = d.at_line(line);
     }

@@ -59,14 +59,19 @@ pub struct Site {
     pub related: Vec<Vec<usize>>,
 }
 
-#[derive(Debug, Clone)]
-pub struct ModelOptions {
+#[derive(Clone)]
+pub struct ModelOptions<'a> {
     /// Publish drafts and future-dated pages too (for previewing).
     pub drafts: bool,
     /// "Now", to decide which pages are still in the future.
     pub now: Timestamp,
     /// The site folder, to find attachments on disk.
     pub root: PathBuf,
+    /// Render the Markdown to HTML; `check` needs only its anchors (see
+    /// [`markdown::Links::html`]).
+    pub markdown_html: bool,
+    /// Shown every body as it is parsed (see [`markdown::Links::observer`]).
+    pub observer: Option<&'a dyn markdown::Observer>,
 }
 
 impl Site {
@@ -257,7 +262,15 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     for b in &site.books {
         targets.insert(format!("{}/_index.md", b.folder), b.path.clone());
     }
-    render_markdown(&mut site, &column_bodies, home_source, &targets, &excluded, diagnostics);
+    render_markdown(
+        &mut site,
+        &column_bodies,
+        home_source,
+        &targets,
+        &excluded,
+        options,
+        diagnostics,
+    );
     order_pages(&mut site);
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
@@ -388,7 +401,8 @@ fn make_page(
                 .hint(format!(
                     "在开头的设置里加一行，例如“date: 2025-03-02”；也可写 {}",
                     crate::dates::ACCEPTED_FORMS
-                )),
+                ))
+                .code(crate::diagnostics::Code::MetaDate),
             );
             ok = false;
         }
@@ -524,12 +538,15 @@ fn render_markdown(
     home: Option<SourceFile>,
     targets: &HashMap<String, String>,
     excluded: &HashMap<String, &'static str>,
+    options: &ModelOptions,
     diagnostics: &Diagnostics,
 ) {
     let links = Links {
         targets,
         excluded,
         base_path: &site.config.base_path,
+        html: options.markdown_html,
+        observer: options.observer,
     };
     let render = |body: &str, line: usize, shown: &std::path::Path| {
         let mut problems = Vec::new();

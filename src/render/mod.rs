@@ -69,27 +69,21 @@ impl From<std::io::Error> for RenderFailure {
 /// Renders every page into `staging`. Returns how many pages were written.
 pub fn render_site(
     site: &Site,
-    mut tera: Tera,
+    tera: Tera,
     origins: &Origins,
     mourning: bool,
     staging: &Staging,
     diagnostics: &Diagnostics,
 ) -> usize {
-    let values = Values::build(site);
-    tera.global_context()
-        .insert_value("site", values::site_value(site, mourning));
-    tera.global_context()
-        .insert_value("nav", values::nav_value(site, &values));
-
-    let jobs = jobs(site);
-    jobs.par_iter()
+    let renderer = Renderer::new(site, tera, mourning);
+    renderer
+        .jobs()
+        .par_iter()
         .map(|job| {
-            let (path, template, context) = prepare(site, &tera, &values, job);
-            let file = staging.file_for(&path);
+            let file = staging.file_for(&renderer.path(job));
             let result = (|| -> Result<(), RenderFailure> {
                 let mut writer = staging.open_file(&file)?;
-                tera.render_to(&template, &context, &mut writer)
-                    .map_err(RenderFailure::Template)?;
+                renderer.render(job, &mut writer).map_err(RenderFailure::Template)?;
                 writer.flush()?;
                 Ok(())
             })()
@@ -106,6 +100,49 @@ pub fn render_site(
             }
         })
         .sum()
+}
+
+/// The site path of every page `render_site` writes (`yaowen/a/`, `404.html`).
+pub fn page_paths(site: &Site) -> Vec<String> {
+    jobs(site).iter().map(|job| job_path(site, job)).collect()
+}
+
+/// Renders the pages of a site, one job at a time, wherever the caller wants
+/// them: `build` writes them to the output, `check` reads their links.
+pub struct Renderer<'a> {
+    site: &'a Site,
+    tera: Tera,
+    values: Values,
+}
+
+/// One HTML page to render (opaque; see [`Renderer::jobs`]).
+pub struct PageJob(Job);
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, mut tera: Tera, mourning: bool) -> Self {
+        let values = Values::build(site);
+        tera.global_context()
+            .insert_value("site", values::site_value(site, mourning));
+        tera.global_context()
+            .insert_value("nav", values::nav_value(site, &values));
+        Renderer { site, tera, values }
+    }
+
+    /// Every page of the site.
+    pub fn jobs(&self) -> Vec<PageJob> {
+        jobs(self.site).into_iter().map(PageJob).collect()
+    }
+
+    /// The site path of a page below the base path (`yaowen/a/`, `404.html`).
+    pub fn path(&self, job: &PageJob) -> String {
+        job_path(self.site, &job.0)
+    }
+
+    /// Renders a page into `out`.
+    pub fn render(&self, job: &PageJob, out: impl Write) -> Result<(), tera::Error> {
+        let (template, context) = prepare(self.site, &self.tera, &self.values, &job.0);
+        self.tera.render_to(&template, &context, out)
+    }
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -158,25 +195,47 @@ fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
     }
 }
 
-/// The output path, the template and the context of a job.
-fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, String, Context) {
+/// The output path of a job, below the base path.
+fn job_path(site: &Site, job: &Job) -> String {
+    match *job {
+        Job::Home => String::new(),
+        Job::NotFound => "404.html".to_string(),
+        Job::SiteMap => values::SITE_MAP.to_string(),
+        Job::Search => values::SEARCH.to_string(),
+        Job::Column { column, number } => pagination::page_path(&site.columns[column].path, number),
+        Job::MembersByCommittee(v) => site.member_views[v].committee_path.clone(),
+        Job::ProposalFilter { view, facet, value } => {
+            site.proposal_views[view].facets[facet].values[value].path.clone()
+        }
+        Job::Book(b) => site.books[b].path.clone(),
+        Job::WholeBook(b) => format!("{}{}/", site.books[b].path, crate::model::series::WHOLE_BOOK),
+        Job::Article(index) => site.pages[index].path.clone(),
+        Job::TaxonomyIndex(t) => format!("{}/", site.taxonomies[t].kind.folder()),
+        Job::Term { taxonomy, term, number } => {
+            pagination::page_path(&site.taxonomies[taxonomy].terms[term].path, number)
+        }
+    }
+}
+
+/// The template and the context of a job.
+fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Context) {
     let mut ctx = Context::new();
-    let (path, template) = match *job {
+    let template = match *job {
         Job::Home => {
             ctx.insert_value("home", views::home(site, values, HOME_LATEST));
-            (String::new(), "index.html".to_string())
+            "index.html".to_string()
         }
-        Job::NotFound => ("404.html".to_string(), "404.html".to_string()),
+        Job::NotFound => "404.html".to_string(),
         Job::SiteMap => {
             ctx.insert_value("map", views::site_map(site, values));
-            (values::SITE_MAP.to_string(), "sitemap.html".to_string())
+            "sitemap.html".to_string()
         }
         Job::Search => {
             ctx.insert(
                 "search_index_url",
                 &filters::join_url(&site.config.base_path, &format!("{}/", crate::output::search::FOLDER)),
             );
-            (values::SEARCH.to_string(), "search.html".to_string())
+            "search.html".to_string()
         }
         Job::Column { column, number } => {
             let c = &site.columns[column];
@@ -206,45 +265,39 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
                 _ => {}
             }
             ctx.insert_value("paginator", paginator);
-            let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
-            (pagination::page_path(&c.path, number), template)
+            templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html")
         }
         Job::MembersByCommittee(v) => {
             let view = &site.member_views[v];
             ctx.insert_value("column", values::column_full(site, values, view.column));
             views::members(&mut ctx, site, values, v, true);
             let c = &site.columns[view.column];
-            let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
-            (view.committee_path.clone(), template)
+            templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html")
         }
         Job::ProposalFilter { view, facet, value } => {
             let v = &site.proposal_views[view];
             ctx.insert_value("column", values::column_full(site, values, v.column));
             views::proposals(&mut ctx, site, values, view, Some((facet, value)));
             let c = &site.columns[v.column];
-            let template = templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html");
-            (v.facets[facet].values[value].path.clone(), template)
+            templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html")
         }
         Job::Book(b) => {
             let book = &site.books[b];
             ctx.insert_value("column", values.columns[book.column].clone());
             ctx.insert_value("book", values::book_full(site, values, b));
-            (book.path.clone(), "book.html".to_string())
+            "book.html".to_string()
         }
         Job::WholeBook(b) => {
             let book = &site.books[b];
             ctx.insert_value("column", values.columns[book.column].clone());
             ctx.insert_value("book", values::book_full(site, values, b));
             ctx.insert_value("chapters", values::book_chapters(site, values, b));
-            (
-                format!("{}{}/", book.path, crate::model::series::WHOLE_BOOK),
-                "book_full.html".to_string(),
-            )
+            "book_full.html".to_string()
         }
         Job::Article(index) => {
             let page = &site.pages[index];
             ctx.insert_value("page", values::page_full(site, values, index));
-            let template = match page.column {
+            match page.column {
                 Some(c) => {
                     ctx.insert_value("column", values.columns[c].clone());
                     templates::pick(
@@ -254,8 +307,7 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
                     )
                 }
                 None => "article.html".to_string(),
-            };
-            (page.path.clone(), template)
+            }
         }
         Job::TaxonomyIndex(t) => {
             let taxonomy = &site.taxonomies[t];
@@ -266,10 +318,7 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
                 .map(|term| values::term_value(site, taxonomy, term))
                 .collect();
             ctx.insert_value("terms", tera::Value::from(terms));
-            (
-                format!("{}/", taxonomy.kind.folder()),
-                "taxonomy_index.html".to_string(),
-            )
+            "taxonomy_index.html".to_string()
         }
         Job::Term {
             taxonomy: t,
@@ -291,10 +340,11 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Str
                     number,
                 ),
             );
-            (pagination::page_path(&term.path, number), "taxonomy.html".to_string())
+            "taxonomy.html".to_string()
         }
     };
-    ctx.insert("current_path", &path);
+    let path = job_path(site, job);
     ctx.insert("current_url", &format!("{}{}", site.config.base_url, path));
-    (path, template, ctx)
+    ctx.insert("current_path", &path);
+    (template, ctx)
 }

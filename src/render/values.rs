@@ -544,6 +544,12 @@ pub fn site_value(site: &Site, mourning: bool) -> Value {
         map.insert("logo".into(), Value::from(join_url(&site.config.base_path, logo)));
     }
     map.insert("home_url".into(), Value::from(site.config.base_path.clone()));
+    if let Some(suggestion) = &site.config.suggestion {
+        let mut s = Map::new();
+        s.insert("title".into(), Value::from(suggestion.title.clone()));
+        s.insert("url".into(), Value::from(suggestion_url(site, &suggestion.url)));
+        map.insert("suggestion".into(), Value::from(s));
+    }
     // The host name, for the government page tag `SiteDomain`.
     let domain = site
         .config
@@ -589,6 +595,15 @@ pub fn site_value(site: &Site, mourning: bool) -> Value {
         Value::from(join_url(&site.config.base_path, SEARCH)),
     );
     Value::from(map)
+}
+
+/// A site path (`/guanyu/lianxi/`) under the base path; URLs and `mailto:` as written.
+pub fn suggestion_url(site: &Site, url: &str) -> String {
+    if url.starts_with('/') && !url.starts_with("//") {
+        join_url(&site.config.base_path, url)
+    } else {
+        url.to_string()
+    }
 }
 
 pub fn nav_value(site: &Site, values: &Values) -> Value {

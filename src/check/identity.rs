@@ -1,0 +1,138 @@
+//! Identity (`identity-*`): what site.yaml must say about who runs the site —
+//! ICP备案号, 公安备案号, 网站标识码, 主办单位 and a contact — and the online
+//! channel for suggestions (建言渠道), whose absence fails an inspection.
+
+use super::Finding;
+use super::links::{Outputs, Target, resolve};
+use crate::config::{FILE_NAME, SiteConfig};
+
+/// The line of the first of `keys` written in site.yaml, at any depth.
+fn line_of(yaml: &str, keys: &[&str]) -> Option<usize> {
+    yaml.lines()
+        .position(|line| {
+            let t = line.trim_start();
+            keys.iter()
+                .any(|k| t.strip_prefix(k).is_some_and(|r| r.starts_with(':')))
+        })
+        .map(|i| i + 1)
+}
+
+/// `yaml` is the text of site.yaml (for lines); `outputs`, when the site could
+/// be modelled, to check that a suggestion page exists.
+pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let identity_line = line_of(yaml, &["identity", "网站标识"]).or(Some(1));
+    let id = &config.identity;
+    let mut missing = |rule: &'static str, what: &str, key: &str, example: &str| {
+        findings.push(
+            Finding::new(rule, FILE_NAME, format!("site.yaml 没有填写{what}"))
+                .line(identity_line)
+                .fix(format!(
+                    "在 identity（网站标识）下加一行“{key}: {example}”；它显示在每个页面的页脚，检查时必查"
+                )),
+        );
+    };
+    if id.icp.trim().is_empty() {
+        missing("identity-icp", "ICP备案号", "icp", "明ICP备00000000号-1");
+    }
+    if id.police.trim().is_empty() {
+        missing("identity-police", "公安备案号", "police", "明公网安备 00000000000000号");
+    }
+    if id.site_code.trim().is_empty() {
+        missing("identity-site-code", "网站标识码", "site_code", "\"0000000000\"");
+    }
+    let mut malformed = |rule: &'static str, keys: &[&str], message: String, fix: &str| {
+        findings.push(
+            Finding::new(rule, FILE_NAME, message)
+                .line(line_of(yaml, keys).or(identity_line))
+                .level(super::Level::Warning)
+                .fix(fix.to_string()),
+        );
+    };
+    let has_digit = |s: &str| s.chars().any(|c| c.is_ascii_digit());
+    let icp_ok = id.icp.contains("ICP备") && has_digit(&id.icp);
+    if !id.icp.trim().is_empty() && !icp_ok {
+        malformed(
+            "identity-icp",
+            &["icp", "ICP备案号"],
+            format!("ICP备案号“{}”的格式不对", id.icp),
+            "照工信部备案系统里的写法填写，例如“明ICP备00000000号-1”",
+        );
+    }
+    let police_ok = id.police.contains("公网安备") && has_digit(&id.police);
+    if !id.police.trim().is_empty() && !police_ok {
+        malformed(
+            "identity-police",
+            &["police", "公安备案号"],
+            format!("公安备案号“{}”的格式不对", id.police),
+            "照公安机关备案的写法填写，例如“明公网安备 00000000000000号”",
+        );
+    }
+    let code = id.site_code.trim();
+    let code_ok = code.len() == 10 && code.chars().all(|c| c.is_ascii_alphanumeric());
+    if !code.is_empty() && !code_ok {
+        malformed(
+            "identity-site-code",
+            &["site_code", "网站标识码"],
+            format!("网站标识码“{code}”应是 10 位"),
+            "网站标识码由政府网站主管部门分配，共 10 位，写在英文引号里，例如 site_code: \"0000000000\"",
+        );
+    }
+
+    let organization_line = line_of(yaml, &["organization", "主办单位"]).or(Some(1));
+    let org = &config.organization;
+    if org.name.trim().is_empty() {
+        findings.push(
+            Finding::new("identity-organization", FILE_NAME, "site.yaml 没有填写主办单位名称")
+                .line(organization_line)
+                .fix("在 organization（主办单位）下加一行“name: 中国人民政治协商会议××区委员会”"),
+        );
+    }
+    if org.phone.trim().is_empty() && org.email.trim().is_empty() {
+        findings.push(
+            Finding::new("identity-contact", FILE_NAME, "site.yaml 没有填写联系电话或邮箱")
+                .line(organization_line)
+                .fix("在 organization（主办单位）下加一行“phone: 0590-87651200”或“email: bgs@example.cn”"),
+        );
+    }
+    if org.address.trim().is_empty() {
+        findings.push(
+            Finding::new("identity-contact", FILE_NAME, "site.yaml 没有填写主办单位地址")
+                .line(organization_line)
+                .level(super::Level::Info)
+                .fix("在 organization（主办单位）下加一行“address: ……”，显示在页脚"),
+        );
+    }
+
+    let suggestion_line = line_of(yaml, &["suggestion", "建言渠道"]);
+    match &config.suggestion {
+        None => findings.push(
+            Finding::new(
+                "identity-suggestion",
+                FILE_NAME,
+                "没有设置建言渠道：网站没有可用的在线意见建议渠道，检查时单项否决",
+            )
+            .line(Some(1))
+            .fix("在 site.yaml 加上建言渠道，例如\nsuggestion:\n  title: 主席信箱\n  url: /guanyu/lianxi/\nurl 可以是本站页面、mailto:邮箱或外部网址"),
+        ),
+        Some(s) if s.url.starts_with('/') && !s.url.starts_with("//") => {
+            if let Some(outputs) = outputs
+                && let Target::Internal { file, .. } = resolve(&s.url, "", config, true)
+                && !outputs.contains(&file)
+            {
+                findings.push(
+                    Finding::new(
+                        "identity-suggestion",
+                        FILE_NAME,
+                        format!("建言渠道“{}”指向的页面“{}”不存在", s.title, s.url),
+                    )
+                    .line(suggestion_line)
+                    .text(s.url.clone())
+                    .fix("写一个存在的本站页面，例如“/guanyu/lianxi/”，或写 mailto:邮箱、外部网址"),
+                );
+            }
+        }
+        Some(_) => {}
+    }
+    findings
+}

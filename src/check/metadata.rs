@@ -1,0 +1,85 @@
+//! Metadata (`meta-*`) over the published pages: duplicate titles in a column,
+//! and `source` / `author` where the column expects them. (Missing and future
+//! dates and images without alt text are found in the sources, see
+//! [`super::source`].)
+//!
+//! News and notice columns expect `source` (信息来源) by default; a column
+//! changes that in its `_index.md`: `check: { require: [source, author] }`.
+
+use std::collections::HashMap;
+
+use super::Finding;
+use crate::model::Site;
+use crate::model::column::ColumnKind;
+
+/// The fields a column's posts must have when its `_index.md` does not say.
+pub fn default_require(kind: ColumnKind) -> &'static [&'static str] {
+    match kind {
+        ColumnKind::News | ColumnKind::Notice => &["source"],
+        _ => &[],
+    }
+}
+
+/// `require`: the fields each column (by folder) asked for in its `_index.md`.
+pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for column in &site.columns {
+        let mut titles: HashMap<String, usize> = HashMap::new();
+        let fields: Vec<&str> = match require.get(&column.folder) {
+            Some(list) => list.iter().map(String::as_str).collect(),
+            None => default_require(column.kind).to_vec(),
+        };
+        // Oldest first, so the later copy is the one reported.
+        for &i in column.pages.iter().rev() {
+            let page = &site.pages[i];
+            let shown = page.shown.to_string_lossy().replace('\\', "/");
+            let title_line = page.meta.line_of("title").or(Some(1));
+            let key: String = page.title.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !key.is_empty() {
+                if let Some(&first) = titles.get(&key) {
+                    let other = site.pages[first].shown.to_string_lossy().replace('\\', "/");
+                    findings.push(
+                        Finding::new(
+                            "meta-title-dup",
+                            &shown,
+                            format!("栏目“{}”里已有同样标题的文章：{other}", column.title),
+                        )
+                        .line(title_line)
+                        .text(page.title.clone())
+                        .fix("确认是否重复发布；如果是两篇不同的稿件，请在标题里写明区别（如日期、届次）"),
+                    );
+                } else {
+                    titles.insert(key, i);
+                }
+            }
+            for field in &fields {
+                let (missing, rule, zh, example) = match *field {
+                    "source" => (
+                        page.meta.source.is_none(),
+                        "meta-source",
+                        "来源",
+                        "source: 区政协办公室",
+                    ),
+                    _ => (
+                        page.meta.author.is_none(),
+                        "meta-author",
+                        "作者",
+                        "author: 区政协办公室",
+                    ),
+                };
+                if missing {
+                    findings.push(
+                        Finding::new(
+                            rule,
+                            &shown,
+                            format!("“{}”栏目的文章需要写{zh}（{field}）", column.title),
+                        )
+                        .line(Some(1))
+                        .fix(format!("在开头的设置里加一行，例如“{example}”")),
+                    );
+                }
+            }
+        }
+    }
+    findings
+}
