@@ -15,7 +15,7 @@ fn property(html: &scraper::Html, name: &str) -> Vec<String> {
     attrs(html, &format!("meta[property=\"{name}\"]"), "content")
 }
 
-const YAML: &str = "title: 测试政协\nbase_url: https://www.test.example.cn/zx/\norganization:\n  name: 政协测试区委员会\n  phone: 0000-1234567\nidentity:\n  icp: 测ICP备12345678号-1\n  police: 测公网安备 11010502030143号\n  site_code: \"1234567890\"\nnav: [yaowen, guanyu]\n";
+const YAML: &str = "title: 测试政协\nbase_url: https://www.test.example.cn/zx/\norganization:\n  name: 政协测试区委员会\n  phone: 0000-1234567\nidentity:\n  icp: 测ICP备12345678号-1\n  police: 测公网安备 11010502030143号\n  site_code: \"1234567890\"\nnav: [yaowen, guanyu]\nsuggestion:\n  title: 主席信箱\n  url: /guanyu/lianxi/\n";
 
 fn site() -> Fixture {
     let f = Fixture::new();
@@ -154,6 +154,9 @@ fn the_footer_links_the_filing_records() {
         links.contains(&"https://beian.mps.gov.cn/#/query/webSearch?code=11010502030143".to_string()),
         "{links:?}"
     );
+    // The suggestion channel inspectors look for, under the site's sub-path.
+    assert!(links.contains(&"/zx/guanyu/lianxi/".to_string()), "{links:?}");
+    assert!(texts(&home, ".footer-links a").contains(&"主席信箱".to_string()));
     let footer = texts(&home, ".site-footer").concat();
     assert!(footer.contains("网站标识码：1234567890"));
     assert!(footer.contains("主办单位：政协测试区委员会"));
