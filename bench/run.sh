@@ -11,6 +11,9 @@
 #   SEED=20250302     生成站点的随机种子
 #   END_DATE=2026-06-30    站点最新文章的日期；tongxin check 以这一天为“今天”（--now）
 #   TOOLS="tongxin hugo"   只测其中一个时可设为 TOOLS=hugo 或 TOOLS=tongxin
+#   SEARCH=0               同心构建时不建站内搜索索引（TONGXIN_NO_SEARCH=1），与 Hugo 做同样
+#                          的事：Hugo 不建搜索索引。默认 1，即同心照常建索引
+#   CHECK=0                不测 tongxin check
 #   BENCH_OUT=bench/out    生成的站点、日志与结果的存放目录
 #   BUILD_DIR=...          构建输出目录的上级目录。默认在内存文件系统 /dev/shm 上
 #                          （见下文），设为 $BENCH_OUT 等磁盘目录即可测写盘的情形
@@ -211,6 +214,8 @@ measure_check() {
 bench_tongxin() {
     local outdir="$BUILD_DIR/build-tongxin"
     local -a cmd=("$TONGXIN_BIN" build --root "$SITES/tongxin" --output "$outdir")
+    # Hugo builds no search index; SEARCH=0 measures the same work for both.
+    [[ "${SEARCH:-1}" == 0 ]] && cmd=(env TONGXIN_NO_SEARCH=1 "${cmd[@]}")
     local with_check=1
     [[ "${CHECK:-1}" == 0 ]] && with_check=0
     echo ">> tongxin：预热一次（不计时）" >&2
