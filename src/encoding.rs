@@ -16,28 +16,22 @@ pub struct Decoded {
     pub bom: bool,
 }
 
-/// Reads `path`; `shown` is the path to name in messages. Returns the text and,
-/// when the file was not UTF-8, a warning.
-pub fn read_text(path: &Path, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
-    read_decoded(path, shown).map(|d| (d.text, d.warning))
-}
-
-/// As [`read_text`], also telling whether the file had a byte order mark.
+/// Reads `path`; `shown` is the path to name in messages.
 pub fn read_decoded(path: &Path, shown: &Path) -> Result<Decoded, Diagnostic> {
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(shown, format!("无法读取文件（{}）", crate::diagnostics::io_reason(&e)))
             .hint("确认文件存在、没有被其他程序占用，并且有读取权限")
     })?;
-    decode_detailed(bytes, shown)
+    decode(bytes, shown)
 }
 
-/// As [`read_text`], handing the warning or the error to `report`; `None` when
+/// As [`read_decoded`], handing the warning or the error to `report`; `None` when
 /// the file could not be read.
 pub fn read_reporting(path: &Path, shown: &Path, mut report: impl FnMut(Diagnostic)) -> Option<String> {
-    match read_text(path, shown) {
-        Ok((text, warning)) => {
-            warning.into_iter().for_each(&mut report);
-            Some(text)
+    match read_decoded(path, shown) {
+        Ok(decoded) => {
+            decoded.warning.into_iter().for_each(&mut report);
+            Some(decoded.text)
         }
         Err(d) => {
             report(d);
@@ -48,11 +42,7 @@ pub fn read_reporting(path: &Path, shown: &Path, mut report: impl FnMut(Diagnost
 
 /// Takes the bytes by value: a UTF-8 file (nearly all of them) becomes its text
 /// without a copy.
-pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<(String, Option<Diagnostic>), Diagnostic> {
-    decode_detailed(bytes, shown).map(|d| (d.text, d.warning))
-}
-
-pub fn decode_detailed(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
+pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
     let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     if bom {
         bytes.drain(..3);
@@ -109,16 +99,18 @@ mod tests {
 
     #[test]
     fn strips_bom_and_crlf() {
-        let (text, warning) = decode(b"\xEF\xBB\xBFa\r\nb\r\n".to_vec(), Path::new("a.md")).unwrap();
-        assert_eq!(text, "a\nb\n");
-        assert!(warning.is_none());
+        let d = decode(b"\xEF\xBB\xBFa\r\nb\r\n".to_vec(), Path::new("a.md")).unwrap();
+        assert_eq!(d.text, "a\nb\n");
+        assert!(d.warning.is_none());
+        assert!(d.bom);
     }
 
     #[test]
     fn reads_gbk_with_a_warning() {
         let (bytes, _, _) = encoding_rs::GBK.encode("---\ntitle: 溪山区政协召开常委会会议\n---\n正文内容。\n");
-        let (text, warning) = decode(bytes.into_owned(), Path::new("a.md")).unwrap();
-        assert!(text.contains("溪山区政协召开常委会会议"));
-        assert!(warning.unwrap().message.contains("GBK"));
+        let d = decode(bytes.into_owned(), Path::new("a.md")).unwrap();
+        assert!(d.text.contains("溪山区政协召开常委会会议"));
+        assert!(d.warning.unwrap().message.contains("GBK"));
+        assert!(!d.bom);
     }
 }

@@ -439,7 +439,13 @@ pub fn check_rendered(
                 renderer
                     .render(job, &mut *buffer)
                     .map_err(|e| render::templates::template_error(&e, origins))?;
-                Ok(scan_page(renderer.path(job), buffer, outputs, config, wanted))
+                Ok(scan_page(
+                    renderer.path(job).to_string(),
+                    buffer,
+                    outputs,
+                    config,
+                    wanted,
+                ))
             },
         )
         .collect();
@@ -490,7 +496,7 @@ pub fn check_rendered(
     if !missing.is_empty() {
         let mut buffer = Vec::new();
         for job in &jobs {
-            let file = file_of(&renderer.path(job));
+            let file = file_of(renderer.path(job));
             if missing.contains(&file) {
                 buffer.clear();
                 if renderer.render(job, &mut buffer).is_ok() {

@@ -59,16 +59,44 @@ impl<'a> Owner<'a> {
     }
 }
 
+/// What a file named in front matter is for: it names the file in messages and
+/// decides the `check` rule a missing one falls under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Attachment,
+    Cover,
+    Photo,
+    Reply,
+}
+
+impl Role {
+    fn label(self) -> &'static str {
+        match self {
+            Role::Attachment => "附件",
+            Role::Cover => "封面",
+            Role::Photo => "照片",
+            Role::Reply => "答复",
+        }
+    }
+
+    fn code(self) -> Code {
+        match self {
+            Role::Cover | Role::Photo => Code::LinkImage,
+            Role::Attachment | Role::Reply => Code::LinkAttachment,
+        }
+    }
+}
+
 /// Finds `file` as written in front matter. A name starting with `/` is looked
 /// up in `static/`; any other name in the owner's own folder
 /// (`content/xuexi/2025-03-02-a/` for `content/xuexi/2025-03-02-a.md`), then
-/// beside it. A missing file is an error at `line`, naming `label` (附件, 照片…).
+/// beside it. A missing file is an error at `line`, naming its `role`.
 pub fn resolve(
     root: &Path,
     owner: &Owner,
     file: &str,
     title: &str,
-    label: &str,
+    role: Role,
     line: Option<usize>,
     diagnostics: &Diagnostics,
 ) -> Option<FileLink> {
@@ -139,14 +167,9 @@ pub fn resolve(
             owner.own_folder
         )
     };
-    let code = if matches!(label, "封面" | "照片") {
-        Code::LinkImage
-    } else {
-        Code::LinkAttachment
-    };
-    let mut d = Diagnostic::error(owner.shown, format!("找不到{label}文件“{file}”"))
+    let mut d = Diagnostic::error(owner.shown, format!("找不到{}文件“{file}”", role.label()))
         .hint(hint)
-        .code(code);
+        .code(role.code());
     if let Some(line) = line {
         d = d.at_line(line);
     }
@@ -219,14 +242,20 @@ pub fn resolve_files(site: &mut Site, root: &Path, diagnostics: &Diagnostics) {
                 .iter()
                 .filter_map(|a| {
                     let line = page.meta.line_of("attachments");
-                    resolve(root, &owner, &a.file, &a.title, "附件", line, diagnostics)
+                    resolve(root, &owner, &a.file, &a.title, Role::Attachment, line, diagnostics)
                 })
                 .collect();
-            let cover = page
-                .meta
-                .cover
-                .as_deref()
-                .and_then(|c| resolve(root, &owner, c, "", "封面", page.meta.line_of("cover"), diagnostics));
+            let cover = page.meta.cover.as_deref().and_then(|c| {
+                resolve(
+                    root,
+                    &owner,
+                    c,
+                    "",
+                    Role::Cover,
+                    page.meta.line_of("cover"),
+                    diagnostics,
+                )
+            });
             (attachments, cover)
         })
         .collect();
@@ -238,7 +267,7 @@ pub fn resolve_files(site: &mut Site, root: &Path, diagnostics: &Diagnostics) {
         let page = &site.pages[member.page];
         if let Some(photo) = &member.photo_file {
             let line = page.meta.line_of("photo");
-            member.photo = resolve(root, &Owner::page(page), photo, "", "照片", line, diagnostics);
+            member.photo = resolve(root, &Owner::page(page), photo, "", Role::Photo, line, diagnostics);
         }
     }
     for book in &mut site.books {
@@ -248,7 +277,7 @@ pub fn resolve_files(site: &mut Site, root: &Path, diagnostics: &Diagnostics) {
                 &Owner::book(book),
                 cover,
                 "",
-                "封面",
+                Role::Cover,
                 book.cover_line,
                 diagnostics,
             );

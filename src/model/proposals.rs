@@ -530,7 +530,7 @@ pub fn collect(site: &mut Site, root: &std::path::Path, diagnostics: &Diagnostic
                     &files::Owner::page(page),
                     &r,
                     "答复函",
-                    "答复",
+                    files::Role::Reply,
                     page.meta.line_of("reply"),
                     diagnostics,
                 )

@@ -80,7 +80,7 @@ pub fn render_site(
         .jobs()
         .par_iter()
         .map(|job| {
-            let file = staging.file_for(&renderer.path(job));
+            let file = staging.file_for(renderer.path(job));
             let result = (|| -> Result<(), RenderFailure> {
                 let mut writer = staging.open_file(&file)?;
                 renderer.render(job, &mut writer).map_err(RenderFailure::Template)?;
@@ -115,8 +115,11 @@ pub struct Renderer<'a> {
     values: Values,
 }
 
-/// One HTML page to render (opaque; see [`Renderer::jobs`]).
-pub struct PageJob(Job);
+/// One HTML page to render, with its site path (see [`Renderer::jobs`]).
+pub struct PageJob {
+    job: Job,
+    path: String,
+}
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, mut tera: Tera, mourning: bool) -> Self {
@@ -130,17 +133,23 @@ impl<'a> Renderer<'a> {
 
     /// Every page of the site.
     pub fn jobs(&self) -> Vec<PageJob> {
-        jobs(self.site).into_iter().map(PageJob).collect()
+        jobs(self.site)
+            .into_iter()
+            .map(|job| PageJob {
+                path: job_path(self.site, &job),
+                job,
+            })
+            .collect()
     }
 
     /// The site path of a page below the base path (`yaowen/a/`, `404.html`).
-    pub fn path(&self, job: &PageJob) -> String {
-        job_path(self.site, &job.0)
+    pub fn path<'j>(&self, job: &'j PageJob) -> &'j str {
+        &job.path
     }
 
     /// Renders a page into `out`.
     pub fn render(&self, job: &PageJob, out: impl Write) -> Result<(), tera::Error> {
-        let (template, context) = prepare(self.site, &self.tera, &self.values, &job.0);
+        let (template, context) = prepare(self.site, &self.tera, &self.values, &job.job, &job.path);
         self.tera.render_to(&template, &context, out)
     }
 }
@@ -217,8 +226,8 @@ fn job_path(site: &Site, job: &Job) -> String {
     }
 }
 
-/// The template and the context of a job.
-fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Context) {
+/// The template and the context of a job published at `path`.
+fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job, path: &str) -> (String, Context) {
     let mut ctx = Context::new();
     let template = match *job {
         Job::Home => {
@@ -343,8 +352,7 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job) -> (String, Con
             "taxonomy.html".to_string()
         }
     };
-    let path = job_path(site, job);
     ctx.insert("current_url", &format!("{}{}", site.config.base_url, path));
-    ctx.insert("current_path", &path);
+    ctx.insert("current_path", path);
     (template, ctx)
 }

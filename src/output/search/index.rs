@@ -97,8 +97,6 @@ type TermMap<K, V> = HashMap<K, V, BuildHasherDefault<TermHasher>>;
 pub struct DocTerms {
     grams: TermMap<u64, (u32, u8)>,
     words: TermMap<String, (u32, u8)>,
-    /// Length for BM25: how many terms the body and title gave.
-    pub length: u32,
 }
 
 impl DocTerms {
@@ -121,13 +119,17 @@ impl DocTerms {
                     slot.0 += 1;
                 }
                 slot.1 |= flags;
-                if kind == Kind::Gram && term.chars().nth(1).is_none() {
-                    doc.length += 1;
-                }
             });
         }
         doc
     }
+}
+
+/// A document's length for BM25: its Chinese characters, title included (one
+/// single-character term each).
+pub fn length(title: &str, body: &str) -> u32 {
+    let count = |t: &str| t.chars().filter(|&c| tokens::is_han(c)).count();
+    (count(title) + count(body)) as u32
 }
 
 struct List {
@@ -175,9 +177,9 @@ fn add(list: Option<&mut List>, doc: u32, byte: u8) -> Option<List> {
 }
 
 impl Postings {
-    /// Adds document `doc` (ids must come in increasing order).
-    pub fn add(&mut self, doc: u32, terms: DocTerms, average_length: f64) {
-        let norm = K1 * (1.0 - B + B * f64::from(terms.length.max(1)) / average_length.max(1.0));
+    /// Adds document `doc` of `length` (ids must come in increasing order).
+    pub fn add(&mut self, doc: u32, terms: DocTerms, length: u32, average_length: f64) {
+        let norm = K1 * (1.0 - B + B * f64::from(length.max(1)) / average_length.max(1.0));
         let byte = |(count, flags): (u32, u8)| {
             let tf = f64::from(count.max(1));
             let part = tf * (K1 + 1.0) / (tf + norm); // 0 … K1 + 1
@@ -298,8 +300,8 @@ mod tests {
     fn postings_round_trip_through_a_shard() {
         let jieba = Jieba::new();
         let mut p = Postings::default();
-        p.add(0, DocTerms::of("协商民主", "围绕协商民主开展调研。", &jieba), 10.0);
-        p.add(300, DocTerms::of("视察", "民主监督。", &jieba), 10.0);
+        p.add(0, DocTerms::of("协商民主", "围绕协商民主开展调研。", &jieba), 14, 10.0);
+        p.add(300, DocTerms::of("视察", "民主监督。", &jieba), 6, 10.0);
         let mut shard = Vec::new();
         for (term, count, list) in p.into_sorted() {
             write_entry(&mut shard, &term, count, &list);

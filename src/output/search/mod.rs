@@ -36,6 +36,9 @@ pub const FOLDER: &str = "search/data";
 const EXCERPT_TEXT: usize = 1000;
 /// Aim for shards of about this many bytes: a query fetches one per term.
 const SHARD_BYTES: usize = 4 * 1024;
+/// Documents cut in parallel at a time: enough to keep both cores busy, few
+/// enough that their terms wait in memory only briefly.
+const CUT_BLOCK: usize = 512;
 /// Column byte of documents outside any column.
 const NO_COLUMN: u8 = 255;
 
@@ -157,17 +160,18 @@ pub fn documents(site: &Site) -> Vec<Doc> {
 /// Builds the index of `docs` and returns the files to write: (site path, bytes).
 pub fn index_files(site: &Site, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
     let jieba = jieba();
-    let lengths: u64 = docs.iter().map(|d| d.body.chars().count() as u64).sum();
-    let average = lengths as f64 / docs.len().max(1) as f64;
+    let lengths: Vec<u32> = docs.par_iter().map(|d| index::length(&d.title, &d.body)).collect();
+    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64;
     // Documents are cut in parallel, a block at a time, and added in id order.
     let mut postings = Postings::default();
-    for (block, chunk) in docs.chunks(512).enumerate() {
+    for (block, chunk) in docs.chunks(CUT_BLOCK).enumerate() {
         let cut: Vec<DocTerms> = chunk
             .par_iter()
             .map(|d| DocTerms::of(&d.title, &d.body, jieba))
             .collect();
         for (n, terms) in cut.into_iter().enumerate() {
-            postings.add((block * 512 + n) as u32, terms, average);
+            let id = block * CUT_BLOCK + n;
+            postings.add(id as u32, terms, lengths[id], average);
         }
     }
     let shards = postings
