@@ -192,3 +192,16 @@ fn pages_request_nothing_from_outside_the_site() {
         }
     }
 }
+
+#[test]
+fn the_header_names_the_organization_or_else_the_site() {
+    let f = site();
+    f.build();
+    assert_eq!(texts(&f.html("index.html"), ".org-line"), ["政协测试区委员会"]);
+    f.write(
+        "site.yaml",
+        "title: 测试政协\nbase_url: https://www.test.example.cn/\nnav: [yaowen, guanyu]\n",
+    );
+    f.build();
+    assert_eq!(texts(&f.html("index.html"), ".org-line"), ["测试政协"]);
+}

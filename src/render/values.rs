@@ -550,25 +550,16 @@ pub fn site_value(site: &Site, mourning: bool) -> Value {
         s.insert("url".into(), Value::from(suggestion_url(site, &suggestion.url)));
         map.insert("suggestion".into(), Value::from(s));
     }
-    // The host name, for the government page tag `SiteDomain`.
-    let domain = site
-        .config
-        .base_url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or_default();
-    map.insert("domain".into(), Value::from(domain));
-    // scheme://host, to make absolute URLs of site paths (og:image).
+    // scheme://host, to make absolute URLs of site paths (og:image): base_url
+    // always ends with base_path.
     let origin = site
         .config
         .base_url
-        .find("://")
-        .map(|i| {
-            let rest = &site.config.base_url[i + 3..];
-            &site.config.base_url[..i + 3 + rest.find('/').unwrap_or(rest.len())]
-        })
-        .unwrap_or_default();
+        .strip_suffix(&site.config.base_path)
+        .unwrap_or(&site.config.base_url);
+    // The host name, for the government page tag `SiteDomain`.
+    let domain = origin.split_once("://").map_or(origin, |(_, host)| host);
+    map.insert("domain".into(), Value::from(domain));
     map.insert("origin".into(), Value::from(origin));
     map.insert(
         "initial".into(),

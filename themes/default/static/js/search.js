@@ -241,10 +241,17 @@
     return out;
   }
 
+  /* 一个单位要查的词：单位本身；三个字以上的中文还有它每相邻两字 */
+  function termsOf(unit) {
+    var long = unit.han && Array.from(unit.text).length > 2;
+    return [unit.text].concat(long ? pairs(unit.text) : []);
+  }
+
   /* 一个单位命中的文档：Map(doc → {score, title, word}) */
   function matchUnit(unit, total) {
     var length = Array.from(unit.text).length;
-    if (!unit.han || length <= 2) {
+    var terms = termsOf(unit);
+    if (terms.length === 1) {
       return postings(unit.text).then(function (p) {
         var hits = new Map();
         p.list.forEach(function (e) {
@@ -259,8 +266,7 @@
       });
     }
     /* 三个字以上：作为词查一次，再按相邻两字全部出现查一次（跨词边界也能找到） */
-    var grams = pairs(unit.text);
-    return Promise.all([postings(unit.text)].concat(grams.map(postings))).then(function (all) {
+    return Promise.all(terms.map(postings)).then(function (all) {
       var hits = new Map();
       var asWord = all[0];
       var gramLists = all.slice(1).sort(function (a, b) { return a.count - b.count; });
@@ -406,7 +412,7 @@
   }
 
   function drawList(m, fresh) {
-    var run = state.run;
+    var ticket = state.run;
     var hits = filtered();
     if (fresh) {
       list.textContent = "";
@@ -420,7 +426,7 @@
       ? "找到 " + hits.length + " 条结果" + label + "。"
       : "没有找到与“" + state.query + "”有关的内容" + label + "，请换个词或减少几个词再试。";
     return Promise.all(slice.map(function (h) { return loadDoc(h.doc); })).then(function (found) {
-      if (run !== state.run) return;
+      if (ticket !== state.run) return;
       found.forEach(function (d) {
         var li = document.createElement("li");
         li.className = "search-result";
@@ -479,9 +485,7 @@
      等输入停顿下来再排序显示，下载的时间就藏在停顿里。 */
   function prefetch(query) {
     units(query).forEach(function (u) {
-      var terms = [u.text];
-      if (u.han && Array.from(u.text).length > 2) terms = terms.concat(pairs(u.text));
-      terms.forEach(function (t) { postings(t); });
+      termsOf(u).forEach(function (t) { postings(t); });
     });
   }
 
