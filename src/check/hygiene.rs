@@ -11,7 +11,7 @@
 
 use super::Hit;
 use super::prose::BOUNDARY;
-use crate::content::text::is_wide;
+use crate::content::text::{is_han, is_wide};
 
 /// Where a text comes from: a paragraph of the body, or a front matter field
 /// (title, author…), where a space between words is a separator.
@@ -19,11 +19,6 @@ use crate::content::text::is_wide;
 pub enum Place {
     Body,
     Field,
-}
-
-/// A Chinese ideograph.
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
 /// Full-width text: ideographs and Chinese punctuation, not the full-width space.

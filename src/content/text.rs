@@ -82,6 +82,13 @@ pub fn is_wide(c: char) -> bool {
         0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x2FFFF)
 }
 
+/// A Chinese ideograph (CJK unified ideographs, their extensions and the
+/// compatibility block): what search indexes character by character and what
+/// `check` looks for around stray spaces.
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
 /// Text of an HTML fragment, without tags and with the common entities decoded.
 pub fn strip_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);

@@ -24,10 +24,7 @@ pub fn normalize(c: char) -> char {
     c.to_ascii_lowercase()
 }
 
-/// Chinese characters (CJK unified ideographs and their extensions).
-pub fn is_han(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
-}
+pub use crate::content::text::is_han;
 
 fn is_latin(c: char) -> bool {
     c.is_ascii_alphanumeric()
