@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tongxin::commands::serve::{self, ServeOptions};
 use tongxin::diagnostics::display_path;
 use tongxin::{BuildOptions, CheckOptions, build};
 
@@ -29,6 +30,24 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
         /// 同时生成草稿和定时发布（日期在未来）的文章，用于预览
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// 本机预览：生成网站并在浏览器里打开，保存文件后自动更新页面
+    Serve {
+        /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 端口号
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// 监听的地址；默认只有本机能打开。写 0.0.0.0 可让同一网络的其他电脑访问
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// 启动后自动用浏览器打开
+        #[arg(long)]
+        open: bool,
+        /// 同时显示草稿和定时发布（日期在未来）的文章
         #[arg(long)]
         drafts: bool,
     },
@@ -77,6 +96,21 @@ fn main() -> ExitCode {
             };
             run_build(&options)
         }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            open,
+            drafts,
+        } => {
+            let options = ServeOptions {
+                port,
+                bind,
+                drafts,
+                ..ServeOptions::new(root)
+            };
+            run_serve(options, open)
+        }
         Command::Check {
             root,
             external,
@@ -91,6 +125,40 @@ fn main() -> ExitCode {
             run_check(&options, format)
         }
     }
+}
+
+fn run_serve(options: ServeOptions, open: bool) -> ExitCode {
+    let bind = options.bind;
+    let server = match serve::start(options, |line| eprintln!("{line}")) {
+        Ok(server) => server,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let url = server.url();
+    eprintln!("\n预览地址：{url}\n保存文章、模板或 site.yaml 后页面会自动更新。按 Ctrl+C 停止预览。");
+    if !bind.is_loopback() {
+        eprintln!("注意：现在同一网络的其他电脑也能打开这个预览（包括草稿）。只在本机预览时不要加 --bind。");
+    }
+    if open && let Err(e) = serve::open_browser(&url) {
+        eprintln!("没能自动打开浏览器（{e}），请手动打开 {url}");
+    }
+    wait_for_ctrl_c();
+    eprintln!("正在停止预览……");
+    server.stop();
+    ExitCode::SUCCESS
+}
+
+/// Blocks until the user presses Ctrl+C.
+fn wait_for_ctrl_c() {
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        // Without a runtime for the signal, serve until the process is killed.
+        loop {
+            std::thread::park();
+        }
+    };
+    let _ = runtime.block_on(tokio::signal::ctrl_c());
 }
 
 fn run_check(options: &CheckOptions, format: Format) -> ExitCode {

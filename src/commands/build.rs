@@ -212,7 +212,7 @@ fn feed_list(site: &Site) -> Vec<(String, String, &str, &[usize])> {
 
 /// The files copied as they are: theme and site `static/`, then the files beside
 /// the Markdown; later entries win.
-fn static_list(site: &Site, root: &Path) -> Vec<static_files::StaticFile> {
+pub fn static_list(site: &Site, root: &Path) -> Vec<static_files::StaticFile> {
     let mut copies = static_files::list_dir(&root.join("themes").join(&site.config.theme).join("static"));
     copies.extend(static_files::list_dir(&root.join("static")));
     let content_dir = root.join(content::CONTENT_DIR);
@@ -237,6 +237,19 @@ pub fn extra_paths(site: &Site, root: &Path) -> Vec<String> {
 
 /// Feeds, sitemap, robots.txt and copied files. Returns how many were written.
 fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, diagnostics: &Diagnostics) -> usize {
+    let mut count = 0;
+    for (path, text) in &generated_files(site, now) {
+        match staging.write(path, text.as_bytes()) {
+            Ok(()) => count += 1,
+            Err(e) => diagnostics.push(staging.write_error(&staging.dir().join(path), &e)),
+        }
+    }
+    count + static_files::copy_all(static_list(site, root), staging.dir(), root, diagnostics)
+}
+
+/// The files made from the whole site besides its pages: the Atom feeds,
+/// `sitemap.xml` and `robots.txt`, as (path below the output, text).
+pub fn generated_files(site: &Site, now: &Timestamp) -> Vec<(String, String)> {
     let generated = dates::rfc3339(&now.to_zoned(site.config.tz.clone()));
     let mut written: Vec<(String, String)> = feed_list(site)
         .into_iter()
@@ -284,14 +297,5 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
     }
     written.push(("sitemap.xml".to_string(), sitemap::sitemap(&entries)));
     written.push(("robots.txt".to_string(), output::robots_txt(base)));
-
-    let mut count = 0;
-    for (path, text) in &written {
-        match staging.write(path, text.as_bytes()) {
-            Ok(()) => count += 1,
-            Err(e) => diagnostics.push(staging.write_error(&staging.dir().join(path), &e)),
-        }
-    }
-
-    count + static_files::copy_all(static_list(site, root), staging.dir(), root, diagnostics)
+    written
 }

@@ -105,6 +105,7 @@ impl Sources {
                 root: options.root.clone(),
                 markdown_html: options.markdown_html,
                 observer,
+                memo: None,
             },
             diagnostics,
         );

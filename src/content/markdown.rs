@@ -28,7 +28,7 @@ pub struct Heading {
     pub title: String,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Rendered {
     pub html: String,
     pub toc: Vec<Heading>,
@@ -36,6 +36,10 @@ pub struct Rendered {
     pub plain_start: String,
     /// Characters of readable text, for reading time.
     pub char_count: usize,
+    /// The source paths of its `@/` links (`yaowen/a.md`): the HTML depends on
+    /// where they point, so a remembered rendering is reused only while they
+    /// still point there (see [`super::memo`]).
+    pub link_sources: Vec<String>,
 }
 
 /// How much readable text to keep for a summary: enough for 120 characters even
@@ -171,6 +175,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 title,
                 id,
             }) => {
+                if let Some(path) = source_link(&dest_url) {
+                    rendered.link_sources.push(path.to_string());
+                }
                 let dest_url = resolve_link(&dest_url, links, file).unwrap_or_else(|problem| {
                     let (line, column) = line_col(&source, range.start);
                     problems.push(problem.at(line + first_line - 1, column));
@@ -271,16 +278,19 @@ type OpenHeading<'a> = (
     Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
 );
 
+/// The source path an `@/` link names: `@/yaowen/a.md#x` → `yaowen/a.md`.
+fn source_link(dest: &str) -> Option<&str> {
+    let target = dest.strip_prefix("@/")?;
+    let path = target.split_once('#').map_or(target, |(p, _)| p);
+    Some(path.trim_start_matches('/'))
+}
+
 /// `@/a/b.md#x` → the page's URL; `/x/` → under the base path; others unchanged.
 fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<CowStr<'a>, Diagnostic> {
-    let Some(target) = dest.strip_prefix("@/") else {
+    let (Some(target), Some(path)) = (dest.strip_prefix("@/"), source_link(dest)) else {
         return Ok(root_relative(dest.clone(), links.base_path));
     };
-    let (path, anchor) = match target.split_once('#') {
-        Some((p, a)) => (p, Some(a)),
-        None => (target, None),
-    };
-    let path = path.trim_start_matches('/');
+    let anchor = target.split_once('#').map(|(_, a)| a);
     if let Some(site_path) = links.targets.get(path) {
         let mut url = format!("{}{}", links.base_path, site_path);
         if let Some(anchor) = anchor {

@@ -6,6 +6,7 @@
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;
+pub mod memo;
 pub mod text;
 
 use std::path::{Path, PathBuf};
@@ -21,7 +22,7 @@ use front_matter::FrontMatter;
 pub const CONTENT_DIR: &str = "content";
 
 /// One Markdown file, read and with its settings parsed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Path below `content/`, with `/` separators: `yaowen/2025-03-02-a.md`.
     pub rel: String,
@@ -65,16 +66,43 @@ pub struct Content {
 /// still returned when their settings could be partly read, so that later stages
 /// can find their own errors in the same run.
 pub fn load(root: &Path, tz: &TimeZone, diagnostics: &Diagnostics) -> Content {
+    let Some(listing) = list(root, diagnostics) else {
+        return Content::default();
+    };
+    let files = listing
+        .markdown
+        .into_par_iter()
+        .filter_map(|rel| {
+            let (file, problems) = read_file(root, rel, tz);
+            diagnostics.extend(problems);
+            file
+        })
+        .collect();
+    Content {
+        files,
+        assets: listing.assets,
+    }
+}
+
+/// The files under `content/`, by path below it, in name order.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub markdown: Vec<String>,
+    /// Photos, attachments and other files copied as they are.
+    pub assets: Vec<String>,
+}
+
+/// Lists `<root>/content/`; `None` (and an error) when there is no such folder.
+pub fn list(root: &Path, diagnostics: &Diagnostics) -> Option<Listing> {
     let dir = root.join(CONTENT_DIR);
     if !dir.is_dir() {
         diagnostics.push(
             Diagnostic::error(CONTENT_DIR, "找不到存放文章的 content 文件夹")
                 .hint("在网站根目录下新建 content 文件夹，每个栏目一个子文件夹"),
         );
-        return Content::default();
+        return None;
     }
-    let mut markdown = Vec::new();
-    let mut assets = Vec::new();
+    let mut listing = Listing::default();
     let walker = WalkDir::new(&dir)
         .sort_by_file_name()
         .into_iter()
@@ -100,24 +128,27 @@ pub fn load(root: &Path, tz: &TimeZone, diagnostics: &Diagnostics) -> Content {
         if rel.ends_with('~') {
             continue; // editor backups
         }
-        if rel.to_lowercase().ends_with(".md") {
-            markdown.push(rel);
+        if is_markdown(&rel) {
+            listing.markdown.push(rel);
         } else {
-            assets.push(rel);
+            listing.assets.push(rel);
         }
     }
+    Some(listing)
+}
 
-    let files = markdown
-        .into_par_iter()
-        .filter_map(|rel| {
-            let shown = PathBuf::from(CONTENT_DIR).join(&rel);
-            let mut problems = Vec::new();
-            let file = read_source(&dir.join(&rel), rel, shown, tz, &mut problems);
-            diagnostics.extend(problems);
-            file
-        })
-        .collect();
-    Content { files, assets }
+/// Whether a path below `content/` is a Markdown source.
+pub fn is_markdown(rel: &str) -> bool {
+    rel.to_lowercase().ends_with(".md")
+}
+
+/// Reads one Markdown file (`rel` below `content/`), with the problems found in it.
+pub fn read_file(root: &Path, rel: String, tz: &TimeZone) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let shown = PathBuf::from(CONTENT_DIR).join(&rel);
+    let path = root.join(CONTENT_DIR).join(&rel);
+    let mut problems = Vec::new();
+    let file = read_source(&path, rel, shown, tz, &mut problems);
+    (file, problems)
 }
 
 fn read_source(

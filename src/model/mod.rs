@@ -22,6 +22,7 @@ use rayon::prelude::*;
 
 use crate::config::SiteConfig;
 use crate::content::markdown::{self, Links};
+use crate::content::memo::MarkdownMemo;
 use crate::content::{Content, SourceFile, text};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use column::{Column, ColumnKind, DEFAULT_PAGE_SIZE};
@@ -57,6 +58,29 @@ pub struct Site {
     pub proposal_views: Vec<ProposalsView>,
     /// Related items of each page (by page index), from shared tags.
     pub related: Vec<Vec<usize>>,
+    /// Where `@/` links point, kept so that one body can be rendered again
+    /// after an edit (`tongxin serve`).
+    pub link_table: LinkTable,
+}
+
+/// Source path (`yaowen/a.md`) → site path, and the sources left out of the
+/// build with why (see [`markdown::Links`]).
+#[derive(Debug, Default)]
+pub struct LinkTable {
+    pub targets: HashMap<String, String>,
+    pub excluded: HashMap<String, &'static str>,
+}
+
+impl LinkTable {
+    pub fn links<'a>(&'a self, base_path: &'a str, html: bool) -> markdown::Links<'a> {
+        markdown::Links {
+            targets: &self.targets,
+            excluded: &self.excluded,
+            base_path,
+            html,
+            observer: None,
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -72,6 +96,8 @@ pub struct ModelOptions<'a> {
     pub markdown_html: bool,
     /// Shown every body as it is parsed (see [`markdown::Links::observer`]).
     pub observer: Option<&'a dyn markdown::Observer>,
+    /// Renderings kept from the previous build (`tongxin serve`).
+    pub memo: Option<&'a MarkdownMemo>,
 }
 
 impl Site {
@@ -251,6 +277,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         member_views: Vec::new(),
         proposal_views: Vec::new(),
         related: Vec::new(),
+        link_table: LinkTable::default(),
     };
     site.books = books;
 
@@ -271,6 +298,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         options,
         diagnostics,
     );
+    site.link_table = LinkTable { targets, excluded };
     order_pages(&mut site);
     let mut all: Vec<usize> = (0..site.pages.len()).collect();
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
@@ -548,9 +576,18 @@ fn render_markdown(
         html: options.markdown_html,
         observer: options.observer,
     };
+    let memo = options.memo.filter(|_| options.observer.is_none());
     let render = |body: &str, line: usize, shown: &std::path::Path| {
+        if let Some(rendered) = memo.and_then(|m| m.get(body, line, shown, &links)) {
+            return rendered;
+        }
         let mut problems = Vec::new();
         let rendered = markdown::render(body, line, shown, &links, &mut problems);
+        if let Some(memo) = memo
+            && problems.is_empty()
+        {
+            memo.put(body, line, shown, &links, &rendered);
+        }
         diagnostics.extend(problems);
         rendered
     };

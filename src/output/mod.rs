@@ -18,6 +18,8 @@ use crate::diagnostics::{Diagnostic, display_path, io_reason};
 /// Marks a folder as Tongxin's output, so that it may be replaced. A folder
 /// without it that is not empty is never deleted: it may be someone's work.
 pub const MARKER: &str = ".tongxin-output";
+/// What the marker file says to whoever opens it.
+pub const MARKER_TEXT: &str = "这个文件夹由同心（tongxin build）生成，每次生成时会整体替换。\n";
 
 pub struct Staging {
     target: PathBuf,
@@ -39,10 +41,7 @@ impl Staging {
         }
         fs::create_dir_all(&dir)?;
         remove_leftover_copies(parent, &name);
-        fs::write(
-            dir.join(MARKER),
-            "这个文件夹由同心（tongxin build）生成，每次生成时会整体替换。\n",
-        )?;
+        fs::write(dir.join(MARKER), MARKER_TEXT)?;
         Ok(Staging {
             target: target.to_path_buf(),
             dir,

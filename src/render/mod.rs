@@ -24,6 +24,7 @@ use values::Values;
 const HOME_LATEST: usize = 10;
 
 /// One file to render.
+#[derive(Debug, Clone, Copy)]
 enum Job {
     Home,
     Column {
@@ -116,6 +117,7 @@ pub struct Renderer<'a> {
 }
 
 /// One HTML page to render, with its site path (see [`Renderer::jobs`]).
+#[derive(Debug, Clone)]
 pub struct PageJob {
     job: Job,
     path: String,
@@ -124,10 +126,9 @@ pub struct PageJob {
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, mut tera: Tera, mourning: bool) -> Self {
         let values = Values::build(site);
-        tera.global_context()
-            .insert_value("site", values::site_value(site, mourning));
-        tera.global_context()
-            .insert_value("nav", values::nav_value(site, &values));
+        for (name, value) in globals(site, &values, mourning) {
+            tera.global_context().insert_value(name, value);
+        }
         Renderer { site, tera, values }
     }
 
@@ -152,6 +153,65 @@ impl<'a> Renderer<'a> {
         let (template, context) = prepare(self.site, &self.tera, &self.values, &job.job, &job.path);
         self.tera.render_to(&template, &context, out)
     }
+}
+
+/// The data every page sees: `site` and `nav`.
+pub fn globals(site: &Site, values: &Values, mourning: bool) -> [(&'static str, tera::Value); 2] {
+    [
+        ("site", values::site_value(site, mourning)),
+        ("nav", values::nav_value(site, values)),
+    ]
+}
+
+/// A page ready to render: its template and the data it sees. Two equal
+/// `Prepared` render the same HTML with the same templates and globals, which is
+/// how `tongxin serve` finds the pages an edit changed without rendering them.
+#[derive(Clone, PartialEq)]
+pub struct Prepared {
+    pub template: String,
+    pub context: Context,
+}
+
+impl PageJob {
+    /// The site path (`yaowen/a/`, `404.html`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+}
+
+/// A prepared page with the pages whose data it shows (indices into
+/// `site.pages`), recorded while it was prepared.
+pub struct Recorded {
+    pub job: PageJob,
+    pub prepared: Prepared,
+    pub shows: Vec<usize>,
+}
+
+/// Every page of the site, prepared in parallel, recording what each shows.
+pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values) -> Vec<Recorded> {
+    jobs(site)
+        .into_par_iter()
+        .map(|job| {
+            let job = PageJob {
+                path: job_path(site, &job),
+                job,
+            };
+            let (prepared, shows) = values::recording(|| prepare_job(site, tera, values, &job));
+            Recorded { job, prepared, shows }
+        })
+        .collect()
+}
+
+/// Prepares one page.
+pub fn prepare_job(site: &Site, tera: &Tera, values: &Values, job: &PageJob) -> Prepared {
+    let (template, context) = prepare(site, tera, values, &job.job, &job.path);
+    Prepared { template, context }
+}
+
+/// Renders a prepared page with `tera`, whose globals must be those of the
+/// site the page was prepared from.
+pub fn render_prepared(tera: &Tera, page: &Prepared, out: impl Write) -> Result<(), tera::Error> {
+    tera.render_to(&page.template, &page.context, out)
 }
 
 fn jobs(site: &Site) -> Vec<Job> {

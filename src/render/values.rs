@@ -137,6 +137,33 @@ pub struct Values {
     pub books: Vec<Value>,
 }
 
+thread_local! {
+    /// The pages shown by the page being prepared on this thread, while recording.
+    static SHOWN: std::cell::RefCell<Option<Vec<usize>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Notes that the page being prepared shows something of page `index`. Every
+/// read of another page's data while preparing goes through here or through
+/// [`Values::page`], so that `tongxin serve` knows which pages to render again
+/// when one page changes.
+pub fn note(index: usize) {
+    SHOWN.with(|s| {
+        if let Some(list) = s.borrow_mut().as_mut() {
+            list.push(index);
+        }
+    });
+}
+
+/// Runs `f`, returning with its result the pages it noted (sorted, once each).
+pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
+    SHOWN.with(|s| *s.borrow_mut() = Some(Vec::new()));
+    let result = f();
+    let mut shown = SHOWN.with(|s| s.borrow_mut().take()).unwrap_or_default();
+    shown.sort_unstable();
+    shown.dedup();
+    (result, shown)
+}
+
 impl Values {
     pub fn build(site: &Site) -> Values {
         use rayon::prelude::*;
@@ -151,6 +178,18 @@ impl Values {
             .collect();
         let books = site.books.iter().map(|b| book_ref(site, b)).collect();
         Values { refs, columns, books }
+    }
+
+    /// The light reference of page `index`, noted as shown by the page being
+    /// prepared (see [`recording`]).
+    pub fn page(&self, index: usize) -> Value {
+        note(index);
+        self.refs[index].clone()
+    }
+
+    /// Serialises page `index` again after its own data changed (`tongxin serve`).
+    pub fn refresh_page(&mut self, site: &Site, index: usize) {
+        self.refs[index] = page_ref(site, &site.pages[index]);
     }
 }
 
@@ -300,7 +339,7 @@ pub fn book_full(site: &Site, values: &Values, index: usize) -> Value {
     let book = &site.books[index];
     let mut map: Map = values.books[index].as_map().cloned().unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&book.content));
-    let chapters: Vec<Value> = book.chapters.iter().map(|&i| values.refs[i].clone()).collect();
+    let chapters: Vec<Value> = book.chapters.iter().map(|&i| values.page(i)).collect();
     map.insert("chapters".into(), Value::from(chapters));
     Value::from(map)
 }
@@ -315,6 +354,7 @@ pub fn book_chapters(site: &Site, values: &Values, index: usize) -> Value {
         .iter()
         .enumerate()
         .map(|(n, &i)| {
+            note(i);
             let page = &site.pages[i];
             let anchor = format!("c{}", n + 1);
             let mut content = page
@@ -327,7 +367,7 @@ pub fn book_chapters(site: &Site, values: &Values, index: usize) -> Value {
                     .replace(&format!("<h{level}"), &format!("<h{}", level + 1))
                     .replace(&format!("</h{level}>"), &format!("</h{}>", level + 1));
             }
-            let mut map: Map = values.refs[i].as_map().cloned().unwrap_or_default();
+            let mut map: Map = values.page(i).as_map().cloned().unwrap_or_default();
             map.insert("anchor".into(), Value::from(anchor.clone()));
             map.insert("content".into(), Value::safe_string(&content));
             let toc: Vec<Heading> = page
@@ -363,7 +403,7 @@ pub fn member_record(values: &Values, member: &Member) -> Value {
             })
             .into_map()
             .unwrap_or_default();
-            let items: Vec<Value> = g.pages.iter().map(|&i| values.refs[i].clone()).collect();
+            let items: Vec<Value> = g.pages.iter().map(|&i| values.page(i)).collect();
             map.insert("items".into(), Value::from(items));
             Value::from(map)
         })
@@ -373,8 +413,9 @@ pub fn member_record(values: &Values, member: &Member) -> Value {
 
 /// The full data of a page for its own render: its reference plus the article.
 pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
+    note(index);
     let page = &site.pages[index];
-    let mut map: Map = values.refs[index].as_map().cloned().unwrap_or_default();
+    let mut map: Map = values.page(index).as_map().cloned().unwrap_or_default();
     let extra = PageExtra {
         toc: &page.toc,
         topics: term_links(site, site.taxonomy(TaxonomyKind::Topics), &page.meta.topics),
@@ -391,12 +432,9 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
     map.insert("content".into(), Value::safe_string(&page.content));
     map.insert(
         "previous".into(),
-        page.previous.map_or(Value::none(), |i| values.refs[i].clone()),
+        page.previous.map_or(Value::none(), |i| values.page(i)),
     );
-    map.insert(
-        "next".into(),
-        page.next.map_or(Value::none(), |i| values.refs[i].clone()),
-    );
+    map.insert("next".into(), page.next.map_or(Value::none(), |i| values.page(i)));
     if let Some(m) = page.member {
         let member = &site.members[m];
         map.insert("record".into(), member_record(values, member));
@@ -427,7 +465,7 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
         .get(index)
         .into_iter()
         .flatten()
-        .map(|&i| values.refs[i].clone())
+        .map(|&i| values.page(i))
         .collect();
     map.insert("related".into(), Value::from(related));
     Value::from(map)
@@ -491,7 +529,7 @@ pub fn paginator(site: &Site, values: &Values, items: &[usize], page_size: usize
     let total_pages = pagination::page_count(items.len(), page_size);
     let shown: Vec<Value> = items[pagination::page_range(items.len(), page_size, number)]
         .iter()
-        .map(|&i| values.refs[i].clone())
+        .map(|&i| values.page(i))
         .collect();
     let link = |n: usize| url(site, &pagination::page_path(base, n));
     let window_start = number.saturating_sub(3).max(1);

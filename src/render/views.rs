@@ -41,11 +41,7 @@ fn groups_value(site: &Site, values: &Values, groups: &[Grouping]) -> Value {
             let mut map = Map::new();
             map.insert("name".into(), Value::from(g.name.as_str()));
             map.insert("count".into(), Value::from(g.members.len()));
-            let members: Vec<Value> = g
-                .members
-                .iter()
-                .map(|&m| values.refs[site.members[m].page].clone())
-                .collect();
+            let members: Vec<Value> = g.members.iter().map(|&m| values.page(site.members[m].page)).collect();
             map.insert("members".into(), Value::from(members));
             Value::from(map)
         })
@@ -61,10 +57,7 @@ pub fn proposals(ctx: &mut Context, site: &Site, values: &Values, view: usize, f
         Some((f, value)) => &v.facets[f].values[value].proposals,
         None => &v.table,
     };
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|&p| values.refs[site.proposals[p].page].clone())
-        .collect();
+    let items: Vec<Value> = rows.iter().map(|&p| values.page(site.proposals[p].page)).collect();
     ctx.insert_value("proposals", Value::from(items));
 
     // On a session's filter page, that session's figures only.
@@ -179,7 +172,7 @@ pub fn home(site: &Site, values: &Values, latest: usize) -> Value {
             .pages
             .iter()
             .take(count)
-            .map(|&i| values.refs[i].clone())
+            .map(|&i| values.page(i))
             .collect();
         section.insert("items".into(), items.into());
         Value::from(section)
@@ -200,7 +193,7 @@ pub fn home(site: &Site, values: &Values, latest: usize) -> Value {
     map.insert("notices".into(), notices.into());
 
     let refs = |list: &mut dyn Iterator<Item = usize>| -> Value {
-        Value::from(list.map(|i| values.refs[i].clone()).collect::<Vec<_>>())
+        Value::from(list.map(|i| values.page(i)).collect::<Vec<_>>())
     };
     map.insert("latest".into(), refs(&mut site.latest.iter().copied().take(latest)));
     // Featured items with a cover first: the focus area shows pictures.
@@ -295,7 +288,10 @@ pub fn site_map(site: &Site, values: &Values) -> Value {
             let column = &site.columns[c];
             let pages = |list: &mut dyn Iterator<Item = usize>| -> Vec<Entry> {
                 list.map(|i| Entry {
-                    title: site.pages[i].title.clone(),
+                    title: {
+                        super::values::note(i);
+                        site.pages[i].title.clone()
+                    },
                     url: url(site, &site.pages[i].path),
                 })
                 .collect()
