@@ -333,7 +333,8 @@ impl Session {
             .active_on(now.to_zoned(built.site.config.tz.clone()).date());
         let globals = render::globals(&built.site, &built.values, mourning);
         let render_all = touched.templates || globals != built.globals;
-        if globals != built.globals {
+        // Templates loaded again start with no globals.
+        if render_all {
             for (name, value) in globals.iter().cloned() {
                 tera.global_context().insert_value(name, value);
             }

@@ -1,0 +1,452 @@
+//! `tongxin serve`: after any series of edits, the served folder must hold
+//! exactly what a full `tongxin build` writes; errors keep the last good site;
+//! the server refuses paths out of its folder and tells pages what happened.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{copy_dir, repo};
+use jiff::Timestamp;
+use tongxin::BuildOptions;
+use tongxin::commands::serve::session::{Outcome, Session, SessionOptions, Touched};
+use tongxin::commands::serve::{self, ServeOptions};
+
+const BASE: &str = "http://127.0.0.1:1111/";
+
+fn now() -> Timestamp {
+    "2026-12-01T04:00:00Z".parse().unwrap()
+}
+
+/// A copy of the bundled sample site in a temporary folder.
+fn sample_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    copy_dir(&repo().join("content"), &dir.path().join("content"));
+    copy_dir(&repo().join("themes/default"), &dir.path().join("themes/default"));
+    copy_dir(&repo().join("static"), &dir.path().join("static"));
+    dir
+}
+
+/// Every file below `dir` with its bytes, by path; `skip` leaves some out.
+fn files(dir: &Path, skip: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (!skip(&rel)).then(|| (rel, fs::read(e.path()).unwrap()))
+        })
+        .collect()
+}
+
+/// Builds the site afresh and compares it with the served folder, file by file.
+fn assert_same_as_build(root: &Path, served: &Path, with_search: bool, step: &str) {
+    let fresh = root.parent().unwrap().join(format!("fresh-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&fresh);
+    let options = BuildOptions {
+        output: Some(fresh.clone()),
+        base_url: Some(BASE.into()),
+        now: Some(now()),
+        ..BuildOptions::new(root)
+    };
+    tongxin::build(&options).unwrap_or_else(|f| panic!("{step}: fresh build failed: {:?}", f.diagnostics));
+    let skip = |rel: &str| !with_search && rel.starts_with("search/data/");
+    let (want, got) = (files(&fresh, skip), files(served, skip));
+    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    let differ: Vec<&String> = want
+        .keys()
+        .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
+        .collect();
+    assert!(
+        missing.is_empty() && extra.is_empty() && differ.is_empty(),
+        "{step}: served folder differs from a fresh build\nmissing: {missing:?}\nextra: {extra:?}\ndiffer: {differ:?}"
+    );
+    fs::remove_dir_all(&fresh).unwrap();
+}
+
+fn content(files: &[&str]) -> Touched {
+    Touched {
+        content: true,
+        files: files.iter().map(|f| f.to_string()).collect(),
+        ..Touched::default()
+    }
+}
+
+fn built(outcome: Outcome, step: &str) -> (Vec<String>, usize, bool) {
+    match outcome {
+        Outcome::Built {
+            changed, pages, quick, ..
+        } => (changed, pages, quick),
+        Outcome::Failed { diagnostics } => panic!("{step}: rebuild failed: {diagnostics:?}"),
+    }
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let path = root.join(rel);
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{rel} has no {from:?}");
+    fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn every_edit_leaves_what_a_full_build_writes() {
+    let site = sample_site();
+    let root = site.path().join("");
+    let served = site
+        .path()
+        .parent()
+        .unwrap()
+        .join(format!("served-{}", site.path().file_name().unwrap().to_string_lossy()));
+    let mut session = Session::new(SessionOptions {
+        root: root.clone(),
+        output: served.clone(),
+        base_url: BASE.into(),
+        drafts: false,
+        now: Some(now()),
+    });
+    built(session.rebuild(Touched::everything()), "first build");
+    session.write_search();
+    assert_same_as_build(&root, &served, true, "first build");
+
+    let post = "content/yaowen/2026-11-26-zhuxi-huiyi-niandu-zongjie.md";
+
+    // A body edit: only that article is rendered.
+    let text = fs::read_to_string(root.join(post)).unwrap();
+    fs::write(
+        root.join(post),
+        format!("{text}\n\n补充一段新写的文字，说明会议的后续安排。\n"),
+    )
+    .unwrap();
+    let (_, pages, quick) = built(
+        session.rebuild(content(&["yaowen/2026-11-26-zhuxi-huiyi-niandu-zongjie.md"])),
+        "body",
+    );
+    assert!(quick, "a body edit takes the quick path");
+    assert_eq!(pages, 1, "a body edit far from the summary renders only the article");
+    assert_same_as_build(&root, &served, false, "body edit");
+
+    // A title edit: the article and every list showing it.
+    edit(&root, post, "title: ", "title: 【新】");
+    let (changed, pages, quick) = built(
+        session.rebuild(content(&["yaowen/2026-11-26-zhuxi-huiyi-niandu-zongjie.md"])),
+        "title",
+    );
+    assert!(quick, "a title edit takes the quick path");
+    assert!(pages > 3, "the lists that show the title are rendered too, got {pages}");
+    assert!(
+        changed.iter().any(|p| p == "yaowen/"),
+        "the column list shows the new title"
+    );
+    assert!(
+        changed.iter().any(|p| p.is_empty()),
+        "the home page shows the new title"
+    );
+    assert_same_as_build(&root, &served, false, "title edit");
+
+    // A date edit moves the article: the model is rebuilt.
+    edit(&root, post, "date: 2026-11-26", "date: 2026-10-02");
+    let (_, _, quick) = built(
+        session.rebuild(content(&["yaowen/2026-11-26-zhuxi-huiyi-niandu-zongjie.md"])),
+        "date",
+    );
+    assert!(!quick);
+    assert_same_as_build(&root, &served, false, "date edit");
+
+    // A new post, a removed post, a tag added.
+    fs::write(
+        root.join("content/lvzhi/2026-11-30-xin-wenzhang.md"),
+        "---\ntitle: 委员走访新建社区食堂\ndate: 2026-11-30\nsource: 溪山区政协\nauthor: 办公室\ntags: [民生实事, 新标签]\n---\n委员们走访了新建的社区食堂。\n",
+    )
+    .unwrap();
+    fs::remove_file(root.join("content/lvzhi/2025-11-06-shicha-renju-huanjing.md")).unwrap();
+    built(
+        session.rebuild(content(&[
+            "lvzhi/2026-11-30-xin-wenzhang.md",
+            "lvzhi/2025-11-06-shicha-renju-huanjing.md",
+        ])),
+        "add and remove",
+    );
+    assert_same_as_build(&root, &served, false, "a post added and one removed");
+
+    // A member's name is shown by other pages' data: not the quick path.
+    let member = fs::read_dir(root.join("content/weiyuan"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".md") && n != "_index.md")
+        .unwrap();
+    let member_rel = format!("content/weiyuan/{member}");
+    let text = fs::read_to_string(root.join(&member_rel)).unwrap();
+    let name_line = text.lines().find(|l| l.starts_with("name:")).unwrap().to_string();
+    edit(&root, &member_rel, &name_line, "name: 欧阳新名");
+    let (_, _, quick) = built(session.rebuild(content(&[&format!("weiyuan/{member}")])), "member");
+    assert!(!quick);
+    assert_same_as_build(&root, &served, false, "member renamed");
+
+    // A template edit renders every page, without reading the Markdown again.
+    edit(
+        &root,
+        "themes/default/templates/base.html",
+        "</footer>",
+        "<p>模板改动</p></footer>",
+    );
+    let (_, pages, _) = built(
+        session.rebuild(Touched {
+            templates: true,
+            ..Touched::default()
+        }),
+        "template",
+    );
+    assert!(pages > 100);
+    assert_same_as_build(&root, &served, false, "template edit");
+
+    // A static file added and the theme's CSS changed.
+    fs::create_dir_all(root.join("static/files")).unwrap();
+    fs::write(root.join("static/files/说明.txt"), "附件说明").unwrap();
+    edit(
+        &root,
+        "themes/default/static/css/site.css",
+        ":root",
+        ":root{--x:1}\n:root",
+    );
+    let (changed, pages, _) = built(
+        session.rebuild(Touched {
+            statics: true,
+            ..Touched::default()
+        }),
+        "static",
+    );
+    assert_eq!(pages, 0, "no page is rendered for a static file");
+    assert!(changed.iter().any(|p| p == "files/说明.txt"));
+    assert_same_as_build(&root, &served, false, "static files");
+
+    // site.yaml: everything again.
+    edit(&root, "site.yaml", "title: ", "title: 新");
+    built(
+        session.rebuild(Touched {
+            config: true,
+            ..Touched::default()
+        }),
+        "site.yaml",
+    );
+    assert_same_as_build(&root, &served, false, "site.yaml edit");
+
+    // A broken post: the rebuild fails and the served folder is untouched.
+    let before = files(&served, |_| false);
+    edit(&root, post, "title: ", "title： ");
+    match session.rebuild(content(&["yaowen/2026-11-26-zhuxi-huiyi-niandu-zongjie.md"])) {
+        Outcome::Failed { diagnostics } => {
+            let d = diagnostics.iter().find(|d| d.is_error()).expect("an error");
+            assert!(
+                d.file.to_string_lossy().contains("zhuxi-huiyi-niandu-zongjie.md"),
+                "{d}"
+            );
+            assert!(d.line.is_some(), "the error names the line: {d}");
+        }
+        Outcome::Built { .. } => panic!("a full-width colon must fail"),
+    }
+    assert!(before == files(&served, |_| false), "a failed rebuild writes nothing");
+    edit(&root, post, "title： ", "title: ");
+    built(
+        session.rebuild(content(&["yaowen/2026-11-26-zhuxi-huiyi-niandu-zongjie.md"])),
+        "fixed",
+    );
+
+    session.write_search();
+    assert_same_as_build(&root, &served, true, "after every edit, with the search index");
+    let _ = fs::remove_dir_all(&served);
+}
+
+/// One raw HTTP request (clients tidy `..` away before sending, so tests of
+/// path traversal write the request line themselves).
+fn raw_get(addr: std::net::SocketAddr, target: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let split = memchr_find(&response, b"\r\n\r\n").expect("headers");
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head, response[split + 4..].to_vec())
+}
+
+fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn status_json(addr: std::net::SocketAddr) -> serde_json::Value {
+    let (_, _, body) = raw_get(addr, "/__tongxin/status");
+    serde_json::from_slice(&body).unwrap()
+}
+
+/// Waits until the server has finished more than `builds` rebuilds.
+fn wait_for_rebuild(addr: std::net::SocketAddr, builds: u64) -> serde_json::Value {
+    let started = Instant::now();
+    loop {
+        let status = status_json(addr);
+        if status["builds"].as_u64().unwrap() > builds && !status["building"].as_bool().unwrap() {
+            return status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no rebuild seen: {status}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn body_text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn server_serves_only_the_site_and_reports_errors() {
+    let site = common::Fixture::with_news(3);
+    let root: PathBuf = site.root().to_path_buf();
+    site.write("static/附件/学习材料.pdf", "%PDF-1.4 测试");
+    fs::write(root.join("secret.txt"), "不该被看到").unwrap();
+    let server = serve::start(
+        ServeOptions {
+            port: 0,
+            now: Some(now()),
+            ..ServeOptions::new(&root)
+        },
+        |_| {},
+    )
+    .expect("the server starts");
+    let addr = server.addr;
+
+    // The site, with the reload script added to HTML only as it is sent.
+    let (status, head, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    assert_eq!(status, 200);
+    assert!(head.to_lowercase().contains("content-type: text/html; charset=utf-8"));
+    assert!(body_text(&body).contains("/__tongxin/reload.js"));
+    let on_disk = fs::read_to_string(server.output.join("yaowen/2025-03-03-post-3/index.html")).unwrap();
+    assert!(
+        !on_disk.contains("__tongxin"),
+        "the files themselves are what build writes"
+    );
+    let (status, _, _) = raw_get(addr, "/__tongxin/reload.js");
+    assert_eq!(status, 200);
+
+    // Chinese file names, with their type.
+    let (status, head, _) = raw_get(addr, "/%E9%99%84%E4%BB%B6/%E5%AD%A6%E4%B9%A0%E6%9D%90%E6%96%99.pdf");
+    assert_eq!(status, 200);
+    assert!(head.to_lowercase().contains("content-type: application/pdf"), "{head}");
+
+    // Nothing outside the served folder.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(root.join("secret.txt"), server.output.join("link.txt")).unwrap();
+    for target in [
+        "/../secret.txt",
+        "/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/secret.txt",
+        "/yaowen/%2e%2e%2f%2e%2e%2fsecret.txt",
+        "/..%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/.tongxin-output",
+        #[cfg(unix)]
+        "/link.txt",
+    ] {
+        let (status, _, body) = raw_get(addr, target);
+        assert!(status == 403 || status == 404 || status == 400, "{target}: {status}");
+        assert!(!body_text(&body).contains("不该被看到"), "{target} leaked a file");
+    }
+    let (status, _, body) = raw_get(addr, "//etc/passwd");
+    assert_eq!(status, 404, "an absolute path is looked up inside the folder");
+    assert!(!body_text(&body).contains("root:"));
+
+    // An edit is picked up by the watcher and served.
+    let builds = status_json(addr)["builds"].as_u64().unwrap();
+    site.write(
+        "content/yaowen/2025-03-03-post-3.md",
+        "---\ntitle: 第3篇要闻\ndate: 2025-03-03\ntags: [乡村振兴]\n---\n改过的正文。\n",
+    );
+    let status = wait_for_rebuild(addr, builds);
+    assert!(status["errors"].as_array().unwrap().is_empty());
+    let (_, _, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    assert!(body_text(&body).contains("改过的正文"));
+
+    // A broken file: the error goes to the open pages, the last good page stays.
+    let builds = status["builds"].as_u64().unwrap();
+    site.write(
+        "content/yaowen/2025-03-03-post-3.md",
+        "---\ntitle：第3篇要闻\ndate: 2025-03-03\n---\n坏了的正文。\n",
+    );
+    let status = wait_for_rebuild(addr, builds);
+    let errors = status["errors"].as_array().unwrap();
+    assert!(!errors.is_empty(), "the error reaches the pages: {status}");
+    assert!(errors[0]["file"].as_str().unwrap().contains("2025-03-03-post-3.md"));
+    assert!(errors[0]["line"].as_u64().is_some());
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+    );
+    let (status_code, _, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    assert_eq!(status_code, 200);
+    assert!(
+        body_text(&body).contains("改过的正文"),
+        "the last good page is still served"
+    );
+
+    // The events channel says the same at once.
+    let mut stream = TcpStream::connect(addr).unwrap();
+    write!(stream, "GET /__tongxin/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !body_text(&seen).contains("\n\n") || !body_text(&seen).contains("event: status") {
+        let n = stream.read(&mut buf).unwrap();
+        assert!(n > 0);
+        seen.extend_from_slice(&buf[..n]);
+    }
+    assert!(body_text(&seen).contains("2025-03-03-post-3.md"));
+    drop(stream);
+
+    // Fixed: the error clears and the page reloads to the new text.
+    let generation = status_json(addr)["generation"].as_u64().unwrap();
+    let builds = status_json(addr)["builds"].as_u64().unwrap();
+    site.write(
+        "content/yaowen/2025-03-03-post-3.md",
+        "---\ntitle: 第3篇要闻\ndate: 2025-03-03\n---\n修好的正文。\n",
+    );
+    let status = wait_for_rebuild(addr, builds);
+    assert!(status["errors"].as_array().unwrap().is_empty());
+    assert!(status["generation"].as_u64().unwrap() > generation);
+    let (_, _, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    assert!(body_text(&body).contains("修好的正文"));
+
+    let output = server.output.clone();
+    server.stop();
+    assert!(!output.exists(), "the temporary folder is removed on stop");
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let site = common::Fixture::with_news(1);
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let error = serve::start(
+        ServeOptions {
+            port,
+            ..ServeOptions::new(site.root())
+        },
+        |_| {},
+    )
+    .err()
+    .expect("the port is taken");
+    assert!(error.message.contains("无法在这个地址上启动预览服务器"), "{error}");
+    assert!(error.hint.unwrap().contains("--port"));
+}
