@@ -2,4 +2,6 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod load;
+pub mod new;
