@@ -52,9 +52,9 @@ enum Command {
         /// 栏目：文件夹名（yaowen）或栏目名称（政协要闻）；文史资料栏目可写书的文件夹（wenshi/xishan-jiuying）或书名
         #[arg(value_name = "栏目")]
         column: String,
-        /// 文章标题；委员风采栏目写委员姓名
-        #[arg(value_name = "标题")]
-        title: String,
+        /// 文章标题（中间有空格时可以不加引号）；委员风采栏目写委员姓名
+        #[arg(value_name = "标题", required = true, num_args = 1..)]
+        title: Vec<String>,
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -109,7 +109,11 @@ fn main() -> ExitCode {
             run_check(&options, format)
         }
         Command::New { column, title, root } => {
-            match tongxin::commands::new::new_post(&tongxin::commands::new::NewOptions::new(root, column, title)) {
+            match tongxin::commands::new::new_post(&tongxin::commands::new::NewOptions::new(
+                root,
+                column,
+                title.join(" "),
+            )) {
                 Ok(created) => {
                     println!("已创建：{}（{}）", display_path(&created.path), created.column);
                     println!("{}", created.next);

@@ -22,14 +22,14 @@ use jiff::{Timestamp, Zoned};
 
 use crate::config::{self, Overrides, SiteConfig};
 use crate::content::{self, CONTENT_DIR, SourceFile};
-use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, display_path, io_reason};
+use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, io_reason};
 use crate::model::column::ColumnKind;
 use crate::model::proposals::{numbers_in, session_order};
 use crate::model::slug::slugify;
 use crate::yaml::read;
 
 /// Words of the title kept in the file name: enough to recognise the post.
-const SLUG_WORDS: usize = 6;
+const SLUG_WORDS: usize = 5;
 /// Characters of the pinyin part of a file name, at most.
 const SLUG_CHARS: usize = 48;
 
@@ -93,8 +93,8 @@ pub fn new_post(options: &NewOptions) -> Result<Created, Vec<Diagnostic>> {
     if !root.join(config::FILE_NAME).is_file() {
         return Err(vec![
             Diagnostic::error(
-                config::FILE_NAME,
-                format!("{} 不是网站文件夹：里面没有 site.yaml", display_path(root)),
+                root.join(config::FILE_NAME),
+                "找不到网站配置文件 site.yaml，这里不是网站文件夹",
             )
             .hint("进入网站文件夹（有 site.yaml 和 content 的那个）再运行，或用 --root 指定它；还没有网站时，先用 tongxin init 文件夹名 新建一个"),
         ]);
@@ -407,8 +407,9 @@ fn latest_issue(siblings: &[&SourceFile]) -> Option<String> {
 
 /// The pinyin of a title, cut at a word boundary to stay readable.
 fn short_slug(title: &str) -> String {
+    let full = slugify(title);
     let mut out = String::new();
-    for word in slugify(title).split('-').take(SLUG_WORDS) {
+    for word in full.split('-').take(SLUG_WORDS) {
         if !out.is_empty() && out.len() + 1 + word.len() > SLUG_CHARS {
             break;
         }
@@ -418,6 +419,15 @@ fn short_slug(title: &str) -> String {
         out.push_str(word);
     }
     out.truncate(SLUG_CHARS);
+    if out.len() < full.len() {
+        // A cut that leaves a lone syllable (第, 的) at the end reads badly.
+        while let Some((head, last)) = out.rsplit_once('-') {
+            if last.len() > 3 {
+                break;
+            }
+            out.truncate(head.len());
+        }
+    }
     out.trim_end_matches('-').to_string()
 }
 
@@ -565,6 +575,10 @@ mod tests {
         assert!(long.split('-').count() <= SLUG_WORDS, "{long}");
         assert!(!long.ends_with('-'));
         assert_eq!(short_slug("！？"), "");
+        assert_eq!(
+            short_slug("区政协召开十届常委会第十五次会议"),
+            "qu-zhengxie-zhaokai-shijie-changweihui"
+        );
     }
 
     #[test]
