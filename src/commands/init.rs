@@ -129,9 +129,8 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         ("site.yaml", SITE_YAML.to_string()),
         (
             "content/_index.md",
-            format!(
-                "---\ntitle: 首页\n# 首页各板块的条数和栏目可以调整，见 docs/栏目类型.md 的“首页”一节，例如：\n# 新闻条数: 8\n---\n\n欢迎访问示例县政协网站。这段欢迎文字写在 content/_index.md 里，请换成本单位的介绍。\n"
-            ),
+            "---\ntitle: 首页\n# 首页各板块的条数和栏目可以调整，见同心说明文档 docs/栏目类型.md 的“首页”一节，例如：\n# 新闻条数: 8\n---\n\n欢迎访问示例县政协网站。这段欢迎文字写在 content/_index.md 里，请换成本单位的介绍。\n"
+                .to_string(),
         ),
         (
             "content/yaowen/_index.md",
