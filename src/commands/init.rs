@@ -54,15 +54,15 @@ pub fn init(options: &InitOptions) -> Result<Initialized, Diagnostic> {
     let shown = display_path(dir);
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(Diagnostic::error(dir, format!("“{shown}”是一个文件，不是文件夹"))
+            return Err(Diagnostic::error(dir, "这是一个文件，不是文件夹")
                 .hint("换一个还不存在的文件夹名，例如 tongxin init xinzhan"));
         }
         let mut entries = std::fs::read_dir(dir).map_err(|e| {
-            Diagnostic::error(dir, format!("无法读取文件夹“{shown}”（{}）", io_reason(&e)))
+            Diagnostic::error(dir, format!("无法读取这个文件夹（{}）", io_reason(&e)))
                 .hint("检查文件夹的权限，或换一个文件夹")
         })?;
         if entries.next().is_some() {
-            return Err(Diagnostic::error(dir, format!("文件夹“{shown}”里已经有文件，不能在这里新建网站"))
+            return Err(Diagnostic::error(dir, "这个文件夹里已经有文件，不能在这里新建网站")
                 .hint("为了不覆盖已有的文件，新网站只能建在空文件夹或还不存在的文件夹里：换一个文件夹名，例如 tongxin init xinzhan"));
         }
     }
