@@ -44,6 +44,18 @@ pub struct SiteConfig {
     /// Settings of `tongxin check`.
     #[serde(skip)]
     pub check: CheckSettings,
+    /// What `tongxin new` writes into a new post when its column does not say.
+    #[serde(skip)]
+    pub defaults: PostDefaults,
+}
+
+/// The `defaults` section (新文章默认值): author and source that `tongxin new`
+/// fills into new posts. A column's own `author` / `source` in its `_index.md`
+/// win over these. Posts already written are not changed.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PostDefaults {
+    pub author: Option<String>,
+    pub source: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -134,7 +146,7 @@ impl Mourning {
 }
 
 /// (English key, Chinese key) for the top level of site.yaml.
-const TOP_KEYS: &[(&str, &str)] = &[
+pub const TOP_KEYS: &[(&str, &str)] = &[
     ("title", "网站名称"),
     ("base_url", "网址"),
     ("language", "语言"),
@@ -149,7 +161,9 @@ const TOP_KEYS: &[(&str, &str)] = &[
     ("extra", "扩展"),
     ("suggestion", "建言渠道"),
     ("check", "检查"),
+    ("defaults", "新文章默认值"),
 ];
+const DEFAULTS_KEYS: &[(&str, &str)] = &[("author", "作者"), ("source", "来源")];
 const SUGGESTION_KEYS: &[(&str, &str)] = &[("title", "名称"), ("url", "网址")];
 const CHECK_KEYS: &[(&str, &str)] = &[
     ("ignore", "忽略"),
@@ -338,6 +352,24 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         None | Some(Value::Null) => CheckSettings::default(),
         Some(v) => reader.check(v),
     };
+    let defaults = match map.get("defaults") {
+        None | Some(Value::Null) => PostDefaults::default(),
+        Some(Value::Object(m)) => {
+            let m = reader.canonical_keys(m.clone(), DEFAULTS_KEYS, "defaults.");
+            PostDefaults {
+                author: reader.string(&m, "author").filter(|s| !s.is_empty()),
+                source: reader.string(&m, "source").filter(|s| !s.is_empty()),
+            }
+        }
+        Some(_) => {
+            reader.error_at(
+                "defaults",
+                "新文章默认值 defaults 的写法不对".into(),
+                "写成下一级设置：author（作者）、source（来源），每项另起一行并缩进两个空格，例如“defaults:\n  source: 溪山区政协”",
+            );
+            PostDefaults::default()
+        }
+    };
     let config = SiteConfig {
         title,
         base_url,
@@ -356,6 +388,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         tz,
         extra,
         check,
+        defaults,
     };
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }
@@ -735,6 +768,32 @@ mod tests {
         assert_eq!(errs[0].line, Some(4));
         assert!(errs[1].message.contains("wording"), "{errs:?}");
         assert_eq!(errs[1].line, Some(6));
+    }
+
+    #[test]
+    fn post_defaults_with_chinese_keys_and_typo_hints() {
+        let c = ok("title: a\nbase_url: https://x.cn/\n新文章默认值:\n  作者: 办公室\n  source: 溪山区政协\n");
+        assert_eq!(c.defaults.author.as_deref(), Some("办公室"));
+        assert_eq!(c.defaults.source.as_deref(), Some("溪山区政协"));
+        assert_eq!(
+            ok("title: a\nbase_url: https://x.cn/\n").defaults,
+            PostDefaults::default()
+        );
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\ndefaults:\n  auther: 办公室\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].message.contains("defaults.auther"), "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap().contains("author"), "{errs:?}");
+        assert_eq!(errs[0].line, Some(4));
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\ndefaults: 办公室\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert_eq!(errs[0].line, Some(3), "{errs:?}");
     }
 
     #[test]

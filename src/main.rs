@@ -66,6 +66,24 @@ enum Command {
         #[arg(long, value_name = "日期", value_parser = parse_now)]
         now: Option<jiff::civil::DateTime>,
     },
+    /// 新建一篇文章：tongxin new 栏目 标题（栏目写文件夹名如 yaowen，或栏目名称如 政协要闻）
+    New {
+        /// 栏目：文件夹名（yaowen）或栏目名称（政协要闻）；文史资料栏目可写书的文件夹（wenshi/xishan-jiuying）或书名
+        #[arg(value_name = "栏目")]
+        column: String,
+        /// 文章标题（中间有空格时可以不加引号）；委员风采栏目写委员姓名
+        #[arg(value_name = "标题", required = true, num_args = 1..)]
+        title: Vec<String>,
+        /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
+    /// 新建一个网站：示例栏目和文章、带说明的 site.yaml 和默认主题
+    Init {
+        /// 新网站的文件夹（不存在时自动创建；已有文件时不会覆盖）
+        #[arg(value_name = "文件夹")]
+        dir: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -124,6 +142,28 @@ fn main() -> ExitCode {
             };
             run_check(&options, format)
         }
+        Command::New { column, title, root } => {
+            match tongxin::commands::new::new_post(&tongxin::commands::new::NewOptions::new(
+                root,
+                column,
+                title.join(" "),
+            )) {
+                Ok(created) => {
+                    println!("已创建：{}（{}）", display_path(&created.path), created.column);
+                    println!("{}", created.next);
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => fail(&problems, "没有新建文章。"),
+            }
+        }
+        Command::Init { dir } => match tongxin::commands::init::init(&tongxin::commands::init::InitOptions::new(dir)) {
+            Ok(site) => {
+                println!("已新建网站：{}（{} 个文件）", display_path(&site.dir), site.files);
+                println!("{}", site.next);
+                ExitCode::SUCCESS
+            }
+            Err(problem) => fail(&[problem], "没有新建网站。"),
+        },
     }
 }
 
@@ -159,6 +199,14 @@ fn wait_for_ctrl_c() {
         }
     };
     let _ = runtime.block_on(tokio::signal::ctrl_c());
+}
+
+fn fail(problems: &[tongxin::diagnostics::Diagnostic], summary: &str) -> ExitCode {
+    for d in problems {
+        eprintln!("{d}\n");
+    }
+    eprintln!("{summary}");
+    ExitCode::FAILURE
 }
 
 fn run_check(options: &CheckOptions, format: Format) -> ExitCode {

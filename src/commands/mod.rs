@@ -2,5 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod init;
 pub mod load;
+pub mod new;
 pub mod serve;
