@@ -19,6 +19,7 @@ SITE_DIR 是 bench/gen.py 生成的目录（含 tongxin/ 与 hugo/ 两个等价�
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import shutil
@@ -42,7 +43,7 @@ def get(url: str) -> str | None:
     try:
         with urllib.request.urlopen(url, timeout=5) as r:
             return r.read().decode("utf-8", "replace")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
+    except (urllib.error.URLError, http.client.HTTPException, OSError):
         return None
 
 
