@@ -31,6 +31,7 @@ import { runPrint } from './checks/print.mjs';
 import { runReading } from './checks/reading.mjs';
 import { runScreenshots } from './checks/screenshots.mjs';
 import { runSearch, runSearchSpeed } from './checks/search.mjs';
+import { runServe } from './checks/serve.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
@@ -39,13 +40,16 @@ const { values: opts } = parseArgs({
     'mourning-site': { type: 'string' },
     'search-site': { type: 'string' },
     'bench-site': { type: 'string' },
+    'serve-site': { type: 'string' },
+    tongxin: { type: 'string' },
     screenshots: { type: 'string', default: path.join(repo, 'target/screenshots') },
     reports: { type: 'string', default: path.join(repo, 'target/browser') },
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'lighthouse'];
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'lighthouse'];
 const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--search-site DIR] [--bench-site DIR]
+                   [--serve-site DIR --tongxin BIN]
                    [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
@@ -144,6 +148,10 @@ try {
   }
   if (want('search')) {
     await runSearch({ report, browser, guard, url: searchSite?.url, siteDir: searchSite?.dir, prefix: searchSite?.basePath });
+  }
+  if (want('serve')) {
+    const siteCopy = opts['serve-site'] && path.resolve(opts['serve-site']);
+    await runServe({ report, browser, binary: opts.tongxin && path.resolve(opts.tongxin), siteDir: siteCopy });
   }
   if (validation) {
     report.section('W3C Nu HTML validator (every page)');
