@@ -3,6 +3,7 @@
 //! half-written site, and the previous output survives any failure.
 
 pub mod feeds;
+pub mod images;
 pub mod search;
 pub mod sitemap;
 pub mod static_files;
