@@ -98,6 +98,31 @@ fn jpeg_truncated(bytes: &[u8]) -> bool {
     }
 }
 
+/// The number of colour components of a JPEG (4 for CMYK), from its frame header.
+fn jpeg_components(bytes: &[u8]) -> Option<u8> {
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            return bytes.get(at + 9).copied();
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        at += 2 + len;
+    }
+    None
+}
+
 fn decode_error(e: ImageError) -> Failure {
     match e {
         ImageError::Limits(_) => Failure::TooLarge { width: 0, height: 0 },
@@ -146,7 +171,7 @@ pub fn process(bytes: &[u8], ext: &str, settings: &ImageSettings) -> Result<Proc
         return Err(Failure::TooLarge { width: w, height: h });
     }
     let mut notes = Vec::new();
-    if format == ImageFormat::Jpeg && decoder.original_color_type() == image::ExtendedColorType::Cmyk8 {
+    if format == ImageFormat::Jpeg && jpeg_components(bytes) == Some(4) {
         notes.push(Note::Cmyk);
     }
     // A missing or unreadable orientation means the photo is upright.
