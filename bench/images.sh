@@ -110,7 +110,7 @@ make_tongxin "$OUT/tongxin-plain" 0
 make_hugo "$OUT/hugo-jpeg" ""
 make_hugo "$OUT/hugo-webp" " webp"
 
-cold() { rm -rf "$OUT/tongxin/.tongxin-cache"; "$TONGXIN" build --root "$OUT/tongxin"; }
+cold() { rm -rf "$OUT/tongxin/.tongxin/images"; "$TONGXIN" build --root "$OUT/tongxin"; }
 warm() { "$TONGXIN" build --root "$OUT/tongxin"; }
 plain() { "$TONGXIN" build --root "$OUT/tongxin-plain"; }
 hugo_cold() { rm -rf "$1/resources" "$1/public"; "$HUGO" --quiet --source "$1"; }

@@ -290,11 +290,7 @@ fn page_columns_keep_weight_order_and_static_files_are_copied() {
         "content/guanyu/jianjie.md",
         "---\ntitle: 本会简介\nweight: 1\n---\n简介。\n",
     );
-    let mut photo = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::new(40, 30))
-        .write_to(&mut std::io::Cursor::new(&mut photo), image::ImageFormat::Jpeg)
-        .unwrap();
-    f.write_bytes("content/guanyu/jianjie/photo.jpg", &photo);
+    f.write_bytes("content/guanyu/jianjie/photo.jpg", &common::tiny_jpeg(40, 30));
     f.write("static/files/guide.pdf", "pdf");
     f.build();
     assert_eq!(

@@ -265,7 +265,7 @@ fn unchanged_photos_come_from_the_cache() {
     let first = f.build();
     let theme = first.images.made - 2;
     assert_eq!(first.images.reused, 0);
-    let cache = f.root().join(".tongxin-cache/images");
+    let cache = f.root().join(".tongxin/images");
     let mtimes = || -> Vec<std::time::SystemTime> {
         let mut v: Vec<_> = walkdir::WalkDir::new(&cache)
             .into_iter()
@@ -389,7 +389,7 @@ fn bad_photos_are_named_with_their_line_and_how_to_fix_them() {
         "the previous output is untouched"
     );
     // The good photo was processed all the same, and is cached for the next build.
-    assert!(f.root().join(".tongxin-cache/images").read_dir().unwrap().count() >= 1);
+    assert!(f.root().join(".tongxin/images").read_dir().unwrap().count() >= 1);
 }
 
 #[test]

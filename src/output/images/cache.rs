@@ -1,4 +1,4 @@
-//! Processed photos kept between builds in `<site>/.tongxin-cache/images/`, keyed
+//! Processed photos kept between builds in `<site>/.tongxin/images/`, keyed
 //! by the photo's bytes and the settings that shape the copies, so an unchanged
 //! photo is never processed twice. Each entry is a folder: the copies, and a
 //! `manifest` that says what each copy is.
@@ -14,7 +14,7 @@ use siphasher::sip128::{Hasher128, SipHasher13};
 use super::process::{ENCODER_VERSION, Made, Note, Processed};
 use crate::config::ImageSettings;
 
-pub const CACHE_DIR: &str = ".tongxin-cache/images";
+pub const CACHE_DIR: &str = ".tongxin/images";
 
 /// A cached copy of a photo.
 #[derive(Debug, Clone)]

@@ -137,7 +137,7 @@ fn make_all(
                                             display_path(&root.join(cache::CACHE_DIR)),
                                             format!("无法写入图片缓存（{}）", io_reason(&e)),
                                         )
-                                        .hint("检查磁盘空间和网站文件夹的写入权限；也可以删除 .tongxin-cache 文件夹后重试"),
+                                        .hint("检查磁盘空间和网站文件夹的写入权限；也可以删除 .tongxin/images 文件夹后重试"),
                                     );
                                     None
                                 }
