@@ -97,13 +97,17 @@ fn body_photos_get_srcset_sizes_dimensions_and_lazy_loading() {
     f.write_bytes("content/huodong/2025-03-02-a/huichang.jpg", &jpeg(1200, 800));
     f.write_bytes("content/huodong/2025-03-02-a/hezhao.jpg", &jpeg(2000, 1000));
     f.write(
+        "content/huodong/2025-03-02-a/plan.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 800 450"><rect width="800" height="450"/></svg>"#,
+    );
+    f.write(
         "content/huodong/2025-03-02-a.md",
-        "---\ntitle: 调研活动\ndate: 2025-03-02\n---\n![会议现场](huichang.jpg)\n\n正文。\n\n![委员合影](hezhao.jpg \"合影\")\n\n![外部](https://example.cn/x.jpg)\n",
+        "---\ntitle: 调研活动\ndate: 2025-03-02\n---\n![会议现场](huichang.jpg)\n\n正文。\n\n![委员合影](hezhao.jpg \"合影\")\n\n![外部](https://example.cn/x.jpg)\n\n![会场示意图](plan.svg)\n",
     );
     f.build();
     let html = f.read("huodong/2025-03-02-a/index.html");
     let imgs = select(&html, ".article-body img");
-    assert_eq!(imgs.len(), 3);
+    assert_eq!(imgs.len(), 4);
     let first = &imgs[0];
     assert_eq!(first.attr("alt"), Some("会议现场"));
     assert_eq!(first.attr("width"), Some("1200"));
@@ -131,6 +135,13 @@ fn body_photos_get_srcset_sizes_dimensions_and_lazy_loading() {
     // Other sites' images are left as they are.
     assert_eq!(imgs[2].attr("src"), Some("https://example.cn/x.jpg"));
     assert_eq!(imgs[2].attr("srcset"), None);
+    // SVG is published as it is, with the size its file states.
+    let svg = &imgs[3];
+    assert_eq!(svg.attr("src"), Some("/huodong/2025-03-02-a/plan.svg"));
+    assert_eq!((svg.attr("width"), svg.attr("height")), (Some("800"), Some("450")));
+    assert_eq!(svg.attr("srcset"), None);
+    assert_eq!(svg.attr("loading"), Some("lazy"));
+    assert!(f.read("huodong/2025-03-02-a/plan.svg").contains("viewBox"));
 
     let out = f.root().join("public/huodong/2025-03-02-a");
     let small = image::open(out.join("huichang-480w.jpg")).unwrap();

@@ -243,12 +243,15 @@ pub fn url_path(path: &str) -> String {
     out
 }
 
-/// One `<img>`: with `picture`, responsive and with its size; without, as written.
+/// One `<img>`: with `picture`, responsive and with its size; without, as
+/// written, with `size` when it is known (SVG, GIF).
+#[allow(clippy::too_many_arguments)]
 pub fn img_html(
     src_as_written: &str,
     alt: &str,
     title: &str,
     picture: Option<&Picture>,
+    size: Option<(u32, u32)>,
     sizes: &str,
     eager: bool,
     base_path: &str,
@@ -268,6 +271,9 @@ pub fn img_html(
         }
         None => {
             let _ = write!(out, " src=\"{}\"", escape_html(src_as_written));
+            if let Some((w, h)) = size {
+                let _ = write!(out, " width=\"{w}\" height=\"{h}\"");
+            }
         }
     }
     let _ = write!(out, " alt=\"{}\"", escape_html(alt));
@@ -286,6 +292,8 @@ pub struct GalleryItem<'a> {
     /// The URL to use when there is no picture (SVG, GIF, or no image stage).
     pub url: String,
     pub picture: Option<&'a Picture>,
+    /// The size of an image published as it is.
+    pub size: Option<(u32, u32)>,
     pub caption: &'a str,
 }
 
@@ -308,7 +316,16 @@ pub fn gallery_html(items: &[GalleryItem], base_path: &str) -> String {
             "<li><figure class=\"gallery-item\"><a class=\"gallery-link\" href=\"{}\" data-caption=\"{}\">{}</a>",
             escape_html(&large),
             escape_html(item.caption),
-            img_html(&item.url, &alt, "", item.picture, GALLERY_SIZES, false, base_path)
+            img_html(
+                &item.url,
+                &alt,
+                "",
+                item.picture,
+                item.size,
+                GALLERY_SIZES,
+                false,
+                base_path
+            )
         );
         if !item.caption.is_empty() {
             let _ = write!(out, "<figcaption>{}</figcaption>", escape_html(item.caption));
@@ -391,7 +408,7 @@ mod tests {
             height: 640,
         };
         assert_eq!(p.srcset("/zx/"), "/zx/a/照片-480w.jpg 480w, /zx/a/照片.jpg 960w");
-        let img = img_html("照片.jpg", "会场", "", Some(&p), BODY_SIZES, false, "/");
+        let img = img_html("照片.jpg", "会场", "", Some(&p), None, BODY_SIZES, false, "/");
         assert!(img.contains("width=\"960\" height=\"640\""));
         assert!(img.contains("loading=\"lazy\""));
     }

@@ -155,6 +155,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                             &image.alt,
                             &image.title,
                             None,
+                            None,
                             figures::BODY_SIZES,
                             image.eager,
                             links.base_path,
@@ -322,6 +323,7 @@ fn gallery_fallback(gallery: &figures::Gallery, base_path: &str) -> String {
         .map(|e| figures::GalleryItem {
             url: root_relative(e.src.clone().into(), base_path).to_string(),
             picture: None,
+            size: None,
             caption: &e.caption,
         })
         .collect();

@@ -7,6 +7,7 @@
 //! writes a site (build, serve) can call it and share the cache.
 
 pub mod cache;
+mod intrinsic;
 pub mod messages;
 pub mod process;
 mod resolve;

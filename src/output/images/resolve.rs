@@ -182,12 +182,17 @@ pub fn fill(
         figures::replace(html, figures.len(), |n| match &figures[n] {
             Figure::Image(image) => {
                 let dest = resolve_src(&image.src, owner_path)?;
-                let picture = pictures.get(&dest)?;
+                let picture = pictures.get(&dest);
+                let size = match picture {
+                    Some(_) => None,
+                    None => super::intrinsic::size(published.get(&dest)?, &figures::extension(&dest)),
+                };
                 Some(figures::img_html(
-                    "",
+                    &format!("{base}{}", figures::url_path(&dest)),
                     &image.alt,
                     &image.title,
-                    Some(picture),
+                    picture,
+                    size,
                     figures::BODY_SIZES,
                     image.eager,
                     &base,
@@ -270,9 +275,16 @@ fn gallery_markup(
                 // It could not be published; that is reported already.
                 continue;
             }
+            let size = match picture {
+                Some(_) => None,
+                None => published
+                    .get(dest.as_str())
+                    .and_then(|src| super::intrinsic::size(src, &figures::extension(dest))),
+            };
             items.push(GalleryItem {
                 url: format!("{base}{}", figures::url_path(dest)),
                 picture,
+                size,
                 caption: if entry.is_folder() { "" } else { &entry.caption },
             });
         }
