@@ -47,6 +47,9 @@ pub struct SiteConfig {
     /// What `tongxin new` writes into a new post when its column does not say.
     #[serde(skip)]
     pub defaults: PostDefaults,
+    /// How photos are resized and encoded.
+    #[serde(skip)]
+    pub images: ImageSettings,
 }
 
 /// The `defaults` section (新文章默认值): author and source that `tongxin new`
@@ -57,6 +60,28 @@ pub struct PostDefaults {
     pub author: Option<String>,
     pub source: Option<String>,
 }
+
+/// The `images` section of site.yaml: the widths the theme shows photos at,
+/// and the JPEG quality.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageSettings {
+    /// Ascending, without repeats.
+    pub widths: Vec<u32>,
+    /// JPEG quality, 1–100.
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![480, 960, 1600],
+            quality: 80,
+        }
+    }
+}
+
+/// Widths beyond this are never needed on a web page and would cost memory.
+pub const MAX_IMAGE_WIDTH: u32 = 4096;
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Organization {
@@ -93,6 +118,17 @@ pub struct CheckSettings {
     pub levels: Vec<(String, String)>,
     pub wording: WordingSettings,
     pub external: ExternalSettings,
+    /// Attachments larger than this many MB are a warning (`attachment-size`);
+    /// 20 when not set.
+    pub attachment_max_mb: Option<u64>,
+}
+
+impl CheckSettings {
+    pub const DEFAULT_ATTACHMENT_MAX_MB: u64 = 20;
+
+    pub fn attachment_max_mb(&self) -> u64 {
+        self.attachment_max_mb.unwrap_or(Self::DEFAULT_ATTACHMENT_MAX_MB)
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -162,14 +198,17 @@ pub const TOP_KEYS: &[(&str, &str)] = &[
     ("suggestion", "建言渠道"),
     ("check", "检查"),
     ("defaults", "新文章默认值"),
+    ("images", "图片"),
 ];
 const DEFAULTS_KEYS: &[(&str, &str)] = &[("author", "作者"), ("source", "来源")];
+const IMAGE_KEYS: &[(&str, &str)] = &[("widths", "宽度"), ("quality", "质量")];
 const SUGGESTION_KEYS: &[(&str, &str)] = &[("title", "名称"), ("url", "网址")];
 const CHECK_KEYS: &[(&str, &str)] = &[
     ("ignore", "忽略"),
     ("levels", "级别"),
     ("wording", "用语"),
     ("external", "外部链接"),
+    ("attachment_max_mb", "附件上限"),
 ];
 const WORDING_KEYS: &[(&str, &str)] = &[("add", "增加"), ("remove", "删除"), ("file", "词表")];
 const EXTERNAL_KEYS: &[(&str, &str)] = &[
@@ -370,6 +409,10 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
             PostDefaults::default()
         }
     };
+    let images = match map.get("images") {
+        None | Some(Value::Null) => ImageSettings::default(),
+        Some(v) => reader.images(v),
+    };
     let config = SiteConfig {
         title,
         base_url,
@@ -389,6 +432,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         extra,
         check,
         defaults,
+        images,
     };
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }
@@ -542,6 +586,16 @@ impl Reader<'_> {
         };
         let m = self.canonical_keys(m.clone(), CHECK_KEYS, "check.");
         settings.ignore = self.list(&m, "ignore", "check.ignore", "例如“ignore: [text-space, meta-author]”");
+        if let Some(v) = m.get("attachment_max_mb") {
+            match read::integer(v) {
+                Some(n) if n >= 1 => settings.attachment_max_mb = Some(n as u64),
+                _ => self.error_at(
+                    "attachment_max_mb",
+                    "附件大小上限 attachment_max_mb 应是不小于 1 的整数（单位 MB）".into(),
+                    "例如“attachment_max_mb: 20”",
+                ),
+            }
+        }
         match m.get("levels") {
             None | Some(Value::Null) => {}
             Some(Value::Object(levels)) => {
@@ -625,6 +679,55 @@ impl Reader<'_> {
                 "外部链接设置 external 的写法不对".into(),
                 "写成下一级设置：timeout（超时秒数）、per_host（每站并发）、cache_days（缓存天数）",
             ),
+        }
+        settings
+    }
+
+    fn images(&mut self, v: &Value) -> ImageSettings {
+        let mut settings = ImageSettings::default();
+        let Value::Object(m) = v else {
+            self.error_at(
+                "images",
+                "图片设置 images 的写法不对".into(),
+                "写成下一级设置，例如“images: { widths: [480, 960, 1600], quality: 80 }”",
+            );
+            return settings;
+        };
+        let m = self.canonical_keys(m.clone(), IMAGE_KEYS, "images.");
+        if let Some(v) = m.get("widths") {
+            let widths: Option<Vec<u32>> = match v {
+                Value::Array(items) if !items.is_empty() => items
+                    .iter()
+                    .map(|w| {
+                        read::integer(w)
+                            .filter(|&n| (16..=MAX_IMAGE_WIDTH as i64).contains(&n))
+                            .map(|n| n as u32)
+                    })
+                    .collect(),
+                _ => None,
+            };
+            match widths {
+                Some(mut widths) => {
+                    widths.sort_unstable();
+                    widths.dedup();
+                    settings.widths = widths;
+                }
+                None => self.error_at(
+                    "widths",
+                    format!("图片宽度 widths 应是一组 16 到 {MAX_IMAGE_WIDTH} 之间的整数（像素）"),
+                    "例如“widths: [480, 960, 1600]”：手机、平板、电脑各用一种宽度",
+                ),
+            }
+        }
+        if let Some(v) = m.get("quality") {
+            match read::integer(v) {
+                Some(n) if (1..=100).contains(&n) => settings.quality = n as u8,
+                _ => self.error_at(
+                    "quality",
+                    "图片质量 quality 应是 1 到 100 之间的整数".into(),
+                    "一般写 80：照片清晰，文件也小；数值越大文件越大",
+                ),
+            }
         }
         settings
     }

@@ -255,6 +255,14 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 report.elapsed.as_secs_f64(),
                 display_path(report.output.strip_prefix(".").unwrap_or(&report.output))
             );
+            let images = report.images;
+            if images.made + images.reused > 0 {
+                println!(
+                    "图片 {} 张：新处理 {} 张，其余沿用上次的处理结果。",
+                    images.made + images.reused,
+                    images.made
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(failure) => {

@@ -290,7 +290,7 @@ fn page_columns_keep_weight_order_and_static_files_are_copied() {
         "content/guanyu/jianjie.md",
         "---\ntitle: 本会简介\nweight: 1\n---\n简介。\n",
     );
-    f.write("content/guanyu/jianjie/photo.jpg", "not really a photo");
+    f.write_bytes("content/guanyu/jianjie/photo.jpg", &common::tiny_jpeg(40, 30));
     f.write("static/files/guide.pdf", "pdf");
     f.build();
     assert_eq!(

@@ -57,6 +57,18 @@ fn bad_site() -> tempfile::TempDir {
         "\u{feff}---\ntitle: 带字节顺序标记的稿件\ndate: 2026-09-09\nsource: 测试区政协\n---\n正文。\n",
     )
     .unwrap();
+    // An attachment over the fixture's 1 MB limit, made here to keep the repository small.
+    std::fs::create_dir_all(dir.path().join("content/yaowen/2026-09-10-fujian")).unwrap();
+    std::fs::write(
+        dir.path().join("content/yaowen/2026-09-10-fujian/fangan.pdf"),
+        vec![b'%'; 1200 * 1024],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/yaowen/2026-09-10-fujian.md"),
+        "---\ntitle: 附件太大的方案\ndate: 2026-09-10\nsource: 测试区政协\nattachments:\n  - { file: fangan.pdf, title: 实施方案 }\n---\n见附件。\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -112,6 +124,12 @@ fn every_rule_is_triggered_at_its_file_and_line() {
         ("build", "content/yaowen/2026-09-07-peizhi.md", Some(5), None),
         ("check-config", "content/yaowen/2026-09-07-peizhi.md", Some(6), None),
         ("link-attachment", "content/yaowen/2026-09-07-peizhi.md", Some(7), None),
+        (
+            "meta-attachment-size",
+            "content/yaowen/2026-09-10-fujian.md",
+            Some(5),
+            None,
+        ),
         ("encoding-legacy", "content/yaowen/2026-09-08-gbk.md", None, None),
         ("encoding-bom", "content/yaowen/2026-09-09-bom.md", Some(1), None),
         ("identity-suggestion", "site.yaml", Some(1), None),

@@ -29,10 +29,7 @@ fn committee() -> Fixture {
         "content/weiyuan/li-na.md",
         "---\nname: 李娜\nsector: 教育界\ncommittee: [教科卫体委员会, 提案委员会]\nphoto: li-na.jpg\n---\n李娜委员简介。\n",
     );
-    f.write_bytes(
-        "content/weiyuan/li-na/li-na.jpg",
-        b"\xff\xd8\xff\xe0 not really a photo",
-    );
+    f.write_bytes("content/weiyuan/li-na/li-na.jpg", &common::tiny_jpeg(150, 200));
     f.write(
         "content/weiyuan/an-ping.md",
         "---\nname: 安平\nsector: 中共界\n---\n安平委员简介。\n",
@@ -521,7 +518,7 @@ fn photos_and_covers_must_exist_and_books_find_their_own_cover() {
         "content/wenshi/chashi/_index.md",
         "---\ntitle: 云岭茶事\ncover: fengmian.jpg\n---\n",
     );
-    f.write_bytes("content/wenshi/chashi/fengmian.jpg", b"\xff\xd8\xff");
+    f.write_bytes("content/wenshi/chashi/fengmian.jpg", &common::tiny_jpeg(120, 160));
     f.write("content/wenshi/chashi/a.md", "---\ntitle: 甲篇\n---\n甲。\n");
     f.build();
     let shelf = f.html("wenshi/index.html");

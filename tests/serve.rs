@@ -190,6 +190,30 @@ fn every_edit_leaves_what_a_full_build_writes() {
     assert!(!quick);
     assert_same_as_build(&root, &served, false, "member renamed");
 
+    // Photos: one added beside a post, a cover replaced, then the new one removed.
+    let gallery = "content/lvzhi/2026-08-19-wenhua-litang-songxi/photos";
+    fs::copy(root.join(gallery).join("01.jpg"), root.join(gallery).join("06.jpg")).unwrap();
+    let cover = "content/yaowen/2026-11-12-changweihui-nongwenlv";
+    fs::copy(
+        root.join(cover).join("huichang.jpg"),
+        root.join(cover).join("cover.jpg"),
+    )
+    .unwrap();
+    built(
+        session.rebuild(content(&[
+            "lvzhi/2026-08-19-wenhua-litang-songxi/photos/06.jpg",
+            "yaowen/2026-11-12-changweihui-nongwenlv/cover.jpg",
+        ])),
+        "photos",
+    );
+    assert_same_as_build(&root, &served, false, "a photo added and a cover replaced");
+    fs::remove_file(root.join(gallery).join("06.jpg")).unwrap();
+    built(
+        session.rebuild(content(&["lvzhi/2026-08-19-wenhua-litang-songxi/photos/06.jpg"])),
+        "photo removed",
+    );
+    assert_same_as_build(&root, &served, false, "a photo removed");
+
     // A template edit renders every page, without reading the Markdown again.
     edit(
         &root,

@@ -81,5 +81,33 @@ pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding
             }
         }
     }
+    findings.extend(attachment_sizes(site));
+    findings
+}
+
+/// Attachments over `check.attachment_max_mb`: slow or impossible to open on a
+/// phone, and many hosts refuse them.
+fn attachment_sizes(site: &Site) -> Vec<Finding> {
+    let max_mb = site.config.check.attachment_max_mb();
+    let max = max_mb * 1024 * 1024;
+    let mut findings = Vec::new();
+    for page in &site.pages {
+        for file in &page.attachments {
+            let Some(bytes) = file.bytes.filter(|&b| b > max) else {
+                continue;
+            };
+            let name = file.path.rsplit('/').next().unwrap_or(&file.path);
+            findings.push(
+                Finding::new(
+                    "meta-attachment-size",
+                    page.shown.to_string_lossy().replace('\\', "/"),
+                    format!("附件“{name}”有 {}，超过 {max_mb} MB", crate::model::files::human_size(bytes)),
+                )
+                .line(page.meta.line_of("attachments"))
+                .text(name.to_string())
+                .fix("手机上打开很慢，有的服务器也不让上传：PDF 可用 WPS 或 Acrobat 的“压缩 PDF”减小，扫描件用 150 dpi 重新扫描，表格和文档里的图片先压缩；或者拆成几个文件。确实需要时可在 site.yaml 里调高上限，例如“check: { attachment_max_mb: 50 }”"),
+        );
+        }
+    }
     findings
 }

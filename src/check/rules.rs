@@ -69,6 +69,7 @@ pub const RULES: &[Rule] = &[
     rule("meta-source", "信息来源", Warning),
     rule("meta-author", "作者", Warning),
     rule("meta-alt", "图片说明", Warning),
+    rule("meta-attachment-size", "附件大小", Warning),
     rule("identity-icp", "ICP备案号", Error),
     rule("identity-police", "公安备案号", Error),
     rule("identity-site-code", "网站标识码", Error),

@@ -12,7 +12,7 @@ use crate::content;
 use crate::dates;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
-use crate::output::{self, Staging, feeds, search, sitemap, static_files};
+use crate::output::{self, Staging, feeds, images, search, sitemap, static_files};
 use crate::render;
 
 #[derive(Debug, Clone)]
@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Time spent in each stage, for benchmarks (`TONGXIN_TIMINGS=1`).
     pub stages: Vec<(&'static str, Duration)>,
+    /// Photos processed and taken from the cache.
+    pub images: images::Summary,
 }
 
 /// The build failed; `diagnostics` holds every error (and warning) found.
@@ -92,7 +94,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let loaded =
         load::read(&load_options, &diagnostics, &mut watch).model(&load_options, None, &diagnostics, &mut watch);
-    let site = loaded.site;
+    let mut site = loaded.site;
 
     let (Some(_), Some((tera, origins)), false) = (loaded.config, loaded.templates, diagnostics.has_errors()) else {
         return Err(BuildFailure {
@@ -113,9 +115,16 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .config
         .mourning
         .active_on(now.to_zoned(site.config.tz.clone()).date());
+    let copies = static_list(&site, root);
+    let images::Published {
+        copies,
+        summary: image_summary,
+        ..
+    } = images::publish(&mut site, root, copies, &staging, &diagnostics);
+    watch.lap("图片");
     let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
     watch.lap("渲染页面");
-    let mut files = write_extras(&site, root, &staging, &now, &diagnostics);
+    let mut files = write_extras(&site, root, copies, &staging, &now, &diagnostics);
     watch.lap("订阅、站点地图与静态文件");
     // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
     // bench/search.sh, which compares a build with and without the index to
@@ -160,6 +169,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         warnings: diagnostics.into_sorted(),
         elapsed: started.elapsed(),
         stages: watch.stages,
+        images: image_summary,
     })
 }
 
@@ -235,8 +245,16 @@ pub fn extra_paths(site: &Site, root: &Path) -> Vec<String> {
     paths
 }
 
-/// Feeds, sitemap, robots.txt and copied files. Returns how many were written.
-fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, diagnostics: &Diagnostics) -> usize {
+/// Feeds, sitemap, robots.txt and the files `copies` copied as they are.
+/// Returns how many were written.
+fn write_extras(
+    site: &Site,
+    root: &Path,
+    copies: Vec<static_files::StaticFile>,
+    staging: &Staging,
+    now: &Timestamp,
+    diagnostics: &Diagnostics,
+) -> usize {
     let mut count = 0;
     for (path, text) in &generated_files(site, now) {
         match staging.write(path, text.as_bytes()) {
@@ -244,7 +262,7 @@ fn write_extras(site: &Site, root: &Path, staging: &Staging, now: &Timestamp, di
             Err(e) => diagnostics.push(staging.write_error(&staging.dir().join(path), &e)),
         }
     }
-    count + static_files::copy_all(static_list(site, root), staging.dir(), root, diagnostics)
+    count + static_files::copy_all(copies, staging.dir(), root, diagnostics)
 }
 
 /// The files made from the whole site besides its pages: the Atom feeds,

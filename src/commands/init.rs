@@ -261,11 +261,16 @@ defaults:                              # 新文章默认值：tongxin new 新建
   author: 县政协办公室                   # 作者
   source: 示例县政协                     # 来源
 
+images:                                # 图片：照片缩成哪几种宽度、用什么质量发布（手机照片可以原样放进文章文件夹）
+  widths: [480, 960, 1600]               # 宽度：像素，16 到 4096；网页按访客屏幕挑合适的一张
+  quality: 80                            # 质量：1 到 100，越大越清晰、文件越大
+
 extra: {}                              # 扩展：给模板用的自定义值，例如换成下面两行
 #   hotline: 0000-12345678               #   模板里用 site.extra.hotline 取到
 
 check:                                 # 检查：tongxin check 发布前检查的设置，详见 docs/发布前检查.md
   ignore: []                             # 忽略：不查的规则，例如 [text-space]
+  attachment_max_mb: 20                  # 附件上限：附件超过多少 MB 时提醒（手机上下载太慢）
   # levels: { meta-author: 提示 }        # 级别：改变规则的级别（错误、警告、提示、关闭）
   # wording:                             # 用语：扩充或删减用语词表
   #   add: { 错误写法: 正确写法 }

@@ -16,6 +16,7 @@ use std::path::Path;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+use super::figures::{self, BodyImage, Figure};
 use super::highlight;
 use super::text;
 use crate::diagnostics::{Diagnostic, line_col};
@@ -40,6 +41,8 @@ pub struct Rendered {
     /// where they point, so a remembered rendering is reused only while they
     /// still point there (see [`super::memo`]).
     pub link_sources: Vec<String>,
+    /// Photos and galleries, marked in `html` for the image stage of the build.
+    pub figures: Vec<Figure>,
 }
 
 /// How much readable text to keep for a summary: enough for 120 characters even
@@ -101,7 +104,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
 
     let mut heading: Option<OpenHeading> = None;
     let mut heading_text = String::new();
-    let mut code: Option<(String, String)> = None;
+    let mut code: Option<(String, String, usize)> = None;
+    // An image being read: its source, title, alt text and where it starts.
+    let mut image: Option<(CowStr, CowStr, String, usize)> = None;
     let mut footnote_depth = 0usize;
     let mut footnotes: Vec<String> = Vec::new();
 
@@ -114,14 +119,53 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         if links.observer.is_some() {
             observed.push((event.clone(), range.clone()));
         }
-        if let Some((lang, buffer)) = &mut code {
+        if let Some((lang, buffer, start)) = &mut code {
             match event {
                 Event::Text(t) => buffer.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
-                    if links.html {
+                    if lang == "gallery" {
+                        let fence_line = line_col(&source, *start).0 + first_line - 1;
+                        match figures::parse_gallery(buffer, fence_line + 1, fence_line, file) {
+                            Ok(gallery) => {
+                                let fallback = gallery_fallback(&gallery, links.base_path);
+                                rendered.push_figure(Figure::Gallery(gallery), fallback, false, &mut out);
+                            }
+                            Err(found) => problems.extend(found),
+                        }
+                    } else if links.html {
                         out.push(Event::Html(highlight::to_html(buffer, lang).into()));
                     }
                     code = None;
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((_, _, alt, _)) = &mut image {
+            match event {
+                Event::Text(t) | Event::Code(t) => alt.push_str(&t),
+                Event::End(TagEnd::Image) => {
+                    if let Some((src, title, alt, start)) = image.take() {
+                        let image = BodyImage {
+                            src: src.to_string(),
+                            alt,
+                            title: title.to_string(),
+                            line: line_col(&source, start).0 + first_line - 1,
+                            // Near the top of the text: probably on screen at once.
+                            eager: rendered.figures.is_empty() && rendered.char_count < EAGER_CHARS,
+                        };
+                        let fallback = figures::img_html(
+                            &root_relative(src, links.base_path),
+                            &image.alt,
+                            &image.title,
+                            None,
+                            None,
+                            figures::BODY_SIZES,
+                            image.eager,
+                            links.base_path,
+                        );
+                        rendered.push_figure(Figure::Image(image), fallback, true, &mut out);
+                    }
                 }
                 _ => {}
             }
@@ -167,7 +211,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                code = Some((lang, String::new(), range.start));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -189,6 +233,9 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     title,
                     id,
                 }));
+            }
+            Event::Start(Tag::Image { dest_url, title, .. }) if !figures::is_external(&dest_url) => {
+                image = Some((dest_url, title, String::new(), range.start));
             }
             Event::Start(Tag::Image {
                 link_type,
@@ -253,6 +300,41 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         }
     }
     rendered
+}
+
+/// The first photo is not lazy-loaded when fewer characters than this come
+/// before it: it is likely on screen as the page opens.
+const EAGER_CHARS: usize = 200;
+
+impl Rendered {
+    /// Records a figure and writes its plain markup between markers.
+    fn push_figure(&mut self, figure: Figure, fallback: String, inline: bool, out: &mut Out) {
+        let n = self.figures.len();
+        let html = format!("{}{fallback}{}", figures::start_marker(n), figures::end_marker(n));
+        out.push(if inline {
+            Event::InlineHtml(html.into())
+        } else {
+            Event::Html(html.into())
+        });
+        self.figures.push(figure);
+    }
+}
+
+/// A gallery as written, for a build without the image stage: the listed
+/// files as they are (folders need the image stage to be listed).
+fn gallery_fallback(gallery: &figures::Gallery, base_path: &str) -> String {
+    let items: Vec<figures::GalleryItem> = gallery
+        .entries
+        .iter()
+        .filter(|e| !e.is_folder())
+        .map(|e| figures::GalleryItem {
+            url: root_relative(e.src.clone().into(), base_path).to_string(),
+            picture: None,
+            size: None,
+            caption: &e.caption,
+        })
+        .collect();
+    figures::gallery_html(&items, base_path)
 }
 
 /// The events to write as HTML; none are kept when no HTML is wanted.

@@ -3,6 +3,7 @@
 //! is rendered later, once every page's URL is known, so that `@/` links can be
 //! checked.
 
+pub mod figures;
 pub mod front_matter;
 pub mod highlight;
 pub mod markdown;

@@ -100,6 +100,7 @@ pub struct Column {
     pub stale_after_days: Option<i64>,
     /// The HTML of the `_index.md` body (an introduction).
     pub content: String,
+    pub figures: Vec<crate::content::figures::Figure>,
     pub extra: Map<String, Value>,
     /// Indices into `Site::pages`, in display order.
     pub pages: Vec<usize>,

@@ -13,6 +13,7 @@ pub struct Home {
     pub title: String,
     pub description: String,
     pub content: String,
+    pub figures: Vec<crate::content::figures::Figure>,
     pub blocks: Blocks,
 }
 

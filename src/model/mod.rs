@@ -379,6 +379,7 @@ fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
         page_size: meta.page_size.map_or(DEFAULT_PAGE_SIZE, |n| n as usize),
         stale_after_days: meta.stale_after_days.or(kind.default_stale_after_days()),
         content: String::new(),
+        figures: Vec::new(),
         extra: meta.extra.clone(),
         pages: Vec::new(),
         folder,
@@ -460,6 +461,7 @@ fn make_page(
         body: file.body,
         body_line: file.body_line,
         content: String::new(),
+        figures: Vec::new(),
         toc: Vec::new(),
         summary: String::new(),
         char_count: 0,
@@ -599,20 +601,27 @@ fn render_markdown(
             None => text::summarize(&r.plain_start, text::SUMMARY_CHARS),
         };
         page.content = r.html;
+        page.figures = r.figures;
         page.toc = r.toc;
         page.body = String::new(); // the source is no longer needed
     });
     // `column_bodies[i]` is the `_index.md` of `columns[i]`.
     for (column, file) in site.columns.iter_mut().zip(column_bodies.iter()) {
-        column.content = render(&file.body, file.body_line, &file.shown).html;
+        let r = render(&file.body, file.body_line, &file.shown);
+        column.content = r.html;
+        column.figures = r.figures;
     }
     for book in &mut site.books {
-        book.content = render(&book.body, book.body_line, &book.shown).html;
+        let r = render(&book.body, book.body_line, &book.shown);
+        book.content = r.html;
+        book.figures = r.figures;
         book.body = String::new();
     }
     if let Some(home) = home {
         let blocks = std::mem::take(&mut site.home.blocks);
+        let r = render(&home.body, home.body_line, &home.shown);
         site.home = Home {
+            figures: r.figures,
             blocks,
             title: home.meta.title.clone().unwrap_or_else(|| "首页".into()),
             description: home
@@ -621,7 +630,7 @@ fn render_markdown(
                 .clone()
                 .or(home.meta.summary.clone())
                 .unwrap_or_default(),
-            content: render(&home.body, home.body_line, &home.shown).html,
+            content: r.html,
         };
     } else {
         site.home.title = "首页".into();

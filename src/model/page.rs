@@ -24,6 +24,8 @@ pub struct Page {
     pub body: String,
     pub body_line: usize,
     pub content: String,
+    /// Photos and galleries of `content`, for the image stage of the build.
+    pub figures: Vec<crate::content::figures::Figure>,
     pub toc: Vec<Heading>,
     /// The front matter summary, or the first ~120 characters of the text.
     pub summary: String,

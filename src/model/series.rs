@@ -33,6 +33,7 @@ pub struct Book {
     pub weight: Option<i64>,
     /// The introduction (前言), as HTML.
     pub content: String,
+    pub figures: Vec<crate::content::figures::Figure>,
     pub body: String,
     pub body_line: usize,
     /// Indices into `Site::pages`, in reading order.
@@ -82,6 +83,7 @@ pub fn book_of(file: SourceFile, column: usize, column_path: &str, diagnostics: 
         weight: meta.weight,
         title,
         content: String::new(),
+        figures: Vec::new(),
         shown: file.shown,
         body: file.body,
         body_line: file.body_line,

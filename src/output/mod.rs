@@ -3,6 +3,7 @@
 //! half-written site, and the previous output survives any failure.
 
 pub mod feeds;
+pub mod images;
 pub mod search;
 pub mod sitemap;
 pub mod static_files;
@@ -46,6 +47,15 @@ impl Staging {
             target: target.to_path_buf(),
             dir,
         })
+    }
+
+    /// Writes straight into `dir`, with no swap: for `tongxin serve`, whose
+    /// folder is its own and is updated file by file. Never commit or abandon it.
+    pub fn in_place(dir: &Path) -> Staging {
+        Staging {
+            target: dir.to_path_buf(),
+            dir: dir.to_path_buf(),
+        }
     }
 
     pub fn dir(&self) -> &Path {

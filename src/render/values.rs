@@ -48,6 +48,8 @@ struct PageRef<'a> {
     date: Option<String>,
     summary: &'a str,
     cover: Option<String>,
+    /// The cover's resized copies, when the build made them.
+    cover_image: Option<ImageData>,
     author: Option<&'a str>,
     source: Option<&'a str>,
     featured: bool,
@@ -79,6 +81,7 @@ struct MemberData<'a> {
     /// The first character, for the placeholder portrait.
     initial: String,
     photo: Option<String>,
+    photo_image: Option<ImageData>,
     sector: &'a str,
     committees: &'a [String],
     roles: &'a [String],
@@ -105,6 +108,25 @@ struct ProposerData<'a> {
     name: &'a str,
     /// The member page, for proposers who are members.
     url: Option<String>,
+}
+
+/// A photo's `src`, `srcset` and size, for an `<img>` in a template.
+#[derive(Serialize)]
+struct ImageData {
+    src: String,
+    srcset: String,
+    width: u32,
+    height: u32,
+}
+
+fn image_data(site: &Site, f: &FileLink) -> Option<ImageData> {
+    let picture = f.image.as_ref()?;
+    Some(ImageData {
+        src: url(site, &crate::content::figures::url_path(&picture.src)),
+        srcset: picture.srcset(&site.config.base_path),
+        width: picture.width,
+        height: picture.height,
+    })
 }
 
 #[derive(Serialize)]
@@ -235,6 +257,7 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         date: meta.date.as_ref().map(dates::rfc3339),
         summary: &page.summary,
         cover: page.cover.as_ref().map(|f| url(site, &f.path)),
+        cover_image: page.cover.as_ref().and_then(|f| image_data(site, f)),
         author: meta.author.as_deref(),
         source: meta.source.as_deref(),
         featured: meta.featured,
@@ -265,6 +288,7 @@ fn member_data<'a>(site: &Site, m: &'a Member) -> MemberData<'a> {
         name: &m.name,
         initial: m.name.chars().next().map(String::from).unwrap_or_default(),
         photo: m.photo.as_ref().map(|f| url(site, &f.path)),
+        photo_image: m.photo.as_ref().and_then(|f| image_data(site, f)),
         sector: &m.sector,
         committees: &m.committees,
         roles: &m.roles,
@@ -318,6 +342,7 @@ fn book_ref(site: &Site, b: &Book) -> Value {
         year: &'a str,
         publisher: &'a str,
         cover: Option<String>,
+        cover_image: Option<ImageData>,
         summary: &'a str,
         chapter_count: usize,
     }
@@ -329,6 +354,7 @@ fn book_ref(site: &Site, b: &Book) -> Value {
         year: &b.year,
         publisher: &b.publisher,
         cover: b.cover.as_ref().map(|f| url(site, &f.path)),
+        cover_image: b.cover.as_ref().and_then(|f| image_data(site, f)),
         summary: &b.summary,
         chapter_count: b.chapters.len(),
     })

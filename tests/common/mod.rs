@@ -231,3 +231,12 @@ pub fn assert_no_orphans(public: &Path) {
     let orphans: Vec<&String> = all.difference(&seen).collect();
     assert!(orphans.is_empty(), "pages no link reaches: {orphans:#?}");
 }
+
+/// A small real JPEG, for fixtures that need a photo the build can process.
+pub fn tiny_jpeg(width: u32, height: u32) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(width, height, image::Rgb([180, 40, 40])))
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .unwrap();
+    out
+}

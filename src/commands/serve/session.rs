@@ -28,7 +28,8 @@ use crate::content::{self, Content, SourceFile, markdown, text};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::column::ColumnKind;
 use crate::model::{self, ModelOptions, Site};
-use crate::output::{self, search};
+use crate::output::static_files::StaticFile;
+use crate::output::{self, Staging, images, search};
 use crate::render::templates::{self, Origins};
 use crate::render::values::Values;
 use crate::render::{self, PageJob, Prepared};
@@ -140,13 +141,22 @@ struct Built {
     /// Search index files written: path → hash of the bytes.
     search: HashMap<String, u64>,
     search_stale: bool,
+    /// The files to copy as they are (those the image stage left).
+    copies: Vec<StaticFile>,
+    /// The photo copies the image stage wrote, and those of the build before,
+    /// to remove the ones no longer published.
+    photos: Vec<String>,
+    old_photos: Vec<String>,
 }
 
 impl Built {
-    fn new(site: Site, values: Values) -> Self {
+    fn new(site: Site, values: Values, published: images::Published) -> Self {
         Built {
             site,
             values,
+            copies: published.copies,
+            photos: published.written,
+            old_photos: Vec::new(),
             globals: [("site", tera::Value::undefined()), ("nav", tera::Value::undefined())],
             jobs: Vec::new(),
             prepared: Vec::new(),
@@ -168,6 +178,7 @@ impl Built {
         self.generated = previous.generated;
         self.statics = previous.statics;
         self.search = previous.search;
+        self.old_photos = previous.photos;
     }
 
     fn prepared_at(&self, path: &str) -> Option<&Prepared> {
@@ -291,7 +302,8 @@ impl Session {
         }
 
         let now = self.now();
-        let reuse = if touched.templates || self.built.is_none() {
+        // A static file may be a photo, whose processing fills in the pages.
+        let reuse = if touched.templates || touched.statics || self.built.is_none() {
             Reuse::No
         } else if changed_sources.is_empty() {
             Reuse::Same
@@ -301,15 +313,22 @@ impl Session {
         let mut built = match self.built.take() {
             Some(built) if reuse != Reuse::No => built,
             previous => {
-                let site = self.model(settings, &diagnostics);
-                if diagnostics.has_errors() {
+                let mut site = self.model(settings, &diagnostics);
+                let published = (!diagnostics.has_errors()).then(|| {
+                    // Photos are written straight into the served folder; a
+                    // photo replaced under the same name shows at once.
+                    let copies = static_list(&site, &self.options.root);
+                    let staging = Staging::in_place(&self.options.output);
+                    images::publish(&mut site, &self.options.root, copies, &staging, &diagnostics)
+                });
+                let Some(published) = published.filter(|_| !diagnostics.has_errors()) else {
                     self.built = previous;
                     return Outcome::Failed {
                         diagnostics: diagnostics.into_sorted(),
                     };
-                }
+                };
                 let values = Values::build(&site);
-                let mut built = Built::new(site, values);
+                let mut built = Built::new(site, values, published);
                 if let Some(previous) = previous {
                     built.take_output_of(previous);
                 }
@@ -457,12 +476,13 @@ impl Session {
                 return None;
             }
             if !content::is_markdown(rel) {
-                // A photo saved again is copied by its stamp; one added or
-                // removed changes the list of files.
-                if path.is_file() == self.assets.contains(rel) {
-                    continue;
+                // A file added or removed changes the list of files; a photo
+                // saved again is processed again, which needs the model rebuilt.
+                if path.is_file() != self.assets.contains(rel) {
+                    return None;
                 }
-                return None;
+                changed.push(String::new());
+                continue;
             }
             let s = stamp(&path);
             match (s, self.sources.get(rel)) {
@@ -791,8 +811,8 @@ fn write_generated(
 /// on disk. As in a build, a generated page or file is never overwritten.
 fn copy_statics(built: &mut Built, root: &Path, output: &Output, diagnostics: &Diagnostics, changed: &mut Vec<String>) {
     let mut wanted: HashMap<String, PathBuf> = HashMap::new();
-    for (src, dest) in static_list(&built.site, root) {
-        wanted.insert(dest, src);
+    for (src, dest) in &built.copies {
+        wanted.insert(dest.clone(), src.clone());
     }
     let mut now = HashMap::with_capacity(wanted.len());
     for (dest, src) in wanted {
@@ -829,12 +849,20 @@ fn copy_statics(built: &mut Built, root: &Path, output: &Output, diagnostics: &D
         now.insert(dest, (src, s));
     }
     for dest in built.statics.keys() {
-        if !now.contains_key(dest) {
+        if !now.contains_key(dest) && !built.photos.contains(dest) {
             output.remove(dest);
             changed.push(dest.clone());
         }
     }
     built.statics = now;
+    // Photos the site no longer publishes (a static file of the same name
+    // may have taken their place).
+    for dest in std::mem::take(&mut built.old_photos) {
+        if built.photos.binary_search(&dest).is_err() && !built.statics.contains_key(&dest) {
+            output.remove(&dest);
+            changed.push(dest);
+        }
+    }
 }
 
 /// The file a page is written to: `yaowen/a/` → `yaowen/a/index.html`.
