@@ -7,7 +7,7 @@
 //                [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
 // --only runs some of the parts (files, validator, a11y, reading, keyboard,
-// print, mourning, screenshots, crawl, search, search-speed, lighthouse), e.g.
+// print, mourning, screenshots, crawl, search, search-speed, serve, gallery, lighthouse), e.g.
 // while working on the theme. search needs --search-site (the build of
 // tests/browser/fixtures/search/), search-speed --bench-site.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
@@ -32,6 +32,7 @@ import { runReading } from './checks/reading.mjs';
 import { runScreenshots } from './checks/screenshots.mjs';
 import { runSearch, runSearchSpeed } from './checks/search.mjs';
 import { runServe } from './checks/serve.mjs';
+import { runGallery } from './checks/gallery.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
@@ -47,7 +48,7 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'lighthouse'];
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'gallery', 'lighthouse'];
 const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--search-site DIR] [--bench-site DIR]
                    [--serve-site DIR --tongxin BIN]
                    [--screenshots DIR] [--reports DIR] [--only PART,PART…]
@@ -149,6 +150,7 @@ try {
   if (want('search')) {
     await runSearch({ report, browser, guard, url: searchSite?.url, siteDir: searchSite?.dir, prefix: searchSite?.basePath });
   }
+  if (want('gallery')) await runGallery({ report, browser, guard, url, siteDir });
   if (want('serve')) {
     const siteCopy = opts['serve-site'] && path.resolve(opts['serve-site']);
     await runServe({ report, browser, binary: opts.tongxin && path.resolve(opts.tongxin), siteDir: siteCopy });
