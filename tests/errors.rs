@@ -135,6 +135,21 @@ fn template_runtime_error_names_template_and_line() {
 }
 
 #[test]
+fn a_mistake_in_the_base_template_is_reported_once_in_chinese() {
+    // Every kind of page (home, lists, articles, tags, 404…) extends base.html,
+    // and each has other variables: still one error, not one per kind of page.
+    let f = Fixture::with_news(2);
+    let base = std::fs::read_to_string(f.root().join("themes/default/templates/base.html")).unwrap();
+    f.write(
+        "templates/base.html",
+        &base.replacen("</footer>", "{{ no_such_thing }}</footer>", 1),
+    );
+    let e = only_error(&f);
+    assert_eq!(file_name(&e), "templates/base.html");
+    assert_eq!(e.message, "模板运行出错：变量 no_such_thing 在这个页面不存在", "{e}");
+}
+
+#[test]
 fn url_collision_names_both_files() {
     let f = Fixture::with_news(1);
     f.write(

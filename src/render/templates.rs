@@ -132,7 +132,7 @@ pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
         .hint("检查这一行的 {{ }}、{% %} 是否成对，标签名和 end 标签是否拼写正确"),
         ErrorKind::RenderingError(report) => Diagnostic::error(
             file_of(report.filename()),
-            format!("模板运行出错：{}", report.message()),
+            format!("模板运行出错：{}", rendering_message(report.message())),
         )
         .at(report.span().start_line, report.span().start_col + 1)
         .hint("多半是变量名写错或该变量在这个页面不存在；不确定是否存在的变量可写成 {{ x | default(value=\"\") }}"),
@@ -148,6 +148,25 @@ pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
         }
         _ => Diagnostic::error(PathBuf::from("templates"), format!("模板出错：{e}")).hint("检查模板中的变量名和语法"),
     }
+}
+
+/// Tera's message for a failed render, without the list of the variables the
+/// page had: that list differs from page to page, so the same mistake in a
+/// template would be reported once for every kind of page instead of once.
+/// The commonest message is said in Chinese.
+fn rendering_message(message: &str) -> String {
+    let message = message
+        .split(" Available variables")
+        .next()
+        .unwrap_or(message)
+        .trim_end();
+    if let Some(name) = message
+        .strip_prefix("Variable `")
+        .and_then(|rest| rest.strip_suffix("` is not defined."))
+    {
+        return format!("变量 {name} 在这个页面不存在");
+    }
+    message.to_string()
 }
 
 /// `column_news.html` if the theme has it, else `column.html`.

@@ -237,15 +237,6 @@ impl Session {
         }
     }
 
-    pub fn output(&self) -> &Path {
-        &self.options.output
-    }
-
-    /// The site of the last good build.
-    pub fn site(&self) -> Option<&Site> {
-        self.built.as_ref().map(|b| &b.site)
-    }
-
     fn now(&self) -> Timestamp {
         self.options.now.unwrap_or_else(Timestamp::now)
     }
