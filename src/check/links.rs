@@ -19,6 +19,7 @@ use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
 use crate::render::{self, Renderer};
+use crate::site_paths::{normalize, percent_decode};
 
 /// FNV-1a: short paths are looked up hundreds of thousands of times, and the
 /// standard hasher (built against untrusted keys) costs more than the lookup.
@@ -179,52 +180,6 @@ pub fn resolve(url: &str, from: &str, config: &SiteConfig, markdown: bool) -> Ta
         file: file_of(&normal),
         fragment: fragment.filter(|f| !f.is_empty()),
     }
-}
-
-/// Removes `.` and `..`; `None` when `..` climbs above the root.
-fn normalize(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    let trailing = path.ends_with('/') || path.is_empty() || path.ends_with("/.") || path.ends_with("/..");
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = parts.join("/");
-    if trailing && !out.is_empty() {
-        out.push('/');
-    }
-    Some(out)
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// The links of one Markdown file.

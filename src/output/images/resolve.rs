@@ -11,6 +11,7 @@ use crate::content::CONTENT_DIR;
 use crate::content::figures::{self, Figure, Gallery, GalleryItem, Picture};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
+use crate::site_paths::{normalize, percent_decode};
 
 /// Published path → where it is named: (source file, line).
 pub type Refs = HashMap<String, Vec<(PathBuf, Option<usize>)>>;
@@ -60,45 +61,7 @@ pub fn resolve_src(src: &str, owner_path: &str) -> Option<String> {
         Some(abs) => abs.to_string(),
         None => format!("{owner_path}{src}"),
     };
-    let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = parts.join("/");
-    if joined.ends_with('/') && !out.is_empty() {
-        out.push('/');
-    }
-    Some(out)
-}
-
-/// `%E7%85%A7.jpg` → `照.jpg`; text that is not valid percent-encoding stays.
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len() + 1
-            && let Some(hex) = s.get(i + 1..i + 3)
-            && let Ok(b) = u8::from_str_radix(hex, 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    normalize(&joined)
 }
 
 /// Files directly inside the published folder `folder` (ending in `/`) that a
