@@ -458,6 +458,22 @@ fn server_serves_only_the_site_and_reports_errors() {
 }
 
 #[test]
+fn a_missing_site_folder_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let error = serve::start(
+        ServeOptions {
+            port: 0,
+            ..ServeOptions::new(dir.path().join("没有这个文件夹"))
+        },
+        |_| {},
+    )
+    .err()
+    .expect("no such folder");
+    assert_eq!(error.message, "找不到这个网站文件夹");
+    assert!(error.hint.unwrap().contains("--root"));
+}
+
+#[test]
 fn a_busy_port_is_a_clear_error() {
     let site = common::Fixture::with_news(1);
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

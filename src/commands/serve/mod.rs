@@ -71,6 +71,10 @@ pub struct Server {
 /// for the terminal. Fails (with a message for the user) when the address
 /// cannot be used or the preview folder cannot be made.
 pub fn start(options: ServeOptions, print: fn(&str)) -> Result<Server, Diagnostic> {
+    if !options.root.is_dir() {
+        return Err(Diagnostic::error(display_path(&options.root), "找不到这个网站文件夹")
+            .hint("在网站文件夹（含 site.yaml）里运行 tongxin serve，或用 --root 指定它"));
+    }
     let listener = TcpListener::bind((options.bind, options.port)).map_err(|e| {
         let hint = if e.kind() == std::io::ErrorKind::AddrInUse {
             format!(
