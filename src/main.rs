@@ -256,12 +256,14 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 display_path(report.output.strip_prefix(".").unwrap_or(&report.output))
             );
             let images = report.images;
-            if images.made + images.reused > 0 {
-                println!(
-                    "图片 {} 张：新处理 {} 张，其余沿用上次的处理结果。",
-                    images.made + images.reused,
-                    images.made
-                );
+            match (images.made, images.reused) {
+                (0, 0) => {}
+                (made, 0) => println!("图片 {made} 张，都是新处理的。"),
+                (0, reused) => println!("图片 {reused} 张，都没有改动，沿用上次的处理结果。"),
+                (made, reused) => println!(
+                    "图片 {} 张：新处理 {made} 张，其余 {reused} 张沿用上次的处理结果。",
+                    made + reused
+                ),
             }
             ExitCode::SUCCESS
         }
