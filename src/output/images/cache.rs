@@ -123,7 +123,14 @@ impl Cache {
         fs::write(tmp.join(MANIFEST), manifest)?;
         let dir = self.dir.join(key);
         if fs::rename(&tmp, &dir).is_err() {
-            // Another build stored the same photo meanwhile; either copy will do.
+            // The same photo was stored meanwhile (an identical copy elsewhere in
+            // the site, or another build). Keep that entry: its files may be
+            // being linked into place right now, so it must never be removed.
+            if let Some(entry) = self.get(key) {
+                let _ = fs::remove_dir_all(&tmp);
+                return Ok(entry);
+            }
+            // What is there is broken (a half-deleted folder): replace it.
             let _ = fs::remove_dir_all(&dir);
             if let Err(e) = fs::rename(&tmp, &dir) {
                 let _ = fs::remove_dir_all(&tmp);
@@ -189,5 +196,32 @@ mod tests {
         assert_eq!(fs::read(&entry.files[0].path).unwrap(), [1, 2, 3]);
         assert_eq!(entry.notes, [Note::Cmyk]);
         assert!(cache.get("k").is_some());
+    }
+
+    #[cfg(unix)]
+    /// Two identical photos in one site are stored twice in parallel; the
+    /// second store must not pull the first entry's files from under it.
+    #[test]
+    fn storing_a_key_again_keeps_the_first_entry_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        let processed = Processed {
+            files: vec![Made {
+                suffix: ".jpg".into(),
+                width: 1,
+                height: 1,
+                in_srcset: false,
+                bytes: vec![7],
+            }],
+            notes: vec![],
+        };
+        let first = cache.put("k", &processed).unwrap();
+        let inode = |p: &Path| std::os::unix::fs::MetadataExt::ino(&fs::metadata(p).unwrap());
+        let before = inode(&first.files[0].path);
+        let second = cache.put("k", &processed).unwrap();
+        assert_eq!(second.files[0].path, first.files[0].path);
+        assert_eq!(inode(&first.files[0].path), before, "the first entry was replaced");
+        let leftovers = fs::read_dir(dir.path().join(CACHE_DIR)).unwrap().count();
+        assert_eq!(leftovers, 1, "the second temporary folder is removed");
     }
 }
