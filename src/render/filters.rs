@@ -7,6 +7,7 @@
 //! - `reading_time`: minutes to read a text (or a character count), ~400 a minute.
 //! - `url(path="css/site.css")`: a path under the site's base path.
 //! - `qr(text=current_url, label="…")`: the QR code of a text as inline SVG.
+//! - `json_ld`: a value as JSON that is safe inside `<script type="application/ld+json">`.
 
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -17,6 +18,7 @@ pub fn register(tera: &mut Tera, base_path: &str) {
     tera.register_filter("pub_date", pub_date);
     tera.register_filter("summary", summary);
     tera.register_filter("reading_time", reading_time);
+    tera.register_filter("json_ld", json_ld);
     let base = base_path.to_string();
     tera.register_function("url", move |kwargs: Kwargs, _: &State| -> TeraResult<String> {
         let path: String = kwargs.must_get("path")?;
@@ -70,6 +72,46 @@ fn pub_date(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
     match (text.get(..10), text.get(11..16)) {
         (Some(day), Some(time)) => Ok(format!("{day} {time}")),
         _ => Ok(text.to_string()),
+    }
+}
+
+/// JSON for a `<script>` element. Autoescaping would turn quotes into `&quot;`,
+/// which a script's text does not decode, so the JSON is marked safe instead,
+/// and the characters that could end the element or start a comment (`<`, `>`,
+/// `&`) are written as `\u` escapes, which every JSON reader decodes back.
+///
+/// Keys come out sorted (a template's map has no fixed order, and the same
+/// site must give the same bytes) and empty values (`none`) are left out.
+fn json_ld(value: &Value, _: Kwargs, _: &State) -> TeraResult<Value> {
+    let mut data =
+        serde_json::to_value(value).map_err(|e| tera::Error::message(format!("无法把数据写成 JSON：{e}")))?;
+    drop_nulls_and_sort(&mut data);
+    let json = data.to_string();
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            // Line separators end a line in old JavaScript parsers.
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(Value::safe_string(&out))
+}
+
+fn drop_nulls_and_sort(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            // Sorted already, unless a dependency turns on `preserve_order`.
+            map.sort_keys();
+            map.values_mut().for_each(drop_nulls_and_sort);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls_and_sort),
+        _ => {}
     }
 }
 
@@ -136,5 +178,22 @@ mod tests {
         let out = render("{{ qr(text=u, label=\"分享\") }}", &ctx);
         assert!(out.starts_with("<svg"), "{out}");
         assert!(out.contains("aria-label=\"分享\""));
+    }
+
+    #[test]
+    fn json_ld_cannot_end_its_script_element() {
+        let mut ctx = Context::new();
+        ctx.insert("t", "</script><script>alert(\"x\")</script> & <!--");
+        let out = render(
+            r#"{{ {"headline": t, "image": none, "@type": "NewsArticle"} | json_ld }}"#,
+            &ctx,
+        );
+        assert!(
+            out.starts_with(r#"{"@type":"NewsArticle","headline":"#),
+            "sorted, no null: {out}"
+        );
+        assert!(!out.contains('<') && !out.contains('>') && !out.contains('&'), "{out}");
+        let back: serde_json::Value = serde_json::from_str(&out).unwrap();
+        assert_eq!(back["headline"], "</script><script>alert(\"x\")</script> & <!--");
     }
 }
