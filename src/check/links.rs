@@ -257,6 +257,10 @@ fn check_file_links(
     result: &mut MarkdownResult,
 ) {
     for link in &file.links {
+        if runs_script(&link.dest) {
+            result.findings.push(script_link(file, link));
+            continue;
+        }
         let target = if let Some(source) = link.dest.strip_prefix("@/") {
             // The build checks that the file exists; here only its anchor.
             let (path, fragment) = match source.split_once('#') {
@@ -314,6 +318,33 @@ fn check_file_links(
             }
         }
     }
+}
+
+/// Whether following a link runs a script (`javascript:`, `vbscript:`) rather
+/// than opening a page. Browsers skip spaces and control characters before an
+/// address and drop tabs and line breaks inside it, so `java\tscript:` counts.
+pub fn runs_script(url: &str) -> bool {
+    let scheme: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .take("javascript:".len())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    scheme.starts_with("javascript:") || scheme.starts_with("vbscript:")
+}
+
+fn script_link(file: &FileLinks, link: &LinkRef) -> Finding {
+    let shown: String = link.dest.chars().take(40).collect();
+    let more = if shown.len() < link.dest.len() { "…" } else { "" };
+    Finding::new(
+        "link-script",
+        &file.shown,
+        format!("链接“{shown}{more}”在访客点击时运行脚本，不是打开网页或文件"),
+    )
+    .at(link.line, link.column)
+    .text(link.dest.clone())
+    .fix("链接只指向网页或文件：改成“https://”开头的网址、站内地址或 @/栏目/文件名.md；需要按钮、弹窗等功能时请网站维护人员在模板里实现")
 }
 
 fn broken_markdown_link(file: &FileLinks, link: &LinkRef) -> Finding {
@@ -795,6 +826,29 @@ mod tests {
             }
         }
         assert!(pages > 100);
+    }
+
+    #[test]
+    fn script_links_are_recognised_as_a_browser_would() {
+        for url in [
+            "javascript:void(0)",
+            "  JavaScript:x",
+            "java\tscript:x",
+            "\u{1}vbscript:msgbox",
+            "jav\nascript:",
+        ] {
+            assert!(runs_script(url), "{url:?}");
+        }
+        for url in [
+            "/javascript/",
+            "https://a.cn/javascript:x",
+            "javascript",
+            "mailto:a@b.cn",
+            "",
+            "java script:x",
+        ] {
+            assert!(!runs_script(url), "{url:?}");
+        }
     }
 
     #[test]

@@ -56,6 +56,7 @@ pub const RULES: &[Rule] = &[
     rule("link-anchor", "锚点", Warning),
     rule("link-theme", "模板链接", Error),
     rule("link-external", "外部链接", Warning),
+    rule("link-script", "脚本链接", Error),
     rule("placeholder", "占位符", Error),
     rule("wording", "用语", Error),
     rule("text-space", "多余空格", Warning),
