@@ -101,6 +101,10 @@ impl Staging {
     /// Puts the new output in place of the old one. An error means the old
     /// output is still in place. Once swapped, the previous output is deleted;
     /// if that fails, its folder is returned so the user can be told about it.
+    ///
+    /// Where the system allows, the two folders are exchanged in one step, so
+    /// a build killed at any moment leaves the old output or the new one in
+    /// place, never neither and never a mix.
     pub fn commit(self) -> io::Result<Option<PathBuf>> {
         // A per-process name: a leftover copy that could not be deleted before
         // never blocks this swap.
@@ -109,6 +113,17 @@ impl Staging {
             target_name(&self.target),
             std::process::id()
         ));
+        if self.target.exists() && exchange(&self.dir, &self.target)? {
+            // The previous output now sits under the staging name. Under the
+            // old-copy name, a file that cannot be deleted yet is retried
+            // quietly by later builds instead of blocking their staging folder.
+            let old = if fs::rename(&self.dir, &old).is_ok() {
+                old
+            } else {
+                self.dir
+            };
+            return Ok(remove_tree(&old).is_err().then_some(old));
+        }
         let had_output = self.target.exists();
         if had_output {
             fs::rename(&self.target, &old)?;
@@ -129,6 +144,23 @@ impl Staging {
     }
 }
 
+/// Exchanges two folders atomically. `Ok(false)` when this system or file
+/// system cannot, and the caller falls back to two renames.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<bool> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE) {
+        Ok(()) => Ok(true),
+        Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<bool> {
+    Ok(false)
+}
+
 fn target_name(target: &Path) -> String {
     target
         .file_name()
@@ -136,12 +168,19 @@ fn target_name(target: &Path) -> String {
 }
 
 /// Old copies of the output that an earlier build could not delete (a file was
-/// open in another program at the time); retried quietly on every build.
+/// open in another program at the time); retried quietly on every build. If
+/// the output itself is missing, a build was stopped between the two renames
+/// of the fallback swap: its old copy is the last output, and is put back.
 fn remove_leftover_copies(parent: &Path, name: &str) {
     let prefix = format!(".{name}.tongxin-old");
     let Ok(entries) = fs::read_dir(parent) else { return };
+    let mut restored = parent.join(name).exists();
     for entry in entries.filter_map(Result::ok) {
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            if !restored && fs::rename(entry.path(), parent.join(name)).is_ok() {
+                restored = true;
+                continue;
+            }
             let _ = remove_tree(&entry.path());
         }
     }
@@ -201,6 +240,21 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, ["public"]);
+    }
+
+    #[test]
+    fn an_output_left_aside_by_a_killed_build_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        // Killed between "public → old copy" and "new → public".
+        let aside = dir.path().join(".public.tongxin-old-77");
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join("old.html"), "旧").unwrap();
+        let staging = Staging::create(&target).unwrap();
+        assert!(target.join("old.html").exists(), "the last output is back");
+        assert!(!aside.exists());
+        staging.abandon();
+        assert!(target.join("old.html").exists());
     }
 
     #[test]
