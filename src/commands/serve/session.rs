@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use jiff::Timestamp;
@@ -417,24 +418,24 @@ impl Session {
         };
         let mut changed = Vec::new();
         let output = Output::new(&self.options.output);
-        let files = if std::env::var_os("TONGXIN_NO_SEARCH").is_some_and(|v| v == "1") {
-            Vec::new()
-        } else {
-            let docs = search::documents(&built.site);
-            search::index_files(&built.site, &docs)
-        };
-        let mut now: HashMap<String, u64> = HashMap::with_capacity(files.len());
-        let results: Vec<(String, u64, bool)> = files
-            .par_iter()
-            .map(|(path, bytes)| {
-                let hash = hash_bytes(bytes);
-                let same = built.search.get(path) == Some(&hash);
+        // Each file is hashed and written (when it differs) as the index hands it over.
+        let results: Mutex<Vec<(String, u64, bool)>> = Mutex::new(Vec::new());
+        if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
+            let previous = &built.search;
+            search::index_files(&built.site, &|path, bytes| {
+                let hash = hash_bytes(&bytes);
+                let same = previous.get(&path) == Some(&hash);
                 if !same {
-                    let _ = output.write(path, bytes);
+                    let _ = output.write(&path, &bytes);
                 }
-                (path.clone(), hash, !same)
-            })
-            .collect();
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((path, hash, !same));
+            });
+        }
+        let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+        let mut now: HashMap<String, u64> = HashMap::with_capacity(results.len());
         for (path, hash, wrote) in results {
             if wrote {
                 changed.push(path.clone());

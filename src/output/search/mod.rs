@@ -17,6 +17,7 @@ pub mod index;
 pub mod tokens;
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jieba_rs::Jieba;
 use rayon::prelude::*;
@@ -39,6 +40,8 @@ const SHARD_BYTES: usize = 4 * 1024;
 /// Documents cut in parallel at a time: enough to keep both cores busy, few
 /// enough that their terms wait in memory only briefly.
 const CUT_BLOCK: usize = 512;
+/// Shards written in parallel at a time.
+const SHARD_BATCH: usize = 256;
 /// Column byte of documents outside any column.
 const NO_COLUMN: u8 = 255;
 
@@ -49,24 +52,71 @@ pub fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// One searchable document.
-#[derive(Debug, Serialize)]
+/// One searchable document. Its text is made again from the page when it is
+/// needed (for its length, then for its terms and excerpt), so that at most a
+/// block of texts is in memory at once: on a 100,000-page site, keeping every
+/// text would cost about a gigabyte.
+#[derive(Debug)]
 pub struct Doc {
-    #[serde(rename = "u")]
     pub url: String,
-    #[serde(rename = "t")]
     pub title: String,
-    #[serde(rename = "c")]
     pub column: u8,
     /// The date as shown (2026年3月2日), if any.
-    #[serde(rename = "d", skip_serializing_if = "String::is_empty")]
     pub date: String,
+    source: Source,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Page(usize),
+    Book(usize),
+}
+
+/// A document's file, `d/<id>.json`.
+#[derive(Serialize)]
+struct DocFile<'a> {
+    #[serde(rename = "u")]
+    url: &'a str,
+    #[serde(rename = "t")]
+    title: &'a str,
+    #[serde(rename = "c")]
+    column: u8,
+    #[serde(rename = "d", skip_serializing_if = "str::is_empty")]
+    date: &'a str,
     /// Plain text, cut to `EXCERPT_TEXT` characters.
     #[serde(rename = "x")]
-    pub excerpt: String,
-    /// The whole text, for indexing only.
-    #[serde(skip)]
-    pub body: String,
+    excerpt: &'a str,
+}
+
+/// A document's whole searchable text, and how much of its start (in bytes)
+/// is shown in excerpts.
+fn doc_text(site: &Site, source: Source) -> (String, usize) {
+    let (text, furniture) = match source {
+        Source::Page(i) => {
+            let page = &site.pages[i];
+            let text = text::collapse_whitespace(&text::strip_html(&page.content));
+            // The furniture is searched but not shown in excerpts.
+            (text, furniture(site, page))
+        }
+        // A book is found by its title, editor and introduction.
+        Source::Book(b) => {
+            let b = &site.books[b];
+            let text = text::collapse_whitespace(&format!(
+                "{} {} {} {}",
+                b.editor,
+                b.publisher,
+                b.year,
+                text::strip_html(&b.content)
+            ));
+            (text, String::new())
+        }
+    };
+    let shown = text.char_indices().nth(EXCERPT_TEXT).map_or(text.len(), |(i, _)| i);
+    if furniture.is_empty() {
+        (text, shown)
+    } else {
+        (format!("{text} {furniture}"), shown)
+    }
 }
 
 /// Whether a page asked to stay out of search (`search: false`, `搜索: false`).
@@ -114,13 +164,9 @@ pub fn documents(site: &Site) -> Vec<Doc> {
     // Dated pages newest first, then undated ones in their usual order.
     order.sort_by_key(|&i| std::cmp::Reverse(site.pages[i].meta.date.as_ref().map(|d| d.timestamp())));
     let mut docs: Vec<Doc> = order
-        .par_iter()
-        .map(|&i| {
+        .into_iter()
+        .map(|i| {
             let page = &site.pages[i];
-            let text = text::collapse_whitespace(&text::strip_html(&page.content));
-            let excerpt = text.chars().take(EXCERPT_TEXT).collect();
-            // The furniture is searched but not shown in excerpts.
-            let body = format!("{text} {}", furniture(site, page));
             Doc {
                 url: url(&page.path),
                 title: page.title.clone(),
@@ -131,43 +177,53 @@ pub fn documents(site: &Site) -> Vec<Doc> {
                     .as_ref()
                     .and_then(|d| format_date_cn(&crate::dates::rfc3339(d), false))
                     .unwrap_or_default(),
-                excerpt,
-                body,
+                source: Source::Page(i),
             }
         })
         .collect();
-    // A book is found by its title, editor and introduction.
-    docs.extend(site.books.iter().map(|b| {
-        let body = text::collapse_whitespace(&format!(
-            "{} {} {} {}",
-            b.editor,
-            b.publisher,
-            b.year,
-            text::strip_html(&b.content)
-        ));
-        Doc {
-            url: url(&b.path),
-            title: b.title.clone(),
-            column: column_byte(Some(b.column)),
-            date: String::new(),
-            excerpt: body.chars().take(EXCERPT_TEXT).collect(),
-            body,
-        }
+    docs.extend(site.books.iter().enumerate().map(|(i, b)| Doc {
+        url: url(&b.path),
+        title: b.title.clone(),
+        column: column_byte(Some(b.column)),
+        date: String::new(),
+        source: Source::Book(i),
     }));
     docs
 }
 
-/// Builds the index of `docs` and returns the files to write: (site path, bytes).
-pub fn index_files(site: &Site, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
+/// Builds the index of the site and hands each file to `emit` (site path,
+/// bytes) as soon as it is made, from several threads: nothing waits in memory
+/// for the whole index to be done.
+pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     let jieba = jieba();
-    let lengths: Vec<u32> = docs.par_iter().map(|d| index::length(&d.title, &d.body)).collect();
+    let docs = documents(site);
+    let lengths: Vec<u32> = docs
+        .par_iter()
+        .map(|d| index::length(&d.title, &doc_text(site, d.source).0))
+        .collect();
     let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64;
     // Documents are cut in parallel, a block at a time, and added in id order.
     let mut postings = Postings::default();
     for (block, chunk) in docs.chunks(CUT_BLOCK).enumerate() {
         let cut: Vec<DocTerms> = chunk
             .par_iter()
-            .map(|d| DocTerms::of(&d.title, &d.body, jieba))
+            .enumerate()
+            .map(|(n, d)| {
+                let (body, shown) = doc_text(site, d.source);
+                let file = DocFile {
+                    url: &d.url,
+                    title: &d.title,
+                    column: d.column,
+                    date: &d.date,
+                    excerpt: &body[..shown],
+                };
+                let id = block * CUT_BLOCK + n;
+                emit(
+                    format!("{FOLDER}/d/{id}.json"),
+                    serde_json::to_vec(&file).unwrap_or_default(),
+                );
+                DocTerms::of(&d.title, &body, jieba)
+            })
             .collect();
         for (n, terms) in cut.into_iter().enumerate() {
             let id = block * CUT_BLOCK + n;
@@ -179,11 +235,31 @@ pub fn index_files(site: &Site, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
         .div_ceil(SHARD_BYTES)
         .clamp(1, 16_384)
         .next_power_of_two();
-    let mut shard_bytes: Vec<Vec<u8>> = vec![Vec::new(); shards];
-    for (term, count, list) in postings.into_sorted() {
-        let shard = index::hash(&term) as usize & (shards - 1);
-        index::write_entry(&mut shard_bytes[shard], &term, count, &list);
+    // Shard by shard, each written as soon as it is whole, so that the
+    // postings are never held twice (as lists and as shards).
+    let shard_of = |term: &str| index::hash(term) as usize & (shards - 1);
+    let mut terms = postings.into_sorted();
+    // Stable: terms stay sorted within each shard.
+    terms.sort_by_cached_key(|(term, ..)| shard_of(term));
+    let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+    let flush = |batch: &mut Vec<(usize, Vec<u8>)>| {
+        batch
+            .par_drain(..)
+            .for_each(|(n, bytes)| emit(format!("{FOLDER}/s/{n}.bin"), bytes));
+    };
+    for (term, count, list) in terms {
+        let shard = shard_of(&term);
+        if batch.last().is_none_or(|(n, _)| *n != shard) {
+            if batch.len() >= SHARD_BATCH {
+                flush(&mut batch);
+            }
+            batch.push((shard, Vec::new()));
+        }
+        if let Some((_, bytes)) = batch.last_mut() {
+            index::write_entry(bytes, &term, count, &list);
+        }
     }
+    flush(&mut batch);
 
     #[derive(Serialize)]
     struct Meta<'a> {
@@ -206,41 +282,21 @@ pub fn index_files(site: &Site, docs: &[Doc]) -> Vec<(String, Vec<u8>)> {
             .chain((0..site.columns.len()).filter(|c| !site.nav.contains(c)))
             .collect(),
     };
-    let mut files = vec![
-        (
-            format!("{FOLDER}/meta.json"),
-            serde_json::to_vec(&meta).unwrap_or_default(),
-        ),
-        (format!("{FOLDER}/columns.bin"), docs.iter().map(|d| d.column).collect()),
-    ];
-    files.extend(
-        shard_bytes
-            .into_iter()
-            .enumerate()
-            .filter(|(_, b)| !b.is_empty())
-            .map(|(n, b)| (format!("{FOLDER}/s/{n}.bin"), b)),
+    emit(
+        format!("{FOLDER}/meta.json"),
+        serde_json::to_vec(&meta).unwrap_or_default(),
     );
-    files.extend(docs.iter().enumerate().map(|(id, d)| {
-        (
-            format!("{FOLDER}/d/{id}.json"),
-            serde_json::to_vec(d).unwrap_or_default(),
-        )
-    }));
-    files
+    emit(format!("{FOLDER}/columns.bin"), docs.iter().map(|d| d.column).collect());
 }
 
 /// Writes the search index into the output. Returns how many files were written.
 pub fn write(site: &Site, staging: &Staging, diagnostics: &Diagnostics) -> usize {
-    let docs = documents(site);
-    let files = index_files(site, &docs);
-    files
-        .par_iter()
-        .map(|(path, bytes)| match staging.write(path, bytes) {
-            Ok(()) => 1,
-            Err(e) => {
-                diagnostics.push(staging.write_error(&staging.file_for(path), &e));
-                0
-            }
-        })
-        .sum()
+    let written = AtomicUsize::new(0);
+    index_files(site, &|path, bytes| match staging.write(&path, &bytes) {
+        Ok(()) => {
+            written.fetch_add(1, Ordering::Relaxed);
+        }
+        Err(e) => diagnostics.push(staging.write_error(&staging.file_for(&path), &e)),
+    });
+    written.into_inner()
 }
