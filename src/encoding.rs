@@ -1,6 +1,7 @@
-//! Turning a file's bytes into clean text: UTF-8 BOM removed, CRLF made LF, and a
-//! GBK/GB18030 file from an old Windows tool detected and converted (with a warning,
-//! so the user can re-save it as UTF-8).
+//! Turning a file's bytes into clean text: UTF-8 BOM removed, CRLF made LF, a
+//! GBK/GB18030 file from an old Windows tool detected and converted, and so is a
+//! UTF-16 file with a byte order mark (Notepad's “Unicode”); both with a warning,
+//! so the user can re-save it as UTF-8. NUL characters are removed, with a warning.
 
 use std::path::Path;
 
@@ -10,8 +11,8 @@ use crate::diagnostics::Diagnostic;
 #[derive(Debug)]
 pub struct Decoded {
     pub text: String,
-    /// The warning about a legacy encoding, when the file was not UTF-8.
-    pub warning: Option<Diagnostic>,
+    /// Warnings: a legacy encoding (the file was not UTF-8), NUL characters removed.
+    pub warnings: Vec<Diagnostic>,
     /// The file started with a UTF-8 byte order mark.
     pub bom: bool,
 }
@@ -30,7 +31,7 @@ pub fn read_decoded(path: &Path, shown: &Path) -> Result<Decoded, Diagnostic> {
 pub fn read_reporting(path: &Path, shown: &Path, mut report: impl FnMut(Diagnostic)) -> Option<String> {
     match read_decoded(path, shown) {
         Ok(decoded) => {
-            decoded.warning.into_iter().for_each(&mut report);
+            decoded.warnings.into_iter().for_each(&mut report);
             Some(decoded.text)
         }
         Err(d) => {
@@ -47,42 +48,99 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
     if bom {
         bytes.drain(..3);
     }
-    let (text, warning) = match String::from_utf8(bytes) {
-        Ok(text) => (normalize_newlines(text), None),
-        Err(e) => {
-            let bytes = e.into_bytes();
-            let bytes = bytes.as_slice();
-            let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            detector.feed(bytes, true);
-            let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
-            // Chinese files that are not UTF-8 are nearly always GBK; GB18030 is its
-            // superset and decodes both.
-            let encoding =
-                if guessed == encoding_rs::GBK || guessed == encoding_rs::GB18030 || guessed == encoding_rs::UTF_8 {
-                    encoding_rs::GB18030
-                } else {
-                    guessed
-                };
-            let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
-            if had_errors || encoding != encoding_rs::GB18030 {
-                let seen = if encoding == encoding_rs::GB18030 {
-                    String::new()
-                } else {
-                    format!("（看起来是 {} 编码）", encoding.name())
-                };
-                return Err(
-                    Diagnostic::error(shown, format!("文件不是 UTF-8 编码，也无法按 GBK 读取{seen}"))
-                        .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存")
-                        .code(crate::diagnostics::Code::EncodingLegacy),
-                );
+    let mut warnings = Vec::new();
+    let text = if let Some(text) = utf16_with_bom(&bytes, shown) {
+        // Windows Notepad saves “Unicode” as UTF-16 with a byte order mark: read
+        // as UTF-8 it is garbage, but nothing is lost converting it.
+        warnings.push(
+            Diagnostic::warning(shown, "文件是 UTF-16 编码（记事本里叫“Unicode”），已自动转换后读取")
+                .hint("建议用记事本或 WPS“另存为”，编码选“UTF-8”，避免在其他工具中出现乱码")
+                .code(crate::diagnostics::Code::EncodingLegacy),
+        );
+        normalize_newlines(text?)
+    } else {
+        match String::from_utf8(bytes) {
+            Ok(text) => normalize_newlines(text),
+            Err(e) => {
+                let (text, warning) = legacy(e.into_bytes(), shown)?;
+                warnings.push(warning);
+                text
             }
-            let warning = Diagnostic::warning(shown, "文件是 GBK 编码，已自动转换后读取")
-                .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码")
-                .code(crate::diagnostics::Code::EncodingLegacy);
-            (normalize_newlines(text.into_owned()), Some(warning))
         }
     };
-    Ok(Decoded { text, warning, bom })
+    let text = remove_nul(text, shown, &mut warnings);
+    Ok(Decoded { text, warnings, bom })
+}
+
+/// The text of a UTF-16 file that starts with its byte order mark; `None` when
+/// the bytes do not start with one; an error when they do not decode.
+fn utf16_with_bom(bytes: &[u8], shown: &Path) -> Option<Result<String, Diagnostic>> {
+    let (encoding, rest) = if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        (encoding_rs::UTF_16LE, rest)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        (encoding_rs::UTF_16BE, rest)
+    } else {
+        return None;
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(rest);
+    Some(if had_errors {
+        Err(
+            Diagnostic::error(shown, "文件开头标明是 UTF-16 编码，但内容无法按 UTF-16 读取")
+                .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存"),
+        )
+    } else {
+        Ok(text.into_owned())
+    })
+}
+
+/// A file that is not UTF-8: GBK (or GB18030) is converted with a warning;
+/// anything else is an error.
+fn legacy(bytes: Vec<u8>, shown: &Path) -> Result<(String, Diagnostic), Diagnostic> {
+    let bytes = bytes.as_slice();
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+    // Chinese files that are not UTF-8 are nearly always GBK; GB18030 is its
+    // superset and decodes both.
+    let encoding = if guessed == encoding_rs::GBK || guessed == encoding_rs::GB18030 || guessed == encoding_rs::UTF_8 {
+        encoding_rs::GB18030
+    } else {
+        guessed
+    };
+    let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+    if had_errors || encoding != encoding_rs::GB18030 {
+        let seen = if encoding == encoding_rs::GB18030 {
+            String::new()
+        } else {
+            format!("（看起来是 {} 编码）", encoding.name())
+        };
+        return Err(
+            Diagnostic::error(shown, format!("文件不是 UTF-8 编码，也无法按 GBK 读取{seen}"))
+                .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存")
+                .code(crate::diagnostics::Code::EncodingLegacy),
+        );
+    }
+    let warning = Diagnostic::warning(shown, "文件是 GBK 编码，已自动转换后读取")
+        .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码")
+        .code(crate::diagnostics::Code::EncodingLegacy);
+    Ok((normalize_newlines(text.into_owned()), warning))
+}
+
+/// NUL characters (left by a crashed editor or a bad copy) are invisible, end
+/// text early in some tools and are not allowed in HTML or YAML: they are
+/// removed, with a warning naming the first line that had one.
+fn remove_nul(text: String, shown: &Path, warnings: &mut Vec<Diagnostic>) -> String {
+    let Some(first) = memchr::memchr(0, text.as_bytes()) else {
+        return text;
+    };
+    let (line, _) = crate::diagnostics::line_col(&text, first);
+    let count = memchr::memchr_iter(0, text.as_bytes()).count();
+    warnings.push(
+        Diagnostic::warning(shown, format!("文件里有 {count} 个看不见的空字符（NUL），已删除后读取"))
+            .at_line(line)
+            .hint("用编辑器打开这个文件，删掉这一行里的乱码或方框后重新保存；文件是从别处复制来的，可重新复制一次"),
+    );
+    text.replace('\0', "")
 }
 
 fn normalize_newlines(text: String) -> String {
@@ -101,7 +159,7 @@ mod tests {
     fn strips_bom_and_crlf() {
         let d = decode(b"\xEF\xBB\xBFa\r\nb\r\n".to_vec(), Path::new("a.md")).unwrap();
         assert_eq!(d.text, "a\nb\n");
-        assert!(d.warning.is_none());
+        assert!(d.warnings.is_empty());
         assert!(d.bom);
     }
 
@@ -110,7 +168,32 @@ mod tests {
         let (bytes, _, _) = encoding_rs::GBK.encode("---\ntitle: 溪山区政协召开常委会会议\n---\n正文内容。\n");
         let d = decode(bytes.into_owned(), Path::new("a.md")).unwrap();
         assert!(d.text.contains("溪山区政协召开常委会会议"));
-        assert!(d.warning.unwrap().message.contains("GBK"));
+        assert!(d.warnings[0].message.contains("GBK"));
         assert!(!d.bom);
+    }
+
+    #[test]
+    fn reads_utf16_with_a_bom_with_a_warning() {
+        for big_endian in [false, true] {
+            let mut bytes = if big_endian { vec![0xFE, 0xFF] } else { vec![0xFF, 0xFE] };
+            for unit in "---\r\ntitle: 常委会\r\n---\r\n".encode_utf16() {
+                bytes.extend(if big_endian {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                });
+            }
+            let d = decode(bytes, Path::new("a.md")).unwrap();
+            assert_eq!(d.text, "---\ntitle: 常委会\n---\n");
+            assert!(d.warnings[0].message.contains("UTF-16"));
+        }
+    }
+
+    #[test]
+    fn removes_nul_with_a_warning_on_its_line() {
+        let d = decode(b"a\nb\0c\0\n".to_vec(), Path::new("a.md")).unwrap();
+        assert_eq!(d.text, "a\nbc\n");
+        assert_eq!(d.warnings[0].line, Some(2));
+        assert!(d.warnings[0].message.contains("2 个"));
     }
 }

@@ -166,7 +166,7 @@ fn read_source(
             return None;
         }
     };
-    problems.extend(decoded.warning);
+    problems.extend(decoded.warnings);
     let (text, bom) = (decoded.text, decoded.bom);
     let split = match front_matter::split(&text, &shown) {
         Ok(s) => s,
