@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::load::{self, LoadOptions, Stopwatch};
 use crate::content;
 use crate::dates;
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
+use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
 use crate::output::{self, Staging, feeds, images, search, sitemap, static_files};
 use crate::render;
@@ -137,7 +137,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if diagnostics.has_errors() {
         staging.abandon();
         return Err(BuildFailure {
-            diagnostics: diagnostics.into_sorted(),
+            diagnostics: one_disk_full_error(diagnostics.into_sorted(), &output_dir),
         });
     }
     let old_copy = match staging.commit() {
@@ -171,6 +171,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         stages: watch.stages,
         images: image_summary,
     })
+}
+
+/// Once the disk is full every later file fails too: one error says so, on the
+/// output folder, instead of one per file (a flood that hides the cause).
+fn one_disk_full_error(mut all: Vec<Diagnostic>, output: &Path) -> Vec<Diagnostic> {
+    let full = |d: &Diagnostic| d.is_error() && d.message.contains(DISK_FULL);
+    let count = all.iter().filter(|d| full(d)).count();
+    if count == 0 {
+        return all;
+    }
+    all.retain(|d| !full(d));
+    all.insert(
+        0,
+        Diagnostic::error(
+            display_path(output),
+            format!("{DISK_FULL}，新网站没有生成完（{count} 个文件没能写入）"),
+        )
+        .hint("清理磁盘空间，或用 --output 换到空间足够的磁盘，然后重新生成；原来的输出文件夹没有改动"),
+    );
+    all
 }
 
 /// Refuses output folders whose replacement would destroy the user's work.

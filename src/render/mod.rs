@@ -89,7 +89,12 @@ pub fn render_site(
                 Ok(())
             })()
             .map_err(|failure| match failure {
-                RenderFailure::Template(e) => templates::template_error(&e, origins),
+                // Tera reports a failed write to the page file (a full disk) as its
+                // own error: it is the output file's problem, not the template's.
+                RenderFailure::Template(e) => match e.kind() {
+                    tera::ErrorKind::Io(kind) => staging.write_error(&file, &std::io::Error::from(*kind)),
+                    _ => templates::template_error(&e, origins),
+                },
                 RenderFailure::Io(e) => staging.write_error(&file, &e),
             });
             match result {
