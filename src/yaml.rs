@@ -26,12 +26,18 @@ pub fn parse(text: &str, file: &Path, first_line: usize) -> Result<Value, Vec<Di
         Ok(value) => Ok(value),
         Err(err) => {
             let (message, hint) = explain(&parser_message(&err));
+            let unpaired = message == UNPAIRED_QUOTE;
             let mut d = Diagnostic::error(file, message).hint(hint);
             if let Some(loc) = err.location() {
                 let line = loc.line() as usize;
                 if line > 0 {
                     d = d.at(line + first_line - 1, loc.column().max(1) as usize);
                 }
+            }
+            // The parser notices a quote left open where the text ends, lines
+            // later; the user needs the line where it was opened.
+            if unpaired && let Some((line, column)) = open_quote(text) {
+                d = d.at(line + first_line - 1, column);
             }
             Err(vec![d])
         }
@@ -75,7 +81,7 @@ fn explain(raw: &str) -> (String, String) {
         )
     } else if has("quoted scalar") || has("end of stream") {
         (
-            "引号没有配对".to_string(),
+            UNPAIRED_QUOTE.to_string(),
             "检查引号是否成对；标题里的引号请用中文引号“ ”".to_string(),
         )
     } else if has("mapping values are not allowed") {
@@ -106,6 +112,25 @@ fn explain(raw: &str) -> (String, String) {
         )
     };
     (message, hint)
+}
+
+const UNPAIRED_QUOTE: &str = "引号没有配对";
+
+/// The 1-based line and column of the first `"` or `'` that opens a value and
+/// is not closed on its line.
+fn open_quote(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let content = line.trim_start_matches([' ', '-']);
+        let value = content.split_once(": ").map_or(content, |(_, v)| v).trim_start();
+        let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let rest = &value[1..];
+        let closed = if quote == '"' {
+            rest.replace("\\\\", "").replace("\\\"", "").contains('"')
+        } else {
+            rest.contains('\'')
+        };
+        (!closed).then(|| (i + 1, line[..line.len() - value.len()].chars().count() + 1))
+    })
 }
 
 /// Line-based checks for the slips users make most often.
@@ -266,6 +291,13 @@ mod tests {
             assert!(e[0].message.contains(expected), "{text:?} gave {e:?}");
             assert!(!e[0].message.contains("error"), "{text:?} gave {e:?}");
         }
+    }
+
+    #[test]
+    fn an_open_quote_is_reported_where_it_opens() {
+        let e = errors("title: \"未闭合\ndate: 2025-03-02\ntags: [a]\n");
+        assert_eq!((e[0].line, e[0].column), (Some(2), Some(8)), "{e:?}");
+        assert_eq!(open_quote("a: \"x\\\"y\"\nb: 'c\n"), Some((2, 4)));
     }
 
     #[test]
