@@ -207,6 +207,13 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 rendered.break_plain();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
+                if matches!(kind, CodeBlockKind::Fenced(_)) && !fence_closed(&source[range.clone()]) {
+                    problems.push(
+                        Diagnostic::warning(file, "代码块开头的 ``` 没有结束行，后面的正文都会显示成代码")
+                            .at_line(line_col(&source, range.start).0 + first_line - 1)
+                            .hint("在代码的最后一行下面单独加一行 ```；不是代码就删掉这一行的 ```"),
+                    );
+                }
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
@@ -284,6 +291,15 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             Event::SoftBreak | Event::HardBreak => {
                 rendered.break_plain();
                 out.push(event);
+            }
+            Event::Html(t) if t.starts_with("<!--") && !source[range.start..].contains("-->") => {
+                // A comment never closed hides the rest of the article in the browser.
+                problems.push(
+                    Diagnostic::warning(file, "注释开头的 <!-- 没有对应的 -->，后面的正文都不会显示")
+                        .at_line(line_col(&source, range.start).0 + first_line - 1)
+                        .hint("在要隐藏的文字后面加上 -->；不想隐藏就删掉 <!--"),
+                );
+                out.push(Event::Html(t));
             }
             other => out.push(other),
         }
@@ -408,6 +424,21 @@ fn root_relative<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
     } else {
         dest
     }
+}
+
+/// Whether a fenced code block (its source, from the opening fence) ends with
+/// a closing fence; one that does not runs to the end of its container.
+fn fence_closed(block: &str) -> bool {
+    let mut lines = block.trim_end().lines();
+    let Some(open) = lines.next().map(|l| l.trim_start_matches([' ', '>'])) else {
+        return true;
+    };
+    let Some(mark) = open.chars().next() else { return true };
+    let width = open.chars().take_while(|&c| c == mark).count();
+    lines.next_back().is_some_and(|last| {
+        let last = last.trim_start_matches([' ', '>']).trim_end();
+        last.chars().all(|c| c == mark) && last.chars().count() >= width
+    })
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
