@@ -99,6 +99,18 @@ fn legacy(bytes: Vec<u8>, shown: &Path) -> Result<(String, Diagnostic), Diagnost
     let bytes = bytes.as_slice();
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
+    // Big5 bytes (traditional characters, from Taiwan or Hong Kong) nearly
+    // always decode as GBK too, into nonsense; told that the file is from a .cn
+    // site the detector says GBK, so it is first asked without that hint.
+    if detector.guess(None, chardetng::Utf8Detection::Allow) == encoding_rs::BIG5 {
+        let (text, had_errors) = encoding_rs::BIG5.decode_without_bom_handling(bytes);
+        if !had_errors {
+            let warning = Diagnostic::warning(shown, "文件是 Big5 编码（繁体中文），已自动转换后读取")
+                .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码")
+                .code(crate::diagnostics::Code::EncodingLegacy);
+            return Ok((normalize_newlines(text.into_owned()), warning));
+        }
+    }
     let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
     // Chinese files that are not UTF-8 are nearly always GBK; GB18030 is its
     // superset and decodes both.
@@ -195,5 +207,14 @@ mod tests {
         assert_eq!(d.text, "a\nbc\n");
         assert_eq!(d.warnings[0].line, Some(2));
         assert!(d.warnings[0].message.contains("2 个"));
+    }
+
+    #[test]
+    fn reads_big5_as_big5_not_as_gbk() {
+        let text = "---\ntitle: 區政協召開常委會會議\n---\n會議聽取了工作報告，委員們踴躍發言，討論熱烈。\n";
+        let (bytes, _, _) = encoding_rs::BIG5.encode(text);
+        let d = decode(bytes.into_owned(), Path::new("a.md")).unwrap();
+        assert_eq!(d.text, text);
+        assert!(d.warnings[0].message.contains("Big5"));
     }
 }
