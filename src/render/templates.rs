@@ -120,6 +120,10 @@ fn new_tera(base_path: &str) -> Tera {
     tera
 }
 
+/// The file named by an error Tera does not place in a template; a caller that
+/// knows the template replaces it.
+pub const UNKNOWN_TEMPLATE: &str = "templates";
+
 /// A Tera error as a diagnostic naming the template file and line.
 pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
     let file_of = |name: &str| origins.get(name).map_or_else(|| PathBuf::from(name), Clone::clone);
@@ -146,7 +150,14 @@ pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
             Diagnostic::error(file_of(tpl), "模板之间循环引用了")
                 .hint("检查 extends 和 include，模板不能直接或间接引用自己")
         }
-        _ => Diagnostic::error(PathBuf::from("templates"), format!("模板出错：{e}")).hint("检查模板中的变量名和语法"),
+        // A component that calls itself without end: Tera stops it at 20 levels.
+        ErrorKind::Msg(text) if text.starts_with("Maximum render recursion depth") => Diagnostic::error(
+            PathBuf::from(UNKNOWN_TEMPLATE),
+            "模板里的组件（component）一层层调用自己，停不下来",
+        )
+        .hint("检查组件里调用它自己的地方，加上结束条件，例如 {% if n > 1 %}…{% endif %}"),
+        _ => Diagnostic::error(PathBuf::from(UNKNOWN_TEMPLATE), format!("模板出错：{e}"))
+            .hint("检查模板中的变量名和语法"),
     }
 }
 
