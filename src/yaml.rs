@@ -63,6 +63,12 @@ fn explain(raw: &str) -> (String, String) {
     let (message, hint) = if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim();
         (format!("设置“{key}”写了两次"), "删掉其中一行".to_string())
+    } else if has("recursion limit") {
+        // `[[[[…` nested past the parser's limit (it stops rather than overflow).
+        (
+            "括号一层套一层，套得太深了".to_string(),
+            "列表只写一层，例如“tags: [乡村振兴, 民主监督]”".to_string(),
+        )
     } else if has("bracket")
         || has("flow sequence")
         || has("flow mapping")
@@ -285,6 +291,7 @@ mod tests {
             ("title: @x\n", "符号"),
             ("- a\ntitle: b\n", "列表"),
             ("title: a\nb: {c\n", "括号"),
+            (&format!("tags: {}{}\n", "[".repeat(5000), "]".repeat(5000)), "套得太深"),
         ];
         for (text, expected) in cases {
             let e = errors(text);
