@@ -272,6 +272,19 @@ fn cases() -> Vec<Case> {
             )),
             ..CASE
         },
+        Case {
+            name: "front matter: brackets nested 10,000 deep",
+            setup: |f| {
+                let text = format!(
+                    "---\ntitle: 区政协召开常委会会议\ndate: 2025-03-05\ntags: {}{}\n---\n正文。\n",
+                    "[".repeat(10_000),
+                    "]".repeat(10_000)
+                );
+                post(f, &text)
+            },
+            expect: Expect::Error(said(POST, Some(4), &["套得太深", "tags: ["])),
+            ..CASE
+        },
         // ---------------------------------------------------------------- encodings
         Case {
             name: "encoding: GBK from an old Windows editor",
@@ -404,6 +417,23 @@ fn cases() -> Vec<Case> {
             expect: Expect::Warning(said(POST, Some(7), &["<!--", "没有对应的 -->", "加上 -->"])),
             ..CASE
         },
+        Case {
+            name: "markdown: 5,000 nested list items, 10,000 brackets and stars",
+            setup: |f| {
+                let text = format!(
+                    "---\ntitle: 区政协召开常委会会议\ndate: 2025-03-05\n---\n{}深\n\n{}x{}\n\n{}强{}\n",
+                    "- ".repeat(5_000),
+                    "[".repeat(10_000),
+                    "]".repeat(10_000),
+                    "*".repeat(10_000),
+                    "*".repeat(10_000)
+                );
+                post(f, &text)
+            },
+            expect: Expect::Builds,
+            check: |f| contains(f, "yaowen/2025-03-05-bad/index.html", "深"),
+            ..CASE
+        },
         // ---------------------------------------------------------------- templates
         Case {
             name: "templates: a required template missing",
@@ -423,7 +453,38 @@ fn cases() -> Vec<Case> {
                     "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ site.title </h1>\n{% endblock main %}\n",
                 )
             },
-            expect: Expect::Error(said("templates/404.html", Some(3), &["模板语法错误", "成对"])),
+            expect: Expect::Error(said(
+                "templates/404.html",
+                Some(3),
+                &["模板语法错误", "应是 }}", "成对"],
+            )),
+            ..CASE
+        },
+        Case {
+            name: "templates: an if never closed",
+            setup: |f| {
+                f.write(
+                    "templates/404.html",
+                    "{% extends \"base.html\" %}\n{% block main %}\n{% if site.title %}<h1>标题</h1>\n{% endblock main %}\n",
+                )
+            },
+            // Tera notices at the next end tag, which it does not expect there.
+            expect: Expect::Error(said("templates/404.html", Some(4), &["不认识的标签", "结束标签"])),
+            ..CASE
+        },
+        Case {
+            name: "templates: a filter that does not exist",
+            setup: |f| {
+                f.write(
+                    "templates/404.html",
+                    "{% extends \"base.html\" %}\n{% block main %}\n<h1>{{ site.title | no_such_filter }}</h1>\n{% endblock main %}\n",
+                )
+            },
+            expect: Expect::Error(said(
+                "templates/404.html",
+                Some(3),
+                &["不认识的过滤器 no_such_filter", "拼写"],
+            )),
             ..CASE
         },
         Case {
