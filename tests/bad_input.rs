@@ -718,6 +718,15 @@ fn cases() -> Vec<Case> {
             expect: Expect::Error(said("public", None, &["不是同心生成的", "--output"])),
             ..CASE
         },
+        Case {
+            name: "files: the output folder is a file",
+            setup: |f| {
+                fs::remove_dir_all(f.public()).unwrap();
+                f.write("public", "不是文件夹");
+            },
+            expect: Expect::Error(said("public", None, &["是一个文件，不是文件夹", "--output"])),
+            ..CASE
+        },
         // ---------------------------------------------------------------- site.yaml
         Case {
             name: "site.yaml: a key with a typo",

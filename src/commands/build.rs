@@ -211,6 +211,14 @@ fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
             );
         }
     }
+    // A file where the folder should be: saying “the folder has other files”
+    // would send the user looking inside a folder that is not there.
+    if output.exists() && !output.is_dir() {
+        return Some(
+            Diagnostic::error(display_path(output), "输出位置是一个文件，不是文件夹")
+                .hint("把这个文件改名或移走（确认无用后也可删除），或用 --output 指定另一个文件夹"),
+        );
+    }
     if !output::replaceable(output) {
         return Some(
             Diagnostic::error(display_path(output), "输出文件夹里已有其他文件，不是同心生成的")
