@@ -189,6 +189,12 @@ fn cases() -> Vec<Case> {
             ..CASE
         },
         Case {
+            name: "front matter: a title left blank",
+            setup: |f| post(f, "---\ndate: 2025-03-05\ntitle:\n---\n正文。\n"),
+            expect: Expect::Error(said(POST, Some(3), &["标题 title 是空的", "写上标题"])),
+            ..CASE
+        },
+        Case {
             name: "front matter: the same key twice",
             setup: |f| {
                 post(
