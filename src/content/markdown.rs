@@ -588,6 +588,39 @@ mod tests {
     }
 
     #[test]
+    fn unclosed_fences_and_comments_are_warnings_with_lines() {
+        let targets = HashMap::new();
+        let excluded = HashMap::new();
+        let links = Links {
+            targets: &targets,
+            excluded: &excluded,
+            base_path: "/",
+            html: true,
+            observer: None,
+        };
+        let warnings = |body: &str| {
+            let mut problems = Vec::new();
+            render(body, 5, Path::new("t.md"), &links, &mut problems);
+            problems
+        };
+        let closed = [
+            "```\ncode\n```\n",
+            "~~~~ rust\ncode\n~~~~~\n\n后文\n",
+            "- 列表\n\n  ```\n  code\n  ```\n",
+            "> ```\n> code\n> ```\n",
+            "<!-- 注释 -->\n\n正文\n",
+            "<!--\n多行注释\n-->\n",
+        ];
+        for body in closed {
+            assert!(warnings(body).is_empty(), "{body:?}: {:?}", warnings(body));
+        }
+        let fence = warnings("正文\n\n```\ncode\n\n后文\n");
+        assert_eq!((fence.len(), fence[0].line), (1, Some(7)), "{fence:?}");
+        let comment = warnings("正文\n\n<!-- 待补充\n\n后文\n");
+        assert_eq!((comment.len(), comment[0].line), (1, Some(7)), "{comment:?}");
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough() {
         let out = html("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n正文[^1]，~~删除~~\n\n[^1]: 注释\n");
         assert!(out.contains("<div class=\"table-wrap\"><table>"), "{out}");
