@@ -1,8 +1,9 @@
 //! A corpus of bad input: each case is a small good site with ONE problem
 //! brought in, and the exact behaviour a publicity worker should see.
 //!
-//! For every case the harness builds the good site, snapshots `public/`, brings
-//! in the problem, and then
+//! The good site (two news posts) is built once; every case starts from a copy
+//! of it, with its `public/`. The harness brings in the problem, snapshots the
+//! output folder, and then
 //! - runs the library build and finds the expected diagnostic (severity, file,
 //!   line, message text, a Chinese message with a "怎么改" hint), with no other
 //!   error beside it;
@@ -11,7 +12,10 @@
 //! - when the build failed, checks that `public/` is byte for byte what the good
 //!   build wrote.
 //!
-//! Every case is run and every failure is collected, so one run lists them all.
+//! Every case is run (two at a time) and every failure is collected, so one run
+//! lists them all. `BAD_INPUT_CASE=text cargo test --test bad_input` runs only
+//! the cases whose name contains `text`. Cases that need root (mounts) are
+//! skipped, with the reason printed, where mounting is not allowed.
 
 mod common;
 
@@ -26,11 +30,14 @@ use tongxin::diagnostics::{Diagnostic, Severity};
 /// What the build should say about the problem.
 #[derive(Clone, Copy)]
 enum Expect {
-    /// The build fails (exit 1) with exactly one error matching this.
+    /// The build fails (exit 1) with an error matching this: the only error
+    /// (unless the case sets `errors`) and no warning beyond `also`.
     Error(Said),
-    /// The build succeeds (exit 0) with a warning matching this, and no error.
+    /// The build succeeds (exit 0) with a warning matching this, and nothing
+    /// else beyond `also`.
     Warning(Said),
-    /// The build succeeds (exit 0); `check` tells whether the output is right.
+    /// The build succeeds (exit 0) with no diagnostic beyond `also`; the case's
+    /// `check` looks at the output.
     Builds,
 }
 
@@ -1080,6 +1087,15 @@ fn check_library(
                 problems.push(format!(
                     "expected {wanted_errors} error(s), got {}:\n{}",
                     errors.len(),
+                    listing()
+                ));
+            }
+            // Nothing else: one problem, reported once, without follow-on noise.
+            let wanted_all = wanted_errors.max(1) + case.also.len();
+            if diagnostics.len() != wanted_all {
+                problems.push(format!(
+                    "expected {wanted_all} diagnostic(s) in all, got {}:\n{}",
+                    diagnostics.len(),
                     listing()
                 ));
             }
