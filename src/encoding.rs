@@ -49,6 +49,11 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
         bytes.drain(..3);
     }
     let mut warnings = Vec::new();
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if !utf16 && let Some(kind) = binary_kind(&bytes) {
+        return Err(Diagnostic::error(shown, format!("这不是文本文件，看起来是{kind}"))
+            .hint("文章要存成纯文本（记事本或 WPS“另存为”UTF-8 的 .md 文件）；图片和附件放进与文章同名的文件夹，不要改成 .md 扩展名"));
+    }
     let text = if let Some(text) = utf16_with_bom(&bytes, shown) {
         // Windows Notepad saves “Unicode” as UTF-16 with a byte order mark: read
         // as UTF-8 it is garbage, but nothing is lost converting it.
@@ -62,7 +67,14 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
         match String::from_utf8(bytes) {
             Ok(text) => normalize_newlines(text),
             Err(e) => {
-                let (text, warning) = legacy(e.into_bytes(), shown)?;
+                let bytes = e.into_bytes();
+                if let Some(offset) = damaged_utf8(&bytes) {
+                    let line = bytes[..offset].iter().filter(|&&b| b == b'\n').count() + 1;
+                    return Err(Diagnostic::error(shown, "这一行有损坏的文字（几个字节不是有效的 UTF-8）")
+                        .at_line(line)
+                        .hint("文件的其余部分没有问题。用编辑器打开，这一行会有乱码、问号或方框：删掉它们，重新输入那几个字后保存"));
+                }
+                let (text, warning) = legacy(bytes, shown)?;
                 warnings.push(warning);
                 text
             }
@@ -93,6 +105,44 @@ fn utf16_with_bom(bytes: &[u8], shown: &Path) -> Option<Result<String, Diagnosti
     })
 }
 
+/// What a file that is not text at all looks like (a photo or a Word file
+/// renamed to `.md`), from its first bytes or its many NUL bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\xFF\xD8\xFF", "一张 JPEG 图片"),
+        (b"\x89PNG", "一张 PNG 图片"),
+        (b"GIF8", "一张 GIF 图片"),
+        (b"%PDF", "一个 PDF 文件"),
+        (b"PK\x03\x04", "一个 Word、Excel 文档或压缩包"),
+        (b"\xD0\xCF\x11\xE0", "一个旧版 Word、Excel 文档"),
+    ];
+    if let Some((_, kind)) = MAGIC.iter().find(|(magic, _)| bytes.starts_with(magic)) {
+        return Some(kind);
+    }
+    let nul = memchr::memchr_iter(0, bytes).count();
+    (nul >= 8 && nul * 20 > bytes.len()).then_some("其他程序的文件（里面有大量空字符）")
+}
+
+/// Where the first bad byte is, when `bytes` are UTF-8 but for a few bad
+/// sequences (a character cut in two by a bad copy or a crashed save): reading
+/// such a file as GBK would garble all of it.
+fn damaged_utf8(bytes: &[u8]) -> Option<usize> {
+    let (mut good, mut bad, mut first_bad) = (0usize, 0usize, None);
+    let mut offset = 0;
+    for chunk in bytes.utf8_chunks() {
+        good += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        offset += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            bad += 1;
+            first_bad.get_or_insert(offset);
+            offset += chunk.invalid().len();
+        }
+    }
+    // In GBK text seen as UTF-8 fewer than one character in ten happens to be
+    // a valid multi-byte character; in damaged UTF-8 nearly all of them are.
+    (bad > 0 && good >= 3 * bad).then_some(first_bad).flatten()
+}
+
 /// A file that is not UTF-8: GBK (or GB18030) is converted with a warning;
 /// anything else is an error.
 fn legacy(bytes: Vec<u8>, shown: &Path) -> Result<(String, Diagnostic), Diagnostic> {
@@ -111,7 +161,20 @@ fn legacy(bytes: Vec<u8>, shown: &Path) -> Result<(String, Diagnostic), Diagnost
             return Ok((normalize_newlines(text.into_owned()), warning));
         }
     }
-    let guessed = detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow);
+    let unhinted = detector.guess(None, chardetng::Utf8Detection::Allow);
+    // Japanese and Korean are told apart without the hint too; with it, they
+    // would be read as GBK, into nonsense.
+    let other_cjk = [
+        encoding_rs::SHIFT_JIS,
+        encoding_rs::EUC_JP,
+        encoding_rs::ISO_2022_JP,
+        encoding_rs::EUC_KR,
+    ];
+    let guessed = if other_cjk.contains(&unhinted) {
+        unhinted
+    } else {
+        detector.guess(Some(b"cn"), chardetng::Utf8Detection::Allow)
+    };
     // Chinese files that are not UTF-8 are nearly always GBK; GB18030 is its
     // superset and decodes both.
     let encoding = if guessed == encoding_rs::GBK || guessed == encoding_rs::GB18030 || guessed == encoding_rs::UTF_8 {
@@ -216,5 +279,39 @@ mod tests {
         let d = decode(bytes.into_owned(), Path::new("a.md")).unwrap();
         assert_eq!(d.text, text);
         assert!(d.warnings[0].message.contains("Big5"));
+    }
+
+    #[test]
+    fn a_utf8_file_with_a_damaged_character_is_an_error_on_its_line() {
+        let text = "---\ntitle: 区政协召开常委会会议\n---\n会议听取了工作报告。\n";
+        let cut = text.find("工作").unwrap();
+        let mut bytes = text.as_bytes().to_vec();
+        bytes.insert(cut, 0xE5); // the first byte of a character, alone
+        let e = decode(bytes, Path::new("a.md")).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("损坏"));
+        // Even in a short text.
+        let e = decode(
+            b"\xE5\xAE\xA1\xE8\xAE\xAE\xE9\xAE\xE9\x80\x9A\xE8\xBF\x87".to_vec(),
+            Path::new("a.md"),
+        );
+        assert!(e.unwrap_err().message.contains("损坏"));
+        // GBK is still read as GBK, short or long.
+        for text in [text, "审议通过", "政协"] {
+            let (gbk, _, _) = encoding_rs::GBK.encode(text);
+            assert!(decode(gbk.into_owned(), Path::new("a.md")).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn japanese_is_not_read_as_gbk_and_pictures_are_not_text() {
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS
+            .encode("---\ntitle: 会議のお知らせ\n---\nこれはテストの文章です。よろしくお願いします。\n");
+        let e = decode(sjis.into_owned(), Path::new("a.md")).unwrap_err();
+        assert!(e.message.contains("Shift_JIS"), "{e}");
+        let e = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(), Path::new("a.md")).unwrap_err();
+        assert!(e.message.contains("PNG 图片"), "{e}");
+        let e = decode(vec![0x42, 0, 0, 0, 0x13, 0, 0, 0, 0, 0, 0, 0], Path::new("a.md")).unwrap_err();
+        assert!(e.message.contains("不是文本文件"), "{e}");
     }
 }
