@@ -331,13 +331,30 @@ fn cases() -> Vec<Case> {
             ..CASE
         },
         Case {
-            name: "encoding: bytes that are neither UTF-8 nor GBK",
+            name: "encoding: Japanese Shift_JIS, neither UTF-8 nor GBK",
+            setup: |f| {
+                let text = "---\ntitle: 会議のお知らせ\ndate: 2025-03-05\n---\nこれはテストの文章です。よろしくお願いします。\n";
+                post_bytes(f, &encode(encoding_rs::SHIFT_JIS, text))
+            },
+            expect: Expect::Error(said(POST, None, &["不是 UTF-8", "Shift_JIS", "另存为"])),
+            ..CASE
+        },
+        Case {
+            name: "encoding: a picture renamed to .md",
+            setup: |f| post_bytes(f, &tiny_jpeg(16, 16)),
+            expect: Expect::Error(said(POST, None, &["不是文本文件", "JPEG 图片", "同名的文件夹"])),
+            ..CASE
+        },
+        Case {
+            name: "encoding: a UTF-8 file with one character cut in two",
             setup: |f| {
                 let mut bytes = GOOD_POST.as_bytes().to_vec();
-                bytes.extend_from_slice(b"\xff\xfe\xfd\x80\x80\xc3\x28\n");
+                let at = GOOD_POST.find("工作").unwrap();
+                bytes.insert(at, 0xE5); // the first byte of a character, alone
                 post_bytes(f, &bytes)
             },
-            expect: Expect::Error(said(POST, None, &["UTF-8", "另存为"])),
+            // Not “this is not UTF-8, re-save it”: one line is damaged, the rest is fine.
+            expect: Expect::Error(said(POST, Some(5), &["损坏", "重新输入"])),
             ..CASE
         },
         Case {
