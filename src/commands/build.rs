@@ -80,6 +80,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = &options.root;
     let now = options.now.unwrap_or_else(Timestamp::now);
     let output_dir = options.output_dir();
+    // Without the site folder every later stage would add its own “not found”.
+    if !root.is_dir() {
+        return Err(BuildFailure {
+            diagnostics: vec![
+                Diagnostic::error(display_path(root), "找不到这个网站文件夹")
+                    .hint("在网站文件夹（含 site.yaml）里运行 tongxin build，或用 --root 指定它"),
+            ],
+        });
+    }
 
     if let Some(problem) = unsafe_output(root, &output_dir) {
         diagnostics.push(problem);
