@@ -757,6 +757,32 @@ fn cases() -> Vec<Case> {
             expect: Expect::Error(said("public", None, &["是一个文件，不是文件夹", "--output"])),
             ..CASE
         },
+        Case {
+            name: "files: the content folder missing",
+            setup: |f| fs::remove_dir_all(f.root().join("content")).unwrap(),
+            expect: Expect::Error(said(
+                "content",
+                None,
+                &["找不到存放文章的 content 文件夹", "新建 content"],
+            )),
+            ..CASE
+        },
+        Case {
+            name: "files: two column folders with the same pinyin (要闻 / yaowen)",
+            setup: |f| f.write("content/要闻/_index.md", "---\ntitle: 要闻二\nkind: news\n---\n"),
+            expect: Expect::Error(said(
+                "content/要闻/_index.md",
+                None,
+                &["/yaowen/", "content/yaowen/_index.md", "slug:"],
+            )),
+            ..CASE
+        },
+        Case {
+            name: "files: a name with nothing to make a URL from (！？.md)",
+            setup: |f| f.write("content/yaowen/！？.md", GOOD_POST),
+            expect: Expect::Error(said("content/yaowen/！？.md", None, &["无法从“！？”生成网址", "slug:"])),
+            ..CASE
+        },
         // ---------------------------------------------------------------- site.yaml
         Case {
             name: "site.yaml: a key with a typo",
@@ -873,7 +899,51 @@ fn cases() -> Vec<Case> {
             check: |f| contains(f, "index.html", "测试政协"),
             ..CASE
         },
+        Case {
+            name: "site.yaml: the same key twice",
+            setup: |f| site_yaml(f, &format!("{SITE_YAML}title: 另一个名称\n")),
+            expect: Expect::Error(said("site.yaml", Some(5), &["写了两次", "删掉"])),
+            ..CASE
+        },
+        Case {
+            name: "site.yaml: full-width colon after a key",
+            setup: |f| site_yaml(f, &format!("{SITE_YAML}description：简介\n")),
+            expect: Expect::Error(said("site.yaml", Some(5), &["全角冒号", "半角冒号"])),
+            ..CASE
+        },
+        Case {
+            name: "site.yaml: a typo in a nested key (organization.nmae)",
+            setup: |f| {
+                site_yaml(
+                    f,
+                    "title: 测试政协\nbase_url: https://test.example.cn/\norganization:\n  nmae: 政协测试区委员会\n",
+                )
+            },
+            expect: Expect::Error(said("site.yaml", Some(4), &["organization.nmae", "name"])),
+            ..CASE
+        },
     ]
+}
+
+/// Outside the table: without the site folder there is no good site to start from.
+#[test]
+fn a_missing_site_folder_is_one_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("没有这个网站");
+    let failure = tongxin::build(&tongxin::BuildOptions::new(&root)).unwrap_err();
+    assert_eq!(failure.diagnostics.len(), 1, "{}", messages(&failure));
+    let d = &failure.diagnostics[0];
+    assert_eq!(d.message, "找不到这个网站文件夹");
+    assert!(d.hint.as_deref().unwrap().contains("--root"));
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("没有这个网站：找不到这个网站文件夹"), "{stderr}");
+    assert!(!root.exists(), "nothing is created");
 }
 
 // -------------------------------------------------------------------- the harness
@@ -1029,6 +1099,17 @@ fn run(case: &Case, good: &Path) -> Result<Run, Vec<String>> {
     }
     if wanted_code == 0 && !stdout.contains("生成完成") {
         problems.push(format!("CLI did not say 生成完成:\n{stdout}\n{stderr}"));
+    }
+    // No system or library English leaks through (“os error 30”, “Error: …”).
+    let lower = stderr.to_lowercase();
+    if let Some(word) = ["error", "warning", "failed", "invalid"]
+        .iter()
+        .find(|w| lower.contains(*w))
+    {
+        problems.push(format!("CLI printed English ({word}):\n{stderr}"));
+    }
+    if matches!(case.expect, Expect::Error(_) | Expect::Warning(_)) && !stderr.contains("\n  怎么改：") {
+        problems.push(format!("CLI printed no “怎么改”:\n{stderr}"));
     }
     if stderr.contains("panicked") || stderr.contains("RUST_BACKTRACE") {
         problems.push(format!("CLI panicked:\n{stderr}"));
