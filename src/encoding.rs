@@ -213,7 +213,9 @@ fn remove_nul(text: String, shown: &Path, warnings: &mut Vec<Diagnostic>) -> Str
     warnings.push(
         Diagnostic::warning(shown, format!("文件里有 {count} 个看不见的空字符（NUL），已删除后读取"))
             .at_line(line)
-            .hint("用编辑器打开这个文件，删掉这一行里的乱码或方框后重新保存；文件是从别处复制来的，可重新复制一次"),
+            .hint(
+                "用编辑器打开这个文件，删掉这一行里的乱码或方框后重新保存；如果文字是从别处复制来的，可以重新复制一次",
+            ),
     );
     text.replace('\0', "")
 }

@@ -147,8 +147,11 @@ pub fn list(root: &Path, diagnostics: &Diagnostics) -> Option<Listing> {
 /// A file or folder under `content/` that could not be listed, in words.
 fn walk_error(e: &walkdir::Error, shown: PathBuf) -> Diagnostic {
     if e.loop_ancestor().is_some() {
-        return Diagnostic::error(shown, "这个文件夹链接（快捷方式）指向它所在的文件夹，形成了循环")
-            .hint("删掉这个链接，或让它指向别的文件夹");
+        return Diagnostic::error(
+            shown,
+            "这个文件夹链接（快捷方式）指向它自己所在的文件夹或上级文件夹，形成了循环",
+        )
+        .hint("删掉这个链接，或让它指向别的文件夹");
     }
     match e.io_error() {
         Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
