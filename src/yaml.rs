@@ -60,15 +60,16 @@ fn parser_message(err: &serde_saphyr::Error) -> String {
 /// The parser's English message as a plain Chinese explanation and hint.
 fn explain(raw: &str) -> (String, String) {
     let has = |s: &str| raw.contains(s);
-    let (message, hint) = if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
+    let (message, hint) = if has("budget breached") || has("recursion limit") {
+        // The parser's limits on nodes, aliases and nesting, which keep a small file
+        // (`&a [*b, *b, …]` nested a few times) from expanding without end.
+        (
+            "设置的内容太多或层次太深，超过了读取上限".to_string(),
+            "设置里只写标题、日期等简短内容；不要用 & 和 * 反复引用同一段内容，括号和缩进不要层层嵌套".to_string(),
+        )
+    } else if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim();
         (format!("设置“{key}”写了两次"), "删掉其中一行".to_string())
-    } else if has("recursion limit") {
-        // `[[[[…` nested past the parser's limit (it stops rather than overflow).
-        (
-            "括号一层套一层，套得太深了".to_string(),
-            "列表只写一层，例如“tags: [乡村振兴, 民主监督]”".to_string(),
-        )
     } else if has("bracket")
         || has("flow sequence")
         || has("flow mapping")
@@ -282,6 +283,13 @@ mod tests {
     }
 
     #[test]
+    fn an_open_quote_is_reported_where_it_opens() {
+        let e = errors("title: \"未闭合\ndate: 2025-03-02\ntags: [a]\n");
+        assert_eq!((e[0].line, e[0].column), (Some(2), Some(8)), "{e:?}");
+        assert_eq!(open_quote("a: \"x\\\"y\"\nb: 'c\n"), Some((2, 4)));
+    }
+
+    #[test]
     fn common_parser_errors_are_explained_in_chinese() {
         let cases = [
             ("title: \"未闭合\ndate: 2025-03-02\n", "引号"),
@@ -291,20 +299,16 @@ mod tests {
             ("title: @x\n", "符号"),
             ("- a\ntitle: b\n", "列表"),
             ("title: a\nb: {c\n", "括号"),
-            (&format!("tags: {}{}\n", "[".repeat(5000), "]".repeat(5000)), "套得太深"),
+            (
+                &format!("tags: {}{}\n", "[".repeat(5000), "]".repeat(5000)),
+                "超过了读取上限",
+            ),
         ];
         for (text, expected) in cases {
             let e = errors(text);
             assert!(e[0].message.contains(expected), "{text:?} gave {e:?}");
             assert!(!e[0].message.contains("error"), "{text:?} gave {e:?}");
         }
-    }
-
-    #[test]
-    fn an_open_quote_is_reported_where_it_opens() {
-        let e = errors("title: \"未闭合\ndate: 2025-03-02\ntags: [a]\n");
-        assert_eq!((e[0].line, e[0].column), (Some(2), Some(8)), "{e:?}");
-        assert_eq!(open_quote("a: \"x\\\"y\"\nb: 'c\n"), Some((2, 4)));
     }
 
     #[test]

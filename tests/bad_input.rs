@@ -295,7 +295,7 @@ fn cases() -> Vec<Case> {
                 );
                 post(f, &text)
             },
-            expect: Expect::Error(said(POST, Some(4), &["套得太深", "tags: ["])),
+            expect: Expect::Error(said(POST, Some(4), &["层次太深", "不要层层嵌套"])),
             ..CASE
         },
         // ---------------------------------------------------------------- encodings

@@ -108,6 +108,8 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     // An image being read: its source, title, alt text and where it starts.
     let mut image: Option<(CowStr, CowStr, String, usize)> = None;
     let mut footnote_depth = 0usize;
+    // A code fence or an HTML comment never closed was reported.
+    let mut unclosed_warned = false;
     let mut footnotes: Vec<String> = Vec::new();
 
     let mut observed: Vec<(Event, Range<usize>)> = if links.observer.is_some() {
@@ -207,10 +209,14 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 rendered.break_plain();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                if matches!(kind, CodeBlockKind::Fenced(_)) && !fence_closed(&source[range.clone()]) {
+                // One warning is enough to point at the mistake (and cheap however
+                // many list items each open a fence).
+                if matches!(kind, CodeBlockKind::Fenced(_)) && !unclosed_warned && !fence_closed(&source[range.clone()])
+                {
+                    unclosed_warned = true;
                     problems.push(
                         Diagnostic::warning(file, "代码块开头的 ``` 没有结束行，后面的正文都会显示成代码")
-                            .at_line(line_col(&source, range.start).0 + first_line - 1)
+                            .at_line(crate::diagnostics::line_col(&source, range.start).0 + first_line - 1)
                             .hint("在代码的最后一行下面单独加一行 ```；不是代码就删掉这一行的 ```"),
                     );
                 }
@@ -292,11 +298,12 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 rendered.break_plain();
                 out.push(event);
             }
-            Event::Html(t) if t.starts_with("<!--") && !source[range.start..].contains("-->") => {
+            Event::Html(t) if !unclosed_warned && t.starts_with("<!--") && !source[range.start..].contains("-->") => {
                 // A comment never closed hides the rest of the article in the browser.
+                unclosed_warned = true;
                 problems.push(
                     Diagnostic::warning(file, "注释开头的 <!-- 没有对应的 -->，后面的正文都不会显示")
-                        .at_line(line_col(&source, range.start).0 + first_line - 1)
+                        .at_line(crate::diagnostics::line_col(&source, range.start).0 + first_line - 1)
                         .hint("在要隐藏的文字后面加上 -->；不想隐藏就删掉 <!--"),
                 );
                 out.push(Event::Html(t));
@@ -588,6 +595,21 @@ mod tests {
     }
 
     #[test]
+    fn tables_footnotes_strikethrough() {
+        let out = html("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n正文[^1]，~~删除~~\n\n[^1]: 注释\n");
+        assert!(out.contains("<div class=\"table-wrap\"><table>"), "{out}");
+        assert!(out.contains("<del>删除</del>"), "{out}");
+        assert!(out.contains("footnote-definition"), "{out}");
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted() {
+        let out = html("```rust\nfn main() {}\n```\n");
+        assert!(out.contains("<pre"), "{out}");
+        assert!(out.contains("main"), "{out}");
+    }
+
+    #[test]
     fn unclosed_fences_and_comments_are_warnings_with_lines() {
         let targets = HashMap::new();
         let excluded = HashMap::new();
@@ -618,20 +640,7 @@ mod tests {
         assert_eq!((fence.len(), fence[0].line), (1, Some(7)), "{fence:?}");
         let comment = warnings("正文\n\n<!-- 待补充\n\n后文\n");
         assert_eq!((comment.len(), comment[0].line), (1, Some(7)), "{comment:?}");
-    }
-
-    #[test]
-    fn tables_footnotes_strikethrough() {
-        let out = html("| 甲 | 乙 |\n|---|---|\n| 1 | 2 |\n\n正文[^1]，~~删除~~\n\n[^1]: 注释\n");
-        assert!(out.contains("<div class=\"table-wrap\"><table>"), "{out}");
-        assert!(out.contains("<del>删除</del>"), "{out}");
-        assert!(out.contains("footnote-definition"), "{out}");
-    }
-
-    #[test]
-    fn fenced_code_is_highlighted() {
-        let out = html("```rust\nfn main() {}\n```\n");
-        assert!(out.contains("<pre"), "{out}");
-        assert!(out.contains("main"), "{out}");
+        // Once per text, however many list items open a fence.
+        assert_eq!(warnings(&"- ```\n".repeat(2000)).len(), 1);
     }
 }
