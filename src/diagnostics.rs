@@ -222,6 +222,10 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// What [`io_reason`] says when the disk is full; a build that fills the disk
+/// reports it once, not once per file.
+pub const DISK_FULL: &str = "磁盘空间已满";
+
 /// A short Chinese reason for a file-system error.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
@@ -229,7 +233,14 @@ pub fn io_reason(e: &std::io::Error) -> String {
         NotFound => "文件不存在".into(),
         PermissionDenied => "没有权限".into(),
         AlreadyExists => "文件已存在".into(),
-        StorageFull => "磁盘空间已满".into(),
+        StorageFull | QuotaExceeded => DISK_FULL.into(),
+        // The commonest other reasons, said in Chinese rather than in the
+        // system's English.
+        ReadOnlyFilesystem => "磁盘或文件夹是只读的".into(),
+        ResourceBusy => "文件或文件夹正被其他程序使用".into(),
+        NotADirectory => "路径中有一部分不是文件夹".into(),
+        IsADirectory => "这是一个文件夹，不是文件".into(),
+        InvalidFilename => "文件名无效或太长".into(),
         _ => format!("系统提示：{e}"),
     }
 }

@@ -26,12 +26,18 @@ pub fn parse(text: &str, file: &Path, first_line: usize) -> Result<Value, Vec<Di
         Ok(value) => Ok(value),
         Err(err) => {
             let (message, hint) = explain(&parser_message(&err));
+            let unpaired = message == UNPAIRED_QUOTE;
             let mut d = Diagnostic::error(file, message).hint(hint);
             if let Some(loc) = err.location() {
                 let line = loc.line() as usize;
                 if line > 0 {
                     d = d.at(line + first_line - 1, loc.column().max(1) as usize);
                 }
+            }
+            // The parser notices a quote left open where the text ends, lines
+            // later; the user needs the line where it was opened.
+            if unpaired && let Some((line, column)) = open_quote(text) {
+                d = d.at(line + first_line - 1, column);
             }
             Err(vec![d])
         }
@@ -54,7 +60,14 @@ fn parser_message(err: &serde_saphyr::Error) -> String {
 /// The parser's English message as a plain Chinese explanation and hint.
 fn explain(raw: &str) -> (String, String) {
     let has = |s: &str| raw.contains(s);
-    let (message, hint) = if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
+    let (message, hint) = if has("budget breached") || has("recursion limit") {
+        // The parser's limits on nodes, aliases and nesting, which keep a small file
+        // (`&a [*b, *b, …]` nested a few times) from expanding without end.
+        (
+            "设置的内容太多或层次太深，超过了读取上限".to_string(),
+            "设置里只写标题、日期等简短内容；不要用 & 和 * 反复引用同一段内容，括号和缩进不要层层嵌套".to_string(),
+        )
+    } else if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim();
         (format!("设置“{key}”写了两次"), "删掉其中一行".to_string())
     } else if has("bracket")
@@ -75,7 +88,7 @@ fn explain(raw: &str) -> (String, String) {
         )
     } else if has("quoted scalar") || has("end of stream") {
         (
-            "引号没有配对".to_string(),
+            UNPAIRED_QUOTE.to_string(),
             "检查引号是否成对；标题里的引号请用中文引号“ ”".to_string(),
         )
     } else if has("mapping values are not allowed") {
@@ -106,6 +119,25 @@ fn explain(raw: &str) -> (String, String) {
         )
     };
     (message, hint)
+}
+
+const UNPAIRED_QUOTE: &str = "引号没有配对";
+
+/// The 1-based line and column of the first `"` or `'` that opens a value and
+/// is not closed on its line.
+fn open_quote(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let content = line.trim_start_matches([' ', '-']);
+        let value = content.split_once(": ").map_or(content, |(_, v)| v).trim_start();
+        let quote = value.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+        let rest = &value[1..];
+        let closed = if quote == '"' {
+            rest.replace("\\\\", "").replace("\\\"", "").contains('"')
+        } else {
+            rest.contains('\'')
+        };
+        (!closed).then(|| (i + 1, line[..line.len() - value.len()].chars().count() + 1))
+    })
 }
 
 /// Line-based checks for the slips users make most often.
@@ -251,6 +283,13 @@ mod tests {
     }
 
     #[test]
+    fn an_open_quote_is_reported_where_it_opens() {
+        let e = errors("title: \"未闭合\ndate: 2025-03-02\ntags: [a]\n");
+        assert_eq!((e[0].line, e[0].column), (Some(2), Some(8)), "{e:?}");
+        assert_eq!(open_quote("a: \"x\\\"y\"\nb: 'c\n"), Some((2, 4)));
+    }
+
+    #[test]
     fn common_parser_errors_are_explained_in_chinese() {
         let cases = [
             ("title: \"未闭合\ndate: 2025-03-02\n", "引号"),
@@ -260,6 +299,10 @@ mod tests {
             ("title: @x\n", "符号"),
             ("- a\ntitle: b\n", "列表"),
             ("title: a\nb: {c\n", "括号"),
+            (
+                &format!("tags: {}{}\n", "[".repeat(5000), "]".repeat(5000)),
+                "超过了读取上限",
+            ),
         ];
         for (text, expected) in cases {
             let e = errors(text);

@@ -10,7 +10,7 @@ use jiff::Timestamp;
 use super::load::{self, LoadOptions, Stopwatch};
 use crate::content;
 use crate::dates;
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
+use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
 use crate::output::{self, Staging, feeds, images, search, sitemap, static_files};
 use crate::render;
@@ -80,6 +80,15 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let root = &options.root;
     let now = options.now.unwrap_or_else(Timestamp::now);
     let output_dir = options.output_dir();
+    // Without the site folder every later stage would add its own “not found”.
+    if !root.is_dir() {
+        return Err(BuildFailure {
+            diagnostics: vec![
+                Diagnostic::error(display_path(root), "找不到这个网站文件夹")
+                    .hint("在网站文件夹（含 site.yaml）里运行 tongxin build，或用 --root 指定它"),
+            ],
+        });
+    }
 
     if let Some(problem) = unsafe_output(root, &output_dir) {
         diagnostics.push(problem);
@@ -137,7 +146,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if diagnostics.has_errors() {
         staging.abandon();
         return Err(BuildFailure {
-            diagnostics: diagnostics.into_sorted(),
+            diagnostics: one_disk_full_error(diagnostics.into_sorted(), &output_dir),
         });
     }
     let old_copy = match staging.commit() {
@@ -173,6 +182,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     })
 }
 
+/// Once the disk is full every later file fails too: one error says so, on the
+/// output folder, instead of one per file (a flood that hides the cause).
+fn one_disk_full_error(mut all: Vec<Diagnostic>, output: &Path) -> Vec<Diagnostic> {
+    let full = |d: &Diagnostic| d.is_error() && d.message.contains(DISK_FULL);
+    let count = all.iter().filter(|d| full(d)).count();
+    if count == 0 {
+        return all;
+    }
+    all.retain(|d| !full(d));
+    all.insert(
+        0,
+        Diagnostic::error(
+            display_path(output),
+            format!("{DISK_FULL}，新网站没有生成完（{count} 个文件没能写入）"),
+        )
+        .hint("清理磁盘空间，或用 --output 换到空间足够的磁盘，然后重新生成；原来的输出文件夹没有改动"),
+    );
+    all
+}
+
 /// Refuses output folders whose replacement would destroy the user's work.
 fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
@@ -190,6 +219,14 @@ fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
                     .hint("生成时会整体替换输出文件夹；请用一个单独的文件夹，例如 --output public"),
             );
         }
+    }
+    // A file where the folder should be: saying “the folder has other files”
+    // would send the user looking inside a folder that is not there.
+    if output.exists() && !output.is_dir() {
+        return Some(
+            Diagnostic::error(display_path(output), "输出位置是一个文件，不是文件夹")
+                .hint("把这个文件改名或移走（确认无用后也可删除），或用 --output 指定另一个文件夹"),
+        );
     }
     if !output::replaceable(output) {
         return Some(

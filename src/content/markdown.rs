@@ -108,6 +108,8 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
     // An image being read: its source, title, alt text and where it starts.
     let mut image: Option<(CowStr, CowStr, String, usize)> = None;
     let mut footnote_depth = 0usize;
+    // A code fence or an HTML comment never closed was reported.
+    let mut unclosed_warned = false;
     let mut footnotes: Vec<String> = Vec::new();
 
     let mut observed: Vec<(Event, Range<usize>)> = if links.observer.is_some() {
@@ -207,6 +209,17 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 rendered.break_plain();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
+                // One warning is enough to point at the mistake (and cheap however
+                // many list items each open a fence).
+                if matches!(kind, CodeBlockKind::Fenced(_)) && !unclosed_warned && !fence_closed(&source[range.clone()])
+                {
+                    unclosed_warned = true;
+                    problems.push(
+                        Diagnostic::warning(file, "代码块开头的 ``` 没有结束行，后面的正文都会显示成代码")
+                            .at_line(crate::diagnostics::line_col(&source, range.start).0 + first_line - 1)
+                            .hint("在代码的最后一行下面单独加一行 ```；不是代码就删掉这一行的 ```"),
+                    );
+                }
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
@@ -284,6 +297,16 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
             Event::SoftBreak | Event::HardBreak => {
                 rendered.break_plain();
                 out.push(event);
+            }
+            Event::Html(t) if !unclosed_warned && t.starts_with("<!--") && !source[range.start..].contains("-->") => {
+                // A comment never closed hides the rest of the article in the browser.
+                unclosed_warned = true;
+                problems.push(
+                    Diagnostic::warning(file, "注释开头的 <!-- 没有对应的 -->，后面的正文都不会显示")
+                        .at_line(crate::diagnostics::line_col(&source, range.start).0 + first_line - 1)
+                        .hint("在要隐藏的文字后面加上 -->；不想隐藏就删掉 <!--"),
+                );
+                out.push(Event::Html(t));
             }
             other => out.push(other),
         }
@@ -408,6 +431,21 @@ fn root_relative<'a>(dest: CowStr<'a>, base_path: &str) -> CowStr<'a> {
     } else {
         dest
     }
+}
+
+/// Whether a fenced code block (its source, from the opening fence) ends with
+/// a closing fence; one that does not runs to the end of its container.
+fn fence_closed(block: &str) -> bool {
+    let mut lines = block.trim_end().lines();
+    let Some(open) = lines.next().map(|l| l.trim_start_matches([' ', '>'])) else {
+        return true;
+    };
+    let Some(mark) = open.chars().next() else { return true };
+    let width = open.chars().take_while(|&c| c == mark).count();
+    lines.next_back().is_some_and(|last| {
+        let last = last.trim_start_matches([' ', '>']).trim_end();
+        last.chars().all(|c| c == mark) && last.chars().count() >= width
+    })
 }
 
 fn heading_level(level: HeadingLevel) -> u8 {
@@ -569,5 +607,40 @@ mod tests {
         let out = html("```rust\nfn main() {}\n```\n");
         assert!(out.contains("<pre"), "{out}");
         assert!(out.contains("main"), "{out}");
+    }
+
+    #[test]
+    fn unclosed_fences_and_comments_are_warnings_with_lines() {
+        let targets = HashMap::new();
+        let excluded = HashMap::new();
+        let links = Links {
+            targets: &targets,
+            excluded: &excluded,
+            base_path: "/",
+            html: true,
+            observer: None,
+        };
+        let warnings = |body: &str| {
+            let mut problems = Vec::new();
+            render(body, 5, Path::new("t.md"), &links, &mut problems);
+            problems
+        };
+        let closed = [
+            "```\ncode\n```\n",
+            "~~~~ rust\ncode\n~~~~~\n\n后文\n",
+            "- 列表\n\n  ```\n  code\n  ```\n",
+            "> ```\n> code\n> ```\n",
+            "<!-- 注释 -->\n\n正文\n",
+            "<!--\n多行注释\n-->\n",
+        ];
+        for body in closed {
+            assert!(warnings(body).is_empty(), "{body:?}: {:?}", warnings(body));
+        }
+        let fence = warnings("正文\n\n```\ncode\n\n后文\n");
+        assert_eq!((fence.len(), fence[0].line), (1, Some(7)), "{fence:?}");
+        let comment = warnings("正文\n\n<!-- 待补充\n\n后文\n");
+        assert_eq!((comment.len(), comment[0].line), (1, Some(7)), "{comment:?}");
+        // Once per text, however many list items open a fence.
+        assert_eq!(warnings(&"- ```\n".repeat(2000)).len(), 1);
     }
 }

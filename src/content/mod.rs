@@ -22,6 +22,9 @@ use front_matter::FrontMatter;
 
 pub const CONTENT_DIR: &str = "content";
 
+/// The largest Markdown file read (see `read_source`).
+pub const MAX_MARKDOWN_BYTES: u64 = 10 * 1024 * 1024;
+
 /// One Markdown file, read and with its settings parsed.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -104,7 +107,10 @@ pub fn list(root: &Path, diagnostics: &Diagnostics) -> Option<Listing> {
         return None;
     }
     let mut listing = Listing::default();
+    // Links (shortcuts) are followed, so a linked post is published like any
+    // other; a broken or looping link is an error naming it, not silently skipped.
     let walker = WalkDir::new(&dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_hidden(e.file_name()));
@@ -115,7 +121,7 @@ pub fn list(root: &Path, diagnostics: &Diagnostics) -> Option<Listing> {
                 let shown = e
                     .path()
                     .map_or_else(|| PathBuf::from(CONTENT_DIR), |p| shown_path(root, p));
-                diagnostics.push(Diagnostic::error(shown, "无法读取这个文件夹").hint("检查文件夹的权限"));
+                diagnostics.push(walk_error(&e, shown));
                 continue;
             }
         };
@@ -136,6 +142,26 @@ pub fn list(root: &Path, diagnostics: &Diagnostics) -> Option<Listing> {
         }
     }
     Some(listing)
+}
+
+/// A file or folder under `content/` that could not be listed, in words.
+fn walk_error(e: &walkdir::Error, shown: PathBuf) -> Diagnostic {
+    if e.loop_ancestor().is_some() {
+        return Diagnostic::error(
+            shown,
+            "这个文件夹链接（快捷方式）指向它自己所在的文件夹或上级文件夹，形成了循环",
+        )
+        .hint("删掉这个链接，或让它指向别的文件夹");
+    }
+    match e.io_error() {
+        Some(io) if io.kind() == std::io::ErrorKind::NotFound => {
+            Diagnostic::error(shown, "这个链接（快捷方式）指向的文件不存在")
+                .hint("删掉这个链接，或让它指向存在的文件；文章请直接放在 content/ 里")
+        }
+        Some(io) => Diagnostic::error(shown, format!("无法读取（{}）", crate::diagnostics::io_reason(io)))
+            .hint("检查文件和文件夹的权限"),
+        None => Diagnostic::error(shown, "无法读取这个文件夹").hint("检查文件夹的权限"),
+    }
 }
 
 /// Whether a path below `content/` is a Markdown source.
@@ -159,6 +185,25 @@ fn read_source(
     tz: &TimeZone,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<SourceFile> {
+    // Articles are a few hundred KB at most; a file of many MB is nearly always
+    // a mistake (a photo or a spreadsheet pasted as text) and would make a page
+    // nobody can open, so it is refused before it is read.
+    if let Ok(meta) = std::fs::metadata(path)
+        && meta.len() > MAX_MARKDOWN_BYTES
+    {
+        problems.push(
+            Diagnostic::error(
+                &shown,
+                format!(
+                    "文件太大（{:.1} MB），超过了一篇文章的上限 {} MB",
+                    meta.len() as f64 / (1024.0 * 1024.0),
+                    MAX_MARKDOWN_BYTES / (1024 * 1024)
+                ),
+            )
+            .hint("检查正文里是否粘贴了图片或表格数据：照片另存为文件放在文章旁边，用 ![说明](照片.jpg) 引用；很长的资料请拆成几篇"),
+        );
+        return None;
+    }
     let decoded = match encoding::read_decoded(path, &shown) {
         Ok(d) => d,
         Err(d) => {
@@ -166,8 +211,18 @@ fn read_source(
             return None;
         }
     };
-    problems.extend(decoded.warning);
+    problems.extend(decoded.warnings);
     let (text, bom) = (decoded.text, decoded.bom);
+    // An empty article (made and never written, or emptied by a failed save)
+    // gets no page and one clear warning, not errors about a missing title and date.
+    if text.trim().is_empty() && !(rel == "_index.md" || rel.ends_with("/_index.md")) {
+        problems.push(
+            Diagnostic::warning(&shown, "文件是空的，没有生成页面")
+                .at_line(1)
+                .hint("写上开头的设置（标题 title、日期 date）和正文；不需要这篇文章就删掉这个文件"),
+        );
+        return None;
+    }
     let split = match front_matter::split(&text, &shown) {
         Ok(s) => s,
         Err(d) => {

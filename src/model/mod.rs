@@ -410,11 +410,16 @@ fn make_page(
             ok = false;
             return String::new();
         }
-        diagnostics.push(
-            Diagnostic::error(&file.shown, "缺少标题 title")
+        // `title:` written with nothing after it: point at that line.
+        let blank = file.meta.line_of("title");
+        diagnostics.push(match blank {
+            Some(line) => Diagnostic::error(&file.shown, "标题 title 是空的")
+                .at_line(line)
+                .hint("在“title:”后面空一格写上标题，例如“title: 区政协召开常委会会议”"),
+            None => Diagnostic::error(&file.shown, "缺少标题 title")
                 .at_line(1)
                 .hint("在文件开头的设置里加一行，例如“title: 区政协召开常委会会议”"),
-        );
+        });
         ok = false;
         String::new()
     });

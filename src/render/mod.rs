@@ -89,7 +89,19 @@ pub fn render_site(
                 Ok(())
             })()
             .map_err(|failure| match failure {
-                RenderFailure::Template(e) => templates::template_error(&e, origins),
+                // Tera reports a failed write to the page file (a full disk) as its
+                // own error: it is the output file's problem, not the template's.
+                RenderFailure::Template(e) => match e.kind() {
+                    tera::ErrorKind::Io(kind) => staging.write_error(&file, &std::io::Error::from(*kind)),
+                    _ => {
+                        let mut d = templates::template_error(&e, origins);
+                        // Name at least the page's template when Tera did not say where.
+                        if d.file.as_os_str() == templates::UNKNOWN_TEMPLATE {
+                            d.file = templates::shown(origins, &renderer.template(job)).into();
+                        }
+                        d
+                    }
+                },
                 RenderFailure::Io(e) => staging.write_error(&file, &e),
             });
             match result {
@@ -149,6 +161,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders a page into `out`.
+    /// The template a job renders with.
+    pub fn template(&self, job: &PageJob) -> String {
+        prepare(self.site, &self.tera, &self.values, &job.job, &job.path).0
+    }
+
     pub fn render(&self, job: &PageJob, out: impl Write) -> Result<(), tera::Error> {
         let (template, context) = prepare(self.site, &self.tera, &self.values, &job.job, &job.path);
         self.tera.render_to(&template, &context, out)

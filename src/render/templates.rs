@@ -120,13 +120,17 @@ fn new_tera(base_path: &str) -> Tera {
     tera
 }
 
+/// The file named by an error Tera does not place in a template; a caller that
+/// knows the template replaces it.
+pub const UNKNOWN_TEMPLATE: &str = "templates";
+
 /// A Tera error as a diagnostic naming the template file and line.
 pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
     let file_of = |name: &str| origins.get(name).map_or_else(|| PathBuf::from(name), Clone::clone);
     match e.kind() {
         ErrorKind::SyntaxError(report) => Diagnostic::error(
             file_of(report.filename()),
-            format!("模板语法错误：{}", report.message()),
+            format!("模板语法错误：{}", plain_message(report.message())),
         )
         .at(report.span().start_line, report.span().start_col + 1)
         .hint("检查这一行的 {{ }}、{% %} 是否成对，标签名和 end 标签是否拼写正确"),
@@ -146,8 +150,62 @@ pub fn template_error(e: &tera::Error, origins: &Origins) -> Diagnostic {
             Diagnostic::error(file_of(tpl), "模板之间循环引用了")
                 .hint("检查 extends 和 include，模板不能直接或间接引用自己")
         }
-        _ => Diagnostic::error(PathBuf::from("templates"), format!("模板出错：{e}")).hint("检查模板中的变量名和语法"),
+        // A component that calls itself without end: Tera stops it at 20 levels.
+        ErrorKind::Msg(text) if text.starts_with("Maximum render recursion depth") => Diagnostic::error(
+            PathBuf::from(UNKNOWN_TEMPLATE),
+            "模板里的组件（component）一层层调用自己，停不下来",
+        )
+        .hint("检查组件里调用它自己的地方，加上结束条件，例如 {% if n > 1 %}…{% endif %}"),
+        ErrorKind::Msg(text) if report_location(text).is_some() => {
+            let (name, line, column) = report_location(text).unwrap_or_default();
+            let first = text.lines().next().unwrap_or_default();
+            Diagnostic::error(
+                file_of(name),
+                format!("模板出错：{}", plain_message(first.trim_start_matches("error: "))),
+            )
+            .at(line, column)
+            .hint("检查这一行的过滤器、函数名的拼写，以及 {{ }}、{% %} 里的写法")
+        }
+        _ => Diagnostic::error(PathBuf::from(UNKNOWN_TEMPLATE), format!("模板出错：{e}"))
+            .hint("检查模板中的变量名和语法"),
     }
+}
+
+/// Where a report that Tera gives as plain text points: ` --> name:line:column`.
+fn report_location(text: &str) -> Option<(&str, usize, usize)> {
+    let place = text.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+    let mut parts = place.trim().rsplitn(3, ':');
+    let column = parts.next()?.parse().ok()?;
+    let line = parts.next()?.parse().ok()?;
+    Some((parts.next()?, line, column))
+}
+
+/// Tera's commonest parser messages in plain Chinese; others are kept, marked
+/// as Tera's own words.
+fn plain_message(raw: &str) -> String {
+    let raw = raw.trim();
+    let quoted = |rest: &str| rest.split('`').nth(1).map(str::to_string);
+    if raw == "Unknown tag" {
+        return "不认识的标签；也可能是前面的 {% if %}、{% for %} 或 {% block %} 少了对应的结束标签".into();
+    }
+    for (prefix, what) in [
+        ("Unknown filter", "过滤器"),
+        ("Unknown test", "测试"),
+        ("Unknown function", "函数"),
+    ] {
+        if let Some(name) = raw.strip_prefix(prefix).and_then(quoted) {
+            return format!("不认识的{what} {name}");
+        }
+    }
+    if let Some(rest) = raw.strip_prefix("Found ") {
+        let found = quoted(rest).unwrap_or_default();
+        let expected = rest.split(" but expected ").nth(1).unwrap_or("").trim_end_matches('.');
+        return match expected {
+            "}}" | "%}" => format!("这里应是 {expected}，却写了 {found}（括号没有配对）"),
+            _ => format!("这里不应出现 {found}"),
+        };
+    }
+    format!("（Tera 提示：{raw}）")
 }
 
 /// Tera's message for a failed render, without the list of the variables the
@@ -180,4 +238,30 @@ pub fn pick(tera: &Tera, specific: &str, general: &str) -> String {
 
 pub fn shown(origins: &Origins, name: &str) -> String {
     origins.get(name).map_or_else(|| name.to_string(), |p| display_path(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tera_messages_in_plain_chinese() {
+        assert_eq!(
+            plain_message("Found `</` but expected }}."),
+            "这里应是 }}，却写了 </（括号没有配对）"
+        );
+        assert_eq!(
+            plain_message("Unknown filter `upper_case`"),
+            "不认识的过滤器 upper_case"
+        );
+        assert!(plain_message("Unknown tag").contains("结束标签"));
+        assert_eq!(plain_message("Something new"), "（Tera 提示：Something new）");
+    }
+
+    #[test]
+    fn finds_where_a_plain_report_points() {
+        let text = "error: Unknown filter `x`\n --> partials/a.html:3:17\n  |\n";
+        assert_eq!(report_location(text), Some(("partials/a.html", 3, 17)));
+        assert_eq!(report_location("no place"), None);
+    }
 }
