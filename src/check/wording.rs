@@ -119,7 +119,8 @@ static MARKS: LazyLock<Marks> = LazyLock::new(|| {
 pub struct Wording {
     entries: Vec<Entry>,
     /// Anchored: asked only where a phrase can start.
-    automaton: AhoCorasick,
+    /// `None` only if no automaton could be built from the list (see `automaton`).
+    automaton: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
     /// Where a phrase can start, by hash: the first character of every
     /// phrase (`first`); then the first three characters of longer phrases,
@@ -211,6 +212,29 @@ static FORMER: LazyLock<Regex> = LazyLock::new(|| {
 /// Characters after which “原” starts a new word (原区政协主席) rather than
 /// ending one (草原局局长, 平原县委书记).
 const BEFORE_FORMER: &str = "的和与及同是为由任曾向对给请邀陪、，。；：“（";
+
+/// Phrases up to which the automaton is a DFA: fastest to run, but its size
+/// grows with the list, and a site's own list may be of any length.
+const DFA_PHRASES: usize = 20_000;
+
+/// The automaton of the phrases: a DFA for lists of usual size, else the
+/// smaller NFA. `None` if neither can be built (the builder refuses inputs
+/// beyond its limits), rather than stopping the check.
+fn automaton(strings: &[&str]) -> Option<AhoCorasick> {
+    let build = |kind| {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
+            .start_kind(StartKind::Anchored)
+            .build(strings)
+            .ok()
+    };
+    (strings.len() <= DFA_PHRASES)
+        .then(|| build(Some(AhoCorasickKind::DFA)))
+        .flatten()
+        .or_else(|| build(Some(AhoCorasickKind::ContiguousNFA)))
+        .or_else(|| build(None))
+}
 
 impl Wording {
     /// The built-in list with the site's changes. Problems in the site's own
@@ -313,12 +337,7 @@ impl Wording {
                 first.insert(single(raw(a)));
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .kind(Some(AhoCorasickKind::DFA))
-            .start_kind(StartKind::Anchored)
-            .build(&strings)
-            .expect("an automaton of a few hundred phrases builds");
+        let automaton = automaton(&strings);
         Wording {
             entries,
             automaton,
@@ -363,7 +382,7 @@ impl Wording {
                     }));
             let found = if candidate {
                 let input = Input::new(text).range(at..).anchored(Anchored::Yes);
-                self.automaton.find(input)
+                self.automaton.as_ref().and_then(|a| a.find(input))
             } else {
                 None
             };
@@ -468,6 +487,23 @@ mod tests {
                 found(&e.right)
             );
         }
+    }
+
+    #[test]
+    fn a_site_list_past_the_dfa_size_still_works() {
+        let mut entries = builtin();
+        entries.extend((0..DFA_PHRASES + 10).map(|n| Entry {
+            wrong: format!("测试词{n}号"),
+            right: format!("正确词{n}号"),
+            category: "本站词表".into(),
+            level: Level::Error,
+            reason: "测试".into(),
+            exceptions: Vec::new(),
+        }));
+        let wording = Wording::from_entries(entries, true);
+        let mut hits = Vec::new();
+        wording.find("会上提到测试词20001号和共商国事。", &mut hits);
+        assert_eq!(hits.len(), 2, "{hits:?}");
     }
 
     #[test]
