@@ -54,7 +54,14 @@ fn parser_message(err: &serde_saphyr::Error) -> String {
 /// The parser's English message as a plain Chinese explanation and hint.
 fn explain(raw: &str) -> (String, String) {
     let has = |s: &str| raw.contains(s);
-    let (message, hint) = if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
+    let (message, hint) = if has("budget breached") || has("recursion limit") {
+        // The parser's limits on nodes, aliases and nesting, which keep a small file
+        // (`&a [*b, *b, …]` nested a few times) from expanding without end.
+        (
+            "设置的内容太多或层次太深，超过了读取上限".to_string(),
+            "设置里只写标题、日期等简短内容；不要用 & 和 * 反复引用同一段内容，括号和缩进不要层层嵌套".to_string(),
+        )
+    } else if let Some(key) = raw.strip_prefix("duplicate mapping key: ") {
         let key = key.split(',').next().unwrap_or(key).trim();
         (format!("设置“{key}”写了两次"), "删掉其中一行".to_string())
     } else if has("bracket")
@@ -265,6 +272,24 @@ mod tests {
             let e = errors(text);
             assert!(e[0].message.contains(expected), "{text:?} gave {e:?}");
             assert!(!e[0].message.contains("error"), "{text:?} gave {e:?}");
+        }
+    }
+
+    #[test]
+    fn expanding_aliases_and_deep_nesting_hit_a_limit_explained_in_chinese() {
+        // Found while fuzzing the front matter: each line refers nine times to the
+        // line above, so the parser stops at its node limit; its own message was
+        // shown in English. Deep brackets stop at its recursion limit.
+        let mut aliases = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..8 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            aliases.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let deep = format!("title: {}\n", "[".repeat(5000));
+        for text in [aliases, deep] {
+            let e = errors(&text);
+            assert!(e[0].message.contains("超过了读取上限"), "{e:?}");
+            assert!(!e[0].message.contains("解析器提示"), "{e:?}");
         }
     }
 
