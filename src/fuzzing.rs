@@ -127,6 +127,10 @@ pub fn markdown(data: &[u8]) {
         for d in &problems {
             check_diagnostic(d, lines);
         }
+        let mut ids = std::collections::HashSet::new();
+        for h in &rendered.toc {
+            assert!(ids.insert(h.id.as_str()), "两个标题的 id 都是“{}”", h.id);
+        }
         if html {
             // Every figure is marked, so that the image stage can replace it.
             let count = rendered.figures.len();

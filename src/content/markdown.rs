@@ -429,13 +429,23 @@ pub fn heading_id(text: &str) -> String {
     if id.is_empty() { "section".into() } else { id }
 }
 
+/// `base`, or `base-1`, `base-2`… when it is taken. `used` holds every id given
+/// so far, each with the last number tried after it: a heading written as
+/// “概况-1” after two “概况” must not get the id the second one got.
 fn unique_id(base: String, used: &mut HashMap<String, usize>) -> String {
-    let count = used.entry(base.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 {
-        base
-    } else {
-        format!("{base}-{}", *count - 1)
+    let Some(&tried) = used.get(&base) else {
+        used.insert(base.clone(), 0);
+        return base;
+    };
+    let mut n = tried;
+    loop {
+        n += 1;
+        let candidate = format!("{base}-{n}");
+        if !used.contains_key(&candidate) {
+            used.insert(base, n);
+            used.insert(candidate.clone(), 0);
+            return candidate;
+        }
     }
 }
 
@@ -521,6 +531,16 @@ mod tests {
         assert!(out.contains("id=\"一会议概况\""), "{out}");
         assert!(out.contains("id=\"一会议概况-1\""), "{out}");
         assert!(out.contains("id=\"next\""), "{out}");
+    }
+
+    #[test]
+    fn heading_ids_stay_unique_when_a_heading_looks_numbered() {
+        // Before, the third heading got “概况-1” like the second, so two anchors
+        // had one id and a table-of-contents link went to the wrong heading.
+        let out = html("## 概况\n\n## 概况\n\n## 概况-1\n\n## 概况\n\n## 小结 {#概况-2}\n");
+        for id in ["概况", "概况-1", "概况-1-1", "概况-2", "概况-2-1"] {
+            assert_eq!(out.matches(&format!("id=\"{id}\"")).count(), 1, "{id}: {out}");
+        }
     }
 
     #[test]
