@@ -191,6 +191,51 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// [`line_col`] of many offsets in one text, for a text with thousands of
+/// problems or figures (each [`line_col`] reads the text from its start). The
+/// line starts are found once, on first use; the column is counted from the
+/// previous offset when it is on the same line and not before it.
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+    /// The last offset asked for, with its line start and column.
+    last: std::cell::Cell<(usize, usize, usize)>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        LineIndex {
+            text,
+            starts: std::cell::OnceCell::new(),
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let text = self.text;
+        let mut at = offset.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= at);
+        let line_start = starts[line - 1];
+        let (last_at, last_start, last_column) = self.last.get();
+        let column = if last_start == line_start && last_at <= at {
+            last_column + text[last_at..at].chars().count()
+        } else {
+            text[line_start..at].chars().count() + 1
+        };
+        self.last.set((at, line_start, column));
+        (line, column)
+    }
+}
+
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_len = word.chars().count();
@@ -255,6 +300,21 @@ mod tests {
         let offset = text.find('：').unwrap();
         assert_eq!(line_col(text, offset), (2, 3));
         assert_eq!(line_col(text, 0), (1, 1));
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col() {
+        let text = "标题\n\n日期：x a\n最后一行没有换行";
+        let index = LineIndex::new(text);
+        // Forwards, backwards, inside a character and past the end.
+        let offsets: Vec<usize> = (0..=text.len() + 2)
+            .chain((0..=text.len()).rev())
+            .chain([4, 4, 1, 2])
+            .collect();
+        for offset in offsets {
+            assert_eq!(index.line_col(offset), line_col(text, offset), "{offset}");
+        }
+        assert_eq!(LineIndex::new("").line_col(3), (1, 1));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod encoding;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -185,7 +185,9 @@ pub fn parse(split: &Split, file: &Path, tz: &TimeZone, problems: &mut Vec<Diagn
         fm.unreadable = true;
         return fm;
     };
-    let line_of = |key: &str| yaml::key_line(split.yaml, key).map(|l| l + split.yaml_line - 1);
+    let names = KEYS.iter().flat_map(|(en, zh)| [*en, *zh]);
+    let key_lines = yaml::key_lines(split.yaml, map.keys().map(String::as_str).chain(names));
+    let line_of = |key: &str| key_lines.get(key).map(|l| l + split.yaml_line - 1);
     let mut r = Reader {
         file,
         problems,
