@@ -56,12 +56,13 @@ pub fn front_matter(data: &[u8]) {
     let decoded = match encoding::decode(data.to_vec(), file) {
         Ok(d) => d,
         Err(d) => {
-            check_diagnostic(&d, 0);
+            // A damaged character is reported on its line.
+            check_diagnostic(&d, line_count(&String::from_utf8_lossy(data)));
             return;
         }
     };
-    if let Some(w) = &decoded.warning {
-        check_diagnostic(w, 0);
+    for w in &decoded.warnings {
+        check_diagnostic(w, line_count(&decoded.text));
     }
     let text = decoded.text;
     assert!(!text.contains('\r'), "换行符没有统一成 \\n");
