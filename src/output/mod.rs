@@ -30,6 +30,16 @@ pub struct Staging {
 impl Staging {
     /// Prepares an empty staging folder for `target`.
     pub fn create(target: &Path) -> io::Result<Staging> {
+        // An output that is a link (say, into the web server's folder) stays a
+        // link: the folder it points to is what gets replaced.
+        let linked;
+        let target = match fs::symlink_metadata(target) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                linked = fs::canonicalize(target)?;
+                linked.as_path()
+            }
+            _ => target,
+        };
         let name = target_name(target);
         let parent = target
             .parent()
@@ -255,6 +265,27 @@ mod tests {
         assert!(!aside.exists());
         staging.abandon();
         assert!(target.join("old.html").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_output_that_is_a_link_stays_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("www/site");
+        fs::create_dir_all(&real).unwrap();
+        fs::write(real.join("old.html"), "旧").unwrap();
+        let link = dir.path().join("public");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let staging = Staging::create(&link).unwrap();
+        staging.write("new.html", "新".as_bytes()).unwrap();
+        assert_eq!(staging.commit().unwrap(), None);
+        assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+        assert!(real.join("new.html").exists() && !real.join("old.html").exists());
+        assert_eq!(
+            fs::read_dir(dir.path().join("www")).unwrap().count(),
+            1,
+            "nothing left beside it"
+        );
     }
 
     #[test]
