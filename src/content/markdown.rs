@@ -556,6 +556,21 @@ mod tests {
         r.html
     }
 
+    /// The problems of a body that links to nothing, starting at `first_line`.
+    fn problems_of(body: &str, first_line: usize) -> Vec<Diagnostic> {
+        let (targets, excluded) = (HashMap::new(), HashMap::new());
+        let links = Links {
+            targets: &targets,
+            excluded: &excluded,
+            base_path: "/",
+            html: true,
+            observer: None,
+        };
+        let mut problems = Vec::new();
+        render(body, first_line, Path::new("t.md"), &links, &mut problems);
+        problems
+    }
+
     #[test]
     fn indented_paragraphs_are_paragraphs() {
         let out = html("\u{3000}\u{3000}第一段。\n\n    第二段。\n\n- 列表\n    - 子项\n");
@@ -620,19 +635,9 @@ mod tests {
     fn thousands_of_problems_are_located_in_one_pass() {
         // Found while fuzzing: 4,000 empty galleries (64 KB) took 7 s, each
         // problem's line being counted from the top of the text.
-        let targets = HashMap::new();
-        let excluded = HashMap::new();
-        let links = Links {
-            targets: &targets,
-            excluded: &excluded,
-            base_path: "/",
-            html: true,
-            observer: None,
-        };
         let body = format!("{}{}\n", "```gallery\n```\n".repeat(4000), "[甲](@/x.md)".repeat(4000));
-        let mut problems = Vec::new();
         let start = std::time::Instant::now();
-        render(&body, 3, Path::new("t.md"), &links, &mut problems);
+        let problems = problems_of(&body, 3);
         assert_eq!(problems.len(), 8000);
         assert_eq!(problems[3999].line, Some(3 + 2 * 3999));
         assert_eq!(
@@ -659,20 +664,7 @@ mod tests {
 
     #[test]
     fn unclosed_fences_and_comments_are_warnings_with_lines() {
-        let targets = HashMap::new();
-        let excluded = HashMap::new();
-        let links = Links {
-            targets: &targets,
-            excluded: &excluded,
-            base_path: "/",
-            html: true,
-            observer: None,
-        };
-        let warnings = |body: &str| {
-            let mut problems = Vec::new();
-            render(body, 5, Path::new("t.md"), &links, &mut problems);
-            problems
-        };
+        let warnings = |body: &str| problems_of(body, 5);
         let closed = [
             "```\ncode\n```\n",
             "~~~~ rust\ncode\n~~~~~\n\n后文\n",
