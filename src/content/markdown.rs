@@ -558,10 +558,20 @@ mod tests {
 
     /// The problems of a body that links to nothing, starting at `first_line`.
     fn problems_of(body: &str, first_line: usize) -> Vec<Diagnostic> {
-        let (targets, excluded) = (HashMap::new(), HashMap::new());
+        problems_with_links(body, first_line, &HashMap::new(), &HashMap::new())
+    }
+
+    /// The problems of a body whose `@/` links may reach `targets`, and whose
+    /// links to `excluded` pages (drafts…) are refused with the reason given.
+    fn problems_with_links(
+        body: &str,
+        first_line: usize,
+        targets: &HashMap<String, String>,
+        excluded: &HashMap<String, &'static str>,
+    ) -> Vec<Diagnostic> {
         let links = Links {
-            targets: &targets,
-            excluded: &excluded,
+            targets,
+            excluded,
             base_path: "/",
             html: true,
             observer: None,
@@ -610,20 +620,11 @@ mod tests {
     fn broken_and_draft_links_are_errors_with_lines() {
         let targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
         let excluded = HashMap::from([("yaowen/draft.md".to_string(), "草稿")]);
-        let links = Links {
-            targets: &targets,
-            excluded: &excluded,
-            base_path: "/",
-            html: true,
-            observer: None,
-        };
-        let mut problems = Vec::new();
-        render(
+        let problems = problems_with_links(
             "正文\n\n见[这里](@/yaowen/b.md)和[那里](@/yaowen/draft.md)。",
             5,
-            Path::new("t.md"),
-            &links,
-            &mut problems,
+            &targets,
+            &excluded,
         );
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].line, Some(7));
