@@ -159,6 +159,10 @@ impl Diagnostics {
         self.lock().iter().any(Diagnostic::is_error)
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.lock().is_empty()
+    }
+
     /// All diagnostics, errors first, then by file and line; the same problem
     /// reported by many renders of one template is kept once.
     pub fn into_sorted(self) -> Vec<Diagnostic> {

@@ -121,7 +121,7 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
         let file = format!("content/{}/_index.md", column.folder);
         let latest = column.pages.iter().filter_map(|&i| date_of(i)).max();
         let days = latest.map(|d| days_between(d, today));
-        let limit = column.stale_after_days.filter(|_| column.kind.is_dated());
+        let limit = column.stale_after_days.filter(|_| column.kind.has_feed());
         let empty = column.pages.is_empty();
         let stale = !empty && matches!((days, limit), (Some(d), Some(l)) if d > l);
         if empty {

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
+use crate::content::html;
 use crate::content::markdown::unindent_paragraphs;
 
 /// Stands where something that is not prose was.
@@ -90,11 +91,7 @@ pub struct Prose<'a> {
     first_line: usize,
 }
 
-static HTML_IMG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(?i)<img\b[^>]*>").expect("valid pattern"));
 static HTML_ALT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r#"(?i)\balt\s*=\s*["']\s*[^"'\s]"#).expect("valid"));
-static HTML_URL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)\b(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))"#).expect("valid pattern")
-});
 
 /// Whether some line starts with indentation that the Markdown renderer removes.
 fn indented(body: &str) -> bool {
@@ -204,55 +201,6 @@ impl<'a> Prose<'a> {
     }
 }
 
-/// The character references an address in pasted HTML may carry: the common
-/// named ones and every numeric one (`&#106;` is how `j` hides in
-/// `&#106;avascript:`).
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let end = rest[1..]
-            .find(|c: char| !c.is_ascii_alphanumeric() && c != '#')
-            .map_or(rest.len(), |i| i + 1);
-        let name = &rest[1..end];
-        let decoded = match name {
-            "amp" => Some('&'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "colon" => Some(':'),
-            "Tab" => Some('\t'),
-            "NewLine" => Some('\n'),
-            _ => name.strip_prefix('#').and_then(|n| {
-                let code = match n.strip_prefix(['x', 'X']) {
-                    Some(hex) => u32::from_str_radix(hex, 16).ok(),
-                    None => n.parse().ok(),
-                };
-                code.and_then(char::from_u32)
-            }),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                // The `;` is optional in HTML.
-                rest = rest[end..].strip_prefix(';').unwrap_or(&rest[end..]);
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// A link or image found while parsing: (address, is an image, source offset).
 type RawLink = (String, bool, usize);
 
@@ -355,37 +303,22 @@ fn scan_html(html: &str, at: usize, links: &mut Vec<RawLink>, missing: &mut Vec<
     if !html.contains('=') {
         return;
     }
-    for m in HTML_URL.captures_iter(html) {
-        let dest = m.get(2).or(m.get(3)).or(m.get(4)).map_or("", |d| d.as_str());
-        let image = m.get(1).is_some_and(|a| a.as_str().eq_ignore_ascii_case("src"));
-        let offset = at + m.get(0).map_or(0, |m| m.start());
-        links.push((decode_entities(dest), image, offset));
+    for url in html::urls(html) {
+        links.push((url.dest, url.src, at + url.offset));
     }
-    for img in HTML_IMG.find_iter(html) {
-        if !HTML_ALT.is_match(img.as_str()) {
-            let src = HTML_URL
-                .captures(img.as_str())
-                .and_then(|c| c.get(2).or(c.get(3)).or(c.get(4)))
-                .map_or(String::new(), |m| m.as_str().to_string());
-            missing.push((at + img.start(), src));
+    for (start, img) in html::img_tags(html) {
+        if !HTML_ALT.is_match(img) {
+            let src = html::urls(img)
+                .into_iter()
+                .find(|u| u.src)
+                .map_or(String::new(), |u| u.raw);
+            missing.push((at + start, src));
         }
     }
 }
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn character_references_in_addresses_are_decoded() {
-        assert_eq!(decode_entities("&#106;avascript&colon;x"), "javascript:x");
-        assert_eq!(decode_entities("&#x6A&#X61;va"), "java");
-        assert_eq!(decode_entities("a?b=1&amp;c=2&lt;"), "a?b=1&c=2<");
-        assert_eq!(
-            decode_entities("&unknown; & &#xZZ; &#99999999; &"),
-            "&unknown; & &#xZZ; &#99999999; &"
-        );
-        assert_eq!(decode_entities("政协&amp政协"), "政协&政协");
-    }
-
     use super::*;
 
     #[test]

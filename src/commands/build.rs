@@ -12,8 +12,10 @@ use crate::content;
 use crate::dates;
 use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
+use crate::model::published::{self, PublishedFiles};
 use crate::output::{self, Staging, feeds, images, search, sitemap, static_files};
 use crate::render;
+use crate::render::pictures::Pictures;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -103,7 +105,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     };
     let loaded =
         load::read(&load_options, &diagnostics, &mut watch).model(&load_options, None, &diagnostics, &mut watch);
-    let mut site = loaded.site;
+    let site = loaded.site;
+    let files = PublishedFiles::new(static_list(&site, root), &site.assets);
+    published::report_missing(&site, &files, &diagnostics);
 
     let (Some(_), Some((tera, origins)), false) = (loaded.config, loaded.templates, diagnostics.has_errors()) else {
         return Err(BuildFailure {
@@ -124,22 +128,31 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         .config
         .mourning
         .active_on(now.to_zoned(site.config.tz.clone()).date());
-    let copies = static_list(&site, root);
     let images::Published {
         copies,
         summary: image_summary,
+        pictures,
         ..
-    } = images::publish(&mut site, root, copies, &staging, &diagnostics);
+    } = images::publish(&site, root, files, &staging, &diagnostics);
+    let pictures = std::sync::Arc::new(pictures);
     watch.lap("图片");
-    let pages = render::render_site(&site, tera, &origins, mourning, &staging, &diagnostics);
+    let pages = render::render_site(
+        &site,
+        tera,
+        &origins,
+        pictures.clone(),
+        mourning,
+        &staging,
+        &diagnostics,
+    );
     watch.lap("渲染页面");
-    let mut files = write_extras(&site, root, copies, &staging, &now, &diagnostics);
+    let mut files = write_extras(&site, &pictures, root, copies, &staging, &now, &diagnostics);
     watch.lap("订阅、站点地图与静态文件");
     // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
     // bench/search.sh, which compares a build with and without the index to
     // measure what indexing costs; sites have no setting for it.
     if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
-        files += search::write(&site, &staging, &diagnostics);
+        files += search::write(&site, pictures.clone(), &staging, &diagnostics);
     }
     watch.lap("搜索索引");
 
@@ -238,20 +251,29 @@ fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
 }
 
 /// The Atom feeds of the site: (output path, title, page path of the list it
-/// follows, items newest first).
-fn feed_list(site: &Site) -> Vec<(String, String, &str, &[usize])> {
+/// follows, items newest first). Items without a date (a proposal or a study
+/// material may have none) are left out: a feed entry needs one.
+fn feed_list(site: &Site) -> Vec<(String, String, &str, Vec<usize>)> {
     let mut list = vec![(
         "atom.xml".to_string(),
         site.config.title.clone(),
         "",
-        site.latest.as_slice(),
+        site.latest.clone(),
     )];
-    for column in site.columns.iter().filter(|c| c.kind.is_dated()) {
+    for column in site.columns.iter().filter(|c| c.kind.has_feed()) {
+        let mut items: Vec<usize> = column
+            .pages
+            .iter()
+            .copied()
+            .filter(|&i| site.pages[i].meta.date.is_some())
+            .collect();
+        // Stable: pages of the same date keep the column's order.
+        items.sort_by(|&a, &b| site.pages[b].meta.date.cmp(&site.pages[a].meta.date));
         list.push((
             format!("{}atom.xml", column.path),
             format!("{} - {}", column.title, site.config.title),
             column.path.as_str(),
-            column.pages.as_slice(),
+            items,
         ));
     }
     list
@@ -286,6 +308,7 @@ pub fn extra_paths(site: &Site, root: &Path) -> Vec<String> {
 /// Returns how many were written.
 fn write_extras(
     site: &Site,
+    pictures: &Pictures,
     root: &Path,
     copies: Vec<static_files::StaticFile>,
     staging: &Staging,
@@ -293,7 +316,7 @@ fn write_extras(
     diagnostics: &Diagnostics,
 ) -> usize {
     let mut count = 0;
-    for (path, text) in &generated_files(site, now) {
+    for (path, text) in &generated_files(site, pictures, now) {
         match staging.write(path, text.as_bytes()) {
             Ok(()) => count += 1,
             Err(e) => diagnostics.push(staging.write_error(&staging.dir().join(path), &e)),
@@ -304,12 +327,12 @@ fn write_extras(
 
 /// The files made from the whole site besides its pages: the Atom feeds,
 /// `sitemap.xml` and `robots.txt`, as (path below the output, text).
-pub fn generated_files(site: &Site, now: &Timestamp) -> Vec<(String, String)> {
+pub fn generated_files(site: &Site, pictures: &Pictures, now: &Timestamp) -> Vec<(String, String)> {
     let generated = dates::rfc3339(&now.to_zoned(site.config.tz.clone()));
     let mut written: Vec<(String, String)> = feed_list(site)
         .into_iter()
         .map(|(path, title, alternate, items)| {
-            let text = feeds::atom(site, &title, &path, alternate, items, &generated);
+            let text = feeds::atom(site, pictures, &title, &path, alternate, &items, &generated);
             (path, text)
         })
         .collect();
@@ -325,8 +348,9 @@ pub fn generated_files(site: &Site, now: &Timestamp) -> Vec<(String, String)> {
     entries.extend(site.columns.iter().map(|column| {
         let lastmod = column
             .pages
-            .first()
-            .and_then(|&i| site.pages[i].meta.date.as_ref())
+            .iter()
+            .filter_map(|&i| site.pages[i].meta.date.as_ref())
+            .max()
             .map(dates::rfc3339);
         (format!("{base}{}", column.path), lastmod)
     }));

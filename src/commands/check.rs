@@ -4,6 +4,7 @@
 
 use std::collections::HashSet;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Instant;
 
 use jiff::Timestamp;
@@ -15,9 +16,12 @@ use crate::check::report::CheckReport;
 use crate::check::silence::{self, Ignore, Registry};
 use crate::check::wording::Wording;
 use crate::check::{Finding, Level, encoding, external, freshness, identity, metadata, source};
+use crate::commands::build::static_list;
 use crate::config::FILE_NAME;
 use crate::diagnostics::{Diagnostics, Severity, display_path};
+use crate::model::published::{self, PublishedFiles};
 use crate::render::Renderer;
+use crate::render::pictures::Pictures;
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -94,6 +98,10 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     findings.append(&mut sourced.findings);
     let site = &loaded.site;
     let outputs = Outputs::new(site, root);
+    // Photos are looked for as the build looks for them, with the same errors.
+    let files = PublishedFiles::new(static_list(site, root), &site.assets);
+    published::report_missing(site, &files, &diagnostics);
+    let pictures = Arc::new(Pictures::unprocessed(files, &site.config.base_path));
 
     // Where each published source file is on the site.
     let mut dirs: links::FastMap<String, String> = site.pages.iter().map(|p| (p.rel.clone(), p.path.clone())).collect();
@@ -131,7 +139,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
             let (Some(_), Some((tera, origins))) = (&loaded.config, templates) else {
                 return None;
             };
-            let renderer = Renderer::new(site, tera, false);
+            let renderer = Renderer::new(site, tera, pictures, false);
             Some(links::check_rendered(
                 &renderer,
                 &origins,

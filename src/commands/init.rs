@@ -139,7 +139,7 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         (
             "content/yaowen/changweihui-zhaokai.md",
             format!(
-                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 示例县政协召开常委会会议\ndate: {d}\nauthor: 县政协办公室\nsource: 示例县政协\ntags: [协商议政]\nmembers: [zhang-wei]\n---\n\n这是一篇示例文章，演示新闻类栏目的写法，请换成本单位的稿件。\n\n{month_day}，示例县政协召开常委会会议，围绕全县中心工作协商议政。张伟委员在会上作了发言。\n\n## 会议议程\n\n正文可以从 Word、WPS 直接粘贴。小标题写成“## 小标题”，图片放在与文章同名的文件夹里。\n"
+                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 示例县政协召开常委会会议\ndate: {d}\nauthor: 县政协办公室\nsource: 示例县政协\ntags: [协商议政]\nmembers: [shili-weiyuan]\n---\n\n这是一篇示例文章，演示新闻类栏目的写法，请换成本单位的稿件。\n\n{month_day}，示例县政协召开常委会会议，围绕全县中心工作协商议政。示例委员在会上作了发言。\n\n## 会议议程\n\n正文可以从 Word、WPS 直接粘贴。小标题写成“## 小标题”，图片放在与文章同名的文件夹里。\n"
             ),
         ),
         (
@@ -159,7 +159,7 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         (
             "content/jianghua/changweihui-jianghua.md",
             format!(
-                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 在示例县政协常委会会议上的讲话\ndate: {d}\nspeaker: zhang-wei    # 讲话人：委员编号或姓名；是本站委员时链接到委员页\noccasion: 示例县政协常委会会议\nsource: 示例县政协\n---\n\n这是一篇示例讲话，请换成本单位的讲话稿。\n\n同志们：这次常委会会议的主要任务是围绕全县中心工作协商议政。\n"
+                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 在示例县政协常委会会议上的讲话\ndate: {d}\nspeaker: shili-weiyuan    # 讲话人：委员编号或姓名；是本站委员时链接到委员页\noccasion: 示例县政协常委会会议\nsource: 示例县政协\n---\n\n这是一篇示例讲话，请换成本单位的讲话稿。\n\n同志们：这次常委会会议的主要任务是围绕全县中心工作协商议政。\n"
             ),
         ),
         (
@@ -169,7 +169,7 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         (
             "content/sheqing/yanglao-fuwu.md",
             format!(
-                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 关于完善社区养老服务的建议\ndate: {d}\ntopic: 养老服务\nsource: 示例县政协\nmembers: [zhang-wei]\n---\n\n这是一篇示例社情民意信息，请换成本单位的稿件。\n\n张伟委员反映，部分社区养老服务设施利用率不高，建议因地制宜完善助餐、助医等服务。\n"
+                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 关于完善社区养老服务的建议\ndate: {d}\ntopic: 养老服务\nsource: 示例县政协\nmembers: [shili-weiyuan]\n---\n\n这是一篇示例社情民意信息，请换成本单位的稿件。\n\n示例委员反映，部分社区养老服务设施利用率不高，建议因地制宜完善助餐、助医等服务。\n"
             ),
         ),
         (
@@ -177,8 +177,8 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
             "---\ntitle: 委员风采\nkind: members       # 栏目类型：委员风采，每位委员一个文件，文件名就是委员编号\nweight: 5\ndescription: 县政协委员的基本情况和履职记录。\n---\n".to_string(),
         ),
         (
-            "content/weiyuan/zhang-wei.md",
-            "---\n# 示例委员：换成本单位委员的资料后删去；委员编号就是文件名 zhang-wei\nname: 张伟\nsector: 经济界\ncommittee: [经济委员会]\nroles: [县政协常委]\nparty: 中国民主建国会\nemployer: 示例县某企业负责人\nterm: 第十届\n---\n\n这是一位示例委员，请换成本单位委员的简介。他的提案、讲话和参加的活动会自动汇集在这个页面上。\n".to_string(),
+            "content/weiyuan/shili-weiyuan.md",
+            "---\n# 示例委员：换成本单位委员的资料后删去；委员编号就是文件名 shili-weiyuan\nname: 示例委员\nsector: 经济界\ncommittee: [经济委员会]\nroles: [县政协常委]\nparty: 中国民主建国会\nemployer: 示例县某企业负责人\nterm: 第十届\n---\n\n这是一位示例委员，请换成本单位委员的简介；新增委员可运行 `tongxin new 委员风采 姓名`。委员的提案、讲话和参加的活动会自动汇集在这个页面上。\n".to_string(),
         ),
         (
             "content/tian/_index.md",
@@ -187,7 +187,7 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         (
             "content/tian/10-1-001-yanglao-fuwu.md",
             format!(
-                "---\n# 示例提案：换成本单位的提案后删去\ntitle: 关于完善社区养老服务设施的提案\ndate: {d}\nnumber: \"10-1-001\"\nsession: 十届一次会议\nproposers: [zhang-wei]\ncategory: 社会事业\nstatus: 办理中       # 立案、不予立案、办理中、已办复\nhandler: 县民政局\n---\n\n这是一件示例提案，请换成本单位的提案。\n\n建议统筹规划社区养老服务设施，提高助餐、助医等服务的覆盖面。\n"
+                "---\n# 示例提案：换成本单位的提案后删去\ntitle: 关于完善社区养老服务设施的提案\ndate: {d}\nnumber: \"10-1-001\"\nsession: 十届一次会议\nproposers: [shili-weiyuan]\ncategory: 社会事业\nstatus: 办理中       # 立案、不予立案、办理中、已办复\nhandler: 县民政局\n---\n\n这是一件示例提案，请换成本单位的提案。\n\n建议统筹规划社区养老服务设施，提高助餐、助医等服务的覆盖面。\n"
             ),
         ),
         (

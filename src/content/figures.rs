@@ -44,6 +44,10 @@ impl Picture {
 pub enum Figure {
     Image(BodyImage),
     Gallery(Gallery),
+    /// An `<img>` in HTML pasted into the Markdown. It is published as
+    /// written (it has no marked span), but its file must exist like any
+    /// photo's.
+    Pasted(BodyImage),
 }
 
 #[derive(Debug, Clone)]
@@ -52,8 +56,9 @@ pub struct BodyImage {
     pub src: String,
     pub alt: String,
     pub title: String,
-    /// Line in the source file.
+    /// Line and column in the source file.
     pub line: usize,
+    pub column: usize,
     /// Near the top of the text, so probably on screen at once: not lazy.
     pub eager: bool,
 }
@@ -196,8 +201,8 @@ pub fn end_marker(n: usize) -> String {
     format!("<!--/tongxin-figure {n}-->")
 }
 
-/// Replaces the marked span of each figure with what `markup` returns for it
-/// (`None` keeps the span).
+/// Replaces the marked span of each figure with what `markup` returns for it;
+/// `None` keeps the plain markup inside the span. The markers never remain.
 pub fn replace(html: &str, count: usize, mut markup: impl FnMut(usize) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len() + count * 256);
     let mut rest = html;
@@ -210,7 +215,7 @@ pub fn replace(html: &str, count: usize, mut markup: impl FnMut(usize) -> Option
         out.push_str(&rest[..a]);
         match markup(n) {
             Some(new) => out.push_str(&new),
-            None => out.push_str(&rest[a..b]),
+            None => out.push_str(&rest[a + start.len()..b - end.len()]),
         }
         rest = &rest[b..];
     }
@@ -393,10 +398,7 @@ mod tests {
             end_marker(1)
         );
         let out = replace(&html, 2, |n| (n == 0).then(|| "<img src=y>".to_string()));
-        assert_eq!(
-            out,
-            format!("<p>a<img src=y>b</p>{}G{}", start_marker(1), end_marker(1))
-        );
+        assert_eq!(out, "<p>a<img src=y>b</p>G");
     }
 
     #[test]

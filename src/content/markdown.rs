@@ -123,6 +123,24 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         if links.observer.is_some() {
             observed.push((event.clone(), range.clone()));
         }
+        if let Event::Html(html) | Event::InlineHtml(html) = &event
+            && code.is_none()
+        {
+            for url in super::html::img_sources(html) {
+                if figures::is_external(&url.dest) || url.dest.trim().is_empty() {
+                    continue;
+                }
+                let (line, column) = positions.line_col(range.start + url.offset);
+                rendered.figures.push(Figure::Pasted(BodyImage {
+                    src: url.dest,
+                    alt: String::new(),
+                    title: String::new(),
+                    line: line + first_line - 1,
+                    column,
+                    eager: false,
+                }));
+            }
+        }
         if let Some((lang, buffer, start)) = &mut code {
             match event {
                 Event::Text(t) => buffer.push_str(&t),
@@ -150,13 +168,15 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                 Event::Text(t) | Event::Code(t) => alt.push_str(&t),
                 Event::End(TagEnd::Image) => {
                     if let Some((src, title, alt, start)) = image.take() {
+                        let (line, column) = positions.line_col(start);
                         let image = BodyImage {
                             src: src.to_string(),
                             alt,
                             title: title.to_string(),
-                            line: positions.line_col(start).0 + first_line - 1,
+                            line: line + first_line - 1,
+                            column,
                             // Near the top of the text: probably on screen at once.
-                            eager: rendered.figures.is_empty() && rendered.char_count < EAGER_CHARS,
+                            eager: !rendered.has_marked_figure() && rendered.char_count < EAGER_CHARS,
                         };
                         let fallback = figures::img_html(
                             &root_relative(src, links.base_path),
@@ -332,6 +352,11 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
 const EAGER_CHARS: usize = 200;
 
 impl Rendered {
+    /// Whether a photo or gallery with markup of its own came before.
+    fn has_marked_figure(&self) -> bool {
+        self.figures.iter().any(|f| !matches!(f, Figure::Pasted(_)))
+    }
+
     /// Records a figure and writes its plain markup between markers.
     fn push_figure(&mut self, figure: Figure, fallback: String, inline: bool, out: &mut Out) {
         let n = self.figures.len();

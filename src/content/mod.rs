@@ -6,6 +6,7 @@
 pub mod figures;
 pub mod front_matter;
 pub mod highlight;
+pub mod html;
 pub mod markdown;
 pub mod memo;
 pub mod text;

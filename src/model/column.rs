@@ -70,9 +70,30 @@ impl ColumnKind {
             .flat_map(|(_, en, zh)| std::iter::once(*en).chain(zh.iter().copied()))
     }
 
-    /// Kinds whose items are dated and listed newest first, with feeds.
-    pub fn is_dated(self) -> bool {
-        !matches!(self, ColumnKind::Page | ColumnKind::Members | ColumnKind::Series)
+    /// Kinds whose items must carry a date (发布日期): news-like columns,
+    /// listed newest first. Members, proposals, single pages, chapters and
+    /// study materials may go without one.
+    pub fn needs_date(self) -> bool {
+        match self {
+            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions => true,
+            ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series | ColumnKind::Study => {
+                false
+            }
+        }
+    }
+
+    /// Kinds with an Atom feed and a place in the site's latest items: those
+    /// of their items that carry a date, newest first.
+    pub fn has_feed(self) -> bool {
+        match self {
+            ColumnKind::News
+            | ColumnKind::Notice
+            | ColumnKind::Speech
+            | ColumnKind::Opinions
+            | ColumnKind::Proposals
+            | ColumnKind::Study => true,
+            ColumnKind::Page | ColumnKind::Members | ColumnKind::Series => false,
+        }
     }
 
     /// Days after which a column without a new post is stale (for `check`).
@@ -80,7 +101,12 @@ impl ColumnKind {
         match self {
             ColumnKind::News | ColumnKind::Opinions => Some(14),
             ColumnKind::Notice => Some(180),
-            _ => None,
+            ColumnKind::Speech
+            | ColumnKind::Page
+            | ColumnKind::Members
+            | ColumnKind::Proposals
+            | ColumnKind::Series
+            | ColumnKind::Study => None,
         }
     }
 }

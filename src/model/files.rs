@@ -25,8 +25,6 @@ pub struct FileLink {
     /// `1.2 MB`; empty when the size is unknown (external links).
     pub size: String,
     pub external: bool,
-    /// Resized copies, once the image stage of the build has made them.
-    pub image: Option<crate::content::figures::Picture>,
 }
 
 /// Where a file named in front matter is looked for, and where it is published.
@@ -111,7 +109,6 @@ pub fn resolve(
             bytes: None,
             size: String::new(),
             external: true,
-            image: None,
         });
     }
     let own_name = owner.own_folder.rsplit('/').next().unwrap_or(owner.own_folder);
@@ -149,7 +146,6 @@ pub fn resolve(
                 bytes: Some(meta.len()),
                 size: human_size(meta.len()),
                 external: false,
-                image: None,
             });
         }
     }

@@ -9,6 +9,7 @@ pub mod members;
 pub mod page;
 pub mod pagination;
 pub mod proposals;
+pub mod published;
 pub mod related;
 pub mod series;
 pub mod slug;
@@ -320,7 +321,10 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     site.related = related::collect(&site);
     site.latest = all
         .into_iter()
-        .filter(|&i| site.pages[i].column.is_some_and(|c| site.columns[c].kind.is_dated()))
+        .filter(|&i| {
+            let page = &site.pages[i];
+            page.meta.date.is_some() && page.column.is_some_and(|c| site.columns[c].kind.has_feed())
+        })
         .collect();
     site.assets = place_assets(&site, content.assets);
     site
@@ -425,7 +429,7 @@ fn make_page(
     });
     if let Some(c) = column {
         let kind = columns[c].kind;
-        if kind.is_dated() && file.meta.date.is_none() && file.meta.line_of("date").is_none() {
+        if kind.needs_date() && file.meta.date.is_none() && file.meta.line_of("date").is_none() {
             diagnostics.push(
                 Diagnostic::error(
                     &file.shown,
@@ -465,7 +469,7 @@ fn make_page(
         meta: file.meta,
         body: file.body,
         body_line: file.body_line,
-        content: String::new(),
+        content: std::sync::Arc::from(""),
         figures: Vec::new(),
         toc: Vec::new(),
         summary: String::new(),
@@ -605,7 +609,7 @@ fn render_markdown(
             Some(s) => s.clone(),
             None => text::summarize(&r.plain_start, text::SUMMARY_CHARS),
         };
-        page.content = r.html;
+        page.content = r.html.into();
         page.figures = r.figures;
         page.toc = r.toc;
         page.body = String::new(); // the source is no longer needed
@@ -673,8 +677,9 @@ fn order_pages(site: &mut Site) {
         }
     };
     for (c, column) in site.columns.iter_mut().enumerate() {
-        match column.kind {
-            // Chapters in reading order, book after book.
+        // In a newest-first list, 上一篇 is the older neighbour.
+        let newest_first_list = match column.kind {
+            // Chapters in reading order, book after book; linked within each book below.
             ColumnKind::Series => {
                 column.pages = site
                     .books
@@ -682,23 +687,54 @@ fn order_pages(site: &mut Site) {
                     .filter(|b| b.column == c)
                     .flat_map(|b| b.chapters.iter().copied())
                     .collect();
+                continue;
             }
             // Newest issue (期号) first, newest item first within an issue.
-            ColumnKind::Study => column.pages.sort_by_cached_key(|&i| {
-                let issue = pages[i].meta.extra.get("issue").and_then(crate::yaml::read::string);
-                let numbers = issue.as_deref().map(proposals::numbers_in);
-                (
-                    std::cmp::Reverse(numbers),
-                    std::cmp::Reverse(pages[i].meta.date.clone()),
-                    pages[i].rel.clone(),
-                )
-            }),
-            kind if kind.is_dated() => column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b])),
-            _ => column.pages.sort_by(by_weight),
-        }
-        if column.kind != ColumnKind::Series {
-            link(&column.pages, column.kind.is_dated());
-        }
+            ColumnKind::Study => {
+                column.pages.sort_by_cached_key(|&i| {
+                    let issue = pages[i].meta.extra.get("issue").and_then(crate::yaml::read::string);
+                    let numbers = issue.as_deref().map(proposals::numbers_in);
+                    (
+                        std::cmp::Reverse(numbers),
+                        std::cmp::Reverse(pages[i].meta.date.clone()),
+                        pages[i].rel.clone(),
+                    )
+                });
+                true
+            }
+            // As a handling report lists them: newest session first, then by
+            // number (a date is optional).
+            ColumnKind::Proposals => {
+                column.pages.sort_by_cached_key(|&i| {
+                    let field = |key: &str| {
+                        pages[i]
+                            .meta
+                            .extra
+                            .get(key)
+                            .and_then(crate::yaml::read::string)
+                            .unwrap_or_default()
+                    };
+                    let number = field("number");
+                    (
+                        std::cmp::Reverse(proposals::numbers_in(&field("session"))),
+                        proposals::numbers_in(&number),
+                        number,
+                        pages[i].rel.clone(),
+                    )
+                });
+                false
+            }
+            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions => {
+                column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
+                true
+            }
+            // Members are listed by name in their own views; single pages by weight.
+            ColumnKind::Page | ColumnKind::Members => {
+                column.pages.sort_by(by_weight);
+                false
+            }
+        };
+        link(&column.pages, newest_first_list);
     }
     for book in &site.books {
         link(&book.chapters, false);

@@ -23,8 +23,11 @@ pub struct Page {
     pub path: String,
     pub body: String,
     pub body_line: usize,
-    pub content: String,
-    /// Photos and galleries of `content`, for the image stage of the build.
+    /// The body's HTML, its photos in plain markup between markers (see
+    /// [`crate::render::pictures`]). Shared, so that a snapshot of the site
+    /// (the search index's, in `tongxin serve`) costs no copy of the text.
+    pub content: std::sync::Arc<str>,
+    /// Photos and galleries of `content`.
     pub figures: Vec<crate::content::figures::Figure>,
     pub toc: Vec<Heading>,
     /// The front matter summary, or the first ~120 characters of the text.

@@ -6,12 +6,22 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 
 use crate::dates;
 use crate::model::Site;
+use crate::model::published::Owner;
+use crate::render::pictures::Pictures;
 
 /// How many entries a feed carries.
 pub const FEED_ITEMS: usize = 20;
 
 /// An Atom feed of `items` (page indices, newest first) published at `path`.
-pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usize], generated: &str) -> String {
+pub fn atom(
+    site: &Site,
+    pictures: &Pictures,
+    title: &str,
+    path: &str,
+    alternate: &str,
+    items: &[usize],
+    generated: &str,
+) -> String {
     let base = &site.config.base_url;
     let mut w = Writer::new_with_indent(Vec::new(), b' ', 2);
     let updated = items
@@ -90,7 +100,11 @@ pub fn atom(site: &Site, title: &str, path: &str, alternate: &str, items: &[usiz
                                 .write_text_content(BytesText::new(&page.summary))?;
                             w.create_element("content")
                                 .with_attribute(("type", "html"))
-                                .write_text_content(BytesText::new(&page.content))?;
+                                .write_text_content(BytesText::new(&pictures.body(
+                                    &page.content,
+                                    &page.figures,
+                                    &Owner::page(page),
+                                )))?;
                             Ok(())
                         })?;
                 }

@@ -3,12 +3,14 @@
 
 pub mod charts;
 pub mod filters;
+pub mod pictures;
 pub mod qr;
 pub mod templates;
 pub mod values;
 pub mod views;
 
 use std::io::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, Tera};
@@ -17,6 +19,7 @@ use crate::diagnostics::Diagnostics;
 use crate::model::column::ColumnKind;
 use crate::model::{Site, pagination};
 use crate::output::Staging;
+use pictures::Pictures;
 use templates::Origins;
 use values::Values;
 
@@ -72,11 +75,12 @@ pub fn render_site(
     site: &Site,
     tera: Tera,
     origins: &Origins,
+    pictures: Arc<Pictures>,
     mourning: bool,
     staging: &Staging,
     diagnostics: &Diagnostics,
 ) -> usize {
-    let renderer = Renderer::new(site, tera, mourning);
+    let renderer = Renderer::new(site, tera, pictures, mourning);
     renderer
         .jobs()
         .par_iter()
@@ -136,8 +140,8 @@ pub struct PageJob {
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, mut tera: Tera, mourning: bool) -> Self {
-        let values = Values::build(site);
+    pub fn new(site: &'a Site, mut tera: Tera, pictures: Arc<Pictures>, mourning: bool) -> Self {
+        let values = Values::build(site, pictures);
         for (name, value) in globals(site, &values, mourning) {
             tera.global_context().insert_value(name, value);
         }

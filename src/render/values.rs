@@ -19,7 +19,11 @@ use crate::model::series::{self, Book};
 use crate::model::taxonomy::{Taxonomy, TaxonomyKind, Term};
 use crate::model::{Site, pagination};
 
+use std::sync::Arc;
+
 use super::filters::join_url;
+use super::pictures::Pictures;
+use crate::model::published::Owner;
 
 #[derive(Serialize)]
 struct Link<'a> {
@@ -119,8 +123,11 @@ struct ImageData {
     height: u32,
 }
 
-fn image_data(site: &Site, f: &FileLink) -> Option<ImageData> {
-    let picture = f.image.as_ref()?;
+fn image_data(site: &Site, pictures: &Pictures, f: &FileLink) -> Option<ImageData> {
+    if f.external {
+        return None;
+    }
+    let picture = pictures.picture(&f.path)?;
     Some(ImageData {
         src: url(site, &crate::content::figures::url_path(&picture.src)),
         srcset: picture.srcset(&site.config.base_path),
@@ -157,6 +164,8 @@ pub struct Values {
     pub columns: Vec<Value>,
     /// Light reference of each book, by book index.
     pub books: Vec<Value>,
+    /// The published photos, to finish each body's photo markup as it is shown.
+    pub pictures: Arc<Pictures>,
 }
 
 thread_local! {
@@ -187,19 +196,24 @@ pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
 }
 
 impl Values {
-    pub fn build(site: &Site) -> Values {
+    pub fn build(site: &Site, pictures: Arc<Pictures>) -> Values {
         use rayon::prelude::*;
         let refs = (0..site.pages.len())
             .into_par_iter()
-            .map(|i| page_ref(site, &site.pages[i]))
+            .map(|i| page_ref(site, &pictures, &site.pages[i]))
             .collect();
         let columns = site
             .columns
             .iter()
             .map(|c| Value::from_serializable(&column_ref(site, c)))
             .collect();
-        let books = site.books.iter().map(|b| book_ref(site, b)).collect();
-        Values { refs, columns, books }
+        let books = site.books.iter().map(|b| book_ref(site, &pictures, b)).collect();
+        Values {
+            refs,
+            columns,
+            books,
+            pictures,
+        }
     }
 
     /// The light reference of page `index`, noted as shown by the page being
@@ -211,7 +225,7 @@ impl Values {
 
     /// Serialises page `index` again after its own data changed (`tongxin serve`).
     pub fn refresh_page(&mut self, site: &Site, index: usize) {
-        self.refs[index] = page_ref(site, &site.pages[index]);
+        self.refs[index] = page_ref(site, &self.pictures, &site.pages[index]);
     }
 }
 
@@ -231,7 +245,7 @@ fn column_ref<'a>(site: &Site, c: &'a Column) -> ColumnRef<'a> {
         kind: c.kind.name(),
         kind_label: c.kind.label(),
         description: &c.description,
-        feed_url: c.kind.is_dated().then(|| url(site, &format!("{}atom.xml", c.path))),
+        feed_url: c.kind.has_feed().then(|| url(site, &format!("{}atom.xml", c.path))),
     }
 }
 
@@ -248,7 +262,7 @@ fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<
         .collect()
 }
 
-fn page_ref(site: &Site, page: &Page) -> Value {
+fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
     let meta = &page.meta;
     let data = PageRef {
         title: &page.title,
@@ -257,7 +271,7 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         date: meta.date.as_ref().map(dates::rfc3339),
         summary: &page.summary,
         cover: page.cover.as_ref().map(|f| url(site, &f.path)),
-        cover_image: page.cover.as_ref().and_then(|f| image_data(site, f)),
+        cover_image: page.cover.as_ref().and_then(|f| image_data(site, pictures, f)),
         author: meta.author.as_deref(),
         source: meta.source.as_deref(),
         featured: meta.featured,
@@ -272,7 +286,7 @@ fn page_ref(site: &Site, page: &Page) -> Value {
         occasion: meta.occasion.as_deref(),
         topic: meta.topic.as_deref(),
         issue: meta.extra.get("issue").and_then(crate::yaml::read::string),
-        member: page.member.map(|m| member_data(site, &site.members[m])),
+        member: page.member.map(|m| member_data(site, pictures, &site.members[m])),
         proposal: page.proposal.map(|p| proposal_data(site, &site.proposals[p])),
         book: page.book.map(|b| BookLink {
             title: &site.books[b].title,
@@ -282,13 +296,13 @@ fn page_ref(site: &Site, page: &Page) -> Value {
     Value::from_serializable(&data)
 }
 
-fn member_data<'a>(site: &Site, m: &'a Member) -> MemberData<'a> {
+fn member_data<'a>(site: &Site, pictures: &Pictures, m: &'a Member) -> MemberData<'a> {
     MemberData {
         id: &m.id,
         name: &m.name,
         initial: m.name.chars().next().map(String::from).unwrap_or_default(),
         photo: m.photo.as_ref().map(|f| url(site, &f.path)),
-        photo_image: m.photo.as_ref().and_then(|f| image_data(site, f)),
+        photo_image: m.photo.as_ref().and_then(|f| image_data(site, pictures, f)),
         sector: &m.sector,
         committees: &m.committees,
         roles: &m.roles,
@@ -332,7 +346,7 @@ fn file_data<'a>(site: &Site, f: &'a FileLink) -> FileData<'a> {
     }
 }
 
-fn book_ref(site: &Site, b: &Book) -> Value {
+fn book_ref(site: &Site, pictures: &Pictures, b: &Book) -> Value {
     #[derive(Serialize)]
     struct BookRef<'a> {
         title: &'a str,
@@ -354,7 +368,7 @@ fn book_ref(site: &Site, b: &Book) -> Value {
         year: &b.year,
         publisher: &b.publisher,
         cover: b.cover.as_ref().map(|f| url(site, &f.path)),
-        cover_image: b.cover.as_ref().and_then(|f| image_data(site, f)),
+        cover_image: b.cover.as_ref().and_then(|f| image_data(site, pictures, f)),
         summary: &b.summary,
         chapter_count: b.chapters.len(),
     })
@@ -364,7 +378,8 @@ fn book_ref(site: &Site, b: &Book) -> Value {
 pub fn book_full(site: &Site, values: &Values, index: usize) -> Value {
     let book = &site.books[index];
     let mut map: Map = values.books[index].as_map().cloned().unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&book.content));
+    let content = values.pictures.body(&book.content, &book.figures, &Owner::book(book));
+    map.insert("content".into(), Value::safe_string(&content));
     let chapters: Vec<Value> = book.chapters.iter().map(|&i| values.page(i)).collect();
     map.insert("chapters".into(), Value::from(chapters));
     Value::from(map)
@@ -383,8 +398,9 @@ pub fn book_chapters(site: &Site, values: &Values, index: usize) -> Value {
             note(i);
             let page = &site.pages[i];
             let anchor = format!("c{}", n + 1);
-            let mut content = page
-                .content
+            let mut content = values
+                .pictures
+                .body(&page.content, &page.figures, &Owner::page(page))
                 .replace(" id=\"", &format!(" id=\"{anchor}-"))
                 .replace(" href=\"#", &format!(" href=\"#{anchor}-"));
             // The chapter title is an h2 on this page; its headings move down a level.
@@ -455,7 +471,8 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
     if let Some(extra) = Value::from_serializable(&extra).into_map() {
         map.extend(extra);
     }
-    map.insert("content".into(), Value::safe_string(&page.content));
+    let content = values.pictures.body(&page.content, &page.figures, &Owner::page(page));
+    map.insert("content".into(), Value::safe_string(&content));
     map.insert(
         "previous".into(),
         page.previous.map_or(Value::none(), |i| values.page(i)),
@@ -501,7 +518,10 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
 pub fn column_full(site: &Site, values: &Values, index: usize) -> Value {
     let column = &site.columns[index];
     let mut map: Map = values.columns[index].as_map().cloned().unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&column.content));
+    let content = values
+        .pictures
+        .body(&column.content, &column.figures, &Owner::column(column));
+    map.insert("content".into(), Value::safe_string(&content));
     map.insert("page_size".into(), Value::from(column.page_size));
     map.insert("total".into(), Value::from(column.pages.len()));
     if let Some(extra) = Value::from_serializable(&column.extra).into_map() {

@@ -164,7 +164,12 @@ pub fn home(site: &Site, values: &Values, latest: usize) -> Value {
     let mut map = Map::new();
     map.insert("title".into(), site.home.title.clone().into());
     map.insert("description".into(), site.home.description.clone().into());
-    map.insert("content".into(), Value::safe_string(&site.home.content));
+    let content = values.pictures.body(
+        &site.home.content,
+        &site.home.figures,
+        &crate::model::published::Owner::home(),
+    );
+    map.insert("content".into(), Value::safe_string(&content));
     let section = |c: usize, count: usize| {
         let mut section = Map::new();
         section.insert("column".into(), values.columns[c].clone());

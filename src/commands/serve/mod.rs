@@ -7,6 +7,7 @@
 //! show an error. The rebuilds run on one thread of their own, one at a time.
 
 pub mod http;
+pub mod search;
 pub mod session;
 pub mod watch;
 
@@ -135,10 +136,10 @@ pub fn start(options: ServeOptions, print: fn(&str)) -> Result<Server, Diagnosti
     let (status_tx, status_rx) = channel::channel(Status::default());
     let outcome = session.rebuild(Touched::everything());
     report(&outcome, print, &status_tx);
+    // The index is made in the background: the site can be opened at once.
     if session.search_stale() {
-        session.write_search();
+        session.start_search();
     }
-    status_tx.send_modify(|s| s.search_pending = false);
 
     let stop = Arc::new(AtomicBool::new(false));
     let builder = {
@@ -247,13 +248,18 @@ fn rebuild_loop(
     let tick = Duration::from_millis(100);
     let mut quiet_for = Duration::ZERO;
     while !stop.load(Ordering::SeqCst) {
+        if session.search_finished().is_some() && !session.search_stale() {
+            status.send_modify(|s| s.search_pending = false);
+        }
         match watcher.next(tick) {
             Next::Stopped => break,
             Next::Quiet => {
                 quiet_for += tick;
-                if quiet_for >= SEARCH_AFTER && session.search_stale() {
-                    session.write_search();
-                    status.send_modify(|s| s.search_pending = false);
+                // The index is made on its own thread from a snapshot of the
+                // site; the next edit cancels it (see `search`), so it never
+                // holds up a page.
+                if quiet_for >= SEARCH_AFTER && session.search_stale() && !session.search_running() {
+                    session.start_search();
                 }
             }
             Next::Changed(touched) => {

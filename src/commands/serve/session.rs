@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use jiff::Timestamp;
@@ -28,12 +28,16 @@ use crate::content::memo::MarkdownMemo;
 use crate::content::{self, Content, SourceFile, markdown, text};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::column::ColumnKind;
+use crate::model::published::{self, Owner, PublishedFiles};
 use crate::model::{self, ModelOptions, Site};
+use crate::output::search::Corpus;
 use crate::output::static_files::StaticFile;
-use crate::output::{self, Staging, images, search};
+use crate::output::{self, Staging, images};
 use crate::render::templates::{self, Origins};
 use crate::render::values::Values;
 use crate::render::{self, PageJob, Prepared};
+
+use super::search::{SearchDone, SearchWorker};
 
 /// What the server was started with.
 #[derive(Debug, Clone)]
@@ -139,9 +143,6 @@ struct Built {
     generated: HashMap<String, u64>,
     /// Copied files: destination → (source, its stamp when copied).
     statics: HashMap<String, (PathBuf, Option<Stamp>)>,
-    /// Search index files written: path → hash of the bytes.
-    search: HashMap<String, u64>,
-    search_stale: bool,
     /// The files to copy as they are (those the image stage left).
     copies: Vec<StaticFile>,
     /// The photo copies the image stage wrote, and those of the build before,
@@ -165,8 +166,6 @@ impl Built {
             shown_by: Vec::new(),
             generated: HashMap::new(),
             statics: HashMap::new(),
-            search: HashMap::new(),
-            search_stale: true,
         }
     }
 
@@ -178,7 +177,6 @@ impl Built {
         self.job_of = previous.job_of;
         self.generated = previous.generated;
         self.statics = previous.statics;
-        self.search = previous.search;
         self.old_photos = previous.photos;
     }
 
@@ -221,11 +219,19 @@ pub struct Session {
     assets: Vec<String>,
     memo: MarkdownMemo,
     built: Option<Built>,
+    /// Counts the rebuilds that changed the site; the search index is up to
+    /// date when it was made from the latest.
+    generation: u64,
+    indexed: Option<u64>,
+    search: SearchWorker,
 }
 
 impl Session {
     pub fn new(options: SessionOptions) -> Self {
         Session {
+            search: SearchWorker::new(options.output.clone()),
+            generation: 0,
+            indexed: None,
             options,
             config: None,
             config_problems: Vec::new(),
@@ -245,6 +251,8 @@ impl Session {
     /// Brings the output up to date after changes of the `touched` kinds.
     pub fn rebuild(&mut self, touched: Touched) -> Outcome {
         let started = Instant::now();
+        // Indexing for search would take the cores this rebuild needs.
+        self.search.cancel();
         let mut watch = Stopwatch::start();
         let first = self.built.is_none();
         let touched = if first || touched.config {
@@ -305,21 +313,22 @@ impl Session {
         let mut built = match self.built.take() {
             Some(built) if reuse != Reuse::No => built,
             previous => {
-                let mut site = self.model(settings, &diagnostics);
+                let site = self.model(settings, &diagnostics);
+                let files = PublishedFiles::new(static_list(&site, &self.options.root), &site.assets);
+                published::report_missing(&site, &files, &diagnostics);
                 let published = (!diagnostics.has_errors()).then(|| {
                     // Photos are written straight into the served folder; a
                     // photo replaced under the same name shows at once.
-                    let copies = static_list(&site, &self.options.root);
                     let staging = Staging::in_place(&self.options.output);
-                    images::publish(&mut site, &self.options.root, copies, &staging, &diagnostics)
+                    images::publish(&site, &self.options.root, files, &staging, &diagnostics)
                 });
-                let Some(published) = published.filter(|_| !diagnostics.has_errors()) else {
+                let Some(mut published) = published.filter(|_| !diagnostics.has_errors()) else {
                     self.built = previous;
                     return Outcome::Failed {
                         diagnostics: diagnostics.into_sorted(),
                     };
                 };
-                let values = Values::build(&site);
+                let values = Values::build(&site, Arc::new(std::mem::take(&mut published.pictures)));
                 let mut built = Built::new(site, values, published);
                 if let Some(previous) = previous {
                     built.take_output_of(previous);
@@ -386,8 +395,8 @@ impl Session {
         if first {
             let _ = output.write(output::MARKER, output::MARKER_TEXT.as_bytes());
         }
-        if !changed.is_empty() {
-            built.search_stale = true;
+        if !changed.is_empty() || first {
+            self.generation += 1;
         }
         self.built = Some(built);
         let all = diagnostics.into_sorted();
@@ -404,53 +413,52 @@ impl Session {
         }
     }
 
-    /// Whether the search index lags behind the pages; see [`Session::write_search`].
+    /// Whether the search index lags behind the pages.
     pub fn search_stale(&self) -> bool {
-        self.built.as_ref().is_some_and(|b| b.search_stale)
+        self.built.is_some() && self.indexed != Some(self.generation)
     }
 
-    /// Writes the search index of the current site. It is the slowest part of a
-    /// build (seconds on a large site) and no page waits for it, so the server
-    /// calls it once the edits have paused.
+    /// Whether the search index is being made.
+    pub fn search_running(&self) -> bool {
+        self.search.is_running()
+    }
+
+    /// Starts bringing the search index up to date on a thread of its own
+    /// (see [`super::search`]); the server calls it once the edits have paused.
+    pub fn start_search(&mut self) {
+        let Some(built) = self.built.as_ref() else { return };
+        if std::env::var_os("TONGXIN_NO_SEARCH").is_some_and(|v| v == "1") {
+            self.indexed = Some(self.generation);
+            return;
+        }
+        let corpus = Corpus::of(&built.site, built.values.pictures.clone());
+        self.search.start(corpus, self.generation);
+    }
+
+    /// The result of a search run that has ended since the last call.
+    pub fn search_finished(&mut self) -> Option<SearchDone> {
+        let done = self.search.finished()?;
+        self.note_search(&done);
+        Some(done)
+    }
+
+    /// Writes the search index of the current site and waits for it. Returns
+    /// the files written or removed.
     pub fn write_search(&mut self) -> Vec<String> {
-        let Some(built) = self.built.as_mut() else {
-            return Vec::new();
-        };
-        let mut changed = Vec::new();
-        let output = Output::new(&self.options.output);
-        // Each file is hashed and written (when it differs) as the index hands it over.
-        let results: Mutex<Vec<(String, u64, bool)>> = Mutex::new(Vec::new());
-        if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
-            let previous = &built.search;
-            search::index_files(&built.site, &|path, bytes| {
-                let hash = hash_bytes(&bytes);
-                let same = previous.get(&path) == Some(&hash);
-                if !same {
-                    let _ = output.write(&path, &bytes);
-                }
-                results
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push((path, hash, !same));
-            });
-        }
-        let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-        let mut now: HashMap<String, u64> = HashMap::with_capacity(results.len());
-        for (path, hash, wrote) in results {
-            if wrote {
-                changed.push(path.clone());
+        self.start_search();
+        match self.search.wait() {
+            Some(done) => {
+                self.note_search(&done);
+                done.changed
             }
-            now.insert(path, hash);
+            None => Vec::new(),
         }
-        for path in built.search.keys() {
-            if !now.contains_key(path) {
-                output.remove(path);
-                changed.push(path.clone());
-            }
+    }
+
+    fn note_search(&mut self, done: &SearchDone) {
+        if done.complete {
+            self.indexed = Some(done.generation);
         }
-        built.search = now;
-        built.search_stale = false;
-        changed
     }
 
     /// Reads again just the Markdown files the watcher named. `None` when that
@@ -610,6 +618,19 @@ impl Session {
         if !problems.is_empty() {
             return None;
         }
+        // A photo the site does not publish: the full path reports it.
+        let missing = Diagnostics::new();
+        let owner = Owner::page(page);
+        published::report_owner(
+            &rendered.figures,
+            &owner,
+            &page.shown,
+            &built.values.pictures.files,
+            &missing,
+        );
+        if !missing.is_empty() {
+            return None;
+        }
         self.memo
             .put(&file.body, file.body_line, &file.shown, &links, &rendered);
         let page = &mut site.pages[index];
@@ -621,7 +642,8 @@ impl Session {
             Some(s) => s.clone(),
             None => text::summarize(&rendered.plain_start, text::SUMMARY_CHARS),
         };
-        page.content = rendered.html;
+        page.content = rendered.html.into();
+        page.figures = rendered.figures;
         page.toc = rendered.toc;
         built.values.refresh_page(&built.site, index);
         Some(index)
@@ -653,7 +675,7 @@ enum Reuse {
     Patched(usize),
 }
 
-fn hash_bytes(bytes: &[u8]) -> u64 {
+pub(super) fn hash_bytes(bytes: &[u8]) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::hash::DefaultHasher::new();
     bytes.hash(&mut h);
@@ -780,7 +802,7 @@ fn write_generated(
     changed: &mut Vec<String>,
 ) {
     let mut hashes = HashMap::new();
-    for (path, text) in generated_files(&built.site, now) {
+    for (path, text) in generated_files(&built.site, &built.values.pictures, now) {
         let hash = hash_bytes(text.as_bytes());
         if built.generated.get(&path) != Some(&hash) {
             if let Err(e) = output.write(&path, text.as_bytes()) {
@@ -868,16 +890,16 @@ fn page_file(path: &str) -> String {
 
 /// The served folder. Each file is written beside its place and renamed over
 /// it, so the server never sends a half-written page.
-struct Output {
+pub(super) struct Output {
     dir: PathBuf,
 }
 
 impl Output {
-    fn new(dir: &Path) -> Self {
+    pub(super) fn new(dir: &Path) -> Self {
         Output { dir: dir.to_path_buf() }
     }
 
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+    pub(super) fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
         let file = self.dir.join(path);
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
@@ -898,7 +920,7 @@ impl Output {
     }
 
     /// Removes a file that the site no longer has, and its folder once empty.
-    fn remove(&self, path: &str) {
+    pub(super) fn remove(&self, path: &str) {
         let file = self.dir.join(path);
         let _ = fs::remove_file(&file);
         let mut dir = file.parent();

@@ -28,6 +28,9 @@ pub enum Next {
 }
 
 pub struct SourceWatcher {
+    /// The site folder as the operating system names it in events: absolute,
+    /// with links resolved. Events carry absolute paths, so a root given as
+    /// `.` or `../site` would match none of them.
     root: PathBuf,
     watcher: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
@@ -36,6 +39,8 @@ pub struct SourceWatcher {
 
 impl SourceWatcher {
     pub fn new(root: &Path) -> notify::Result<Self> {
+        let root = event_root(root);
+        let root = root.as_path();
         let (sender, events) = channel();
         let mut watcher = notify::recommended_watcher(move |event| {
             let _ = sender.send(event);
@@ -119,6 +124,16 @@ impl SourceWatcher {
             touched.merge(kind);
         }
     }
+}
+
+/// The form of `root` that the watcher's events start with. Linux reports
+/// paths below the folder as it was given to the watch, macOS with links
+/// resolved (`/private/var/...` for `/var/...`); both are met by watching and
+/// comparing the canonical, absolute path.
+fn event_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root)
+        .or_else(|_| std::path::absolute(root))
+        .unwrap_or_else(|_| root.to_path_buf())
 }
 
 /// What a changed path (below the site root) belongs to.

@@ -4,7 +4,9 @@
 //! `height`. SVG and GIF files are copied as they are by the static stage.
 //!
 //! [`publish`] takes the site model and the staging folder, so any command that
-//! writes a site (build, serve) can call it and share the cache.
+//! writes a site (build, serve) can call it and share the cache. It returns the
+//! [`Pictures`] table that rendering finishes every photo's markup from; the
+//! model itself is not changed.
 
 pub mod cache;
 mod intrinsic;
@@ -23,8 +25,10 @@ use crate::config::ImageSettings;
 use crate::content::figures::{self, Picture};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
+use crate::model::published::PublishedFiles;
 use crate::output::Staging;
 use crate::output::static_files::StaticFile;
+use crate::render::pictures::Pictures;
 
 use cache::{Cache, Entry};
 use process::Note;
@@ -55,41 +59,47 @@ pub struct Published {
     /// Every file written, as paths below the output (`tongxin serve` removes
     /// those a later rebuild no longer writes).
     pub written: Vec<String>,
+    /// What rendering needs to show the photos.
+    pub pictures: Pictures,
 }
 
-/// Publishes the photos among `files` (the files the static stage would copy:
-/// (source, path below the output)) into `staging`, fills in the pages' photo
-/// markup and the front matter pictures.
+/// Publishes the photos among `files` (every file the site publishes besides
+/// its pages: (source, path below the output)) into `staging`, and returns the
+/// table of what was made.
 pub fn publish(
-    site: &mut Site,
+    site: &Site,
     root: &Path,
-    files: Vec<StaticFile>,
+    files: PublishedFiles,
     staging: &Staging,
     diagnostics: &Diagnostics,
 ) -> Published {
-    let mut rest = Vec::with_capacity(files.len());
+    let mut rest = Vec::new();
     let mut photos: HashMap<String, PathBuf> = HashMap::new();
-    // Every published file, for resolving what the pages name.
-    let mut published: HashMap<String, PathBuf> = HashMap::new();
-    for (src, dest) in files {
-        published.insert(dest.clone(), src.clone());
-        if PROCESSED.contains(&figures::extension(&dest).as_str()) {
-            photos.insert(dest, src);
+    let mut sizes: HashMap<String, (u32, u32)> = HashMap::new();
+    for (dest, src) in files.iter() {
+        let ext = figures::extension(dest);
+        if PROCESSED.contains(&ext.as_str()) {
+            photos.insert(dest.clone(), src.clone());
         } else {
-            rest.push((src, dest));
+            if matches!(ext.as_str(), "gif" | "svg")
+                && let Some(size) = intrinsic::size(src, &ext)
+            {
+                sizes.insert(dest.clone(), size);
+            }
+            rest.push((src.clone(), dest.clone()));
         }
     }
-    let refs = resolve::references(site, &published, diagnostics);
+    let refs = resolve::references(site, &files);
     let settings = site.config.images.clone();
     let written = std::sync::Mutex::new(Vec::new());
-    let (pictures, summary) = make_all(&photos, root, &settings, staging, &refs, &written, diagnostics);
-    resolve::fill(site, &published, &pictures, diagnostics);
+    let (made, summary) = make_all(&photos, root, &settings, staging, &refs, &written, diagnostics);
     let mut written = written.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
     written.sort();
     Published {
         copies: rest,
         summary,
         written,
+        pictures: Pictures::new(files, made, sizes, &site.config.base_path),
     }
 }
 

@@ -16,19 +16,22 @@
 pub mod index;
 pub mod tokens;
 
-use std::sync::OnceLock;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::content::figures::Figure;
 use crate::content::text;
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::model::page::Page;
+use crate::model::published::Owner;
 use crate::output::Staging;
 use crate::render::filters::{format_date_cn, join_url};
+use crate::render::pictures::Pictures;
 use index::{DocTerms, Postings};
 
 /// Where the index is published.
@@ -52,7 +55,7 @@ pub fn jieba() -> &'static Jieba {
     JIEBA.get_or_init(Jieba::new)
 }
 
-/// One searchable document. Its text is made again from the page when it is
+/// One searchable document. Its text is made again from its body when it is
 /// needed (for its length, then for its terms and excerpt), so that at most a
 /// block of texts is in memory at once: on a 100,000-page site, keeping every
 /// text would cost about a gigabyte.
@@ -63,13 +66,42 @@ pub struct Doc {
     pub column: u8,
     /// The date as shown (2026年3月2日), if any.
     pub date: String,
-    source: Source,
+    body: Body,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Source {
-    Page(usize),
-    Book(usize),
+/// Where a document's text comes from.
+#[derive(Debug)]
+enum Body {
+    Page {
+        /// The page's HTML (shared with the site model) and its photos.
+        html: Arc<str>,
+        figures: Vec<Figure>,
+        path: String,
+        rel: String,
+        /// Fields around the article that people search for too.
+        furniture: String,
+    },
+    /// A book is found by its title, editor and introduction.
+    Book {
+        html: String,
+        figures: Vec<Figure>,
+        path: String,
+        folder: String,
+        /// Editor, publisher and year.
+        about: String,
+    },
+}
+
+/// What the index is made from: the searchable documents of a site, taken
+/// from the model in a moment (the bodies are shared, not copied), so that the
+/// index can be made on another thread while the site goes on changing
+/// (`tongxin serve`).
+pub struct Corpus {
+    docs: Vec<Doc>,
+    /// Column titles, and column numbers in navigation order.
+    columns: Vec<String>,
+    order: Vec<usize>,
+    pictures: Arc<Pictures>,
 }
 
 /// A document's file, `d/<id>.json`.
@@ -88,34 +120,110 @@ struct DocFile<'a> {
     excerpt: &'a str,
 }
 
-/// A document's whole searchable text, and how much of its start (in bytes)
-/// is shown in excerpts.
-fn doc_text(site: &Site, source: Source) -> (String, usize) {
-    let (text, furniture) = match source {
-        Source::Page(i) => {
-            let page = &site.pages[i];
-            let text = text::collapse_whitespace(&text::strip_html(&page.content));
-            // The furniture is searched but not shown in excerpts.
-            (text, furniture(site, page))
+impl Corpus {
+    /// The documents of the site, newest first. Drafts and pages with
+    /// `search: false` are left out.
+    pub fn of(site: &Site, pictures: Arc<Pictures>) -> Corpus {
+        let url = |path: &str| join_url(&site.config.base_path, path);
+        let column_byte = |c: Option<usize>| c.map_or(NO_COLUMN, |c| c.min(254) as u8);
+        let mut order: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| !site.pages[i].meta.draft && !opted_out(&site.pages[i]))
+            .collect();
+        // Dated pages newest first, then undated ones in their usual order.
+        order.sort_by_key(|&i| std::cmp::Reverse(site.pages[i].meta.date.as_ref().map(|d| d.timestamp())));
+        let mut docs: Vec<Doc> = order
+            .into_iter()
+            .map(|i| {
+                let page = &site.pages[i];
+                Doc {
+                    url: url(&page.path),
+                    title: page.title.clone(),
+                    column: column_byte(page.column),
+                    date: page
+                        .meta
+                        .date
+                        .as_ref()
+                        .and_then(|d| format_date_cn(&crate::dates::rfc3339(d), false))
+                        .unwrap_or_default(),
+                    body: Body::Page {
+                        html: page.content.clone(),
+                        figures: page.figures.clone(),
+                        path: page.path.clone(),
+                        rel: page.rel.clone(),
+                        furniture: furniture(site, page),
+                    },
+                }
+            })
+            .collect();
+        docs.extend(site.books.iter().map(|b| Doc {
+            url: url(&b.path),
+            title: b.title.clone(),
+            column: column_byte(Some(b.column)),
+            date: String::new(),
+            body: Body::Book {
+                html: b.content.clone(),
+                figures: b.figures.clone(),
+                path: b.path.clone(),
+                folder: b.folder.clone(),
+                about: format!("{} {} {}", b.editor, b.publisher, b.year),
+            },
+        }));
+        Corpus {
+            docs,
+            columns: site.columns.iter().map(|c| c.title.clone()).collect(),
+            order: site
+                .nav
+                .iter()
+                .copied()
+                .chain((0..site.columns.len()).filter(|c| !site.nav.contains(c)))
+                .collect(),
+            pictures,
         }
-        // A book is found by its title, editor and introduction.
-        Source::Book(b) => {
-            let b = &site.books[b];
-            let text = text::collapse_whitespace(&format!(
-                "{} {} {} {}",
-                b.editor,
-                b.publisher,
-                b.year,
-                text::strip_html(&b.content)
-            ));
-            (text, String::new())
+    }
+
+    /// The documents, in id order.
+    pub fn docs(&self) -> &[Doc] {
+        &self.docs
+    }
+
+    /// A document's whole searchable text, and how much of its start (in
+    /// bytes) is shown in excerpts.
+    fn text(&self, doc: &Doc) -> (String, usize) {
+        let (text, furniture) = match &doc.body {
+            Body::Page {
+                html,
+                figures,
+                path,
+                rel,
+                furniture,
+            } => {
+                let html = self.pictures.body(html, figures, &Owner::source(path, rel));
+                // The furniture is searched but not shown in excerpts.
+                (text::collapse_whitespace(&text::strip_html(&html)), furniture.as_str())
+            }
+            Body::Book {
+                html,
+                figures,
+                path,
+                folder,
+                about,
+            } => {
+                let owner = Owner {
+                    path,
+                    dir: folder,
+                    own_folder: folder,
+                };
+                let html = self.pictures.body(html, figures, &owner);
+                let text = text::collapse_whitespace(&format!("{about} {}", text::strip_html(&html)));
+                (text, "")
+            }
+        };
+        let shown = text.char_indices().nth(EXCERPT_TEXT).map_or(text.len(), |(i, _)| i);
+        if furniture.is_empty() {
+            (text, shown)
+        } else {
+            (format!("{text} {furniture}"), shown)
         }
-    };
-    let shown = text.char_indices().nth(EXCERPT_TEXT).map_or(text.len(), |(i, _)| i);
-    if furniture.is_empty() {
-        (text, shown)
-    } else {
-        (format!("{text} {furniture}"), shown)
     }
 }
 
@@ -154,62 +262,41 @@ fn furniture(site: &Site, page: &Page) -> String {
     parts.join(" ")
 }
 
-/// The documents of the site, newest first.
-pub fn documents(site: &Site) -> Vec<Doc> {
-    let url = |path: &str| join_url(&site.config.base_path, path);
-    let column_byte = |c: Option<usize>| c.map_or(NO_COLUMN, |c| c.min(254) as u8);
-    let mut order: Vec<usize> = (0..site.pages.len())
-        .filter(|&i| !site.pages[i].meta.draft && !opted_out(&site.pages[i]))
-        .collect();
-    // Dated pages newest first, then undated ones in their usual order.
-    order.sort_by_key(|&i| std::cmp::Reverse(site.pages[i].meta.date.as_ref().map(|d| d.timestamp())));
-    let mut docs: Vec<Doc> = order
-        .into_iter()
-        .map(|i| {
-            let page = &site.pages[i];
-            Doc {
-                url: url(&page.path),
-                title: page.title.clone(),
-                column: column_byte(page.column),
-                date: page
-                    .meta
-                    .date
-                    .as_ref()
-                    .and_then(|d| format_date_cn(&crate::dates::rfc3339(d), false))
-                    .unwrap_or_default(),
-                source: Source::Page(i),
+/// Builds the index of `corpus` and hands each file to `emit` (site path,
+/// bytes) as soon as it is made, from several threads: nothing waits in memory
+/// for the whole index to be done. Stops early, returning `false`, once
+/// `cancelled` is set (a newer site is on its way); `true` when every file was
+/// emitted. `meta.json` comes last, so an index stopped part way still points
+/// at shards of one whole index where it can.
+pub fn index_files(corpus: &Corpus, emit: &(dyn Fn(String, Vec<u8>) + Sync), cancelled: &AtomicBool) -> bool {
+    let stop = || cancelled.load(Ordering::Relaxed);
+    let jieba = jieba();
+    let docs = &corpus.docs;
+    let lengths: Vec<u32> = docs
+        .par_iter()
+        .map(|d| {
+            if stop() {
+                0
+            } else {
+                index::length(&d.title, &corpus.text(d).0)
             }
         })
         .collect();
-    docs.extend(site.books.iter().enumerate().map(|(i, b)| Doc {
-        url: url(&b.path),
-        title: b.title.clone(),
-        column: column_byte(Some(b.column)),
-        date: String::new(),
-        source: Source::Book(i),
-    }));
-    docs
-}
-
-/// Builds the index of the site and hands each file to `emit` (site path,
-/// bytes) as soon as it is made, from several threads: nothing waits in memory
-/// for the whole index to be done.
-pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
-    let jieba = jieba();
-    let docs = documents(site);
-    let lengths: Vec<u32> = docs
-        .par_iter()
-        .map(|d| index::length(&d.title, &doc_text(site, d.source).0))
-        .collect();
+    if stop() {
+        return false;
+    }
     let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64;
     // Documents are cut in parallel, a block at a time, and added in id order.
     let mut postings = Postings::default();
     for (block, chunk) in docs.chunks(CUT_BLOCK).enumerate() {
-        let cut: Vec<DocTerms> = chunk
+        let cut: Vec<Option<DocTerms>> = chunk
             .par_iter()
             .enumerate()
             .map(|(n, d)| {
-                let (body, shown) = doc_text(site, d.source);
+                if stop() {
+                    return None;
+                }
+                let (body, shown) = corpus.text(d);
                 let file = DocFile {
                     url: &d.url,
                     title: &d.title,
@@ -222,12 +309,15 @@ pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
                     format!("{FOLDER}/d/{id}.json"),
                     serde_json::to_vec(&file).unwrap_or_default(),
                 );
-                DocTerms::of(&d.title, &body, jieba)
+                Some(DocTerms::of(&d.title, &body, jieba))
             })
             .collect();
+        if stop() {
+            return false;
+        }
         for (n, terms) in cut.into_iter().enumerate() {
             let id = block * CUT_BLOCK + n;
-            postings.add(id as u32, terms, lengths[id], average);
+            postings.add(id as u32, terms.unwrap_or_default(), lengths[id], average);
         }
     }
     let shards = postings
@@ -239,6 +329,9 @@ pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
     // postings are never held twice (as lists and as shards).
     let shard_of = |term: &str| index::hash(term) as usize & (shards - 1);
     let mut terms = postings.into_sorted();
+    if stop() {
+        return false;
+    }
     // Stable: terms stay sorted within each shard.
     terms.sort_by_cached_key(|(term, ..)| shard_of(term));
     let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
@@ -251,6 +344,9 @@ pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
         let shard = shard_of(&term);
         if batch.last().is_none_or(|(n, _)| *n != shard) {
             if batch.len() >= SHARD_BATCH {
+                if stop() {
+                    return false;
+                }
                 flush(&mut batch);
             }
             batch.push((shard, Vec::new()));
@@ -258,6 +354,9 @@ pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
         if let Some((_, bytes)) = batch.last_mut() {
             index::write_entry(bytes, &term, count, &list);
         }
+    }
+    if stop() {
+        return false;
     }
     flush(&mut batch);
 
@@ -268,35 +367,33 @@ pub fn index_files(site: &Site, emit: &(dyn Fn(String, Vec<u8>) + Sync)) {
         shards: usize,
         columns: Vec<&'a str>,
         /// Column numbers in navigation order, for the filter buttons.
-        order: Vec<usize>,
+        order: &'a [usize],
     }
     let meta = Meta {
         version: 1,
         docs: docs.len(),
         shards,
-        columns: site.columns.iter().map(|c| c.title.as_str()).collect(),
-        order: site
-            .nav
-            .iter()
-            .copied()
-            .chain((0..site.columns.len()).filter(|c| !site.nav.contains(c)))
-            .collect(),
+        columns: corpus.columns.iter().map(String::as_str).collect(),
+        order: &corpus.order,
     };
+    emit(format!("{FOLDER}/columns.bin"), docs.iter().map(|d| d.column).collect());
     emit(
         format!("{FOLDER}/meta.json"),
         serde_json::to_vec(&meta).unwrap_or_default(),
     );
-    emit(format!("{FOLDER}/columns.bin"), docs.iter().map(|d| d.column).collect());
+    true
 }
 
 /// Writes the search index into the output. Returns how many files were written.
-pub fn write(site: &Site, staging: &Staging, diagnostics: &Diagnostics) -> usize {
+pub fn write(site: &Site, pictures: Arc<Pictures>, staging: &Staging, diagnostics: &Diagnostics) -> usize {
     let written = AtomicUsize::new(0);
-    index_files(site, &|path, bytes| match staging.write(&path, &bytes) {
+    let corpus = Corpus::of(site, pictures);
+    let emit = |path: String, bytes: Vec<u8>| match staging.write(&path, &bytes) {
         Ok(()) => {
             written.fetch_add(1, Ordering::Relaxed);
         }
         Err(e) => diagnostics.push(staging.write_error(&staging.file_for(&path), &e)),
-    });
+    };
+    index_files(&corpus, &emit, &AtomicBool::new(false));
     written.into_inner()
 }
