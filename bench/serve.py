@@ -13,6 +13,11 @@ SITE_DIR 是 bench/gen.py 生成的目录（含 tongxin/ 与 hugo/ 两个等价�
 - 改标题：改 title，要等文章页和栏目列表第一页都显示新标题才算完成。
 
 两次改动之间等服务器空闲（同心：搜索索引也已更新；Hugo：1.5 秒）。
+
+再测“边写边存”：连续 20 次改正文，两次保存之间隔 0.3–3 秒（固定种子的随机间隔，
+两个工具相同），不等服务器空闲——同心的搜索索引这时常常正在后台生成，测的就是
+它会不会拖慢页面。报告中位数和最慢一次。
+
 结束后把文章恢复原样。只用 Python 标准库。
 """
 
@@ -22,6 +27,7 @@ import argparse
 import http.client
 import json
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -155,10 +161,28 @@ def measure(tool: Tool, runs: int, log) -> dict:
             post.write_text("\n".join(lines), encoding="utf-8")
             wait_until(lambda: token in (get(page) or "") and token in (get(column) or ""), 60)
             title_times.append(time.perf_counter() - t0)
+
+        # Saves at mixed intervals, without waiting for the server to be idle.
+        tool.idle()
+        mixed_times = []
+        for n, pause in enumerate(mixed_pauses()):
+            time.sleep(pause)
+            token = f"边写边存{n}号"
+            t0 = time.perf_counter()
+            with open(post, "a", encoding="utf-8") as f:
+                f.write(f"\n\n{token}。\n")
+            wait_until(lambda: token in (get(page) or ""), 30)
+            mixed_times.append(time.perf_counter() - t0)
     finally:
         tool.stop()
         post.write_text(original, encoding="utf-8")
-    return {"start": started, "body": body_times, "title": title_times}
+    return {"start": started, "body": body_times, "title": title_times, "mixed": mixed_times}
+
+
+def mixed_pauses() -> list[float]:
+    """20 pauses between saves, 0.3 to 3 seconds, the same for every tool and run."""
+    rng = random.Random(20261203)
+    return [round(rng.uniform(0.3, 3.0), 2) for _ in range(20)]
 
 
 def ms(x: float) -> str:
@@ -192,6 +216,13 @@ def main(argv: list[str]) -> int:
             f"| {name} | {r['start']:.1f} 秒 | {ms(statistics.median(b))} [{ms(min(b))}–{ms(max(b))}] "
             f"| {ms(statistics.median(t))} [{ms(min(t))}–{ms(max(t))}] |"
         )
+    pauses = mixed_pauses()
+    print(f"\n边写边存：连续 20 次改正文，两次保存之间隔 {min(pauses)}–{max(pauses)} 秒，不等服务器空闲（毫秒）\n")
+    print("| 工具 | 中位数 | 最慢 | 各次 |")
+    print("|---|---|---|---|")
+    for name, r in results.items():
+        m = r["mixed"]
+        print(f"| {name} | {ms(statistics.median(m))} | {ms(max(m))} | {', '.join(ms(x) for x in m)} |")
     return 0
 
 

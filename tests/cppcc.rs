@@ -547,3 +547,84 @@ fn photos_and_covers_must_exist_and_books_find_their_own_cover() {
         errors[1]
     );
 }
+
+/// Proposals pasted from a session's handling report carry no date: 83 of
+/// them build, are listed as the report lists them (by number), are counted,
+/// and stay out of the places ordered by date (feeds, the home page's latest
+/// items, freshness), with no error. Study materials may be undated too.
+#[test]
+fn undated_proposals_and_study_materials_build_in_their_kinds_order() {
+    let f = Fixture::new();
+    f.column("yaowen", "政协要闻", "news", 20);
+    f.column("tian", "提案工作", "proposals", 20);
+    f.column("xuexi", "学习园地", "study", 20);
+    f.write(
+        "content/yaowen/2025-03-01-a.md",
+        "---\ntitle: 全会闭幕\ndate: 2025-03-01\n---\n正文。\n",
+    );
+    for n in 1..=83 {
+        let (status, result) = match n % 3 {
+            0 => ("已办复", "result: A\nsatisfaction: 满意\n"),
+            1 => ("已办复", "result: B\nsatisfaction: 基本满意\n"),
+            _ => ("办理中", ""),
+        };
+        // Written in a shuffled order: the file names say nothing about the order.
+        f.write(
+            &format!("content/tian/t{:03}.md", (n * 37) % 83),
+            &format!(
+                "---\ntitle: 第{n}号提案\nnumber: \"10-3-{n:03}\"\nsession: 十届三次会议\nproposers: [民建区委]\nhandler: 区发改局\nstatus: {status}\n{result}---\n案由。\n"
+            ),
+        );
+    }
+    f.write(
+        "content/tian/old.md",
+        "---\ntitle: 上届的提案\nnumber: \"10-2-001\"\nsession: 十届二次会议\nproposers: [民建区委]\nstatus: 立案\n---\n案由。\n",
+    );
+    f.write(
+        "content/xuexi/a.md",
+        "---\ntitle: 学习材料甲\nissue: 2025年第1期\n---\n正文。\n",
+    );
+    f.write(
+        "content/xuexi/b.md",
+        "---\ntitle: 学习材料乙\nissue: 2025年第2期\ndate: 2025-02-20\n---\n正文。\n",
+    );
+    let report = f.build();
+    assert!(
+        report.warnings.iter().all(|w| !w.message.contains("日期")),
+        "{:?}",
+        report.warnings
+    );
+
+    let page = f.html("tian/index.html");
+    let numbers = texts(&page, ".proposal-table tbody td:first-child");
+    assert_eq!(numbers.len(), 84);
+    assert_eq!(numbers[..3], ["10-3-001", "10-3-002", "10-3-003"]);
+    assert_eq!(numbers[82..], ["10-3-083", "10-2-001"]);
+    // 上一篇/下一篇 follow the numbers.
+    let second = f.html("tian/t074/index.html");
+    assert!(texts(&second, "main").concat().contains("第2号提案"));
+    let links = attrs(&second, "a", "href");
+    assert!(links.iter().any(|l| l == "/tian/t037/"), "{links:?}");
+    assert!(links.iter().any(|l| l == "/tian/t028/"), "{links:?}");
+
+    // Dated places hold only dated items.
+    let feed = f.read("tian/atom.xml");
+    assert!(xml_texts(&feed, "entry").is_empty(), "{feed}");
+    let site_feed = f.read("atom.xml");
+    assert_eq!(xml_texts(&site_feed, "title")[1..], ["全会闭幕", "学习材料乙"]);
+    let study = f.html("xuexi/index.html");
+    assert_eq!(texts(&study, "main li a"), ["学习材料乙", "学习材料甲"]);
+
+    // check: no date is asked for, no column is stale for lack of one.
+    let report = tongxin::check(&tongxin::CheckOptions {
+        now: Some("2025-03-05T12:00".parse().unwrap()),
+        ..tongxin::CheckOptions::new(f.root())
+    });
+    let dated: Vec<String> = report
+        .findings
+        .iter()
+        .filter(|x| x.rule.starts_with("meta-date") || x.rule.starts_with("fresh-column") || x.rule == "build")
+        .map(|x| format!("{} {}:{:?} {}", x.rule, x.file, x.line, x.message))
+        .collect();
+    assert!(dated.is_empty(), "{dated:#?}");
+}

@@ -7,7 +7,7 @@
 //                [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
 // --only runs some of the parts (files, validator, a11y, reading, keyboard,
-// print, mourning, screenshots, crawl, search, search-speed, serve, gallery, lighthouse), e.g.
+// print, mourning, screenshots, crawl, search, search-speed, serve, readme, gallery, lighthouse), e.g.
 // while working on the theme. search needs --search-site (the build of
 // tests/browser/fixtures/search/), search-speed --bench-site.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
@@ -33,6 +33,7 @@ import { runScreenshots } from './checks/screenshots.mjs';
 import { runSearch, runSearchSpeed } from './checks/search.mjs';
 import { runServe } from './checks/serve.mjs';
 import { runGallery } from './checks/gallery.mjs';
+import { runReadme } from './checks/readme.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { values: opts } = parseArgs({
@@ -43,14 +44,15 @@ const { values: opts } = parseArgs({
     'bench-site': { type: 'string' },
     'serve-site': { type: 'string' },
     tongxin: { type: 'string' },
+    'readme-dir': { type: 'string' },
     screenshots: { type: 'string', default: path.join(repo, 'target/screenshots') },
     reports: { type: 'string', default: path.join(repo, 'target/browser') },
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'gallery', 'lighthouse'];
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'readme', 'gallery', 'lighthouse'];
 const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--search-site DIR] [--bench-site DIR]
-                   [--serve-site DIR --tongxin BIN]
+                   [--serve-site DIR --tongxin BIN] [--readme-dir DIR --tongxin BIN]
                    [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
@@ -154,6 +156,16 @@ try {
   if (want('serve')) {
     const siteCopy = opts['serve-site'] && path.resolve(opts['serve-site']);
     await runServe({ report, browser, binary: opts.tongxin && path.resolve(opts.tongxin), siteDir: siteCopy });
+  }
+  if (want('readme')) {
+    await runReadme({
+      report,
+      browser,
+      binary: opts.tongxin && path.resolve(opts.tongxin),
+      workDir: opts['readme-dir'] && path.resolve(opts['readme-dir']),
+      photo: path.join(repo, 'content/yaowen/2026-11-12-changweihui-nongwenlv/huichang.jpg'),
+      screenshots: opts.screenshots,
+    });
   }
   if (validation) {
     report.section('W3C Nu HTML validator (every page)');

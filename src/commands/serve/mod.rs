@@ -132,7 +132,10 @@ pub fn start(options: ServeOptions, print: fn(&str)) -> Result<Server, Diagnosti
         Diagnostic::error(display_path(&options.root), format!("无法监视网站文件夹的改动（{e}）"))
             .hint("确认 --root 指向网站文件夹；在 Linux 上文件很多时，可能需要调大 fs.inotify.max_user_watches")
     })?;
-    print(&format!("正在生成网站：{}", display_path(&options.root)));
+    // The folder by its full name: “.” says nothing to someone who started
+    // the server by double-clicking a shortcut.
+    let shown_root = std::path::absolute(&options.root).unwrap_or_else(|_| options.root.clone());
+    print(&format!("正在生成网站：{}", display_path(&shown_root)));
     let (status_tx, status_rx) = channel::channel(Status::default());
     let outcome = session.rebuild(Touched::everything());
     report(&outcome, print, &status_tx);
@@ -344,14 +347,22 @@ fn report(outcome: &Outcome, print: fn(&str), status: &channel::Sender<Status>) 
     }
 }
 
-/// Opens `url` in the default browser; a failure is only a message.
+/// Opens `url` in the default browser; a failure is only a message (in
+/// Chinese, naming the program that was tried).
 pub fn open_browser(url: &str) -> Result<(), String> {
-    let result = if cfg!(target_os = "windows") {
-        std::process::Command::new("cmd").args(["/C", "start", "", url]).spawn()
+    let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "windows") {
+        ("cmd", vec!["/C", "start", "", url])
     } else if cfg!(target_os = "macos") {
-        std::process::Command::new("open").arg(url).spawn()
+        ("open", vec![url])
     } else {
-        std::process::Command::new("xdg-open").arg(url).spawn()
+        ("xdg-open", vec![url])
     };
-    result.map(|_| ()).map_err(|e| e.to_string())
+    std::process::Command::new(program)
+        .args(args)
+        .spawn()
+        .map(|_| ())
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("这台电脑上没有用来打开浏览器的程序 {program}"),
+            _ => format!("{program}：{}", crate::diagnostics::io_reason(&e)),
+        })
 }

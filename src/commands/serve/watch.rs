@@ -189,4 +189,35 @@ mod tests {
         assert!(!t("content/yaowen/.a.md.swp").any());
         assert!(!t("content/yaowen/a.md~").any());
     }
+
+    /// A site named by a relative path (`tongxin serve` started in the site
+    /// folder has the root `.`) still has its saves seen: events carry
+    /// absolute paths.
+    #[test]
+    fn a_relative_root_sees_saves() {
+        // Below the working folder (the crate root under `cargo test`), so
+        // that the site can be named relatively.
+        let base = std::path::PathBuf::from("target").join(format!("watch-test-{}", std::process::id()));
+        let site = base.join("site");
+        std::fs::create_dir_all(site.join("content/yaowen")).unwrap();
+        std::fs::write(site.join("site.yaml"), "title: 测试\n").unwrap();
+        let mut watcher = SourceWatcher::new(&site).unwrap();
+        std::fs::write(site.join("content/yaowen/a.md"), "---\ntitle: 甲\n---\n").unwrap();
+        let started = std::time::Instant::now();
+        let seen = loop {
+            match watcher.next(Duration::from_millis(200)) {
+                Next::Changed(touched) => break touched,
+                Next::Quiet if started.elapsed() < Duration::from_secs(10) => {}
+                _ => panic!("the save was not seen"),
+            }
+        };
+        // Created and written: the file may be named once per event.
+        assert!(
+            !seen.files.is_empty() && seen.files.iter().all(|f| f == "yaowen/a.md"),
+            "{:?}",
+            seen.files
+        );
+        drop(watcher);
+        let _ = std::fs::remove_dir_all(&base);
+    }
 }
