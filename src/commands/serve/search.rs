@@ -44,9 +44,10 @@ pub struct SearchWorker {
 
 impl SearchWorker {
     pub fn new(output: PathBuf) -> Self {
-        // One core fewer than the machine has, at least one: the rebuild
-        // thread keeps a core even before it has cancelled the run.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1).max(1));
+        // Every core: a rebuild cancels the run before it starts its own
+        // work, and the run stops within a document. Its own pool, so that the
+        // rebuild's parallel work never queues behind the index's.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("tongxin-search-{i}"))
