@@ -142,12 +142,7 @@ def measure(tool: Tool, runs: int, log) -> dict:
             raise SystemExit(f"{tool.name}：打不开 {page}")
         for n in range(runs):
             tool.idle()
-            token = f"改动标记正文{n}号"
-            t0 = time.perf_counter()
-            with open(post, "a", encoding="utf-8") as f:
-                f.write(f"\n\n{token}。\n")
-            wait_until(lambda: token in (get(page) or ""), 30)
-            body_times.append(time.perf_counter() - t0)
+            body_times.append(append_and_wait(post, page, f"改动标记正文{n}号"))
 
             tool.idle()
             token = f"新标题{n}号"
@@ -167,16 +162,20 @@ def measure(tool: Tool, runs: int, log) -> dict:
         mixed_times = []
         for n, pause in enumerate(mixed_pauses()):
             time.sleep(pause)
-            token = f"边写边存{n}号"
-            t0 = time.perf_counter()
-            with open(post, "a", encoding="utf-8") as f:
-                f.write(f"\n\n{token}。\n")
-            wait_until(lambda: token in (get(page) or ""), 30)
-            mixed_times.append(time.perf_counter() - t0)
+            mixed_times.append(append_and_wait(post, page, f"边写边存{n}号"))
     finally:
         tool.stop()
         post.write_text(original, encoding="utf-8")
     return {"start": started, "body": body_times, "title": title_times, "mixed": mixed_times}
+
+
+def append_and_wait(post: Path, page: str, token: str) -> float:
+    """Appends a paragraph holding `token` to the post; the seconds until the page shows it."""
+    t0 = time.perf_counter()
+    with open(post, "a", encoding="utf-8") as f:
+        f.write(f"\n\n{token}。\n")
+    wait_until(lambda: token in (get(page) or ""), 30)
+    return time.perf_counter() - t0
 
 
 def mixed_pauses() -> list[float]:

@@ -8,21 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
-import { CheckFailure } from '../lib/report.mjs';
+import { CheckFailure, waitFor } from '../lib/report.mjs';
 import { DESKTOP } from '../lib/browser.mjs';
 
 const PORT = 1111; // the README does not name a port: the default
-
-async function waitFor(what, test, ms = 30000) {
-  const started = Date.now();
-  for (;;) {
-    try {
-      if (await test()) return;
-    } catch {}
-    if (Date.now() - started > ms) throw new CheckFailure(`${what}: not seen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Runs one command line in `cwd` as a terminal would; returns its output. */
 function typed(env, cwd, line) {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { CheckFailure } from '../lib/report.mjs';
+import { CheckFailure, waitFor } from '../lib/report.mjs';
 import { DESKTOP } from '../lib/browser.mjs';
 
 function freePort() {
@@ -19,17 +19,6 @@ function freePort() {
       server.close(() => resolve(port));
     });
   });
-}
-
-async function waitFor(what, test, ms = 20000) {
-  const started = Date.now();
-  for (;;) {
-    try {
-      if (await test()) return;
-    } catch {}
-    if (Date.now() - started > ms) throw new CheckFailure(`${what}: not seen within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** The first post of the site's `yaowen` column, with its page path. */

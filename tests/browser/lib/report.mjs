@@ -11,6 +11,18 @@ export const bold = (t) => paint('1', t);
 /** A failure that explains itself: reported by its message alone, without a stack. */
 export class CheckFailure extends Error {}
 
+/** Polls `test` every 50 ms until it is true; a CheckFailure after `ms`. */
+export async function waitFor(what, test, ms = 20000) {
+  const started = Date.now();
+  for (;;) {
+    try {
+      if (await test()) return;
+    } catch {}
+    if (Date.now() - started > ms) throw new CheckFailure(`${what}: not seen within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export class Report {
   constructor() {
     this.results = [];
