@@ -9,6 +9,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use crate::rules::Rule;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -31,36 +33,10 @@ pub struct Diagnostic {
     pub hint: Option<String>,
     /// The `tongxin check` rule this problem belongs to, when it is one;
     /// `check` reports it under that rule.
-    pub code: Option<Code>,
-}
-
-/// Problems found while loading a site that `tongxin check` files under one of
-/// its own rules (see docs/发布前检查.md).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Code {
-    /// `link-internal`: an `@/` link to a page that does not exist.
-    LinkInternal,
-    /// `link-image`: a cover or photo not found.
-    LinkImage,
-    /// `link-attachment`: an attachment not found.
-    LinkAttachment,
-    /// `meta-date`: a missing or unreadable date.
-    MetaDate,
-    /// `encoding-legacy`: a file that is not UTF-8.
-    EncodingLegacy,
-}
-
-impl Code {
-    /// The rule id.
-    pub fn rule(self) -> &'static str {
-        match self {
-            Code::LinkInternal => "link-internal",
-            Code::LinkImage => "link-image",
-            Code::LinkAttachment => "link-attachment",
-            Code::MetaDate => "meta-date",
-            Code::EncodingLegacy => "encoding-legacy",
-        }
-    }
+    pub rule: Option<Rule>,
+    /// The disk was full: a build that fills the disk says so once, not once
+    /// per file it could not write.
+    pub disk_full: bool,
 }
 
 impl Diagnostic {
@@ -72,7 +48,8 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             hint: None,
-            code: None,
+            rule: None,
+            disk_full: false,
         }
     }
 
@@ -99,10 +76,18 @@ impl Diagnostic {
         self
     }
 
-    /// Files this problem under a `check` rule id.
-    pub fn code(mut self, code: Code) -> Self {
-        self.code = Some(code);
+    /// Files this problem under a `check` rule.
+    pub fn rule(mut self, rule: Rule) -> Self {
+        self.rule = Some(rule);
         self
+    }
+
+    /// A file that could not be written or read: `what` and the reason, in
+    /// Chinese. Marks a full disk as such.
+    pub fn io(file: impl Into<PathBuf>, what: &str, e: &std::io::Error) -> Self {
+        let mut d = Diagnostic::error(file, format!("{what}（{}）", io_reason(e)));
+        d.disk_full = is_disk_full(e);
+        d
     }
 
     pub fn is_error(&self) -> bool {
@@ -271,9 +256,16 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
-/// What [`io_reason`] says when the disk is full; a build that fills the disk
-/// reports it once, not once per file.
+/// What [`io_reason`] says when the disk is full.
 pub const DISK_FULL: &str = "磁盘空间已满";
+
+/// Whether a file-system error means the disk (or the user's quota) is full.
+pub fn is_disk_full(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
 
 /// A short Chinese reason for a file-system error.
 pub fn io_reason(e: &std::io::Error) -> String {

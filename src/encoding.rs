@@ -60,7 +60,7 @@ pub fn decode(mut bytes: Vec<u8>, shown: &Path) -> Result<Decoded, Diagnostic> {
         warnings.push(
             Diagnostic::warning(shown, "文件是 UTF-16 编码（记事本里叫“Unicode”），已自动转换后读取")
                 .hint("建议用记事本或 WPS“另存为”，编码选“UTF-8”，避免在其他工具中出现乱码")
-                .code(crate::diagnostics::Code::EncodingLegacy),
+                .rule(crate::rules::Rule::EncodingLegacy),
         );
         normalize_newlines(text?)
     } else {
@@ -157,7 +157,7 @@ fn legacy(bytes: Vec<u8>, shown: &Path) -> Result<(String, Diagnostic), Diagnost
         if !had_errors {
             let warning = Diagnostic::warning(shown, "文件是 Big5 编码（繁体中文），已自动转换后读取")
                 .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码")
-                .code(crate::diagnostics::Code::EncodingLegacy);
+                .rule(crate::rules::Rule::EncodingLegacy);
             return Ok((normalize_newlines(text.into_owned()), warning));
         }
     }
@@ -192,12 +192,12 @@ fn legacy(bytes: Vec<u8>, shown: &Path) -> Result<(String, Diagnostic), Diagnost
         return Err(
             Diagnostic::error(shown, format!("文件不是 UTF-8 编码，也无法按 GBK 读取{seen}"))
                 .hint("用记事本或 WPS 打开这个文件，选择“另存为”，编码选“UTF-8”后保存")
-                .code(crate::diagnostics::Code::EncodingLegacy),
+                .rule(crate::rules::Rule::EncodingLegacy),
         );
     }
     let warning = Diagnostic::warning(shown, "文件是 GBK 编码，已自动转换后读取")
         .hint("建议用编辑器“另存为”UTF-8 编码，避免在其他工具中出现乱码")
-        .code(crate::diagnostics::Code::EncodingLegacy);
+        .rule(crate::rules::Rule::EncodingLegacy);
     Ok((normalize_newlines(text.into_owned()), warning))
 }
 

@@ -11,7 +11,7 @@
 //! - [`commands`]: what the `tongxin` binary runs
 //! - [`check`]: the rules of `tongxin check` (发布前检查), run over a loaded site
 //!
-//! [`diagnostics`], [`encoding`], [`yaml`], [`dates`] and [`site_paths`] are shared by every stage.
+//! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`] and [`site_paths`] are shared by every stage.
 
 pub mod check;
 pub mod commands;
@@ -25,6 +25,7 @@ pub mod fuzzing;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod rules;
 pub mod site_paths;
 pub mod yaml;
 

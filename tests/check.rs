@@ -14,8 +14,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use common::*;
-use tongxin::check::rules::RULES;
 use tongxin::check::{Finding, Level};
+use tongxin::rules::Rule;
 use tongxin::{CheckOptions, CheckReport};
 
 fn now() -> Option<jiff::civil::DateTime> {
@@ -40,7 +40,7 @@ fn run(root: &Path) -> CheckReport {
 fn show(findings: &[Finding]) -> String {
     findings
         .iter()
-        .map(|f| format!("{} {}:{:?}:{:?} {}", f.rule, f.file, f.line, f.column, f.message))
+        .map(|f| format!("{} {}:{:?}:{:?} {}", f.rule.id(), f.file, f.line, f.column, f.message))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -150,20 +150,26 @@ fn every_rule_is_triggered_at_its_file_and_line() {
     for &(rule, file, line, column) in expected {
         assert!(
             f.iter()
-                .any(|x| x.rule == rule && x.file == file && x.line == line && x.column == column),
+                .any(|x| x.rule.id() == rule && x.file == file && x.line == line && x.column == column),
             "missing {rule} at {file}:{line:?}:{column:?}\n{}",
             show(f)
         );
     }
     // Every rule but the external one (tested below against a local server).
-    let triggered: BTreeSet<&str> = f.iter().map(|x| x.rule).collect();
-    let all: BTreeSet<&str> = RULES.iter().map(|r| r.id).filter(|id| *id != "link-external").collect();
+    let triggered: BTreeSet<&str> = f.iter().map(|x| x.rule.id()).collect();
+    let all: BTreeSet<&str> = Rule::ALL
+        .iter()
+        .map(|r| r.id())
+        .filter(|id| *id != "link-external")
+        .collect();
     assert_eq!(triggered, all);
     // The site's own wording list is used, and messages say how to fix.
     assert!(f.iter().any(|x| x.text == "林震华" && x.message.contains("林振华")));
     assert!(f.iter().all(|x| !x.message.is_empty()));
     assert!(
-        f.iter().filter(|x| x.rule != "fresh-veto").all(|x| !x.fix.is_empty()),
+        f.iter()
+            .filter(|x| x.rule.id() != "fresh-veto")
+            .all(|x| !x.fix.is_empty()),
         "{}",
         show(f)
     );
@@ -250,7 +256,7 @@ fn a_page_silences_rules_in_its_front_matter() {
     )
     .unwrap();
     let found = findings_in_post(site.path());
-    let rules: Vec<&str> = found.iter().map(|f| f.rule).collect();
+    let rules: Vec<&str> = found.iter().map(|f| f.rule.id()).collect();
     assert_eq!(rules, ["wording"], "{}", show(&found));
 }
 
@@ -260,7 +266,7 @@ fn a_line_silences_rules_with_an_annotation() {
         "全年召开X次会议。<!-- check-ignore: placeholder -->\n\n<!-- 检查忽略：用语 -->\n效劳群众。\n\n效劳大局，召开X次会议。\n",
     );
     let found = findings_in_post(site.path());
-    let lines: Vec<(&str, Option<usize>)> = found.iter().map(|f| (f.rule, f.line)).collect();
+    let lines: Vec<(&str, Option<usize>)> = found.iter().map(|f| (f.rule.id(), f.line)).collect();
     assert_eq!(
         lines,
         [("wording", Some(12)), ("placeholder", Some(12))],
@@ -288,7 +294,7 @@ fn a_column_and_the_site_silence_rules_too() {
     text.push_str("check:\n  ignore: [text-space]\n  levels:\n    wording: 提示\n");
     std::fs::write(&yaml, text).unwrap();
     let found = findings_in_post(site.path());
-    let got: Vec<(&str, Level)> = found.iter().map(|f| (f.rule, f.level)).collect();
+    let got: Vec<(&str, Level)> = found.iter().map(|f| (f.rule.id(), f.level)).collect();
     assert_eq!(got, [("wording", Level::Info)], "{}", show(&found));
 }
 
@@ -303,7 +309,7 @@ fn build_errors_cannot_be_silenced() {
         report
             .findings
             .iter()
-            .any(|f| f.rule == "link-internal" && f.level == Level::Error),
+            .any(|f| f.rule.id() == "link-internal" && f.level == Level::Error),
         "{}",
         show(&report.findings)
     );
@@ -483,12 +489,12 @@ fn a_missing_suggestion_page_is_reported_at_its_line() {
     let f: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.rule == "identity-suggestion")
+        .filter(|f| f.rule.id() == "identity-suggestion")
         .collect();
     assert_eq!(f.len(), 1, "{}", show(&report.findings));
     assert_eq!((f[0].file.as_str(), f[0].line), ("site.yaml", Some(13)));
     // The footer link to it is not reported a second time as a theme link.
-    assert!(!report.findings.iter().any(|f| f.rule == "link-theme"));
+    assert!(!report.findings.iter().any(|f| f.rule.id() == "link-theme"));
 }
 
 /// A local HTTP server: `/ok` answers 200, `/missing` 404, `/slow` too late.
@@ -553,7 +559,7 @@ fn external_links_are_checked_with_a_timeout_and_cached() {
 
     // Without --external nothing is requested.
     let report = run(site.path());
-    assert!(!report.findings.iter().any(|f| f.rule == "link-external"));
+    assert!(!report.findings.iter().any(|f| f.rule.id() == "link-external"));
     assert_eq!(count.load(Ordering::SeqCst), 0);
 
     let options = CheckOptions {
@@ -568,7 +574,7 @@ fn external_links_are_checked_with_a_timeout_and_cached() {
     let external: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.rule == "link-external" && f.file == post)
+        .filter(|f| f.rule.id() == "link-external" && f.file == post)
         .collect();
     assert_eq!(external.len(), 2, "{}", show(&report.findings));
     assert!(
@@ -589,7 +595,7 @@ fn external_links_are_checked_with_a_timeout_and_cached() {
             .findings
             .iter()
             .filter(|f| f.level == Level::Error)
-            .all(|f| f.rule.starts_with("identity-")),
+            .all(|f| f.rule.id().starts_with("identity-")),
         "{}",
         show(&report.findings)
     );
@@ -602,7 +608,7 @@ fn external_links_are_checked_with_a_timeout_and_cached() {
     let again_external = again
         .findings
         .iter()
-        .filter(|f| f.rule == "link-external" && f.file == post);
+        .filter(|f| f.rule.id() == "link-external" && f.file == post);
     assert_eq!(again_external.count(), 2);
     let asked = count.load(Ordering::SeqCst) - served;
     assert!(asked >= 2, "broken links are asked again ({asked})");
@@ -630,8 +636,8 @@ fn bodies_the_model_does_not_render_are_checked_too() {
     let got: Vec<(&str, &str, Option<usize>)> = report
         .findings
         .iter()
-        .filter(|f| matches!(f.rule, "placeholder" | "wording"))
-        .map(|f| (f.rule, f.file.as_str(), f.line))
+        .filter(|f| matches!(f.rule.id(), "placeholder" | "wording"))
+        .map(|f| (f.rule.id(), f.file.as_str(), f.line))
         .collect();
     assert_eq!(
         got,
@@ -692,7 +698,7 @@ fn external_links_to_one_host_are_limited() {
         !report
             .findings
             .iter()
-            .any(|f| f.rule == "link-external" && f.file.starts_with("content/")),
+            .any(|f| f.rule.id() == "link-external" && f.file.starts_with("content/")),
         "{}",
         show(&report.findings)
     );

@@ -623,8 +623,10 @@ fn undated_proposals_and_study_materials_build_in_their_kinds_order() {
     let dated: Vec<String> = report
         .findings
         .iter()
-        .filter(|x| x.rule.starts_with("meta-date") || x.rule.starts_with("fresh-column") || x.rule == "build")
-        .map(|x| format!("{} {}:{:?} {}", x.rule, x.file, x.line, x.message))
+        .filter(|x| {
+            x.rule.id().starts_with("meta-date") || x.rule.id().starts_with("fresh-column") || x.rule.id() == "build"
+        })
+        .map(|x| format!("{} {}:{:?} {}", x.rule.id(), x.file, x.line, x.message))
         .collect();
     assert!(dated.is_empty(), "{dated:#?}");
 }

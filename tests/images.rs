@@ -476,7 +476,7 @@ fn large_attachments_are_a_check_warning() {
     let found: Vec<_> = report
         .findings
         .iter()
-        .filter(|x| x.rule == "meta-attachment-size")
+        .filter(|x| x.rule.id() == "meta-attachment-size")
         .collect();
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(found[0].message.contains("big.pdf") && found[0].message.contains("1.5 MB"));

@@ -96,8 +96,8 @@ fn photos_named_from_the_markdown_file_are_published_and_shown() {
     let links: Vec<String> = report
         .findings
         .iter()
-        .filter(|x| x.rule.starts_with("link-"))
-        .map(|x| format!("{} {}:{:?} {}", x.rule, x.file, x.line, x.message))
+        .filter(|x| x.rule.id().starts_with("link-"))
+        .map(|x| format!("{} {}:{:?} {}", x.rule.id(), x.file, x.line, x.message))
         .collect();
     assert!(links.is_empty(), "{links:#?}");
 }
@@ -157,6 +157,6 @@ fn build_and_check_agree_on_every_missing_file() {
     };
     let from_check: BTreeSet<(String, Option<usize>)> = errors().map(|x| (x.file.clone(), x.line)).collect();
     assert_eq!(from_check, from_build, "check and build name the same problems");
-    let rules: BTreeSet<&str> = errors().map(|x| x.rule).collect();
+    let rules: BTreeSet<&str> = errors().map(|x| x.rule.id()).collect();
     assert_eq!(rules, BTreeSet::from(["link-attachment", "link-image"]));
 }

@@ -6,9 +6,10 @@
 use std::path::Path;
 
 use super::Finding;
+use crate::check::rules::Rule;
 
 pub fn bom(file: &str) -> Finding {
-    Finding::new("encoding-bom", file, "文件开头有 UTF-8 BOM（字节顺序标记）")
+    Finding::new(Rule::EncodingBom, file, "文件开头有 UTF-8 BOM（字节顺序标记）")
         .line(Some(1))
         .fix("用编辑器另存为“UTF-8”（不带 BOM），例如记事本选“UTF-8”而不是“带有 BOM 的 UTF-8”")
 }

@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::Finding;
+use crate::check::rules::Rule;
 use crate::dates;
 use crate::model::Site;
 
@@ -96,7 +97,7 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
     match home_days {
         Some(days) if days > home_limit => findings.push(
             Finding::new(
-                "fresh-home",
+                Rule::FreshHome,
                 home_file,
                 format!(
                     "首页已有 {days} 天没有新内容（最近一篇发布于 {}），超过 {home_limit} 天即被检查单项否决",
@@ -108,7 +109,7 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
         Some(_) => {}
         None => findings.push(
             Finding::new(
-                "fresh-home",
+                Rule::FreshHome,
                 home_file,
                 "首页没有任何带日期的文章，检查时会被认定为长期不更新",
             )
@@ -126,14 +127,14 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
         let stale = !empty && matches!((days, limit), (Some(d), Some(l)) if d > l);
         if empty {
             findings.push(
-                Finding::new("fresh-empty", &file, format!("栏目“{}”没有任何内容", column.title))
+                Finding::new(Rule::FreshEmpty, &file, format!("栏目“{}”没有任何内容", column.title))
                     .line(Some(1))
                     .fix("发布内容，或删去这个栏目（空白栏目达到 5 个时检查单项否决）"),
             );
         } else if stale {
             findings.push(
                 Finding::new(
-                    "fresh-column",
+                    Rule::FreshColumn,
                     &file,
                     format!(
                         "栏目“{}”已有 {} 天没有更新（最近一篇发布于 {}，更新周期 {} 天）",
@@ -177,7 +178,7 @@ pub fn veto(summary: &Summary) -> Vec<Finding> {
     if summary.stale_columns >= summary.veto_columns {
         out.push(
             Finding::new(
-                "fresh-veto",
+                Rule::FreshVeto,
                 "content",
                 format!(
                     "有 {} 个栏目超过更新周期没有更新，达到检查指标 {} 个的单项否决线",
@@ -190,7 +191,7 @@ pub fn veto(summary: &Summary) -> Vec<Finding> {
     if summary.empty_columns >= summary.veto_columns {
         out.push(
             Finding::new(
-                "fresh-veto",
+                Rule::FreshVeto,
                 "content",
                 format!(
                     "有 {} 个空白栏目，达到检查指标 {} 个的单项否决线",

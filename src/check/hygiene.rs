@@ -11,6 +11,7 @@
 
 use super::Hit;
 use super::prose::BOUNDARY;
+use crate::check::rules::Rule;
 use crate::content::text::{is_han, is_wide};
 
 /// Where a text comes from: a paragraph of the body, or a front matter field
@@ -109,7 +110,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                     && (is_han(a) || is_han(b))
                 {
                     let mut hit = Hit::new(
-                        "text-space",
+                        Rule::TextSpace,
                         start,
                         stop,
                         format!("“{a}”和“{b}”之间有多余的空格"),
@@ -122,7 +123,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
             }
             ',' | ';' | ':' | '?' | '!' if prev.is_some_and(is_han) => {
                 out.push(Hit::new(
-                    "text-punct",
+                    Rule::TextPunct,
                     start,
                     end,
                     format!("中文句子里用了半角标点“{c}”"),
@@ -133,7 +134,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                 let ends = next.is_none_or(|n| n.is_whitespace() || is_han(n) || n == BOUNDARY);
                 if prev.is_some_and(is_han) && ends {
                     out.push(Hit::new(
-                        "text-punct",
+                        Rule::TextPunct,
                         start,
                         end,
                         "中文句子末尾用了半角句点“.”",
@@ -153,7 +154,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                     } else {
                         ("中文里用了英文引号“\" \"”", "改成中文引号“ ”")
                     };
-                    let mut hit = Hit::new("text-punct", start, stop, message, fix);
+                    let mut hit = Hit::new(Rule::TextPunct, start, stop, message, fix);
                     hit.text = text[start..stop].chars().take(30).collect();
                     out.push(hit);
                     if let Some(p) = partner {
@@ -163,7 +164,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
             }
             ')' if !handled.contains(&start) && prev.is_some_and(is_han) => {
                 out.push(Hit::new(
-                    "text-punct",
+                    Rule::TextPunct,
                     start,
                     end,
                     "中文里用了半角括号“)”",
@@ -187,7 +188,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                     })
                     .collect();
                 let mut hit = Hit::new(
-                    "text-digits",
+                    Rule::TextDigits,
                     start,
                     stop,
                     format!("用了全角数字“{run}”"),
@@ -208,7 +209,7 @@ pub fn find(text: &str, place: Place, out: &mut Vec<Hit>) {
                 if stop > end {
                     let run = &text[start..stop];
                     let mut hit = Hit::new(
-                        "text-repeat",
+                        Rule::TextRepeat,
                         start,
                         stop,
                         format!("标点“{run}”重复"),
@@ -289,7 +290,7 @@ fn pair_hit(text: &str, start: usize, end: usize, c: char, opener: Option<char>)
             ),
         }
     };
-    let mut hit = Hit::new("text-pair", start, end, message, fix);
+    let mut hit = Hit::new(Rule::TextPair, start, end, message, fix);
     hit.text = text[start..end].to_string();
     hit
 }
@@ -302,7 +303,7 @@ mod tests {
         let mut out = Vec::new();
         find(text, Place::Body, &mut out);
         out.into_iter()
-            .map(|h| (h.rule, text[h.start..h.end].to_string()))
+            .map(|h| (h.rule.id(), text[h.start..h.end].to_string()))
             .collect()
     }
 

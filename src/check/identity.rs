@@ -4,6 +4,7 @@
 
 use super::Finding;
 use super::links::{Outputs, Target, resolve};
+use crate::check::rules::Rule;
 use crate::config::{FILE_NAME, SiteConfig};
 
 /// The line of the first of `keys` written in site.yaml, at any depth.
@@ -23,7 +24,7 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
     let mut findings = Vec::new();
     let identity_line = line_of(yaml, &["identity", "网站标识"]).or(Some(1));
     let id = &config.identity;
-    let mut missing = |rule: &'static str, what: &str, key: &str, example: &str| {
+    let mut missing = |rule: Rule, what: &str, key: &str, example: &str| {
         findings.push(
             Finding::new(rule, FILE_NAME, format!("site.yaml 没有填写{what}"))
                 .line(identity_line)
@@ -33,15 +34,20 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
         );
     };
     if id.icp.trim().is_empty() {
-        missing("identity-icp", "ICP备案号", "icp", "明ICP备00000000号-1");
+        missing(Rule::IdentityIcp, "ICP备案号", "icp", "明ICP备00000000号-1");
     }
     if id.police.trim().is_empty() {
-        missing("identity-police", "公安备案号", "police", "明公网安备 00000000000000号");
+        missing(
+            Rule::IdentityPolice,
+            "公安备案号",
+            "police",
+            "明公网安备 00000000000000号",
+        );
     }
     if id.site_code.trim().is_empty() {
-        missing("identity-site-code", "网站标识码", "site_code", "\"0000000000\"");
+        missing(Rule::IdentitySiteCode, "网站标识码", "site_code", "\"0000000000\"");
     }
-    let mut malformed = |rule: &'static str, keys: &[&str], message: String, fix: &str| {
+    let mut malformed = |rule: Rule, keys: &[&str], message: String, fix: &str| {
         findings.push(
             Finding::new(rule, FILE_NAME, message)
                 .line(line_of(yaml, keys).or(identity_line))
@@ -53,7 +59,7 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
     let icp_ok = id.icp.contains("ICP备") && has_digit(&id.icp);
     if !id.icp.trim().is_empty() && !icp_ok {
         malformed(
-            "identity-icp",
+            Rule::IdentityIcp,
             &["icp", "ICP备案号"],
             format!("ICP备案号“{}”的格式不对", id.icp),
             "照工信部备案系统里的写法填写，例如“明ICP备00000000号-1”",
@@ -62,7 +68,7 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
     let police_ok = id.police.contains("公网安备") && has_digit(&id.police);
     if !id.police.trim().is_empty() && !police_ok {
         malformed(
-            "identity-police",
+            Rule::IdentityPolice,
             &["police", "公安备案号"],
             format!("公安备案号“{}”的格式不对", id.police),
             "照公安机关备案的写法填写，例如“明公网安备 00000000000000号”",
@@ -72,7 +78,7 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
     let code_ok = code.len() == 10 && code.chars().all(|c| c.is_ascii_alphanumeric());
     if !code.is_empty() && !code_ok {
         malformed(
-            "identity-site-code",
+            Rule::IdentitySiteCode,
             &["site_code", "网站标识码"],
             format!("网站标识码“{code}”应是 10 位"),
             "网站标识码由政府网站主管部门分配，共 10 位，写在英文引号里，例如 site_code: \"0000000000\"",
@@ -83,21 +89,21 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
     let org = &config.organization;
     if org.name.trim().is_empty() {
         findings.push(
-            Finding::new("identity-organization", FILE_NAME, "site.yaml 没有填写主办单位名称")
+            Finding::new(Rule::IdentityOrganization, FILE_NAME, "site.yaml 没有填写主办单位名称")
                 .line(organization_line)
                 .fix("在 organization（主办单位）下加一行“name: 中国人民政治协商会议××区委员会”"),
         );
     }
     if org.phone.trim().is_empty() && org.email.trim().is_empty() {
         findings.push(
-            Finding::new("identity-contact", FILE_NAME, "site.yaml 没有填写联系电话或邮箱")
+            Finding::new(Rule::IdentityContact, FILE_NAME, "site.yaml 没有填写联系电话或邮箱")
                 .line(organization_line)
                 .fix("在 organization（主办单位）下加一行“phone: 0590-87651200”或“email: bgs@example.cn”"),
         );
     }
     if org.address.trim().is_empty() {
         findings.push(
-            Finding::new("identity-contact", FILE_NAME, "site.yaml 没有填写主办单位地址")
+            Finding::new(Rule::IdentityContact, FILE_NAME, "site.yaml 没有填写主办单位地址")
                 .line(organization_line)
                 .level(super::Level::Info)
                 .fix("在 organization（主办单位）下加一行“address: ……”，显示在页脚"),
@@ -108,7 +114,7 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
     match &config.suggestion {
         None => findings.push(
             Finding::new(
-                "identity-suggestion",
+                Rule::IdentitySuggestion,
                 FILE_NAME,
                 "没有设置建言渠道：网站没有可用的在线意见建议渠道，检查时单项否决",
             )
@@ -122,7 +128,7 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
             {
                 findings.push(
                     Finding::new(
-                        "identity-suggestion",
+                        Rule::IdentitySuggestion,
                         FILE_NAME,
                         format!("建言渠道“{}”指向的页面“{}”不存在", s.title, s.url),
                     )

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 
 use super::Finding;
 use super::prose::LinkRef;
+use crate::check::rules::Rule;
 use crate::config::SiteConfig;
 use crate::diagnostics::Diagnostic;
 use crate::model::Site;
@@ -293,7 +294,11 @@ fn check_file_links(
             }),
             Target::Outside => result.findings.push(
                 Finding::new(
-                    if link.image { "link-image" } else { "link-internal" },
+                    if link.image {
+                        Rule::LinkImage
+                    } else {
+                        Rule::LinkInternal
+                    },
                     &file.shown,
                     format!("链接“{}”超出了网站的范围", link.dest),
                 )
@@ -307,7 +312,7 @@ fn check_file_links(
                     result.findings.push(broken_markdown_link(file, link));
                 } else if let Some(fragment) = fragment {
                     let finding = Finding::new(
-                        "link-anchor",
+                        Rule::LinkAnchor,
                         &file.shown,
                         format!("链接“{}”中的锚点“#{fragment}”在目标页面上不存在", link.dest),
                     )
@@ -351,7 +356,7 @@ fn script_link(file: &FileLinks, link: &LinkRef) -> Finding {
     let shown: String = link.dest.chars().take(40).collect();
     let more = if shown.len() < link.dest.len() { "…" } else { "" };
     Finding::new(
-        "link-script",
+        Rule::LinkScript,
         &file.shown,
         format!("链接“{shown}{more}”在访客点击时运行脚本，不是打开网页或文件"),
     )
@@ -364,19 +369,19 @@ fn broken_markdown_link(file: &FileLinks, link: &LinkRef) -> Finding {
     let dest = &link.dest;
     let (rule, message, fix) = if link.image {
         (
-            "link-image",
+            Rule::LinkImage,
             format!("图片“{dest}”找不到"),
             "把图片放进与文章同名的文件夹（如 content/yaowen/2026-03-02-a/），或以“/”开头指 static/ 里的文件，并核对文件名和扩展名".to_string(),
         )
     } else if dest.to_lowercase().contains(".md") {
         (
-            "link-internal",
+            Rule::LinkInternal,
             format!("链接“{dest}”指向的文章不存在"),
             "链接站内文章请写源文件路径并以 @/ 开头，例如“@/yaowen/2026-03-02-changweihui.md”".to_string(),
         )
     } else {
         (
-            "link-internal",
+            Rule::LinkInternal,
             format!("链接“{dest}”指向的页面或文件不存在"),
             "核对地址；附件请放进与文章同名的文件夹，链接站内文章请用 @/栏目/文件名.md 的写法".to_string(),
         )
@@ -514,7 +519,7 @@ pub fn check_rendered(
         };
         result.findings.push(
             Finding::new(
-                "link-theme",
+                Rule::LinkTheme,
                 shown,
                 format!("模板生成的链接“{url}”无法打开（出现在 {}{pages}）", page_url(&first)),
             )
@@ -532,7 +537,7 @@ pub fn check_rendered(
             };
             result.findings.push(
                 Finding::new(
-                    "link-theme",
+                    Rule::LinkTheme,
                     shown,
                     format!(
                         "模板生成的链接“{url}”中的锚点“#{fragment}”不存在（出现在 {}{pages}）",

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 
 use super::Finding;
+use crate::check::rules::Rule;
 use crate::model::Site;
 use crate::model::column::ColumnKind;
 
@@ -40,7 +41,7 @@ pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding
                     let other = site.pages[first].shown.to_string_lossy().replace('\\', "/");
                     findings.push(
                         Finding::new(
-                            "meta-title-dup",
+                            Rule::MetaTitleDup,
                             &shown,
                             format!("栏目“{}”里已有同样标题的文章：{other}", column.title),
                         )
@@ -56,13 +57,13 @@ pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding
                 let (missing, rule, zh, example) = match *field {
                     "source" => (
                         page.meta.source.is_none(),
-                        "meta-source",
+                        Rule::MetaSource,
                         "来源",
                         "source: 区政协办公室",
                     ),
                     _ => (
                         page.meta.author.is_none(),
-                        "meta-author",
+                        Rule::MetaAuthor,
                         "作者",
                         "author: 区政协办公室",
                     ),
@@ -99,7 +100,7 @@ fn attachment_sizes(site: &Site) -> Vec<Finding> {
             let name = file.path.rsplit('/').next().unwrap_or(&file.path);
             findings.push(
                 Finding::new(
-                    "meta-attachment-size",
+                    Rule::MetaAttachmentSize,
                     page.shown.to_string_lossy().replace('\\', "/"),
                     format!("附件“{name}”有 {}，超过 {max_mb} MB", crate::model::files::human_size(bytes)),
                 )

@@ -32,13 +32,13 @@ pub mod wording;
 
 use serde::Serialize;
 
-pub use rules::Level;
+pub use rules::{Level, Rule};
 
 /// One problem `check` reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    /// The rule id, e.g. `placeholder`.
-    pub rule: &'static str,
+    /// The rule (its id in reports, e.g. `placeholder`).
+    pub rule: Rule,
     pub level: Level,
     /// The file, relative to the site root, with `/` separators.
     pub file: String,
@@ -56,10 +56,10 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `rule` at its default level.
-    pub fn new(rule: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(rule: Rule, file: impl Into<String>, message: impl Into<String>) -> Self {
         Finding {
             rule,
-            level: rules::get(rule).level,
+            level: rule.level(),
             file: file.into(),
             line: None,
             column: None,
@@ -100,7 +100,7 @@ impl Finding {
 /// range in the text it was found in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hit {
-    pub rule: &'static str,
+    pub rule: Rule,
     pub level: Level,
     pub start: usize,
     pub end: usize,
@@ -111,16 +111,10 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(
-        rule: &'static str,
-        start: usize,
-        end: usize,
-        message: impl Into<String>,
-        fix: impl Into<String>,
-    ) -> Self {
+    pub fn new(rule: Rule, start: usize, end: usize, message: impl Into<String>, fix: impl Into<String>) -> Self {
         Hit {
             rule,
-            level: rules::get(rule).level,
+            level: rule.level(),
             start,
             end,
             text: String::new(),

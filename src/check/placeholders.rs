@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Hit;
+use crate::check::rules::Rule;
 use crate::content::text::is_wide;
 
 /// Measure words after which a lone `X` stands for a missing number.
@@ -88,7 +89,7 @@ pub fn find_unfiltered(text: &str, out: &mut Vec<Hit>) {
             "在横线处填上实际内容"
         };
         out.push(Hit::new(
-            "placeholder",
+            Rule::Placeholder,
             m.start(),
             m.end(),
             format!("未填写的占位符“{}”", m.as_str()),

@@ -95,14 +95,12 @@ impl CheckReport {
 
     /// Counts per rule, in the order of the rule table.
     pub fn by_rule(&self) -> Vec<(&'static str, &'static str, Counts)> {
-        let mut map: BTreeMap<usize, Counts> = BTreeMap::new();
+        // Rules order as they are declared.
+        let mut map: BTreeMap<rules::Rule, Counts> = BTreeMap::new();
         for f in &self.findings {
-            let i = rules::RULES.iter().position(|r| r.id == f.rule).unwrap_or(usize::MAX);
-            map.entry(i).or_default().add(f.level);
+            map.entry(f.rule).or_default().add(f.level);
         }
-        map.into_iter()
-            .filter_map(|(i, c)| rules::RULES.get(i).map(|r| (r.id, r.name, c)))
-            .collect()
+        map.into_iter().map(|(r, c)| (r.id(), r.name(), c)).collect()
     }
 
     pub fn json(&self) -> String {
@@ -122,8 +120,8 @@ impl CheckReport {
                 .findings
                 .iter()
                 .map(|f| JsonFinding {
-                    rule: f.rule,
-                    rule_name: rules::get(f.rule).name,
+                    rule: f.rule.id(),
+                    rule_name: f.rule.name(),
                     severity: f.level,
                     severity_name: f.level.chinese(),
                     file: &f.file,

@@ -17,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::rules::{self, Level};
 use super::{Finding, Hit};
+use crate::check::rules::Rule;
 use crate::yaml::read;
 
 /// A list of ignore entries.
@@ -24,7 +25,7 @@ use crate::yaml::read;
 pub struct Ignore(pub Vec<String>);
 
 impl Ignore {
-    pub fn matches(&self, rule: &str) -> bool {
+    pub fn matches(&self, rule: Rule) -> bool {
         self.0.iter().any(|e| rules::entry_matches(e, rule))
     }
 
@@ -53,7 +54,7 @@ pub fn page_settings(extra: &Map<String, Value>, file: &str, line: Option<usize>
     };
     let bad = |problems: &mut Vec<Finding>, message: String, fix: &str| {
         problems.push(
-            Finding::new("check-config", file, message)
+            Finding::new(Rule::CheckConfig, file, message)
                 .line(line)
                 .fix(fix.to_string()),
         )
@@ -130,7 +131,7 @@ pub fn unknown_entry(entry: &str, file: &str, line: Option<usize>) -> Option<Fin
         None => "写规则名（如 placeholder）、规则类别（如 link）或中文名（如 占位符），见 docs/发布前检查.md".into(),
     };
     Some(
-        Finding::new("check-config", file, format!("不认识的检查规则“{entry}”"))
+        Finding::new(Rule::CheckConfig, file, format!("不认识的检查规则“{entry}”"))
             .line(line)
             .text(entry)
             .fix(fix),
@@ -219,7 +220,7 @@ impl Registry {
                         None => return None, // off
                     }
                 }
-                if f.rule == "check-config" {
+                if f.rule == Rule::CheckConfig {
                     return Some(f);
                 }
                 let silenced = self.site.matches(f.rule)
@@ -245,11 +246,11 @@ mod tests {
         let body = "第一行 <!-- check-ignore: placeholder -->\n\n<!-- 检查忽略：用语、text -->\n\n第五行\n<!-- check-ignore -->\n第七行\n";
         let (lines, problems) = annotations(body, 10, "a.md");
         assert!(problems.is_empty(), "{problems:?}");
-        assert!(lines[&10].matches("placeholder"));
-        assert!(!lines[&10].matches("wording"));
-        assert!(lines[&14].matches("wording"));
-        assert!(lines[&14].matches("text-space"));
-        assert!(lines[&16].matches("link-anchor"));
+        assert!(lines[&10].matches(Rule::Placeholder));
+        assert!(!lines[&10].matches(Rule::Wording));
+        assert!(lines[&14].matches(Rule::Wording));
+        assert!(lines[&14].matches(Rule::TextSpace));
+        assert!(lines[&16].matches(Rule::LinkAnchor));
     }
 
     #[test]
@@ -266,11 +267,11 @@ mod tests {
             serde_json::from_str(r#"{"check": {"忽略": ["占位符"], "require": ["作者"]}}"#).unwrap();
         let (s, problems) = page_settings(&extra, "a.md", Some(3));
         assert!(problems.is_empty(), "{problems:?}");
-        assert!(s.ignore.matches("placeholder"));
+        assert!(s.ignore.matches(Rule::Placeholder));
         assert_eq!(s.require, Some(vec!["author".to_string()]));
         let extra: Map<String, Value> = serde_json::from_str(r#"{"check": ["link", "bogus"]}"#).unwrap();
         let (s, problems) = page_settings(&extra, "a.md", Some(3));
-        assert!(s.ignore.matches("link-anchor"));
+        assert!(s.ignore.matches(Rule::LinkAnchor));
         assert_eq!(problems.len(), 1);
     }
 }

@@ -24,6 +24,7 @@ use super::prose::Prose;
 use super::silence::{self, Ignore, PageSettings};
 use super::wording::Wording;
 use super::{Finding, Hit, Level, text_hits};
+use crate::check::rules::Rule;
 use crate::content::{Content, SourceFile};
 use crate::diagnostics::display_path;
 
@@ -158,7 +159,7 @@ fn check_file(file: &SourceFile, wording: &Wording, now: Timestamp, inherited: O
             )
         };
         result.findings.push(
-            Finding::new("meta-future", &shown, message)
+            Finding::new(Rule::MetaFuture, &shown, message)
                 .level(level)
                 .line(meta.line_of("date").or(Some(1)))
                 .fix("日期写错了就改正；确是定时发布，可以在这篇文章开头加“check: { ignore: [meta-future] }”"),
@@ -208,7 +209,7 @@ fn check_body(shown: &str, mut prose: Prose, wording: &Wording) -> BodyResult {
     }
     for (line, column, dest) in &prose.missing_alt {
         findings.push(
-            Finding::new("meta-alt", shown, format!("图片“{dest}”没有说明文字（替代文本）"))
+            Finding::new(Rule::MetaAlt, shown, format!("图片“{dest}”没有说明文字（替代文本）"))
                 .at(*line, *column)
                 .text(dest.clone())
                 .fix("在方括号里写上图片内容，例如“![区政协召开常委会会议](photo.jpg)”；读屏软件会读出这段文字"),

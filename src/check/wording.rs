@@ -19,6 +19,7 @@ use regex::Regex;
 
 use super::rules::Level;
 use super::{Finding, Hit};
+use crate::check::rules::Rule;
 use crate::config::WordingSettings;
 
 const BUILTIN: &str = include_str!("wording.tsv");
@@ -250,7 +251,7 @@ impl Wording {
                     let (extra, errors) = parse(&text);
                     for (line, message) in errors {
                         problems.push(
-                            Finding::new("check-config", &shown, message)
+                            Finding::new(Rule::CheckConfig, &shown, message)
                                 .line(Some(line))
                                 .fix("格式见 docs/发布前检查.md 的“用语词表”一节"),
                         );
@@ -259,7 +260,7 @@ impl Wording {
                 }
                 Err(e) => problems.push(
                     Finding::new(
-                        "check-config",
+                        Rule::CheckConfig,
                         crate::config::FILE_NAME,
                         format!("找不到用语词表文件“{file}”（{}）", crate::diagnostics::io_reason(&e)),
                     )
@@ -294,7 +295,7 @@ impl Wording {
             if entries.len() == before {
                 problems.push(
                     Finding::new(
-                        "check-config",
+                        Rule::CheckConfig,
                         crate::config::FILE_NAME,
                         format!("check.wording.remove 里的“{wrong}”不在用语词表中"),
                     )
@@ -394,7 +395,7 @@ impl Wording {
             if let Pattern::Entry(i) = self.patterns[m.pattern().as_usize()] {
                 let e = &self.entries[i];
                 let mut hit = Hit::new(
-                    "wording",
+                    Rule::Wording,
                     m.start(),
                     m.end(),
                     format!("“{}”应写作“{}”（{}）", e.wrong, e.right, e.category),
@@ -427,7 +428,7 @@ impl Wording {
                 }
                 let right = format!("{}{}原{}", org.as_str(), kind.as_str(), title.as_str());
                 out.push(Hit::new(
-                    "wording",
+                    Rule::Wording,
                     m.start(),
                     m.end(),
                     format!("“{}”应写作“{right}”（规范表述）", m.as_str()),

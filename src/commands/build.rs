@@ -198,7 +198,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
 /// Once the disk is full every later file fails too: one error says so, on the
 /// output folder, instead of one per file (a flood that hides the cause).
 fn one_disk_full_error(mut all: Vec<Diagnostic>, output: &Path) -> Vec<Diagnostic> {
-    let full = |d: &Diagnostic| d.is_error() && d.message.contains(DISK_FULL);
+    let full = |d: &Diagnostic| d.is_error() && d.disk_full;
     let count = all.iter().filter(|d| full(d)).count();
     if count == 0 {
         return all;

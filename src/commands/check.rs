@@ -13,6 +13,7 @@ use jiff::civil::DateTime;
 use super::load::{self, LoadOptions, Stopwatch};
 use crate::check::links::{self, Outputs};
 use crate::check::report::CheckReport;
+use crate::check::rules::Rule;
 use crate::check::silence::{self, Ignore, Registry};
 use crate::check::wording::Wording;
 use crate::check::{Finding, Level, encoding, external, freshness, identity, metadata, source};
@@ -207,7 +208,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
                 String::new()
             };
             let mut f = Finding::new(
-                "link-external",
+                Rule::LinkExternal,
                 &r.file,
                 format!("外部链接“{}”无法访问：{}{pages}", r.url, outcome.reason()),
             )
@@ -227,15 +228,15 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         levels: settings.levels.clone(),
     };
     let mut findings = registry.apply(findings);
-    summary.stale_columns = findings.iter().filter(|f| f.rule == "fresh-column").count();
-    summary.empty_columns = findings.iter().filter(|f| f.rule == "fresh-empty").count();
+    summary.stale_columns = findings.iter().filter(|f| f.rule == Rule::FreshColumn).count();
+    summary.empty_columns = findings.iter().filter(|f| f.rule == Rule::FreshEmpty).count();
     findings.extend(registry.apply(freshness::veto(&summary)));
 
     // What loading found: errors are the build's own and always reported;
     // warnings may be silenced like any finding.
     let mut warnings = Vec::new();
     for d in diagnostics.into_sorted() {
-        let rule = d.code.map_or("build", |c| c.rule());
+        let rule = d.rule.unwrap_or(Rule::Build);
         let mut f = Finding::new(rule, display_path(&d.file), d.message)
             .level(match d.severity {
                 Severity::Error => Level::Error,

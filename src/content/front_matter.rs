@@ -334,7 +334,7 @@ impl Reader<'_, '_> {
                 format!("写成 {}，并确认是真实存在的日期", dates::ACCEPTED_FORMS),
             );
             if let Some(d) = self.problems.last_mut() {
-                d.code = Some(crate::diagnostics::Code::MetaDate);
+                d.rule = Some(crate::rules::Rule::MetaDate);
             }
         }
         parsed

@@ -435,7 +435,7 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<Cow
         Some(why) => Err(
             Diagnostic::error(file, format!("链接 @/{target} 指向的文章是{why}，正式发布时不会生成"))
                 .hint("等那篇文章发布后再加链接，或者先删掉这个链接")
-                .code(crate::diagnostics::Code::LinkInternal),
+                .rule(crate::rules::Rule::LinkInternal),
         ),
         None => {
             let hint = match crate::diagnostics::did_you_mean(path, links.targets.keys().map(String::as_str)) {
@@ -447,7 +447,7 @@ fn resolve_link<'a>(dest: &CowStr<'a>, links: &Links, file: &Path) -> Result<Cow
             };
             Err(Diagnostic::error(file, format!("链接 @/{target} 指向的文件不存在"))
                 .hint(hint)
-                .code(crate::diagnostics::Code::LinkInternal))
+                .rule(crate::rules::Rule::LinkInternal))
         }
     }
 }

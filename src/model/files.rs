@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::CONTENT_DIR;
-use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 
 use super::Site;
 use super::page::Page;
@@ -79,10 +79,10 @@ impl Role {
         }
     }
 
-    fn code(self) -> Code {
+    fn rule(self) -> crate::rules::Rule {
         match self {
-            Role::Cover | Role::Photo => Code::LinkImage,
-            Role::Attachment | Role::Reply => Code::LinkAttachment,
+            Role::Cover | Role::Photo => crate::rules::Rule::LinkImage,
+            Role::Attachment | Role::Reply => crate::rules::Rule::LinkAttachment,
         }
     }
 }
@@ -169,7 +169,7 @@ pub fn resolve(
     };
     let mut d = Diagnostic::error(owner.shown, format!("找不到{}文件“{file}”", role.label()))
         .hint(hint)
-        .code(role.code());
+        .rule(role.rule());
     if let Some(line) = line {
         d = d.at_line(line);
     }

@@ -440,7 +440,7 @@ fn make_page(
                     "在开头的设置里加一行，例如“date: 2025-03-02”；也可写 {}",
                     crate::dates::ACCEPTED_FORMS
                 ))
-                .code(crate::diagnostics::Code::MetaDate),
+                .rule(crate::rules::Rule::MetaDate),
             );
             ok = false;
         }

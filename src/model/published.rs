@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use super::Site;
 use crate::content::CONTENT_DIR;
 use crate::content::figures::{self, Figure};
-use crate::diagnostics::{Code, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::site_paths::{normalize, percent_decode};
 
 /// Every published file: site path (below the base path) → source on disk.
@@ -277,7 +277,7 @@ pub fn report_owner(
                         Diagnostic::error(shown, message)
                             .at_line(entry.line)
                             .hint(hint)
-                            .code(Code::LinkImage),
+                            .rule(crate::rules::Rule::LinkImage),
                     );
                 }
             }
@@ -310,7 +310,11 @@ fn missing_image(found: Found, src: &str, shown: &Path, own: &str, pasted: bool)
             )
         }
     };
-    Some(Diagnostic::error(shown, message).hint(hint).code(Code::LinkImage))
+    Some(
+        Diagnostic::error(shown, message)
+            .hint(hint)
+            .rule(crate::rules::Rule::LinkImage),
+    )
 }
 
 /// The name without query or fragment, percent-decoded, with Windows

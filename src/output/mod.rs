@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{Diagnostic, display_path, io_reason};
+use crate::diagnostics::{Diagnostic, display_path};
 
 /// Marks a folder as Tongxin's output, so that it may be replaced. A folder
 /// without it that is not empty is never deleted: it may be someone's work.
@@ -101,11 +101,8 @@ impl Staging {
     /// (not in the hidden staging folder the user never sees).
     pub fn write_error(&self, file: &Path, e: &io::Error) -> Diagnostic {
         let inside = file.strip_prefix(&self.dir).unwrap_or(file);
-        Diagnostic::error(
-            display_path(&self.target.join(inside)),
-            format!("无法写入输出文件（{}）", io_reason(e)),
-        )
-        .hint("检查磁盘空间和输出文件夹的写入权限")
+        Diagnostic::io(display_path(&self.target.join(inside)), "无法写入输出文件", e)
+            .hint("检查磁盘空间和输出文件夹的写入权限")
     }
 
     /// Puts the new output in place of the old one. An error means the old

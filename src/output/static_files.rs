@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use walkdir::WalkDir;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 
 /// A file to copy: (source file, path below the output folder).
 pub type StaticFile = (PathBuf, String);
@@ -53,11 +53,8 @@ pub fn copy_all(files: Vec<StaticFile>, out: &Path, root: &Path, diagnostics: &D
                 Err(e) => {
                     let shown = src.strip_prefix(root).unwrap_or(src);
                     diagnostics.push(
-                        Diagnostic::error(
-                            display_path(shown),
-                            format!("无法复制到输出文件夹（{}）", io_reason(&e)),
-                        )
-                        .hint("确认文件没有被其他程序占用，磁盘有空间"),
+                        Diagnostic::io(display_path(shown), "无法复制到输出文件夹", &e)
+                            .hint("确认文件没有被其他程序占用，磁盘有空间"),
                     );
                     0
                 }

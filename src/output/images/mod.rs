@@ -162,9 +162,10 @@ fn make_all(
                                 Ok(entry) => Some(entry),
                                 Err(e) => {
                                     diagnostics.push(
-                                        Diagnostic::error(
+                                        Diagnostic::io(
                                             display_path(&root.join(cache::CACHE_DIR)),
-                                            format!("无法写入图片缓存（{}）", io_reason(&e)),
+                                            "无法写入图片缓存",
+                                            &e,
                                         )
                                         .hint("检查磁盘空间和网站文件夹的写入权限；也可以删除 .tongxin/images 文件夹后重试"),
                                     );
