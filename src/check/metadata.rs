@@ -17,7 +17,13 @@ use crate::model::column::ColumnKind;
 pub fn default_require(kind: ColumnKind) -> &'static [&'static str] {
     match kind {
         ColumnKind::News | ColumnKind::Notice => &["source"],
-        _ => &[],
+        ColumnKind::Speech
+        | ColumnKind::Opinions
+        | ColumnKind::Page
+        | ColumnKind::Members
+        | ColumnKind::Proposals
+        | ColumnKind::Series
+        | ColumnKind::Study => &[],
     }
 }
 

@@ -283,15 +283,19 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
             }
             format!("{folder}/{chapters:02}-{}.md", or_default(slug, "zhang"))
         }
-        kind => {
+        kind @ (ColumnKind::News
+        | ColumnKind::Notice
+        | ColumnKind::Speech
+        | ColumnKind::Opinions
+        | ColumnKind::Proposals
+        | ColumnKind::Study) => {
             fm.set("title", title, "标题");
             fm.raw(&format!("date: {date}"), "发布时间");
-            match kind {
-                ColumnKind::Proposals => proposal_fields(&mut fm, siblings, &mut next),
-                _ => {
-                    fm.opt("author", author.as_deref(), "作者，例如 区政协办公室");
-                    fm.opt("source", source.as_deref(), "来源");
-                }
+            if kind == ColumnKind::Proposals {
+                proposal_fields(&mut fm, siblings, &mut next);
+            } else {
+                fm.opt("author", author.as_deref(), "作者，例如 区政协办公室");
+                fm.opt("source", source.as_deref(), "来源");
             }
             match kind {
                 ColumnKind::Speech => {
@@ -309,7 +313,12 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
                     fm.comment("  - file: xuexi-tiyao.pdf", "");
                     fm.comment("    title: 学习提要", "");
                 }
-                _ => {}
+                ColumnKind::News
+                | ColumnKind::Notice
+                | ColumnKind::Proposals
+                | ColumnKind::Page
+                | ColumnKind::Members
+                | ColumnKind::Series => {}
             }
             if kind != ColumnKind::Proposals {
                 fm.raw("tags: []", "标签，例如 [协商议政, 民主监督]");

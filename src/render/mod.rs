@@ -281,7 +281,7 @@ fn jobs(site: &Site) -> Vec<Job> {
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
     match kind {
         ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series => items.max(1),
-        _ => page_size,
+        ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Study => page_size,
     }
 }
 
@@ -352,7 +352,12 @@ fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job, path: &str) -> 
                     ctx.insert_value("books", tera::Value::from(books));
                 }
                 ColumnKind::Study => ctx.insert_value("issues", views::issues(&paginator)),
-                _ => {}
+                // A plain paginated list.
+                ColumnKind::News
+                | ColumnKind::Notice
+                | ColumnKind::Speech
+                | ColumnKind::Opinions
+                | ColumnKind::Page => {}
             }
             ctx.insert_value("paginator", paginator);
             templates::pick(tera, &format!("column_{}.html", c.kind.name()), "column.html")
