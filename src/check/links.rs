@@ -57,7 +57,7 @@ impl Outputs {
             // The folder form too (`yaowen/a/`), to look links up as written.
             files.insert(path);
         }
-        files.extend(crate::commands::build::extra_paths(site, root));
+        files.extend(crate::output::plan::extra_paths(site, root));
         Outputs { files }
     }
 

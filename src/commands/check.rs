@@ -17,10 +17,10 @@ use crate::check::rules::Rule;
 use crate::check::silence::{self, Ignore, Registry};
 use crate::check::wording::Wording;
 use crate::check::{Finding, Level, encoding, external, freshness, identity, metadata, source};
-use crate::commands::build::static_list;
 use crate::config::FILE_NAME;
 use crate::diagnostics::{Diagnostics, Severity, display_path};
 use crate::model::published::{self, PublishedFiles};
+use crate::output::plan::static_list;
 use crate::render::Renderer;
 use crate::render::pictures::Pictures;
 

@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod images;
+pub mod plan;
 pub mod search;
 pub mod sitemap;
 pub mod static_files;

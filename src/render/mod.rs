@@ -281,7 +281,9 @@ fn jobs(site: &Site) -> Vec<Job> {
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
     match kind {
         ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series => items.max(1),
-        ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Study => page_size,
+        ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Study => {
+            page_size
+        }
     }
 }
 

@@ -20,7 +20,6 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 use tera::Tera;
 
-use crate::commands::build::{generated_files, static_list};
 use crate::commands::load::Stopwatch;
 use crate::config::{self, Overrides, SiteConfig};
 use crate::content::front_matter::FrontMatter;
@@ -30,6 +29,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::column::ColumnKind;
 use crate::model::published::{self, Owner, PublishedFiles};
 use crate::model::{self, ModelOptions, Site};
+use crate::output::plan::{generated_files, static_list};
 use crate::output::search::Corpus;
 use crate::output::static_files::StaticFile;
 use crate::output::{self, Staging, images};
