@@ -21,7 +21,7 @@ use crate::model::{Site, pagination};
 use crate::output::Staging;
 use pictures::Pictures;
 use templates::Origins;
-use values::Values;
+use values::{Reader, Values};
 
 /// How many items of the whole site the home page's `latest` list holds.
 const HOME_LATEST: usize = 10;
@@ -167,11 +167,11 @@ impl<'a> Renderer<'a> {
     /// Renders a page into `out`.
     /// The template a job renders with.
     pub fn template(&self, job: &PageJob) -> String {
-        prepare(self.site, &self.tera, &self.values, &job.job, &job.path).0
+        prepare(self.site, &self.tera, &Reader::new(&self.values), &job.job, &job.path).0
     }
 
     pub fn render(&self, job: &PageJob, out: impl Write) -> Result<(), tera::Error> {
-        let (template, context) = prepare(self.site, &self.tera, &self.values, &job.job, &job.path);
+        let (template, context) = prepare(self.site, &self.tera, &Reader::new(&self.values), &job.job, &job.path);
         self.tera.render_to(&template, &context, out)
     }
 }
@@ -217,15 +217,20 @@ pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values) -> Vec<Record
                 path: job_path(site, &job),
                 job,
             };
-            let (prepared, shows) = values::recording(|| prepare_job(site, tera, values, &job));
-            Recorded { job, prepared, shows }
+            let reader = Reader::new(values);
+            let (template, context) = prepare(site, tera, &reader, &job.job, &job.path);
+            Recorded {
+                job,
+                prepared: Prepared { template, context },
+                shows: reader.into_shown(),
+            }
         })
         .collect()
 }
 
 /// Prepares one page.
 pub fn prepare_job(site: &Site, tera: &Tera, values: &Values, job: &PageJob) -> Prepared {
-    let (template, context) = prepare(site, tera, values, &job.job, &job.path);
+    let (template, context) = prepare(site, tera, &Reader::new(values), &job.job, &job.path);
     Prepared { template, context }
 }
 
@@ -310,7 +315,7 @@ fn job_path(site: &Site, job: &Job) -> String {
 }
 
 /// The template and the context of a job published at `path`.
-fn prepare(site: &Site, tera: &Tera, values: &Values, job: &Job, path: &str) -> (String, Context) {
+fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> (String, Context) {
     let mut ctx = Context::new();
     let template = match *job {
         Job::Home => {

@@ -158,8 +158,8 @@ struct PageExtra<'a> {
 }
 
 pub struct Values {
-    /// Light reference of each page, by page index.
-    pub refs: Vec<Value>,
+    /// Light reference of each page, by page index; read through [`Reader`].
+    refs: Vec<Value>,
     /// Light reference of each column, by column index.
     pub columns: Vec<Value>,
     /// Light reference of each book, by book index.
@@ -168,31 +168,50 @@ pub struct Values {
     pub pictures: Arc<Pictures>,
 }
 
-thread_local! {
-    /// The pages shown by the page being prepared on this thread, while recording.
-    static SHOWN: std::cell::RefCell<Option<Vec<usize>>> = const { std::cell::RefCell::new(None) };
+/// The site's data as one page reads it while being prepared. Every read of
+/// another page's data goes through [`Reader::page`] or [`Reader::note`], which
+/// write it down: `tongxin serve` and incremental builds prepare a page again
+/// when a page it shows has changed, and learn which those are from here
+/// rather than from a hand-kept list.
+pub struct Reader<'v> {
+    values: &'v Values,
+    shown: std::cell::RefCell<Vec<usize>>,
 }
 
-/// Notes that the page being prepared shows something of page `index`. Every
-/// read of another page's data while preparing goes through here or through
-/// [`Values::page`], so that `tongxin serve` knows which pages to render again
-/// when one page changes.
-pub fn note(index: usize) {
-    SHOWN.with(|s| {
-        if let Some(list) = s.borrow_mut().as_mut() {
-            list.push(index);
+impl<'v> Reader<'v> {
+    pub fn new(values: &'v Values) -> Self {
+        Reader {
+            values,
+            shown: std::cell::RefCell::new(Vec::new()),
         }
-    });
+    }
+
+    /// The light reference of page `index`, noted as shown.
+    pub fn page(&self, index: usize) -> Value {
+        self.note(index);
+        self.values.refs[index].clone()
+    }
+
+    /// Notes that something of page `index` is shown.
+    pub fn note(&self, index: usize) {
+        self.shown.borrow_mut().push(index);
+    }
+
+    /// The pages read, sorted, once each.
+    pub fn into_shown(self) -> Vec<usize> {
+        let mut shown = self.shown.into_inner();
+        shown.sort_unstable();
+        shown.dedup();
+        shown
+    }
 }
 
-/// Runs `f`, returning with its result the pages it noted (sorted, once each).
-pub fn recording<T>(f: impl FnOnce() -> T) -> (T, Vec<usize>) {
-    SHOWN.with(|s| *s.borrow_mut() = Some(Vec::new()));
-    let result = f();
-    let mut shown = SHOWN.with(|s| s.borrow_mut().take()).unwrap_or_default();
-    shown.sort_unstable();
-    shown.dedup();
-    (result, shown)
+impl std::ops::Deref for Reader<'_> {
+    type Target = Values;
+
+    fn deref(&self) -> &Values {
+        self.values
+    }
 }
 
 impl Values {
@@ -214,13 +233,6 @@ impl Values {
             books,
             pictures,
         }
-    }
-
-    /// The light reference of page `index`, noted as shown by the page being
-    /// prepared (see [`recording`]).
-    pub fn page(&self, index: usize) -> Value {
-        note(index);
-        self.refs[index].clone()
     }
 
     /// Serialises page `index` again after its own data changed (`tongxin serve`).
@@ -375,7 +387,7 @@ fn book_ref(site: &Site, pictures: &Pictures, b: &Book) -> Value {
 }
 
 /// A book with its introduction and table of contents, for its own page.
-pub fn book_full(site: &Site, values: &Values, index: usize) -> Value {
+pub fn book_full(site: &Site, values: &Reader, index: usize) -> Value {
     let book = &site.books[index];
     let mut map: Map = values.books[index].as_map().cloned().unwrap_or_default();
     let content = values.pictures.body(&book.content, &book.figures, &Owner::book(book));
@@ -388,14 +400,14 @@ pub fn book_full(site: &Site, values: &Values, index: usize) -> Value {
 /// Every chapter of a book with its text, for the whole-book reading view.
 /// Heading ids are prefixed per chapter (`c2-…`) so that anchors stay unique
 /// on the one long page.
-pub fn book_chapters(site: &Site, values: &Values, index: usize) -> Value {
+pub fn book_chapters(site: &Site, values: &Reader, index: usize) -> Value {
     let book = &site.books[index];
     let chapters: Vec<Value> = book
         .chapters
         .iter()
         .enumerate()
         .map(|(n, &i)| {
-            note(i);
+            values.note(i);
             let page = &site.pages[i];
             let anchor = format!("c{}", n + 1);
             let mut content = values
@@ -429,7 +441,7 @@ pub fn book_chapters(site: &Site, values: &Values, index: usize) -> Value {
 }
 
 /// A member's 履职记录: groups of pages by kind, with counts.
-pub fn member_record(values: &Values, member: &Member) -> Value {
+pub fn member_record(values: &Reader, member: &Member) -> Value {
     #[derive(Serialize)]
     struct Group {
         label: &'static str,
@@ -454,8 +466,8 @@ pub fn member_record(values: &Values, member: &Member) -> Value {
 }
 
 /// The full data of a page for its own render: its reference plus the article.
-pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
-    note(index);
+pub fn page_full(site: &Site, values: &Reader, index: usize) -> Value {
+    values.note(index);
     let page = &site.pages[index];
     let mut map: Map = values.page(index).as_map().cloned().unwrap_or_default();
     let extra = PageExtra {
@@ -515,7 +527,7 @@ pub fn page_full(site: &Site, values: &Values, index: usize) -> Value {
 }
 
 /// A column with its introduction, for its own list pages.
-pub fn column_full(site: &Site, values: &Values, index: usize) -> Value {
+pub fn column_full(site: &Site, values: &Reader, index: usize) -> Value {
     let column = &site.columns[index];
     let mut map: Map = values.columns[index].as_map().cloned().unwrap_or_default();
     let content = values
@@ -565,7 +577,7 @@ pub fn taxonomy_value(site: &Site, taxonomy: &Taxonomy) -> Value {
 
 /// One page of a paginated list: its items (shared references) and the links
 /// a theme needs (previous/next, first/last, a window of page numbers).
-pub fn paginator(site: &Site, values: &Values, items: &[usize], page_size: usize, base: &str, number: usize) -> Value {
+pub fn paginator(site: &Site, values: &Reader, items: &[usize], page_size: usize, base: &str, number: usize) -> Value {
     #[derive(Serialize)]
     struct Number {
         number: usize,

@@ -12,14 +12,14 @@ use crate::model::members::Grouping;
 
 use super::charts;
 use super::filters::join_url;
-use super::values::Values;
+use super::values::Reader;
 
 fn url(site: &Site, path: &str) -> String {
     join_url(&site.config.base_path, path)
 }
 
 /// `groups` (by sector, or by committee), `view` and the URLs of both views.
-pub fn members(ctx: &mut Context, site: &Site, values: &Values, view: usize, by_committee: bool) {
+pub fn members(ctx: &mut Context, site: &Site, values: &Reader, view: usize, by_committee: bool) {
     let v = &site.member_views[view];
     let groups = if by_committee { &v.by_committee } else { &v.by_sector };
     ctx.insert_value("groups", groups_value(site, values, groups));
@@ -34,7 +34,7 @@ pub fn members(ctx: &mut Context, site: &Site, values: &Values, view: usize, by_
     ctx.insert("member_count", &count);
 }
 
-fn groups_value(site: &Site, values: &Values, groups: &[Grouping]) -> Value {
+fn groups_value(site: &Site, values: &Reader, groups: &[Grouping]) -> Value {
     let list: Vec<Value> = groups
         .iter()
         .map(|g| {
@@ -51,7 +51,7 @@ fn groups_value(site: &Site, values: &Values, groups: &[Grouping]) -> Value {
 
 /// The proposal table (all, or one filter value's), statistics, the chart and
 /// the filter links. `filter` is (facet, value) on a filter page.
-pub fn proposals(ctx: &mut Context, site: &Site, values: &Values, view: usize, filter: Option<(usize, usize)>) {
+pub fn proposals(ctx: &mut Context, site: &Site, values: &Reader, view: usize, filter: Option<(usize, usize)>) {
     let v = &site.proposal_views[view];
     let rows: &[usize] = match filter {
         Some((f, value)) => &v.facets[f].values[value].proposals,
@@ -159,7 +159,7 @@ pub fn issues(paginator: &Value) -> Value {
 
 /// The home page: focus items, a block per news-like and notice column, a
 /// strip of members, the newest books, and every column.
-pub fn home(site: &Site, values: &Values, latest: usize) -> Value {
+pub fn home(site: &Site, values: &Reader, latest: usize) -> Value {
     let blocks = &site.home.blocks;
     let mut map = Map::new();
     map.insert("title".into(), site.home.title.clone().into());
@@ -279,7 +279,7 @@ pub fn home(site: &Site, values: &Values, latest: usize) -> Value {
 
 /// The human-readable site map (网站地图): every column in navigation order, then
 /// any column left out of the navigation, each with what lies beneath it.
-pub fn site_map(site: &Site, values: &Values) -> Value {
+pub fn site_map(site: &Site, values: &Reader) -> Value {
     #[derive(Serialize)]
     struct Entry {
         title: String,
@@ -294,7 +294,7 @@ pub fn site_map(site: &Site, values: &Values) -> Value {
             let pages = |list: &mut dyn Iterator<Item = usize>| -> Vec<Entry> {
                 list.map(|i| Entry {
                     title: {
-                        super::values::note(i);
+                        values.note(i);
                         site.pages[i].title.clone()
                     },
                     url: url(site, &site.pages[i].path),
