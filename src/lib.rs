@@ -8,6 +8,8 @@
 //! - [`model`]: columns, pages, URLs, order, tags and topics, pagination
 //! - [`render`]: Tera templates, filters, the data each template sees
 //! - [`output`]: staging and swapping the output folder, feeds, sitemap, static files
+//! - [`engine`]: the one pipeline over those stages that every command runs,
+//!   updating only what a change touched
 //! - [`commands`]: what the `tongxin` binary runs
 //! - [`check`]: the rules of `tongxin check` (发布前检查), run over a loaded site
 //!
@@ -20,6 +22,7 @@ pub mod content;
 pub mod dates;
 pub mod diagnostics;
 pub mod encoding;
+pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod model;

@@ -90,9 +90,7 @@ fn content(files: &[&str]) -> Touched {
 
 fn built(outcome: Outcome, step: &str) -> (Vec<String>, usize, bool) {
     match outcome {
-        Outcome::Built {
-            changed, pages, quick, ..
-        } => (changed, pages, quick),
+        Outcome::Built(report) => (report.changed, report.pages, report.quick),
         Outcome::Failed { diagnostics } => panic!("{step}: rebuild failed: {diagnostics:?}"),
     }
 }
@@ -282,7 +280,7 @@ fn every_edit_leaves_what_a_full_build_writes() {
             );
             assert!(d.line.is_some(), "the error names the line: {d}");
         }
-        Outcome::Built { .. } => panic!("a full-width colon must fail"),
+        Outcome::Built(_) => panic!("a full-width colon must fail"),
     }
     assert!(before == files(&served, |_| false), "a failed rebuild writes nothing");
     edit(&root, post, "title： ", "title: ");
@@ -387,7 +385,7 @@ fn edits_to_every_kind_of_page_match_a_full_build() {
             assert!(d.message.contains("meiyou.jpg"), "{d}");
             assert!(d.line.is_some(), "{d}");
         }
-        Outcome::Built { .. } => panic!("a missing photo is an error, as in build"),
+        Outcome::Built(_) => panic!("a missing photo is an error, as in build"),
     }
     edit(&root, &format!("content/{post}"), "![还没拍的照片](meiyou.jpg)", "");
     built(session.rebuild(content(&[post])), "the missing photo removed");

@@ -7,15 +7,10 @@ use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 
-use super::load::{self, LoadOptions, Stopwatch};
 use crate::content;
-use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path, io_reason};
-use crate::model::Site;
-use crate::model::published::{self, PublishedFiles};
-use crate::output::plan::{generated_files, static_list};
-use crate::output::{self, Staging, images, search, static_files};
-use crate::render;
-use crate::render::pictures::Pictures;
+use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path};
+use crate::engine::{Engine, EngineOptions, Outcome, Stopwatch, Touched};
+use crate::output::{self, Staging, images, search};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -77,7 +72,6 @@ impl BuildFailure {
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let started = Instant::now();
-    let mut watch = Stopwatch::start();
     let diagnostics = Diagnostics::new();
     let root = &options.root;
     let now = options.now.unwrap_or_else(Timestamp::now);
@@ -91,68 +85,49 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             ],
         });
     }
-
     if let Some(problem) = unsafe_output(root, &output_dir) {
         diagnostics.push(problem);
     }
 
-    let load_options = LoadOptions {
+    let mut engine = Engine::new(EngineOptions {
         root: root.clone(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
-        now,
-        markdown_html: true,
-    };
-    let loaded =
-        load::read(&load_options, &diagnostics, &mut watch).model(&load_options, None, &diagnostics, &mut watch);
-    let site = loaded.site;
-    let files = PublishedFiles::new(static_list(&site, root), &site.assets);
-    published::report_missing(&site, &files, &diagnostics);
-
-    let (Some(_), Some((tera, origins)), false) = (loaded.config, loaded.templates, diagnostics.has_errors()) else {
+        now: Some(now),
+    });
+    // The sources first: the staging folder is made only for a site that can be built.
+    if let Err(problems) = engine.refresh(Touched::everything()) {
+        diagnostics.extend(problems);
+    }
+    if diagnostics.has_errors() {
         return Err(BuildFailure {
             diagnostics: diagnostics.into_sorted(),
         });
-    };
-
+    }
     let staging = Staging::create(&output_dir).map_err(|e| BuildFailure {
         diagnostics: vec![
-            Diagnostic::error(
-                display_path(&output_dir),
-                format!("无法创建输出文件夹（{}）", io_reason(&e)),
-            )
-            .hint("检查磁盘空间和文件夹的写入权限"),
+            Diagnostic::io(display_path(&output_dir), "无法创建输出文件夹", &e).hint("检查磁盘空间和文件夹的写入权限"),
         ],
     })?;
-    let mourning = site
-        .config
-        .mourning
-        .active_on(now.to_zoned(site.config.tz.clone()).date());
-    let images::Published {
-        copies,
-        summary: image_summary,
-        pictures,
-        ..
-    } = images::publish(&site, root, files, &staging, &diagnostics);
-    let pictures = std::sync::Arc::new(pictures);
-    watch.lap("图片");
-    let pages = render::render_site(
-        &site,
-        tera,
-        &origins,
-        pictures.clone(),
-        mourning,
-        &staging,
-        &diagnostics,
-    );
-    watch.lap("渲染页面");
-    let mut files = write_extras(&site, &pictures, root, copies, &staging, &now, &diagnostics);
-    watch.lap("订阅、站点地图与静态文件");
+    let mut report = match engine.write(&staging) {
+        Outcome::Built(report) => report,
+        Outcome::Failed { diagnostics: problems } => {
+            staging.abandon();
+            diagnostics.extend(problems);
+            return Err(BuildFailure {
+                diagnostics: one_disk_full_error(diagnostics.into_sorted(), &output_dir),
+            });
+        }
+    };
+    diagnostics.extend(std::mem::take(&mut report.warnings));
+    let mut watch = Stopwatch::start();
     // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
     // bench/search.sh, which compares a build with and without the index to
     // measure what indexing costs; sites have no setting for it.
-    if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1") {
-        files += search::write(&site, pictures.clone(), &staging, &diagnostics);
+    if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1")
+        && let Some(corpus) = engine.search_corpus()
+    {
+        report.files += search::write(&corpus, &staging, &diagnostics);
     }
     watch.lap("搜索索引");
 
@@ -167,11 +142,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         Err(e) => {
             let mut all = diagnostics.into_sorted();
             all.push(
-                Diagnostic::error(
-                    display_path(&output_dir),
-                    format!("无法用新生成的网站替换输出文件夹（{}）", io_reason(&e)),
-                )
-                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+                Diagnostic::io(display_path(&output_dir), "无法用新生成的网站替换输出文件夹", &e)
+                    .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
             );
             return Err(BuildFailure { diagnostics: all });
         }
@@ -183,15 +155,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         );
     }
     watch.lap("替换输出文件夹");
+    let mut stages = report.stages;
+    stages.extend(watch.stages);
     Ok(BuildReport {
         output: output_dir,
-        pages,
-        articles: site.pages.len(),
-        files,
+        pages: report.pages,
+        articles: report.articles,
+        files: report.files,
         warnings: diagnostics.into_sorted(),
         elapsed: started.elapsed(),
-        stages: watch.stages,
-        images: image_summary,
+        stages,
+        images: report.images,
     })
 }
 
@@ -248,25 +222,4 @@ fn unsafe_output(root: &Path, output: &Path) -> Option<Diagnostic> {
         );
     }
     None
-}
-
-/// Feeds, sitemap, robots.txt and the files `copies` copied as they are.
-/// Returns how many were written.
-fn write_extras(
-    site: &Site,
-    pictures: &Pictures,
-    root: &Path,
-    copies: Vec<static_files::StaticFile>,
-    staging: &Staging,
-    now: &Timestamp,
-    diagnostics: &Diagnostics,
-) -> usize {
-    let mut count = 0;
-    for (path, text) in &generated_files(site, pictures, now) {
-        match staging.write(path, text.as_bytes()) {
-            Ok(()) => count += 1,
-            Err(e) => diagnostics.push(staging.write_error(&staging.dir().join(path), &e)),
-        }
-    }
-    count + static_files::copy_all(copies, staging.dir(), root, diagnostics)
 }

@@ -10,7 +10,6 @@ use std::time::Instant;
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 
-use super::load::{self, LoadOptions, Stopwatch};
 use crate::check::links::{self, Outputs};
 use crate::check::report::CheckReport;
 use crate::check::rules::Rule;
@@ -19,10 +18,12 @@ use crate::check::wording::Wording;
 use crate::check::{Finding, Level, encoding, external, freshness, identity, metadata, source};
 use crate::config::FILE_NAME;
 use crate::diagnostics::{Diagnostics, Severity, display_path};
+use crate::engine::{Engine, EngineOptions, Stopwatch};
 use crate::model::published::{self, PublishedFiles};
 use crate::output::plan::static_list;
 use crate::render::Renderer;
 use crate::render::pictures::Pictures;
+use crate::render::templates::Origins;
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -58,25 +59,19 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let mut watch = Stopwatch::start();
     let diagnostics = Diagnostics::new();
     let root = &options.root;
-    let mut load_options = LoadOptions {
-        root: root.clone(),
-        base_url: None,
-        drafts: false,
-        now: Timestamp::now(),
-        // The text and links of the Markdown are checked from the sources, with
-        // their lines; the rendered pages are read for the theme's links, and
-        // need only the anchors of the text.
-        markdown_html: false,
-    };
-    let sources = load::read(&load_options, &diagnostics, &mut watch);
-    let tz = sources.settings.tz.clone();
+    // The load stage of the engine, as `build` runs it; “now” comes from the
+    // site's time zone, known once site.yaml is read.
+    let mut engine = Engine::new(EngineOptions::new(root.clone()));
+    engine.load_all(&diagnostics);
+    watch.lap("读取内容");
+    let tz = engine.settings_or_default().tz;
     let now = options
         .now
         .and_then(|dt| dt.to_zoned(tz.clone()).ok())
         .map_or_else(Timestamp::now, |z| z.timestamp());
-    load_options.now = now;
+    let mut engine = engine.at(now);
     let today = now.to_zoned(tz).date();
-    let settings = sources.settings.check.clone();
+    let settings = engine.settings_or_default().check;
     let yaml_text = std::fs::read(root.join(FILE_NAME))
         .map(|b| String::from_utf8_lossy(&b).into_owned())
         .unwrap_or_default();
@@ -90,13 +85,26 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     }
     findings.extend(encoding::site_yaml(root));
 
-    let mut sourced = source::check(&sources.content, &wording, now);
+    let content = engine.content();
+    let mut sourced = source::check(&content, &wording, now);
+    drop(content);
     watch.lap("检查文章设置");
-    // The model parses each body once; the text rules read that parse.
+    // The model parses each body once; the text rules read that parse. The
+    // text and links of the Markdown are checked from the sources, with their
+    // lines; the rendered pages are read for the theme's links, and need only
+    // the anchors of the text.
     let bodies = source::Bodies::new(&wording);
-    let loaded = sources.model(&load_options, Some(&bodies), &diagnostics, &mut watch);
+    let model = engine.model_with(Some(&bodies), false, &diagnostics);
+    watch.lap("整理网站与 Markdown");
     bodies.finish(&mut sourced, root);
     findings.append(&mut sourced.findings);
+    let config = engine.config().cloned();
+    let templates = engine.take_templates();
+    let loaded = Loaded {
+        config,
+        templates,
+        site: model,
+    };
     let site = &loaded.site;
     let outputs = Outputs::new(site, root);
     // Photos are looked for as the build looks for them, with the same errors.
@@ -274,4 +282,11 @@ pub fn check(options: &CheckOptions) -> CheckReport {
         elapsed: started.elapsed(),
         stages: watch.stages,
     }
+}
+
+/// What `check` works from: the settings and templates as read, and the model.
+struct Loaded {
+    config: Option<crate::config::SiteConfig>,
+    templates: Option<(tera::Tera, Origins)>,
+    site: crate::model::Site,
 }

@@ -1,8 +1,8 @@
-//! The commands a user runs. Each is a function the binary and the tests call.
+//! The commands a user runs. Each is a function the binary and the tests call,
+//! a few steps over the engine ([`crate::engine`]).
 
 pub mod build;
 pub mod check;
 pub mod init;
-pub mod load;
 pub mod new;
 pub mod serve;

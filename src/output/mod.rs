@@ -6,6 +6,7 @@ pub mod feeds;
 pub mod images;
 pub mod plan;
 pub mod search;
+pub mod sink;
 pub mod sitemap;
 pub mod static_files;
 
@@ -147,8 +148,35 @@ impl Staging {
     }
 
     /// Throws the staging folder away; the previous output is untouched.
+    /// (Also when dropped without a commit.)
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.dir);
+    }
+}
+
+impl sink::Sink for Staging {
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        Staging::write(self, path, bytes)
+    }
+
+    fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
+        let file = self.dir.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::copy(src, file).map(|_| ())
+    }
+
+    fn remove(&self, path: &str) {
+        sink::remove_below(&self.dir, path);
+    }
+
+    fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic {
+        Staging::write_error(self, &self.dir.join(path), e)
     }
 }
 

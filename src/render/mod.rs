@@ -1,7 +1,9 @@
-//! Rendering: every HTML page of the site through Tera, in parallel, each written
-//! straight to the output as soon as it is rendered.
+//! Rendering: every HTML page of the site through Tera. This stage prepares
+//! each page's data and renders it into memory; it never writes a file (the
+//! engine hands the bytes to a sink, see [`crate::output::sink`]).
 
 pub mod charts;
+pub mod digest;
 pub mod filters;
 pub mod pictures;
 pub mod qr;
@@ -13,14 +15,12 @@ use std::io::Write;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, Tera};
+use tera::Tera;
 
-use crate::diagnostics::Diagnostics;
 use crate::model::column::ColumnKind;
 use crate::model::{Site, pagination};
-use crate::output::Staging;
+use digest::{Digest, PageData};
 use pictures::Pictures;
-use templates::Origins;
 use values::{Reader, Values};
 
 /// How many items of the whole site the home page's `latest` list holds.
@@ -58,68 +58,7 @@ enum Job {
     Search,
 }
 
-/// Why one page could not be written.
-enum RenderFailure {
-    Template(tera::Error),
-    Io(std::io::Error),
-}
-
-impl From<std::io::Error> for RenderFailure {
-    fn from(e: std::io::Error) -> Self {
-        RenderFailure::Io(e)
-    }
-}
-
-/// Renders every page into `staging`. Returns how many pages were written.
-pub fn render_site(
-    site: &Site,
-    tera: Tera,
-    origins: &Origins,
-    pictures: Arc<Pictures>,
-    mourning: bool,
-    staging: &Staging,
-    diagnostics: &Diagnostics,
-) -> usize {
-    let renderer = Renderer::new(site, tera, pictures, mourning);
-    renderer
-        .jobs()
-        .par_iter()
-        .map(|job| {
-            let file = staging.file_for(renderer.path(job));
-            let result = (|| -> Result<(), RenderFailure> {
-                let mut writer = staging.open_file(&file)?;
-                renderer.render(job, &mut writer).map_err(RenderFailure::Template)?;
-                writer.flush()?;
-                Ok(())
-            })()
-            .map_err(|failure| match failure {
-                // Tera reports a failed write to the page file (a full disk) as its
-                // own error: it is the output file's problem, not the template's.
-                RenderFailure::Template(e) => match e.kind() {
-                    tera::ErrorKind::Io(kind) => staging.write_error(&file, &std::io::Error::from(*kind)),
-                    _ => {
-                        let mut d = templates::template_error(&e, origins);
-                        // Name at least the page's template when Tera did not say where.
-                        if d.file.as_os_str() == templates::UNKNOWN_TEMPLATE {
-                            d.file = templates::shown(origins, &renderer.template(job)).into();
-                        }
-                        d
-                    }
-                },
-                RenderFailure::Io(e) => staging.write_error(&file, &e),
-            });
-            match result {
-                Ok(()) => 1,
-                Err(d) => {
-                    diagnostics.push(d);
-                    0
-                }
-            }
-        })
-        .sum()
-}
-
-/// The site path of every page `render_site` writes (`yaowen/a/`, `404.html`).
+/// The site path of every page of the site (`yaowen/a/`, `404.html`).
 pub fn page_paths(site: &Site) -> Vec<String> {
     jobs(site).iter().map(|job| job_path(site, job)).collect()
 }
@@ -171,8 +110,8 @@ impl<'a> Renderer<'a> {
     }
 
     pub fn render(&self, job: &PageJob, out: impl Write) -> Result<(), tera::Error> {
-        let (template, context) = prepare(self.site, &self.tera, &Reader::new(&self.values), &job.job, &job.path);
-        self.tera.render_to(&template, &context, out)
+        let (template, data) = prepare(self.site, &self.tera, &Reader::new(&self.values), &job.job, &job.path);
+        self.tera.render_to(&template, &data.context(), out)
     }
 }
 
@@ -184,13 +123,20 @@ pub fn globals(site: &Site, values: &Values, mourning: bool) -> [(&'static str, 
     ]
 }
 
-/// A page ready to render: its template and the data it sees. Two equal
-/// `Prepared` render the same HTML with the same templates and globals, which is
-/// how `tongxin serve` finds the pages an edit changed without rendering them.
-#[derive(Clone, PartialEq)]
+/// A page ready to render: its template and the data it sees. Two pages with
+/// the same [`Prepared::digest`] render the same HTML with the same templates
+/// and globals, which is how the engine finds the pages an edit changed
+/// without rendering them.
+#[derive(Clone)]
 pub struct Prepared {
     pub template: String,
-    pub context: Context,
+    pub data: PageData,
+}
+
+impl Prepared {
+    pub fn digest(&self) -> Digest {
+        self.data.digest(&self.template)
+    }
 }
 
 impl PageJob {
@@ -218,10 +164,10 @@ pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values) -> Vec<Record
                 job,
             };
             let reader = Reader::new(values);
-            let (template, context) = prepare(site, tera, &reader, &job.job, &job.path);
+            let (template, data) = prepare(site, tera, &reader, &job.job, &job.path);
             Recorded {
                 job,
-                prepared: Prepared { template, context },
+                prepared: Prepared { template, data },
                 shows: reader.into_shown(),
             }
         })
@@ -230,14 +176,14 @@ pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values) -> Vec<Record
 
 /// Prepares one page.
 pub fn prepare_job(site: &Site, tera: &Tera, values: &Values, job: &PageJob) -> Prepared {
-    let (template, context) = prepare(site, tera, &Reader::new(values), &job.job, &job.path);
-    Prepared { template, context }
+    let (template, data) = prepare(site, tera, &Reader::new(values), &job.job, &job.path);
+    Prepared { template, data }
 }
 
 /// Renders a prepared page with `tera`, whose globals must be those of the
 /// site the page was prepared from.
 pub fn render_prepared(tera: &Tera, page: &Prepared, out: impl Write) -> Result<(), tera::Error> {
-    tera.render_to(&page.template, &page.context, out)
+    tera.render_to(&page.template, &page.data.context(), out)
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
@@ -315,8 +261,8 @@ fn job_path(site: &Site, job: &Job) -> String {
 }
 
 /// The template and the context of a job published at `path`.
-fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> (String, Context) {
-    let mut ctx = Context::new();
+fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> (String, PageData) {
+    let mut ctx = PageData::new();
     let template = match *job {
         Job::Home => {
             ctx.insert_value("home", views::home(site, values, HOME_LATEST));
@@ -330,7 +276,7 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
         Job::Search => {
             ctx.insert(
                 "search_index_url",
-                &filters::join_url(&site.config.base_path, &format!("{}/", crate::output::search::FOLDER)),
+                &filters::join_url(&site.config.base_path, &format!("{}/", values::SEARCH_DATA)),
             );
             "search.html".to_string()
         }

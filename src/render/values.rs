@@ -631,6 +631,9 @@ pub fn paginator(site: &Site, values: &Reader, items: &[usize], page_size: usize
 pub const SITE_MAP: &str = "sitemap/";
 /// Where the search page is published.
 pub const SEARCH: &str = "search/";
+/// Where the search index is published (made by `output::search`, read by
+/// the search page's script).
+pub const SEARCH_DATA: &str = "search/data";
 
 /// Global data every template sees: `site`, `nav`.
 pub fn site_value(site: &Site, mourning: bool) -> Value {

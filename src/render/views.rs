@@ -4,7 +4,9 @@
 //! references of `values`, never full pages.
 
 use serde::Serialize;
-use tera::{Context, Map, Value};
+use tera::{Map, Value};
+
+use super::digest::PageData;
 
 use crate::model::Site;
 use crate::model::column::ColumnKind;
@@ -19,7 +21,7 @@ fn url(site: &Site, path: &str) -> String {
 }
 
 /// `groups` (by sector, or by committee), `view` and the URLs of both views.
-pub fn members(ctx: &mut Context, site: &Site, values: &Reader, view: usize, by_committee: bool) {
+pub fn members(ctx: &mut PageData, site: &Site, values: &Reader, view: usize, by_committee: bool) {
     let v = &site.member_views[view];
     let groups = if by_committee { &v.by_committee } else { &v.by_sector };
     ctx.insert_value("groups", groups_value(site, values, groups));
@@ -51,7 +53,7 @@ fn groups_value(site: &Site, values: &Reader, groups: &[Grouping]) -> Value {
 
 /// The proposal table (all, or one filter value's), statistics, the chart and
 /// the filter links. `filter` is (facet, value) on a filter page.
-pub fn proposals(ctx: &mut Context, site: &Site, values: &Reader, view: usize, filter: Option<(usize, usize)>) {
+pub fn proposals(ctx: &mut PageData, site: &Site, values: &Reader, view: usize, filter: Option<(usize, usize)>) {
     let v = &site.proposal_views[view];
     let rows: &[usize] = match filter {
         Some((f, value)) => &v.facets[f].values[value].proposals,

@@ -1,8 +1,8 @@
 //! `tongxin serve`: build the site, serve it on this computer, and rebuild and
 //! reload the open pages whenever a source file is saved.
 //!
-//! Three parts: a [`session::Session`] keeps the site in memory and rebuilds
-//! only what an edit changed; a [`watch::SourceWatcher`] says which sources
+//! Three parts: a [`session::Session`] keeps the site up to date with the
+//! engine ([`crate::engine`]), which redoes only what an edit changed; a [`watch::SourceWatcher`] says which sources
 //! changed; [`http`] serves the output folder and tells pages to reload or to
 //! show an error. The rebuilds run on one thread of their own, one at a time.
 
@@ -23,7 +23,7 @@ use tokio::sync::{oneshot, watch as channel};
 
 use crate::diagnostics::{Diagnostic, display_path};
 use http::{ErrorItem, Shared, Status};
-use session::{Outcome, Session, SessionOptions, Touched};
+use session::{Outcome, Report, Session, SessionOptions, Touched};
 use watch::{Next, SourceWatcher};
 
 #[derive(Debug, Clone)]
@@ -278,14 +278,15 @@ fn rebuild_loop(
 /// Prints the outcome of a rebuild and tells the open pages.
 fn report(outcome: &Outcome, print: fn(&str), status: &channel::Sender<Status>) {
     match outcome {
-        Outcome::Built {
+        Outcome::Built(Report {
             changed,
             pages,
             warnings,
             elapsed,
             quick,
             stages,
-        } => {
+            ..
+        }) => {
             for w in warnings {
                 print(&format!("{w}\n"));
             }

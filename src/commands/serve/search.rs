@@ -15,7 +15,8 @@ use std::thread::JoinHandle;
 
 use crate::output::search::{self, Corpus};
 
-use super::session::{Output, hash_bytes};
+use crate::engine::written::hash_bytes;
+use crate::output::sink::{InPlace, Sink};
 
 /// What one finished run did.
 #[derive(Debug)]
@@ -68,7 +69,7 @@ impl SearchWorker {
         self.cancel();
         let _ = self.wait();
         let cancel = Arc::new(AtomicBool::new(false));
-        let output = Output::new(&self.output);
+        let output = InPlace::new(&self.output, "预览文件夹");
         let written = self.written.clone();
         let pool = self.pool.clone();
         let flag = cancel.clone();
@@ -126,7 +127,7 @@ impl Drop for SearchWorker {
 /// by a complete run.
 fn index(
     corpus: &Corpus,
-    output: &Output,
+    output: &InPlace,
     written: &Mutex<HashMap<String, u64>>,
     cancel: &AtomicBool,
     generation: u64,

@@ -26,7 +26,7 @@ use crate::content::figures::{self, Picture};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path, io_reason};
 use crate::model::Site;
 use crate::model::published::PublishedFiles;
-use crate::output::Staging;
+use crate::output::sink::Sink;
 use crate::output::static_files::StaticFile;
 use crate::render::pictures::Pictures;
 
@@ -70,7 +70,7 @@ pub fn publish(
     site: &Site,
     root: &Path,
     files: PublishedFiles,
-    staging: &Staging,
+    staging: &dyn Sink,
     diagnostics: &Diagnostics,
 ) -> Published {
     let mut rest = Vec::new();
@@ -109,7 +109,7 @@ fn make_all(
     photos: &HashMap<String, PathBuf>,
     root: &Path,
     settings: &ImageSettings,
-    staging: &Staging,
+    staging: &dyn Sink,
     refs: &Refs,
     written: &std::sync::Mutex<Vec<String>>,
     diagnostics: &Diagnostics,
@@ -241,7 +241,7 @@ fn file_name(dest: &str) -> String {
 fn place_entry(
     dest: &str,
     entry: &Entry,
-    staging: &Staging,
+    staging: &dyn Sink,
     written: &std::sync::Mutex<Vec<String>>,
     diagnostics: &Diagnostics,
 ) -> Option<Picture> {
@@ -258,7 +258,7 @@ fn place_entry(
         };
         let target = staging.dir().join(&path);
         if let Err(e) = cache::place(&file.path, &target) {
-            diagnostics.push(staging.write_error(&target, &e));
+            diagnostics.push(staging.write_error(&path, &e));
             return None;
         }
         if let Ok(mut list) = written.lock() {

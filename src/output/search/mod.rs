@@ -29,13 +29,13 @@ use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 use crate::model::page::Page;
 use crate::model::published::Owner;
-use crate::output::Staging;
+use crate::output::sink::Sink;
 use crate::render::filters::{format_date_cn, join_url};
 use crate::render::pictures::Pictures;
 use index::{DocTerms, Postings};
 
 /// Where the index is published.
-pub const FOLDER: &str = "search/data";
+pub const FOLDER: &str = crate::render::values::SEARCH_DATA;
 /// The text kept per document for excerpts, in characters.
 const EXCERPT_TEXT: usize = 1000;
 /// Aim for shards of about this many bytes: a query fetches one per term.
@@ -385,15 +385,14 @@ pub fn index_files(corpus: &Corpus, emit: &(dyn Fn(String, Vec<u8>) + Sync), can
 }
 
 /// Writes the search index into the output. Returns how many files were written.
-pub fn write(site: &Site, pictures: Arc<Pictures>, staging: &Staging, diagnostics: &Diagnostics) -> usize {
+pub fn write(corpus: &Corpus, sink: &dyn Sink, diagnostics: &Diagnostics) -> usize {
     let written = AtomicUsize::new(0);
-    let corpus = Corpus::of(site, pictures);
-    let emit = |path: String, bytes: Vec<u8>| match staging.write(&path, &bytes) {
+    let emit = |path: String, bytes: Vec<u8>| match sink.write(&path, &bytes) {
         Ok(()) => {
             written.fetch_add(1, Ordering::Relaxed);
         }
-        Err(e) => diagnostics.push(staging.write_error(&staging.file_for(&path), &e)),
+        Err(e) => diagnostics.push(sink.write_error(&path, &e)),
     };
-    index_files(&corpus, &emit, &AtomicBool::new(false));
+    index_files(corpus, &emit, &AtomicBool::new(false));
     written.into_inner()
 }

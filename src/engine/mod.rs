@@ -1,0 +1,655 @@
+//! The engine: the one pipeline from a site's sources to its files, that
+//! every command runs. Its stages, in order:
+//!
+//! 1. **load**: `site.yaml`, the templates, and the Markdown of `content/`
+//!    ([`sources`]), each read again only when it changed;
+//! 2. **model**: the [`Site`](crate::model::Site), with the photos checked
+//!    ([`crate::model::published`]);
+//! 3. **images**: the photos resized into the sink, giving the
+//!    [`Pictures`](crate::render::pictures::Pictures) table rendering looks
+//!    photos up in;
+//! 4. **render** and **write** ([`written`]): every page prepared, and those
+//!    whose data changed rendered and written; then feeds, sitemap and the
+//!    files copied as they are.
+//!
+//! [`Engine::update`] runs them after a change, reusing what the change left
+//! valid; the engine keeps what it needs for that between updates. The files
+//! go to a [`Sink`]: the engine itself never writes to disk. `build` runs one
+//! update into a staging folder; `serve` runs one per save, into its preview
+//! folder; `check` runs the load and model stages and reads the rest from
+//! there.
+
+pub mod sources;
+pub mod written;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use tera::Tera;
+
+use crate::config::{self, Overrides, SiteConfig};
+use crate::content::front_matter::FrontMatter;
+use crate::content::markdown::{self, Observer};
+use crate::content::memo::MarkdownMemo;
+use crate::content::{Content, text};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::column::ColumnKind;
+use crate::model::published::{self, Owner, PublishedFiles};
+use crate::model::{self, ModelOptions, Site};
+use crate::output::images::{self, Summary};
+use crate::output::plan::static_list;
+use crate::output::search::Corpus;
+use crate::output::sink::Sink;
+use crate::output::static_files::StaticFile;
+use crate::render::digest;
+use crate::render::templates::{self, Origins};
+use crate::render::values::Values;
+use sources::Sources;
+use written::{Pages, Written};
+
+/// What the engine is run with.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    /// The site folder (with site.yaml).
+    pub root: PathBuf,
+    /// Another address than site.yaml's (`--base-url`, or the preview server's).
+    pub base_url: Option<String>,
+    /// Publish drafts and future-dated pages too.
+    pub drafts: bool,
+    /// A fixed "now", for tests; the clock otherwise.
+    pub now: Option<Timestamp>,
+}
+
+impl EngineOptions {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        EngineOptions {
+            root: root.into(),
+            base_url: None,
+            drafts: false,
+            now: None,
+        }
+    }
+}
+
+/// Which kinds of source a batch of changes touched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    pub config: bool,
+    pub templates: bool,
+    pub content: bool,
+    pub statics: bool,
+    /// The paths below `content/` that changed, as far as a watcher knows.
+    pub files: Vec<String>,
+    /// Look at every file of `content/` (events were lost, or a folder moved).
+    pub rescan: bool,
+}
+
+impl Touched {
+    pub fn everything() -> Self {
+        Touched {
+            config: true,
+            templates: true,
+            content: true,
+            statics: true,
+            files: Vec::new(),
+            rescan: true,
+        }
+    }
+
+    /// Adds what `other` touched.
+    pub fn merge(&mut self, other: Touched) {
+        self.config |= other.config;
+        self.templates |= other.templates;
+        self.content |= other.content;
+        self.statics |= other.statics;
+        self.rescan |= other.rescan;
+        self.files.extend(other.files);
+    }
+
+    pub fn any(&self) -> bool {
+        self.config || self.templates || self.content || self.statics
+    }
+}
+
+/// Time spent in each stage, for benchmarks (`TONGXIN_TIMINGS=1`).
+pub struct Stopwatch {
+    pub stages: Vec<(&'static str, Duration)>,
+    lap: Instant,
+}
+
+impl Stopwatch {
+    pub fn start() -> Self {
+        Stopwatch {
+            stages: Vec::new(),
+            lap: Instant::now(),
+        }
+    }
+
+    pub fn lap(&mut self, name: &'static str) {
+        self.stages.push((name, self.lap.elapsed()));
+        self.lap = Instant::now();
+    }
+}
+
+/// What an update wrote.
+#[derive(Debug)]
+pub struct Report {
+    /// The site paths written or removed (empty when nothing visible changed).
+    pub changed: Vec<String>,
+    /// Pages rendered.
+    pub pages: usize,
+    /// Published articles and single pages.
+    pub articles: usize,
+    /// Other files written or copied (feeds, sitemap, static files).
+    pub files: usize,
+    pub images: Summary,
+    pub warnings: Vec<Diagnostic>,
+    pub elapsed: Duration,
+    /// The model was kept (patched in place for one page's text) instead of rebuilt.
+    pub quick: bool,
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// The result of one update.
+#[derive(Debug)]
+pub enum Outcome {
+    Built(Report),
+    /// The sources have errors; nothing was written (photos excepted, see
+    /// [`Engine::update`]).
+    Failed {
+        diagnostics: Vec<Diagnostic>,
+    },
+}
+
+/// The last site that was written without errors.
+struct Current {
+    site: Site,
+    values: Values,
+    written: Written,
+    /// The files to copy as they are (those the image stage left).
+    copies: Vec<StaticFile>,
+}
+
+pub struct Engine {
+    options: EngineOptions,
+    config: Option<SiteConfig>,
+    config_problems: Vec<Diagnostic>,
+    templates: Option<(Tera, Origins)>,
+    template_problems: Vec<Diagnostic>,
+    sources: Sources,
+    memo: MarkdownMemo,
+    current: Option<Current>,
+    /// What [`Engine::refresh`] left for [`Engine::write`].
+    pending: Option<Pending>,
+}
+
+/// A refreshed site waiting to be written.
+struct Pending {
+    touched: Touched,
+    reuse: Reuse,
+    /// A new model and the files it publishes, unless the current one is kept.
+    model: Option<(Site, PublishedFiles)>,
+    warnings: Vec<Diagnostic>,
+    watch: Stopwatch,
+    started: Instant,
+    first: bool,
+}
+
+/// How much of the current site an update can keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reuse {
+    /// The model is built again.
+    No,
+    /// No source of the model changed (a static file did, or nothing).
+    Same,
+    /// One page was updated in place (its index).
+    Patched(usize),
+}
+
+impl Engine {
+    pub fn new(options: EngineOptions) -> Self {
+        Engine {
+            options,
+            config: None,
+            config_problems: Vec::new(),
+            templates: None,
+            template_problems: Vec::new(),
+            sources: Sources::default(),
+            memo: MarkdownMemo::new(),
+            current: None,
+            pending: None,
+        }
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    fn now(&self) -> Timestamp {
+        self.options.now.unwrap_or_else(Timestamp::now)
+    }
+
+    /// The site as last written.
+    pub fn site(&self) -> Option<&Site> {
+        self.current.as_ref().map(|c| &c.site)
+    }
+
+    /// What the search index is made from: the current site, taken in a moment.
+    pub fn search_corpus(&self) -> Option<Corpus> {
+        let current = self.current.as_ref()?;
+        Some(Corpus::of(&current.site, current.values.pictures.clone()))
+    }
+
+    /// The load stage: reads what `touched` names (everything the first time).
+    /// Returns the Markdown paths read again, and the problems met so far.
+    fn load(&mut self, touched: &Touched) -> (Vec<String>, Diagnostics) {
+        if touched.config {
+            let diagnostics = Diagnostics::new();
+            let overrides = Overrides {
+                base_url: self.options.base_url.clone(),
+            };
+            self.config = config::load(&self.options.root, &overrides, &diagnostics);
+            self.config_problems = diagnostics.into_sorted();
+            // The time zone or base path may have changed: read and render anew.
+            self.sources.clear();
+            self.memo = MarkdownMemo::new();
+        }
+        let settings = self.settings();
+        if touched.templates {
+            let diagnostics = Diagnostics::new();
+            self.templates = templates::load(&self.options.root, &settings.theme, &settings.base_path, &diagnostics);
+            self.template_problems = diagnostics.into_sorted();
+        }
+        let diagnostics = Diagnostics::new();
+        diagnostics.extend(self.config_problems.iter().cloned());
+        diagnostics.extend(self.template_problems.iter().cloned());
+        let changed = if touched.content {
+            let named = (!touched.rescan)
+                .then(|| self.sources.read_named(&self.options.root, &touched.files, &settings))
+                .flatten();
+            named.unwrap_or_else(|| self.sources.read_all(&self.options.root, &settings, &diagnostics))
+        } else {
+            Vec::new()
+        };
+        diagnostics.extend(self.sources.problems().cloned());
+        (changed, diagnostics)
+    }
+
+    /// The settings to work with: site.yaml's, or defaults when it is unusable.
+    fn settings(&self) -> SiteConfig {
+        self.config.clone().unwrap_or_else(config::fallback)
+    }
+
+    /// Loads everything, for a command that only reads the site (`check`).
+    /// Problems go to `diagnostics`.
+    pub fn load_all(&mut self, diagnostics: &Diagnostics) {
+        let (_, problems) = self.load(&Touched::everything());
+        diagnostics.extend(problems.into_sorted());
+    }
+
+    /// site.yaml as read; `None` when it is missing or has errors.
+    pub fn config(&self) -> Option<&SiteConfig> {
+        self.config.as_ref()
+    }
+
+    /// The settings to work with, see [`Engine::config`].
+    pub fn settings_or_default(&self) -> SiteConfig {
+        self.settings()
+    }
+
+    /// The templates as loaded; `None` when they have errors.
+    pub fn templates(&self) -> Option<&(Tera, Origins)> {
+        self.templates.as_ref()
+    }
+
+    /// Takes the templates away, for a command that renders on its own
+    /// (`check` renders every page in memory to read its links).
+    pub fn take_templates(&mut self) -> Option<(Tera, Origins)> {
+        self.templates.take()
+    }
+
+    /// The same engine with another “now” (`check --now`).
+    pub fn at(mut self, now: Timestamp) -> Self {
+        self.options.now = Some(now);
+        self
+    }
+
+    /// The Markdown files as read, and the other files of `content/`.
+    pub fn content(&self) -> Content {
+        Content {
+            files: self.sources.read().cloned().collect(),
+            assets: self.sources.assets.clone(),
+        }
+    }
+
+    /// The model stage on its own, for `check`: `observer` sees every body as
+    /// it is parsed; `html` false keeps only the bodies' anchors.
+    pub fn model_with(&self, observer: Option<&dyn Observer>, html: bool, diagnostics: &Diagnostics) -> Site {
+        model::build(
+            self.settings(),
+            self.content(),
+            &ModelOptions {
+                drafts: self.options.drafts,
+                now: self.now(),
+                root: self.options.root.clone(),
+                markdown_html: html,
+                observer,
+                memo: None,
+            },
+            diagnostics,
+        )
+    }
+
+    /// Builds the model from the sources read, reusing remembered renderings.
+    fn model(&self, diagnostics: &Diagnostics) -> Site {
+        self.memo.next_build();
+        model::build(
+            self.settings(),
+            self.content(),
+            &ModelOptions {
+                drafts: self.options.drafts,
+                now: self.now(),
+                root: self.options.root.clone(),
+                markdown_html: true,
+                observer: None,
+                memo: Some(&self.memo),
+            },
+            diagnostics,
+        )
+    }
+
+    /// Brings `sink` up to date after changes of the `touched` kinds (all of
+    /// them the first time): [`Engine::refresh`], then [`Engine::write`].
+    pub fn update(&mut self, touched: Touched, sink: &dyn Sink) -> Outcome {
+        match self.refresh(touched) {
+            Ok(()) => self.write(sink),
+            Err(diagnostics) => Outcome::Failed { diagnostics },
+        }
+    }
+
+    /// The load and model stages after changes of the `touched` kinds (all
+    /// of them the first time): reads what changed and rebuilds what depends
+    /// on it, writing nothing. On errors the engine keeps the last good site
+    /// and returns every problem found; otherwise [`Engine::write`] writes the
+    /// result.
+    pub fn refresh(&mut self, touched: Touched) -> Result<(), Vec<Diagnostic>> {
+        let started = Instant::now();
+        let mut watch = Stopwatch::start();
+        self.pending = None;
+        let first = self.current.is_none();
+        let touched = if first || touched.config {
+            Touched::everything()
+        } else {
+            touched
+        };
+        let (changed_sources, diagnostics) = self.load(&touched);
+        watch.lap("读取改动的文件");
+        if diagnostics.has_errors() || self.config.is_none() || self.templates.is_none() {
+            // Model the content anyway, so that one update reports every error.
+            let site = self.model(&diagnostics);
+            let files = PublishedFiles::new(static_list(&site, &self.options.root), &site.assets);
+            published::report_missing(&site, &files, &diagnostics);
+            return Err(diagnostics.into_sorted());
+        }
+        // A static file may be a photo, whose processing feeds the pages.
+        let reuse = if touched.templates || touched.statics || self.current.is_none() {
+            Reuse::No
+        } else if changed_sources.is_empty() {
+            Reuse::Same
+        } else {
+            self.patch_page(&changed_sources).map_or(Reuse::No, Reuse::Patched)
+        };
+        let model = match reuse {
+            Reuse::Same | Reuse::Patched(_) => None,
+            Reuse::No => {
+                let site = self.model(&diagnostics);
+                let files = PublishedFiles::new(static_list(&site, &self.options.root), &site.assets);
+                published::report_missing(&site, &files, &diagnostics);
+                if diagnostics.has_errors() {
+                    return Err(diagnostics.into_sorted());
+                }
+                Some((site, files))
+            }
+        };
+        watch.lap(match reuse {
+            Reuse::No => "整理网站与 Markdown",
+            Reuse::Same | Reuse::Patched(_) => "只更新改动的文章",
+        });
+        self.pending = Some(Pending {
+            touched,
+            reuse,
+            model,
+            warnings: diagnostics.into_sorted(),
+            watch,
+            started,
+            first,
+        });
+        Ok(())
+    }
+
+    /// The image, render and write stages after [`Engine::refresh`]: writes
+    /// into `sink` the files whose bytes differ from the last write's (every
+    /// file the first time). On errors nothing is written and the engine
+    /// keeps the last good site; photos, though, are placed as they are
+    /// processed, so a photo replaced under the same name may already show.
+    pub fn write(&mut self, sink: &dyn Sink) -> Outcome {
+        let Some(Pending {
+            touched,
+            reuse,
+            model,
+            warnings,
+            mut watch,
+            started,
+            first,
+        }) = self.pending.take()
+        else {
+            return Outcome::Failed {
+                diagnostics: vec![Diagnostic::error(&self.options.root, "内部错误：没有可写出的网站")],
+            };
+        };
+        let diagnostics = Diagnostics::new();
+        diagnostics.extend(warnings);
+        let now = self.now();
+        let mut images = Summary::default();
+        let mut old_photos = Vec::new();
+        let mut current = match (self.current.take(), model) {
+            (Some(current), None) => current,
+            (previous, Some((site, files))) => {
+                let published = images::publish(&site, &self.options.root, files, sink, &diagnostics);
+                if diagnostics.has_errors() {
+                    self.current = previous;
+                    return Outcome::Failed {
+                        diagnostics: diagnostics.into_sorted(),
+                    };
+                }
+                images = published.summary;
+                let values = Values::build(&site, Arc::new(published.pictures));
+                let mut written = previous.map(|p| p.written).unwrap_or_default();
+                old_photos = std::mem::replace(&mut written.photos, published.written);
+                Current {
+                    site,
+                    values,
+                    written,
+                    copies: published.copies,
+                }
+            }
+            (None, None) => {
+                return Outcome::Failed {
+                    diagnostics: vec![Diagnostic::error(&self.options.root, "内部错误：没有可写出的网站")],
+                };
+            }
+        };
+        watch.lap("图片");
+        let Some((tera, origins)) = self.templates.as_mut() else {
+            self.current = Some(current);
+            return Outcome::Failed {
+                diagnostics: diagnostics.into_sorted(),
+            };
+        };
+        let mourning = current
+            .site
+            .config
+            .mourning
+            .active_on(now.to_zoned(current.site.config.tz.clone()).date());
+        let globals = crate::render::globals(&current.site, &current.values, mourning);
+        let globals_digest = digest::of_value(&tera::Value::from(vec![globals[0].1.clone(), globals[1].1.clone()]));
+        let render_all = touched.templates || current.written.globals != Some(globals_digest);
+        // Templates loaded again start with no globals.
+        if render_all {
+            for (name, value) in globals {
+                tera.global_context().insert_value(name, value);
+            }
+            current.written.globals = Some(globals_digest);
+        }
+
+        let mut changed = Vec::new();
+        let pages = Pages {
+            tera,
+            origins,
+            sink,
+            diagnostics: &diagnostics,
+        };
+        let rendered = match reuse {
+            Reuse::Same if !render_all => 0,
+            Reuse::Patched(page) if !render_all && current.written.digests.len() == current.written.jobs.len() => {
+                pages.write_shown(&current.site, &current.values, &mut current.written, page, &mut changed)
+            }
+            Reuse::No | Reuse::Same | Reuse::Patched(_) => pages.write_all(
+                &current.site,
+                &current.values,
+                &mut current.written,
+                render_all,
+                &mut changed,
+                &mut watch,
+            ),
+        };
+        watch.lap("渲染并写入页面");
+        if diagnostics.has_errors() {
+            // A page failed to render and nothing was written: once the error
+            // is fixed, every page is rendered again.
+            current.written.forget_pages();
+            self.current = Some(current);
+            return Outcome::Failed {
+                diagnostics: diagnostics.into_sorted(),
+            };
+        }
+        let mut files = written::write_generated(
+            &current.site,
+            &current.values,
+            &mut current.written,
+            &now,
+            sink,
+            &diagnostics,
+            &mut changed,
+        );
+        watch.lap("订阅与站点地图");
+        if touched.statics || touched.content {
+            files += written::copy_statics(
+                &current.copies,
+                &mut current.written,
+                &old_photos,
+                &self.options.root,
+                sink,
+                &diagnostics,
+                &mut changed,
+            );
+        }
+        watch.lap("静态文件");
+        if first {
+            let _ = sink.write(crate::output::MARKER, crate::output::MARKER_TEXT.as_bytes());
+        }
+        let articles = current.site.pages.len();
+        self.current = Some(current);
+        let all = diagnostics.into_sorted();
+        if all.iter().any(Diagnostic::is_error) {
+            return Outcome::Failed { diagnostics: all };
+        }
+        Outcome::Built(Report {
+            changed,
+            pages: rendered,
+            articles,
+            files,
+            images,
+            warnings: all,
+            elapsed: started.elapsed(),
+            quick: reuse != Reuse::No,
+            stages: watch.stages,
+        })
+    }
+
+    /// The quick path for the commonest edits: one published page's text, or
+    /// its title, author, source, summary, occasion or topic. The page is
+    /// updated inside the current model and its serialised data replaced;
+    /// nothing else in the model can depend on these. Returns the page's index,
+    /// or `None` (having changed nothing) whenever the edit might matter
+    /// elsewhere: settings or other files changed, the body has problems, a
+    /// photo it names is missing, the page's place in the site could move, or
+    /// it is a member or a proposal (their names and numbers are shown by
+    /// other pages' own data).
+    fn patch_page(&mut self, changed: &[String]) -> Option<usize> {
+        let [rel] = changed else { return None };
+        let current = self.current.as_mut()?;
+        let source = self.sources.files.get(rel)?;
+        let file = source.file.as_ref()?;
+        if !source.problems.is_empty() || file.is_index() {
+            return None;
+        }
+        let site = &mut current.site;
+        let index = site.pages.iter().position(|p| &p.rel == rel)?;
+        let page = &site.pages[index];
+        let kind = page.column.map(|c| site.columns[c].kind);
+        if matches!(kind, Some(ColumnKind::Members | ColumnKind::Proposals)) || !light_change(&page.meta, &file.meta) {
+            return None;
+        }
+        let title = file.meta.title.clone()?;
+        let mut problems = Vec::new();
+        let links = site.link_table.links(&site.config.base_path, true);
+        let rendered = markdown::render(&file.body, file.body_line, &file.shown, &links, &mut problems);
+        if !problems.is_empty() {
+            return None;
+        }
+        let missing = Diagnostics::new();
+        published::report_owner(
+            &rendered.figures,
+            &Owner::page(page),
+            &page.shown,
+            &current.values.pictures.files,
+            &missing,
+        );
+        if !missing.is_empty() {
+            return None;
+        }
+        self.memo
+            .put(&file.body, file.body_line, &file.shown, &links, &rendered);
+        let page = &mut site.pages[index];
+        page.title = title;
+        page.meta = file.meta.clone();
+        page.body_line = file.body_line;
+        page.char_count = rendered.char_count;
+        page.summary = match &page.meta.summary {
+            Some(s) => s.clone(),
+            None => text::summarize(&rendered.plain_start, text::SUMMARY_CHARS),
+        };
+        page.content = rendered.html.into();
+        page.figures = rendered.figures;
+        page.toc = rendered.toc;
+        current.values.refresh_page(&current.site, index);
+        Some(index)
+    }
+}
+
+/// Whether the settings of a page changed only in values that are shown but
+/// decide nothing about the site's structure (order, lists, links, files).
+fn light_change(old: &FrontMatter, new: &FrontMatter) -> bool {
+    let mut probe = new.clone();
+    probe.title.clone_from(&old.title);
+    probe.author.clone_from(&old.author);
+    probe.source.clone_from(&old.source);
+    probe.summary.clone_from(&old.summary);
+    probe.occasion.clone_from(&old.occasion);
+    probe.topic.clone_from(&old.topic);
+    probe.lines.clone_from(&old.lines);
+    probe == *old
+}

@@ -1,0 +1,160 @@
+//! The load stage's memory: every Markdown file of `content/` as last read,
+//! with the stamp (modification time and size) it had then, and the other
+//! files beside them. A file whose stamp did not change is not read again.
+
+use std::collections::{BTreeMap, HashSet};
+use std::path::Path;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+
+use crate::config::SiteConfig;
+use crate::content::{self, SourceFile};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+/// A file's identity on disk: when a save changes neither, it is not read again.
+pub type Stamp = (Option<SystemTime>, u64);
+
+pub fn stamp(path: &Path) -> Option<Stamp> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok(), meta.len()))
+}
+
+/// One Markdown source as last read.
+pub struct Source {
+    pub stamp: Option<Stamp>,
+    /// `None` when it could not be read at all (its problems say why).
+    pub file: Option<SourceFile>,
+    pub problems: Vec<Diagnostic>,
+}
+
+#[derive(Default)]
+pub struct Sources {
+    /// By path below `content/`, in name order.
+    pub files: BTreeMap<String, Source>,
+    /// The other files below `content/` (photos, attachments).
+    pub assets: Vec<String>,
+}
+
+impl Sources {
+    pub fn clear(&mut self) {
+        self.files.clear();
+        self.assets.clear();
+    }
+
+    /// Every problem met while reading.
+    pub fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.files.values().flat_map(|s| s.problems.iter())
+    }
+
+    /// The files read, in name order.
+    pub fn read(&self) -> impl Iterator<Item = &SourceFile> {
+        self.files.values().filter_map(|s| s.file.as_ref())
+    }
+
+    /// Reads again just the files a watcher named (below `content/`). `None`
+    /// when that is not enough: a folder or another kind of file came or went.
+    /// Returns the Markdown paths read again; an empty path stands for a file
+    /// beside the Markdown that was saved again.
+    pub fn read_named(&mut self, root: &Path, names: &[String], settings: &SiteConfig) -> Option<Vec<String>> {
+        let dir = root.join(content::CONTENT_DIR);
+        let mut changed = Vec::new();
+        let mut seen = HashSet::new();
+        for rel in names {
+            if !seen.insert(rel) {
+                continue;
+            }
+            let path = dir.join(rel);
+            if path.is_dir() {
+                return None;
+            }
+            if !content::is_markdown(rel) {
+                // A file added or removed changes the list of files; a photo
+                // saved again is processed again, which needs the model rebuilt.
+                if path.is_file() != self.assets.contains(rel) {
+                    return None;
+                }
+                changed.push(String::new());
+                continue;
+            }
+            let s = stamp(&path);
+            match (s, self.files.get(rel)) {
+                (None, None) => {
+                    // Gone, or never a file: a folder with files may have gone.
+                    let prefix = format!("{rel}/");
+                    if self.files.keys().any(|k| k.starts_with(&prefix)) {
+                        return None;
+                    }
+                }
+                (None, Some(_)) => {
+                    self.files.remove(rel);
+                    changed.push(rel.clone());
+                }
+                (Some(s), old) => {
+                    if old.is_some_and(|old| old.stamp == Some(s)) {
+                        continue;
+                    }
+                    let (file, problems) = content::read_file(root, rel.clone(), &settings.tz);
+                    self.files.insert(
+                        rel.clone(),
+                        Source {
+                            stamp: Some(s),
+                            file,
+                            problems,
+                        },
+                    );
+                    changed.push(rel.clone());
+                }
+            }
+        }
+        Some(changed)
+    }
+
+    /// Lists `content/` and reads the Markdown files that are new or changed
+    /// since they were last read. Returns the paths read (below `content/`);
+    /// an empty path stands for files beside the Markdown that came or went.
+    pub fn read_all(&mut self, root: &Path, settings: &SiteConfig, diagnostics: &Diagnostics) -> Vec<String> {
+        let Some(listing) = content::list(root, diagnostics) else {
+            self.clear();
+            return vec![String::new()];
+        };
+        let stamps: Vec<(String, Option<Stamp>)> = listing
+            .markdown
+            .into_par_iter()
+            .map(|rel| {
+                let s = stamp(&root.join(content::CONTENT_DIR).join(&rel));
+                (rel, s)
+            })
+            .collect();
+        let listed: HashSet<&str> = stamps.iter().map(|(rel, _)| rel.as_str()).collect();
+        let mut changed: Vec<String> = self
+            .files
+            .keys()
+            .filter(|rel| !listed.contains(rel.as_str()))
+            .cloned()
+            .collect();
+        for rel in &changed {
+            self.files.remove(rel);
+        }
+        let to_read: Vec<(String, Option<Stamp>)> = stamps
+            .into_iter()
+            .filter(|(rel, s)| self.files.get(rel).is_none_or(|old| old.stamp != *s || s.is_none()))
+            .collect();
+        let read: Vec<(String, Source)> = to_read
+            .into_par_iter()
+            .map(|(rel, stamp)| {
+                let (file, problems) = content::read_file(root, rel.clone(), &settings.tz);
+                (rel, Source { stamp, file, problems })
+            })
+            .collect();
+        for (rel, source) in read {
+            changed.push(rel.clone());
+            self.files.insert(rel, source);
+        }
+        if self.assets != listing.assets {
+            changed.push(String::new());
+            self.assets = listing.assets;
+        }
+        changed
+    }
+}

@@ -1,0 +1,304 @@
+//! The render and write stages, and their memory of what was written: every
+//! page with the fingerprint of the data it was rendered from and the pages it
+//! shows, the generated files (feeds, sitemap) by the hash of their text, and
+//! the files copied as they are with the stamp their source had. The next
+//! update renders and writes only what differs from this.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tera::Tera;
+
+use super::Stopwatch;
+use super::sources::{Stamp, stamp};
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::model::Site;
+use crate::output::plan::generated_files;
+use crate::output::sink::{Sink, page_file};
+use crate::output::static_files::StaticFile;
+use crate::render::digest::Digest;
+use crate::render::templates::{self, Origins};
+use crate::render::values::Values;
+use crate::render::{self, PageJob, Prepared};
+
+/// A 64-bit hash of bytes, for files whose every byte is compared.
+pub fn hash_bytes(bytes: &[u8]) -> u64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new();
+    h.write(bytes);
+    h.finish()
+}
+
+/// What the last successful update wrote.
+#[derive(Default)]
+pub struct Written {
+    /// Every page of the site, in job order, with its fingerprint.
+    pub jobs: Vec<PageJob>,
+    pub digests: Vec<Digest>,
+    pub job_of: HashMap<String, usize>,
+    /// For each page of `site.pages`, the jobs that show its data.
+    pub shown_by: Vec<Vec<u32>>,
+    /// The fingerprint of the globals (`site`, `nav`) the pages were rendered with.
+    pub globals: Option<Digest>,
+    /// Feeds, sitemap, robots.txt: a hash of each text written.
+    pub generated: HashMap<String, u64>,
+    /// Copied files: destination → (source, its stamp when copied).
+    pub statics: HashMap<String, (PathBuf, Option<Stamp>)>,
+    /// The photo copies the image stage wrote.
+    pub photos: Vec<String>,
+}
+
+impl Written {
+    /// Forgets the pages, so that the next update renders every one.
+    pub fn forget_pages(&mut self) {
+        self.digests.clear();
+        self.job_of.clear();
+    }
+
+    fn digest_at(&self, path: &str) -> Option<Digest> {
+        self.job_of.get(path).and_then(|&j| self.digests.get(j)).copied()
+    }
+}
+
+/// Rendering and writing pages into a sink.
+pub struct Pages<'a> {
+    pub tera: &'a Tera,
+    pub origins: &'a Origins,
+    pub sink: &'a dyn Sink,
+    pub diagnostics: &'a Diagnostics,
+}
+
+impl Pages<'_> {
+    /// Prepares every page and renders those whose data changed (every one
+    /// with `render_all`); removes the pages that are gone. Returns how many
+    /// were rendered.
+    pub fn write_all(
+        &self,
+        site: &Site,
+        values: &Values,
+        written: &mut Written,
+        render_all: bool,
+        changed: &mut Vec<String>,
+        watch: &mut Stopwatch,
+    ) -> usize {
+        let recorded = render::prepare_recorded(site, self.tera, values);
+        let digests: Vec<Digest> = recorded.par_iter().map(|r| r.prepared.digest()).collect();
+        watch.lap("准备页面数据");
+        let to_render: Vec<usize> = (0..recorded.len())
+            .into_par_iter()
+            .filter(|&j| render_all || written.digest_at(recorded[j].job.path()) != Some(digests[j]))
+            .collect();
+        let count = self.render_and_write(
+            to_render
+                .iter()
+                .map(|&j| (recorded[j].job.path(), &recorded[j].prepared)),
+            changed,
+        );
+        if self.diagnostics.has_errors() {
+            return 0;
+        }
+        let gone: Vec<String> = {
+            let now: HashSet<&str> = recorded.iter().map(|r| r.job.path()).collect();
+            written
+                .jobs
+                .iter()
+                .map(|j| j.path())
+                .filter(|p| !now.contains(p))
+                .map(str::to_string)
+                .collect()
+        };
+        for path in gone {
+            self.sink.remove(&page_file(&path));
+            changed.push(path);
+        }
+        let mut shown_by: Vec<Vec<u32>> = vec![Vec::new(); site.pages.len()];
+        written.jobs.clear();
+        written.job_of.clear();
+        for (j, r) in recorded.into_iter().enumerate() {
+            for &page in &r.shows {
+                if let Some(list) = shown_by.get_mut(page) {
+                    list.push(j as u32);
+                }
+            }
+            written.job_of.insert(r.job.path().to_string(), j);
+            written.jobs.push(r.job);
+        }
+        written.digests = digests;
+        written.shown_by = shown_by;
+        count
+    }
+
+    /// After `page` alone changed (its data patched into the model): prepares
+    /// again the pages that show it, and renders those whose data changed.
+    pub fn write_shown(
+        &self,
+        site: &Site,
+        values: &Values,
+        written: &mut Written,
+        page: usize,
+        changed: &mut Vec<String>,
+    ) -> usize {
+        let shown_by = written.shown_by.get(page).cloned().unwrap_or_default();
+        let fresh: Vec<(usize, Prepared, Digest)> = shown_by
+            .par_iter()
+            .map(|&j| {
+                let j = j as usize;
+                let prepared = render::prepare_job(site, self.tera, values, &written.jobs[j]);
+                let digest = prepared.digest();
+                (j, prepared, digest)
+            })
+            .filter(|(j, _, digest)| written.digests.get(*j) != Some(digest))
+            .collect();
+        let count = self.render_and_write(fresh.iter().map(|(j, p, _)| (written.jobs[*j].path(), p)), changed);
+        if !self.diagnostics.has_errors() {
+            for (j, _, digest) in fresh {
+                written.digests[j] = digest;
+            }
+        }
+        count
+    }
+
+    /// Renders pages into memory, then writes them all, or none if one failed.
+    fn render_and_write<'p>(
+        &self,
+        pages: impl Iterator<Item = (&'p str, &'p Prepared)>,
+        changed: &mut Vec<String>,
+    ) -> usize {
+        let pages: Vec<(&str, &Prepared)> = pages.collect();
+        let rendered: Vec<(&str, Vec<u8>)> = pages
+            .into_par_iter()
+            .filter_map(|(path, page)| {
+                let mut html = Vec::with_capacity(32 * 1024);
+                match render::render_prepared(self.tera, page, &mut html) {
+                    Ok(()) => Some((path, html)),
+                    Err(e) => {
+                        let mut d = templates::template_error(&e, self.origins);
+                        // Name at least the page's template when Tera did not say where.
+                        if d.file.as_os_str() == templates::UNKNOWN_TEMPLATE {
+                            d.file = templates::shown(self.origins, &page.template).into();
+                        }
+                        self.diagnostics.push(d);
+                        None
+                    }
+                }
+            })
+            .collect();
+        if self.diagnostics.has_errors() {
+            return 0;
+        }
+        rendered.par_iter().for_each(|(path, html)| {
+            let file = page_file(path);
+            if let Err(e) = self.sink.write(&file, html) {
+                self.diagnostics.push(self.sink.write_error(&file, &e));
+            }
+        });
+        changed.extend(rendered.iter().map(|(path, _)| path.to_string()));
+        rendered.len()
+    }
+}
+
+/// Feeds, sitemap and robots.txt, written when their text changed. Returns
+/// how many were written.
+pub fn write_generated(
+    site: &Site,
+    values: &Values,
+    written: &mut Written,
+    now: &jiff::Timestamp,
+    sink: &dyn Sink,
+    diagnostics: &Diagnostics,
+    changed: &mut Vec<String>,
+) -> usize {
+    let mut hashes = HashMap::new();
+    let mut count = 0;
+    for (path, text) in generated_files(site, &values.pictures, now) {
+        let hash = hash_bytes(text.as_bytes());
+        if written.generated.get(&path) != Some(&hash) {
+            match sink.write(&path, text.as_bytes()) {
+                Ok(()) => count += 1,
+                Err(e) => diagnostics.push(sink.write_error(&path, &e)),
+            }
+            changed.push(path.clone());
+        }
+        hashes.insert(path, hash);
+    }
+    for path in written.generated.keys() {
+        if !hashes.contains_key(path) {
+            sink.remove(path);
+            changed.push(path.clone());
+        }
+    }
+    written.generated = hashes;
+    count
+}
+
+/// Static files and the files beside the Markdown, copied when new or changed
+/// on disk. A generated page or file is never overwritten. Returns how many
+/// were copied.
+pub fn copy_statics(
+    copies: &[StaticFile],
+    written: &mut Written,
+    old_photos: &[String],
+    root: &Path,
+    sink: &dyn Sink,
+    diagnostics: &Diagnostics,
+    changed: &mut Vec<String>,
+) -> usize {
+    let mut wanted: HashMap<&str, &PathBuf> = HashMap::new();
+    for (src, dest) in copies {
+        wanted.insert(dest, src);
+    }
+    let mut count = 0;
+    let mut now = HashMap::with_capacity(wanted.len());
+    let mut list: Vec<(&str, &PathBuf)> = wanted.into_iter().collect();
+    list.sort();
+    for (dest, src) in list {
+        if written
+            .job_of
+            .contains_key(dest.strip_suffix("index.html").unwrap_or(dest))
+            || written.generated.contains_key(dest)
+        {
+            let shown = src.strip_prefix(root).unwrap_or(src);
+            diagnostics.push(
+                Diagnostic::warning(display_path(shown), format!("与生成的页面 /{dest} 同名，没有复制"))
+                    .hint("生成的页面优先；如果要替换它，请改用 templates/ 中的模板，或给这个文件换个名字"),
+            );
+            continue;
+        }
+        let s = stamp(src);
+        let same = written
+            .statics
+            .get(dest)
+            .is_some_and(|(old, old_stamp)| old == src && *old_stamp == s);
+        if !same {
+            match sink.copy(src, dest) {
+                Ok(()) => count += 1,
+                Err(e) => {
+                    let shown = src.strip_prefix(root).unwrap_or(src);
+                    diagnostics.push(
+                        Diagnostic::io(display_path(shown), "无法复制文件", &e)
+                            .hint("确认文件没有被其他程序占用，磁盘有空间"),
+                    );
+                }
+            }
+            changed.push(dest.to_string());
+        }
+        now.insert(dest.to_string(), (src.clone(), s));
+    }
+    for dest in written.statics.keys() {
+        if !now.contains_key(dest) && written.photos.binary_search(dest).is_err() {
+            sink.remove(dest);
+            changed.push(dest.clone());
+        }
+    }
+    written.statics = now;
+    // Photos the site no longer publishes (a static file of the same name
+    // may have taken their place).
+    for dest in old_photos {
+        if written.photos.binary_search(dest).is_err() && !written.statics.contains_key(dest) {
+            sink.remove(dest);
+            changed.push(dest.clone());
+        }
+    }
+    count
+}

@@ -1,0 +1,145 @@
+//! Where the files of a build go. The engine hands every file it makes to a
+//! [`Sink`] and never touches the file system itself:
+//!
+//! - [`Staging`](super::Staging): a fresh folder beside the output, swapped in
+//!   only when the whole build succeeded (`tongxin build` from nothing);
+//! - [`InPlace`]: a folder updated file by file, each file written beside its
+//!   place and renamed over it, so a reader never sees half a file
+//!   (`tongxin serve`'s preview folder, and an incremental build's standby tree).
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, display_path};
+
+pub trait Sink: Sync {
+    /// The folder the files land in. The image stage places its cached copies
+    /// here by linking (see `output::images::cache`).
+    fn dir(&self) -> &Path;
+
+    /// Writes a file at a site path (`yaowen/a/index.html`).
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Copies a source file to a site path.
+    fn copy(&self, src: &Path, path: &str) -> io::Result<()>;
+
+    /// Removes a file the site no longer has, and its folders once empty.
+    fn remove(&self, path: &str);
+
+    /// The error for a file that could not be written, named as the user
+    /// will find it.
+    fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic;
+}
+
+/// The file a page is written to: `yaowen/a/` → `yaowen/a/index.html`.
+pub fn page_file(path: &str) -> String {
+    if path.is_empty() || path.ends_with('/') {
+        format!("{path}index.html")
+    } else {
+        path.to_string()
+    }
+}
+
+/// A folder updated in place, one whole file at a time.
+pub struct InPlace {
+    dir: PathBuf,
+    /// How the folder is named in messages.
+    label: &'static str,
+}
+
+impl InPlace {
+    pub fn new(dir: &Path, label: &'static str) -> Self {
+        InPlace {
+            dir: dir.to_path_buf(),
+            label,
+        }
+    }
+}
+
+impl Sink for InPlace {
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let file = self.dir.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let temp = temp_name(&file);
+        fs::write(&temp, bytes)?;
+        fs::rename(&temp, &file)
+    }
+
+    fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
+        let file = self.dir.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let temp = temp_name(&file);
+        fs::copy(src, &temp)?;
+        fs::rename(&temp, &file)
+    }
+
+    fn remove(&self, path: &str) {
+        remove_below(&self.dir, path);
+    }
+
+    fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic {
+        Diagnostic::io(
+            display_path(&self.dir.join(path)),
+            &format!("无法写入{}", self.label),
+            e,
+        )
+        .hint("检查磁盘空间和文件夹的写入权限")
+    }
+}
+
+/// Removes `dir/path` and the folders above it that it leaves empty, up to `dir`.
+pub fn remove_below(dir: &Path, path: &str) {
+    let file = dir.join(path);
+    let _ = fs::remove_file(&file);
+    let mut parent = file.parent();
+    while let Some(d) = parent {
+        if d == dir || fs::remove_dir(d).is_err() {
+            break;
+        }
+        parent = d.parent();
+    }
+}
+
+/// Where a file is written before it is renamed into place: hidden, so that
+/// a watcher or a web server passes over it.
+pub fn temp_name(file: &Path) -> PathBuf {
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    file.with_file_name(format!(".{name}.tongxin-tmp"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_place_writes_whole_files_and_tidies_empty_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = InPlace::new(dir.path(), "预览文件夹");
+        sink.write("yaowen/a/index.html", "甲".as_bytes()).unwrap();
+        sink.write("yaowen/a/index.html", "乙".as_bytes()).unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("yaowen/a/index.html")).unwrap(),
+            "乙"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path().join("yaowen/a")).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file is left");
+        sink.remove("yaowen/a/index.html");
+        assert!(!dir.path().join("yaowen").exists(), "empty folders go too");
+        assert!(dir.path().exists());
+        assert_eq!(page_file("yaowen/a/"), "yaowen/a/index.html");
+        assert_eq!(page_file(""), "index.html");
+        assert_eq!(page_file("404.html"), "404.html");
+    }
+}
