@@ -623,7 +623,7 @@ mod tests {
                 rel: "tian/a.md".into(),
                 shown: "content/tian/a.md".into(),
                 meta,
-                body: String::new(),
+                body: std::sync::Arc::from(""),
                 body_line: 1,
                 bom: false,
             }

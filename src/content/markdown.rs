@@ -31,10 +31,13 @@ pub struct Heading {
 
 #[derive(Debug, Default, Clone)]
 pub struct Rendered {
-    pub html: String,
+    /// Shared: the model, a remembered rendering and a search snapshot hold
+    /// the same text.
+    pub html: std::sync::Arc<str>,
     pub toc: Vec<Heading>,
-    /// The beginning of the readable text (no code, no footnotes), for summaries.
-    pub plain_start: String,
+    /// The first ~120 characters of the readable text (no code, no
+    /// footnotes), cut at a sentence: the summary when none is written.
+    pub summary: String,
     /// Characters of readable text, for reading time.
     pub char_count: usize,
     /// The source paths of its `@/` links (`yaowen/a.md`): the HTML depends on
@@ -49,19 +52,27 @@ pub struct Rendered {
 /// when the text starts with spaces and Latin words.
 const PLAIN_START_BYTES: usize = 4096;
 
-impl Rendered {
-    fn push_plain(&mut self, text: &str, count: bool) {
+/// The readable text of a body as it is parsed: counted, and its beginning
+/// kept for the summary.
+#[derive(Default)]
+struct Plain {
+    start: String,
+    chars: usize,
+}
+
+impl Plain {
+    fn push(&mut self, text: &str, count: bool) {
         if count {
-            self.char_count += text::char_count(text);
+            self.chars += text::char_count(text);
         }
-        if self.plain_start.len() < PLAIN_START_BYTES {
-            self.plain_start.push_str(text);
+        if self.start.len() < PLAIN_START_BYTES {
+            self.start.push_str(text);
         }
     }
 
-    fn break_plain(&mut self) {
-        if self.plain_start.len() < PLAIN_START_BYTES {
-            self.plain_start.push('\n');
+    fn line_break(&mut self) {
+        if self.start.len() < PLAIN_START_BYTES {
+            self.start.push('\n');
         }
     }
 }
@@ -102,6 +113,8 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         keep: links.html,
     };
     let mut rendered = Rendered::default();
+    let mut plain = Plain::default();
+    let mut html = String::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
 
     let mut heading: Option<OpenHeading> = None;
@@ -176,7 +189,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                             line: line + first_line - 1,
                             column,
                             // Near the top of the text: probably on screen at once.
-                            eager: !rendered.has_marked_figure() && rendered.char_count < EAGER_CHARS,
+                            eager: !rendered.has_marked_figure() && plain.chars < EAGER_CHARS,
                         };
                         let fallback = figures::img_html(
                             &root_relative(src, links.base_path),
@@ -228,7 +241,7 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     }
                 }
                 out.push(Event::End(TagEnd::Heading(level)));
-                rendered.break_plain();
+                plain.line_break();
             }
             Event::Start(Tag::CodeBlock(kind)) => {
                 // One warning is enough to point at the mistake (and cheap however
@@ -309,15 +322,15 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                     heading_text.push_str(&t);
                 }
                 // Reading time is shown with the HTML; `check` needs neither.
-                rendered.push_plain(&t, links.html);
+                plain.push(&t, links.html);
                 out.push(Event::Text(t));
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
-                rendered.break_plain();
+                plain.line_break();
                 out.push(event);
             }
             Event::SoftBreak | Event::HardBreak => {
-                rendered.break_plain();
+                plain.line_break();
                 out.push(event);
             }
             Event::Html(t) if !unclosed_warned && t.starts_with("<!--") && !source[range.start..].contains("-->") => {
@@ -337,13 +350,16 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
         observer.observe(file, first_line, body, &source, observed);
     }
     if links.html {
-        rendered.html.reserve(source.len() * 3 / 2);
-        pulldown_cmark::html::push_html(&mut rendered.html, out.events.into_iter());
+        html.reserve(source.len() * 3 / 2);
+        pulldown_cmark::html::push_html(&mut html, out.events.into_iter());
     } else {
         for id in rendered.toc.iter().map(|h| &h.id).chain(&footnotes) {
-            let _ = write!(rendered.html, "<a id=\"{}\"></a>", text::escape_html(id));
+            let _ = write!(html, "<a id=\"{}\"></a>", text::escape_html(id));
         }
     }
+    rendered.html = html.into();
+    rendered.char_count = plain.chars;
+    rendered.summary = text::summarize(&plain.start, text::SUMMARY_CHARS);
     rendered
 }
 
@@ -578,7 +594,7 @@ mod tests {
         let mut problems = Vec::new();
         let r = render(body, 1, Path::new("t.md"), &links, &mut problems);
         assert!(problems.is_empty(), "{problems:?}");
-        r.html
+        r.html.to_string()
     }
 
     /// The problems of a body that links to nothing, starting at `first_line`.

@@ -34,7 +34,9 @@ pub struct SourceFile {
     /// Path to show in messages: `content/yaowen/2025-03-02-a.md`.
     pub shown: PathBuf,
     pub meta: FrontMatter,
-    pub body: String,
+    /// Shared: the engine keeps what it read, and each build's model holds
+    /// the same text.
+    pub body: std::sync::Arc<str>,
     /// 1-based line where the body starts.
     pub body_line: usize,
     /// The file started with a UTF-8 byte order mark (removed from the text).
@@ -236,7 +238,7 @@ fn read_source(
                 rel,
                 shown,
                 meta,
-                body: String::new(),
+                body: std::sync::Arc::from(""),
                 body_line: 1,
                 bom,
             });
@@ -251,7 +253,7 @@ fn read_source(
         rel,
         shown,
         meta,
-        body,
+        body: body.into(),
         body_line,
         bom,
     })

@@ -33,7 +33,7 @@ use crate::config::{self, Overrides, SiteConfig};
 use crate::content::front_matter::FrontMatter;
 use crate::content::markdown::{self, Observer};
 use crate::content::memo::MarkdownMemo;
-use crate::content::{Content, text};
+use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::column::ColumnKind;
 use crate::model::published::{self, Owner, PublishedFiles};
@@ -630,9 +630,9 @@ impl Engine {
         page.char_count = rendered.char_count;
         page.summary = match &page.meta.summary {
             Some(s) => s.clone(),
-            None => text::summarize(&rendered.plain_start, text::SUMMARY_CHARS),
+            None => rendered.summary.clone(),
         };
-        page.content = rendered.html.into();
+        page.content = rendered.html;
         page.figures = rendered.figures;
         page.toc = rendered.toc;
         current.values.refresh_page(&current.site, index);

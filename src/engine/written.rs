@@ -61,6 +61,11 @@ impl Written {
     }
 }
 
+/// A page after [`Pages::write_all`] looked at it: its job, fingerprint, the
+/// pages it shows, the prepared data still to render (when not yet written),
+/// and whether it was written.
+type JobOutcome = (PageJob, Digest, Vec<usize>, Option<Prepared>, bool);
+
 /// Rendering and writing pages into a sink.
 pub struct Pages<'a> {
     pub tera: &'a Tera,
@@ -82,24 +87,46 @@ impl Pages<'_> {
         changed: &mut Vec<String>,
         watch: &mut Stopwatch,
     ) -> usize {
-        let recorded = render::prepare_recorded(site, self.tera, values);
-        let digests: Vec<Digest> = recorded.par_iter().map(|r| r.prepared.digest()).collect();
-        watch.lap("准备页面数据");
-        let to_render: Vec<usize> = (0..recorded.len())
+        // Each page is prepared, fingerprinted and, when it changed, rendered
+        // in one go, so that only the pages waiting to be written are held
+        // (none, into a sink that writes at once).
+        let streaming = self.sink.discarded_on_failure();
+        let outcomes: Vec<JobOutcome> = render::page_jobs(site)
             .into_par_iter()
-            .filter(|&j| render_all || written.digest_at(recorded[j].job.path()) != Some(digests[j]))
+            .map(|job| {
+                let r = render::prepare_recorded(site, self.tera, values, job);
+                let digest = r.prepared.digest();
+                let stale = render_all || written.digest_at(r.job.path()) != Some(digest);
+                if stale && streaming {
+                    let ok = self.render_one(r.job.path(), &r.prepared).is_some_and(|html| {
+                        self.write_one(r.job.path(), &html);
+                        true
+                    });
+                    (r.job, digest, r.shows, None, ok)
+                } else if stale {
+                    (r.job, digest, r.shows, Some(r.prepared), false)
+                } else {
+                    (r.job, digest, r.shows, None, false)
+                }
+            })
             .collect();
-        let count = self.render_and_write(
-            to_render
-                .iter()
-                .map(|&j| (recorded[j].job.path(), &recorded[j].prepared)),
-            changed,
-        );
+        watch.lap("准备页面数据");
+        let mut count = outcomes.iter().filter(|o| o.4).count();
+        if streaming {
+            changed.extend(outcomes.iter().filter(|o| o.4).map(|o| o.0.path().to_string()));
+        } else {
+            count = self.render_and_write(
+                outcomes
+                    .iter()
+                    .filter_map(|(job, _, _, prepared, _)| Some((job.path(), prepared.as_ref()?))),
+                changed,
+            );
+        }
         if self.diagnostics.has_errors() {
             return 0;
         }
         let gone: Vec<String> = {
-            let now: HashSet<&str> = recorded.iter().map(|r| r.job.path()).collect();
+            let now: HashSet<&str> = outcomes.iter().map(|o| o.0.path()).collect();
             written
                 .jobs
                 .iter()
@@ -115,16 +142,17 @@ impl Pages<'_> {
         let mut shown_by: Vec<Vec<u32>> = vec![Vec::new(); site.pages.len()];
         written.jobs.clear();
         written.job_of.clear();
-        for (j, r) in recorded.into_iter().enumerate() {
-            for &page in &r.shows {
+        written.digests.clear();
+        for (j, (job, digest, shows, _, _)) in outcomes.into_iter().enumerate() {
+            for page in shows {
                 if let Some(list) = shown_by.get_mut(page) {
                     list.push(j as u32);
                 }
             }
-            written.job_of.insert(r.job.path().to_string(), j);
-            written.jobs.push(r.job);
+            written.job_of.insert(job.path().to_string(), j);
+            written.jobs.push(job);
+            written.digests.push(digest);
         }
-        written.digests = digests;
         written.shown_by = shown_by;
         count
     }
@@ -159,6 +187,30 @@ impl Pages<'_> {
         count
     }
 
+    /// Renders one page; a template error is reported and gives `None`.
+    fn render_one(&self, _path: &str, page: &Prepared) -> Option<Vec<u8>> {
+        let mut html = Vec::with_capacity(32 * 1024);
+        match render::render_prepared(self.tera, page, &mut html) {
+            Ok(()) => Some(html),
+            Err(e) => {
+                let mut d = templates::template_error(&e, self.origins);
+                // Name at least the page's template when Tera did not say where.
+                if d.file.as_os_str() == templates::UNKNOWN_TEMPLATE {
+                    d.file = templates::shown(self.origins, &page.template).into();
+                }
+                self.diagnostics.push(d);
+                None
+            }
+        }
+    }
+
+    fn write_one(&self, path: &str, html: &[u8]) {
+        let file = page_file(path);
+        if let Err(e) = self.sink.write(&file, html) {
+            self.diagnostics.push(self.sink.write_error(&file, &e));
+        }
+    }
+
     /// Renders pages into memory, then writes them all, or none if one failed.
     fn render_and_write<'p>(
         &self,
@@ -168,31 +220,12 @@ impl Pages<'_> {
         let pages: Vec<(&str, &Prepared)> = pages.collect();
         let rendered: Vec<(&str, Vec<u8>)> = pages
             .into_par_iter()
-            .filter_map(|(path, page)| {
-                let mut html = Vec::with_capacity(32 * 1024);
-                match render::render_prepared(self.tera, page, &mut html) {
-                    Ok(()) => Some((path, html)),
-                    Err(e) => {
-                        let mut d = templates::template_error(&e, self.origins);
-                        // Name at least the page's template when Tera did not say where.
-                        if d.file.as_os_str() == templates::UNKNOWN_TEMPLATE {
-                            d.file = templates::shown(self.origins, &page.template).into();
-                        }
-                        self.diagnostics.push(d);
-                        None
-                    }
-                }
-            })
+            .filter_map(|(path, page)| self.render_one(path, page).map(|html| (path, html)))
             .collect();
         if self.diagnostics.has_errors() {
             return 0;
         }
-        rendered.par_iter().for_each(|(path, html)| {
-            let file = page_file(path);
-            if let Err(e) = self.sink.write(&file, html) {
-                self.diagnostics.push(self.sink.write_error(&file, &e));
-            }
-        });
+        rendered.par_iter().for_each(|(path, html)| self.write_one(path, html));
         changed.extend(rendered.iter().map(|(path, _)| path.to_string()));
         rendered.len()
     }

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 use crate::config::SiteConfig;
 use crate::content::markdown::{self, Links};
 use crate::content::memo::MarkdownMemo;
-use crate::content::{Content, SourceFile, text};
+use crate::content::{Content, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use column::{Column, ColumnKind, DEFAULT_PAGE_SIZE};
 pub use home::Home;
@@ -607,24 +607,24 @@ fn render_markdown(
         page.char_count = r.char_count;
         page.summary = match &page.meta.summary {
             Some(s) => s.clone(),
-            None => text::summarize(&r.plain_start, text::SUMMARY_CHARS),
+            None => r.summary.clone(),
         };
-        page.content = r.html.into();
+        page.content = r.html;
         page.figures = r.figures;
         page.toc = r.toc;
-        page.body = String::new(); // the source is no longer needed
+        page.body = std::sync::Arc::from(""); // the source is no longer needed
     });
     // `column_bodies[i]` is the `_index.md` of `columns[i]`.
     for (column, file) in site.columns.iter_mut().zip(column_bodies.iter()) {
         let r = render(&file.body, file.body_line, &file.shown);
-        column.content = r.html;
+        column.content = r.html.to_string();
         column.figures = r.figures;
     }
     for book in &mut site.books {
         let r = render(&book.body, book.body_line, &book.shown);
-        book.content = r.html;
+        book.content = r.html.to_string();
         book.figures = r.figures;
-        book.body = String::new();
+        book.body = std::sync::Arc::from("");
     }
     if let Some(home) = home {
         let blocks = std::mem::take(&mut site.home.blocks);
@@ -639,7 +639,7 @@ fn render_markdown(
                 .clone()
                 .or(home.meta.summary.clone())
                 .unwrap_or_default(),
-            content: r.html,
+            content: r.html.to_string(),
         };
     } else {
         site.home.title = "首页".into();

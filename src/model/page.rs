@@ -21,7 +21,7 @@ pub struct Page {
     pub slug: String,
     /// Site path below the base path, e.g. `yaowen/2025-03-02-a/`.
     pub path: String,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
     /// The body's HTML, its photos in plain markup between markers (see
     /// [`crate::render::pictures`]). Shared, so that a snapshot of the site

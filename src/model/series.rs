@@ -34,7 +34,7 @@ pub struct Book {
     /// The introduction (前言), as HTML.
     pub content: String,
     pub figures: Vec<crate::content::figures::Figure>,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     pub body_line: usize,
     /// Indices into `Site::pages`, in reading order.
     pub chapters: Vec<usize>,

@@ -178,6 +178,10 @@ impl sink::Sink for Staging {
     fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic {
         Staging::write_error(self, &self.dir.join(path), e)
     }
+
+    fn discarded_on_failure(&self) -> bool {
+        true
+    }
 }
 
 /// Exchanges two folders atomically. `Ok(false)` when this system or file

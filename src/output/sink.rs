@@ -30,6 +30,14 @@ pub trait Sink: Sync {
     /// The error for a file that could not be written, named as the user
     /// will find it.
     fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic;
+
+    /// Whether a failed update throws the whole folder away (a staging
+    /// folder), so that each page may be written as soon as it is rendered.
+    /// Otherwise the pages of an update are all rendered before any is
+    /// written, so that a failed update writes none.
+    fn discarded_on_failure(&self) -> bool {
+        false
+    }
 }
 
 /// The file a page is written to: `yaowen/a/` → `yaowen/a/index.html`.

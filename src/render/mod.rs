@@ -14,7 +14,6 @@ pub mod views;
 use std::io::Write;
 use std::sync::Arc;
 
-use rayon::prelude::*;
 use tera::Tera;
 
 use crate::model::column::ColumnKind;
@@ -154,24 +153,26 @@ pub struct Recorded {
     pub shows: Vec<usize>,
 }
 
-/// Every page of the site, prepared in parallel, recording what each shows.
-pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values) -> Vec<Recorded> {
+/// Every page of the site, to be prepared with [`prepare_recorded`].
+pub fn page_jobs(site: &Site) -> Vec<PageJob> {
     jobs(site)
-        .into_par_iter()
-        .map(|job| {
-            let job = PageJob {
-                path: job_path(site, &job),
-                job,
-            };
-            let reader = Reader::new(values);
-            let (template, data) = prepare(site, tera, &reader, &job.job, &job.path);
-            Recorded {
-                job,
-                prepared: Prepared { template, data },
-                shows: reader.into_shown(),
-            }
+        .into_iter()
+        .map(|job| PageJob {
+            path: job_path(site, &job),
+            job,
         })
         .collect()
+}
+
+/// Prepares one page, recording what it shows.
+pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values, job: PageJob) -> Recorded {
+    let reader = Reader::new(values);
+    let (template, data) = prepare(site, tera, &reader, &job.job, &job.path);
+    Recorded {
+        job,
+        prepared: Prepared { template, data },
+        shows: reader.into_shown(),
+    }
 }
 
 /// Prepares one page.
