@@ -11,14 +11,14 @@ use std::sync::Mutex;
 
 use crate::rules::Rule;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Severity {
     Error,
     Warning,
 }
 
 /// One problem found in one file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site root where possible.
@@ -158,6 +158,15 @@ impl Diagnostics {
         });
         items.dedup();
         items
+    }
+
+    /// As [`Diagnostics::into_sorted`], leaving the list empty.
+    pub fn take_sorted(&self) -> Vec<Diagnostic> {
+        let items = std::mem::take(&mut *self.lock());
+        let list = Diagnostics {
+            items: Mutex::new(items),
+        };
+        list.into_sorted()
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Diagnostic>> {

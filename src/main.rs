@@ -32,6 +32,9 @@ enum Command {
         /// 同时生成草稿和定时发布（日期在未来）的文章，用于预览
         #[arg(long)]
         drafts: bool,
+        /// 不沿用上次生成的记录，从头完整生成一遍
+        #[arg(long)]
+        clean: bool,
     },
     /// 本机预览：生成网站并在浏览器里打开，保存文件后自动更新页面
     Serve {
@@ -105,11 +108,13 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            clean,
         } => {
             let options = BuildOptions {
                 output,
                 base_url,
                 drafts,
+                clean,
                 ..BuildOptions::new(root)
             };
             run_build(&options)
@@ -239,6 +244,9 @@ fn run_check(options: &CheckOptions, format: Format) -> ExitCode {
 fn run_build(options: &BuildOptions) -> ExitCode {
     match build(options) {
         Ok(report) => {
+            if let Some(notice) = report.notice {
+                eprintln!("提示：{notice}。");
+            }
             for warning in &report.warnings {
                 eprintln!("{warning}\n");
             }
@@ -247,14 +255,24 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                     eprintln!("{stage}：{:.3} 秒", time.as_secs_f64());
                 }
             }
-            println!(
-                "生成完成：{} 篇文章，{} 个页面，另有 {} 个文件，用时 {:.2} 秒。\n输出在 {}",
-                report.articles,
-                report.pages,
-                report.files,
-                report.elapsed.as_secs_f64(),
-                display_path(report.output.strip_prefix(".").unwrap_or(&report.output))
-            );
+            let output = display_path(report.output.strip_prefix(".").unwrap_or(&report.output));
+            let seconds = report.elapsed.as_secs_f64();
+            if !report.incremental {
+                println!(
+                    "生成完成：{} 篇文章，{} 个页面，另有 {} 个文件，用时 {seconds:.2} 秒。\n输出在 {output}",
+                    report.articles, report.pages, report.files,
+                );
+            } else if report.changed == 0 {
+                println!(
+                    "生成完成：{} 篇文章，网站没有变化，输出文件夹没有改动，用时 {seconds:.2} 秒。\n输出在 {output}",
+                    report.articles
+                );
+            } else {
+                println!(
+                    "生成完成：{} 篇文章，重新生成 {} 个页面，输出文件夹中改动了 {} 个文件（其余沿用上次的），用时 {seconds:.2} 秒。\n输出在 {output}",
+                    report.articles, report.pages, report.changed,
+                );
+            }
             let images = report.images;
             match (images.made, images.reused) {
                 (0, 0) => {}

@@ -2,7 +2,9 @@
 //! new one in `public/`, never a mix and never nothing: the binary is killed
 //! while it writes (at chosen points, watched from outside) and at spread-out
 //! times across a whole build, and `public/` is compared file by file with
-//! complete builds of both versions.
+//! complete builds of both versions. The builds are incremental (each goes on
+//! from the state the last one kept, writing into the standby folder), as a
+//! user's second build is; the first is from nothing.
 
 mod common;
 
@@ -39,6 +41,20 @@ fn set_version(f: &Fixture, version: char) {
     );
 }
 
+/// Compares two snapshots, naming the files that differ (not their bytes).
+fn assert_same(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, what: &str) {
+    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let differ: Vec<&String> = want
+        .keys()
+        .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
+        .collect();
+    assert!(
+        extra.is_empty() && missing.is_empty() && differ.is_empty(),
+        "{what}: extra {extra:?}, missing {missing:?}, different {differ:?}"
+    );
+}
+
 fn build(f: &Fixture, output: &Path) -> std::process::Child {
     Command::new(env!("CARGO_BIN_EXE_tongxin"))
         .args(["build", "--root"])
@@ -64,9 +80,19 @@ fn build_fully(f: &Fixture, output: &Path) -> Duration {
     start.elapsed()
 }
 
-/// How many pages the hidden staging folder holds so far.
-fn staged_pages(f: &Fixture) -> usize {
-    fs::read_dir(f.root().join(".public.tongxin-new/yaowen")).map_or(0, |d| d.count())
+/// How many files the running build has noted in its journal as it writes
+/// them into the standby folder, once it has started a journal of its own
+/// (after `since`).
+fn staged_files(f: &Fixture, since: std::time::SystemTime) -> usize {
+    let Ok(entries) = fs::read_dir(f.root().join(".tongxin/build")) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".journal"))
+        .filter(|e| e.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= since))
+        .map(|e| fs::read_to_string(e.path()).map_or(0, |t| t.lines().count()))
+        .sum()
 }
 
 #[test]
@@ -92,18 +118,21 @@ fn a_killed_build_leaves_the_old_output_or_the_new_one() {
 
     set_version(&f, 'A');
     build_fully(&f, &public);
-    // Timed as the kills below will meet it: replacing an existing output.
+    // Timed as the kills below will meet it: going on from the last build,
+    // with every page changed.
+    set_version(&f, 'B');
     let full = build_fully(&f, &public);
-    assert_eq!(snapshot(&public), a);
+    set_version(&f, 'A');
+    build_fully(&f, &public);
+    assert!(snapshot(&public) == a, "public/ is the site of version A");
 
     // While writing: killed after the first pages, then halfway through.
     set_version(&f, 'B');
     for wanted in [1, POSTS / 2] {
-        // The staging folder the last kill left behind would be counted too.
-        let _ = fs::remove_dir_all(f.root().join(".public.tongxin-new"));
+        let since = std::time::SystemTime::now();
         let mut child = build(&f, &public);
         let deadline = Instant::now() + Duration::from_secs(60);
-        while staged_pages(&f) < wanted {
+        while staged_files(&f, since) < wanted {
             assert!(Instant::now() < deadline, "the build never wrote {wanted} pages");
             assert!(
                 child.try_wait().unwrap().is_none(),
@@ -146,14 +175,31 @@ fn a_killed_build_leaves_the_old_output_or_the_new_one() {
     }
     println!("killed at spread-out moments: {outcomes:?}");
 
-    // The next build after all of that is complete and leaves nothing behind.
+    // The next build after all of that is complete and leaves nothing behind
+    // but the standby folder (the output before, for the next build).
     set_version(&f, 'B');
     build_fully(&f, &public);
-    assert_eq!(snapshot(&public), b);
+    assert_same(&snapshot(&public), &b, "the build after the kills");
     let names: Vec<String> = fs::read_dir(f.root())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("tongxin-"))
+        .filter(|n| n.contains("tongxin-") && n != ".public.tongxin-standby")
         .collect();
     assert!(names.is_empty(), "left behind: {names:?}");
+    let journals = fs::read_dir(f.root().join(".tongxin/build"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".journal"))
+        .count();
+    assert_eq!(journals, 0, "a finished build leaves no journal");
+    // And a build from nothing gives the very same output.
+    let clean = references.path().join("clean");
+    let done = Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(["build", "--clean", "--root"])
+        .arg(f.root())
+        .arg("--output")
+        .arg(&clean)
+        .output()
+        .unwrap();
+    assert!(done.status.success());
+    assert_same(&snapshot(&clean), &b, "a build from nothing");
 }

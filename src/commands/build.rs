@@ -9,7 +9,11 @@ use jiff::Timestamp;
 
 use crate::content;
 use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path};
-use crate::engine::{Engine, EngineOptions, Outcome, Stopwatch, Touched};
+use crate::engine::state::{self, StateKey};
+use crate::engine::{Engine, EngineOptions, Outcome, Report, Stopwatch, Touched};
+#[cfg(unix)]
+use crate::output::standby::Standby;
+use crate::output::standby::{self, Folders};
 use crate::output::{self, Staging, images, search};
 
 #[derive(Debug, Clone)]
@@ -23,6 +27,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// The moment of the build; tests fix it, users never set it.
     pub now: Option<Timestamp>,
+    /// Build from nothing, ignoring what the last build kept (`--clean`).
+    pub clean: bool,
 }
 
 impl BuildOptions {
@@ -33,6 +39,7 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             now: None,
+            clean: false,
         }
     }
 
@@ -56,6 +63,14 @@ pub struct BuildReport {
     pub stages: Vec<(&'static str, Duration)>,
     /// Photos processed and taken from the cache.
     pub images: images::Summary,
+    /// The build went on from the last one's state, writing only what changed.
+    pub incremental: bool,
+    /// Files of the output written, replaced or removed (every file after a
+    /// build from nothing).
+    pub changed: usize,
+    /// Why the last build's state was not used, when it was there but could
+    /// not be (another version of Tongxin, other options, damaged).
+    pub notice: Option<&'static str>,
 }
 
 /// The build failed; `diagnostics` holds every error (and warning) found.
@@ -89,13 +104,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.push(problem);
     }
 
-    let mut engine = Engine::new(EngineOptions {
+    let engine_options = EngineOptions {
         root: root.clone(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
         now: Some(now),
-    });
-    // The sources first: the staging folder is made only for a site that can be built.
+    };
+    // What the last build kept, unless asked to start from nothing.
+    let state_path = state::path_for(root, &output_dir);
+    let key = StateKey {
+        build: state::build_id(),
+        base_url: options.base_url.clone(),
+        drafts: options.drafts,
+    };
+    let mut notice = None;
+    let saved = if options.clean {
+        None
+    } else {
+        state::load(&state_path, &key).unwrap_or_else(|why| {
+            notice = Some(why.notice());
+            None
+        })
+    };
+    let (mut engine, folders) = match saved {
+        Some(mut saved) => {
+            let folders = saved.folders.take();
+            (Engine::restore(engine_options, saved), folders)
+        }
+        None => (Engine::new(engine_options), None),
+    };
+    // The sources first: the output is touched only for a site that can be built.
     if let Err(problems) = engine.refresh(Touched::everything()) {
         diagnostics.extend(problems);
     }
@@ -104,57 +142,28 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             diagnostics: diagnostics.into_sorted(),
         });
     }
-    let staging = Staging::create(&output_dir).map_err(|e| BuildFailure {
-        diagnostics: vec![
-            Diagnostic::io(display_path(&output_dir), "无法创建输出文件夹", &e).hint("检查磁盘空间和文件夹的写入权限"),
-        ],
-    })?;
-    let mut report = match engine.write(&staging) {
-        Outcome::Built(report) => report,
-        Outcome::Failed { diagnostics: problems } => {
-            staging.abandon();
-            diagnostics.extend(problems);
-            return Err(BuildFailure {
-                diagnostics: one_disk_full_error(diagnostics.into_sorted(), &output_dir),
-            });
+    let written = if folders.is_some() && output::can_exchange() {
+        incremental(&mut engine, &output_dir, folders, &state_path, &diagnostics)?
+    } else {
+        None
+    };
+    let (report, folders, changed, incremental) = match written {
+        Some((report, folders, changed)) => (report, folders, changed, true),
+        None => {
+            let (report, folders) = from_nothing(&mut engine, &output_dir, &diagnostics)?;
+            let changed = folders.live.len();
+            (report, folders, changed, false)
         }
     };
-    diagnostics.extend(std::mem::take(&mut report.warnings));
     let mut watch = Stopwatch::start();
-    // TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
-    // bench/search.sh, which compares a build with and without the index to
-    // measure what indexing costs; sites have no setting for it.
-    if std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1")
-        && let Some(corpus) = engine.search_corpus()
-    {
-        report.files += search::write(&corpus, &staging, &diagnostics);
+    // Kept for the next build; a state that cannot be written only makes
+    // that build slower.
+    let mut saved = engine.save(key);
+    saved.folders = Some(folders);
+    if state::store(&state_path, &saved).is_ok() {
+        output::standby::Standby::finished(&state_path);
     }
-    watch.lap("搜索索引");
-
-    if diagnostics.has_errors() {
-        staging.abandon();
-        return Err(BuildFailure {
-            diagnostics: one_disk_full_error(diagnostics.into_sorted(), &output_dir),
-        });
-    }
-    let old_copy = match staging.commit() {
-        Ok(old_copy) => old_copy,
-        Err(e) => {
-            let mut all = diagnostics.into_sorted();
-            all.push(
-                Diagnostic::io(display_path(&output_dir), "无法用新生成的网站替换输出文件夹", &e)
-                    .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
-            );
-            return Err(BuildFailure { diagnostics: all });
-        }
-    };
-    if let Some(old) = old_copy {
-        diagnostics.push(
-            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
-                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
-        );
-    }
-    watch.lap("替换输出文件夹");
+    watch.lap("保存生成记录");
     let mut stages = report.stages;
     stages.extend(watch.stages);
     Ok(BuildReport {
@@ -166,7 +175,149 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         elapsed: started.elapsed(),
         stages,
         images: report.images,
+        incremental,
+        changed,
+        notice,
     })
+}
+
+/// TONGXIN_NO_SEARCH=1 skips the search index. It exists only for
+/// bench/search.sh, which compares a build with and without the index to
+/// measure what indexing costs; sites have no setting for it.
+fn wants_search() -> bool {
+    std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1")
+}
+
+/// A build from nothing: every file written into a fresh staging folder,
+/// which then replaces the output.
+fn from_nothing(
+    engine: &mut Engine,
+    output_dir: &Path,
+    diagnostics: &Diagnostics,
+) -> Result<(Report, Folders), BuildFailure> {
+    engine.forget_output();
+    let staging = Staging::create(output_dir).map_err(|e| BuildFailure {
+        diagnostics: vec![
+            Diagnostic::io(display_path(output_dir), "无法创建输出文件夹", &e).hint("检查磁盘空间和文件夹的写入权限"),
+        ],
+    })?;
+    let mut report = match engine.write(&staging) {
+        Outcome::Built(report) => report,
+        Outcome::Failed { diagnostics: problems } => {
+            staging.abandon();
+            diagnostics.extend(problems);
+            return Err(failure(diagnostics, output_dir));
+        }
+    };
+    diagnostics.extend(std::mem::take(&mut report.warnings));
+    let mut watch = Stopwatch::start();
+    if wants_search()
+        && let Some(corpus) = engine.search_corpus()
+    {
+        report.files += search::write(&corpus, &staging, diagnostics);
+    }
+    watch.lap("搜索索引");
+    if diagnostics.has_errors() {
+        staging.abandon();
+        return Err(failure(diagnostics, output_dir));
+    }
+    let old_copy = staging.commit().map_err(|e| BuildFailure {
+        diagnostics: vec![
+            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", &e)
+                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+        ],
+    })?;
+    if let Some(old) = old_copy {
+        diagnostics.push(
+            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
+                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
+        );
+    }
+    // A standby folder of an earlier build no longer matches.
+    let target = output::resolved(output_dir);
+    let _ = std::fs::remove_dir_all(standby::standby_dir(&target));
+    let folders = Folders {
+        live_ino: standby::ino_of(&target),
+        live: standby::manifest_of(&target),
+        ..Folders::default()
+    };
+    watch.lap("替换输出文件夹");
+    report.stages.extend(watch.stages);
+    Ok((report, folders))
+}
+
+/// Without a way to exchange folders in one step there is no standby folder:
+/// every build writes a fresh folder.
+#[cfg(not(unix))]
+fn incremental(
+    _: &mut Engine,
+    _: &Path,
+    _: Option<Folders>,
+    _: &Path,
+    _: &Diagnostics,
+) -> Result<Option<(Report, Folders, usize)>, BuildFailure> {
+    Ok(None)
+}
+
+/// A build that goes on from the last one: the files that changed are put
+/// into the standby folder, which then changes places with the output. `None`
+/// when the output cannot be gone on from (see [`Standby::open`]).
+#[cfg(unix)]
+fn incremental(
+    engine: &mut Engine,
+    output_dir: &Path,
+    folders: Option<Folders>,
+    state_path: &Path,
+    diagnostics: &Diagnostics,
+) -> Result<Option<(Report, Folders, usize)>, BuildFailure> {
+    let mut watch = Stopwatch::start();
+    let target = output::resolved(output_dir);
+    let standby = match Standby::open(&target, folders, state_path) {
+        Ok(Some(standby)) => standby,
+        Ok(None) | Err(_) => return Ok(None),
+    };
+    watch.lap("核对输出文件夹");
+    let mut report = match engine.write(&standby) {
+        Outcome::Built(report) => report,
+        Outcome::Failed { diagnostics: problems } => {
+            standby.abandon();
+            diagnostics.extend(problems);
+            return Err(failure(diagnostics, output_dir));
+        }
+    };
+    diagnostics.extend(std::mem::take(&mut report.warnings));
+    let mut rest = Stopwatch::start();
+    if wants_search()
+        && !report.changed.is_empty()
+        && let Some(corpus) = engine.search_corpus()
+    {
+        report.files += search::write(&corpus, &standby, diagnostics);
+    }
+    rest.lap("搜索索引");
+    if diagnostics.has_errors() {
+        standby.abandon();
+        return Err(failure(diagnostics, output_dir));
+    }
+    let changed = standby.changes();
+    let folders = standby.commit().map_err(|e| BuildFailure {
+        diagnostics: vec![
+            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", &e)
+                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+        ],
+    })?;
+    rest.lap("替换输出文件夹");
+    let mut stages = watch.stages;
+    stages.append(&mut report.stages);
+    stages.extend(rest.stages);
+    report.stages = stages;
+    Ok(Some((report, folders, changed)))
+}
+
+/// Every error found, the disk being full said once.
+fn failure(diagnostics: &Diagnostics, output_dir: &Path) -> BuildFailure {
+    BuildFailure {
+        diagnostics: one_disk_full_error(diagnostics.take_sorted(), output_dir),
+    }
 }
 
 /// Once the disk is full every later file fails too: one error says so, on the

@@ -624,6 +624,7 @@ mod tests {
                 shown: "content/tian/a.md".into(),
                 meta,
                 body: std::sync::Arc::from(""),
+                body_hash: 0,
                 body_line: 1,
                 bom: false,
             }

@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::text::escape_html;
 use crate::diagnostics::Diagnostic;
@@ -40,7 +40,7 @@ impl Picture {
 }
 
 /// A photo or a gallery found in a body.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Figure {
     Image(BodyImage),
     Gallery(Gallery),
@@ -50,7 +50,7 @@ pub enum Figure {
     Pasted(BodyImage),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BodyImage {
     /// As written in the Markdown (`photo.jpg`, `/images/a.png`).
     pub src: String,
@@ -63,14 +63,14 @@ pub struct BodyImage {
     pub eager: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Gallery {
     pub entries: Vec<GalleryEntry>,
     /// Line of the opening ```` ```gallery ````.
     pub line: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GalleryEntry {
     /// A file (`a.jpg`) or a folder (`photos/`), as written.
     pub src: String,

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use jiff::Zoned;
 use jiff::tz::TimeZone;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::dates;
@@ -120,13 +120,13 @@ pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, Diagnostic> {
         .hint("在设置（标题、日期等）的最后一行下面，单独加一行“---”，再写正文"))
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Attachment {
     pub file: String,
     pub title: String,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct FrontMatter {
     pub title: Option<String>,
     pub date: Option<Zoned>,
@@ -150,12 +150,57 @@ pub struct FrontMatter {
     pub occasion: Option<String>,
     pub topic: Option<String>,
     /// Every other key, by its English name where it has one.
+    #[serde(with = "json_text")]
     pub extra: Map<String, Value>,
     /// The line each key was written on, to point later errors at it.
+    #[serde(with = "key_lines")]
     pub lines: HashMap<&'static str, usize>,
     /// The YAML could not be read at all (already reported); later stages skip
     /// the file instead of adding follow-on errors about missing settings.
     pub unreadable: bool,
+}
+
+/// `extra` as the engine keeps it between builds: JSON text (its values may be
+/// anything, which a compact binary format cannot tell apart by itself).
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use serde_json::{Map, Value};
+
+    pub fn serialize<S: Serializer>(extra: &Map<String, Value>, s: S) -> Result<S::Ok, S::Error> {
+        serde_json::to_string(extra)
+            .map_err(serde::ser::Error::custom)?
+            .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Map<String, Value>, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// `lines` as the engine keeps it between builds: the keys are the English
+/// names of [`KEYS`], found again by name.
+mod key_lines {
+    use std::collections::HashMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(lines: &HashMap<&'static str, usize>, s: S) -> Result<S::Ok, S::Error> {
+        let mut list: Vec<(&str, usize)> = lines.iter().map(|(k, v)| (*k, *v)).collect();
+        list.sort();
+        list.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<HashMap<&'static str, usize>, D::Error> {
+        let list: Vec<(String, usize)> = Vec::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .filter_map(|(key, line)| {
+                let &(en, _) = super::KEYS.iter().find(|(en, _)| *en == key)?;
+                Some((en, line))
+            })
+            .collect())
+    }
 }
 
 impl FrontMatter {

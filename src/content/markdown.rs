@@ -22,14 +22,14 @@ use super::text;
 use crate::diagnostics::{Diagnostic, LineIndex};
 
 /// One heading, for a table of contents.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Heading {
     pub level: u8,
     pub id: String,
     pub title: String,
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Shared: the model, a remembered rendering and a search snapshot hold
     /// the same text.

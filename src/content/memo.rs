@@ -8,6 +8,8 @@ use std::hash::{Hash, Hasher};
 use std::path::Path;
 use std::sync::Mutex;
 
+use serde::{Deserialize, Serialize};
+
 use super::markdown::{Links, Rendered};
 
 /// Renderings by body, shared by the threads of a model build.
@@ -25,11 +27,59 @@ struct Entry {
     used: u64,
 }
 
-#[derive(PartialEq)]
+#[derive(PartialEq, Clone)]
 enum Target {
     Page(String),
     Excluded(&'static str),
     Missing,
+}
+
+/// [`Target`] as kept between builds: a reason for leaving a source out is
+/// one of a few fixed texts, kept as its number.
+#[derive(Serialize, Deserialize)]
+enum SavedTarget {
+    Page(String),
+    Excluded(u8),
+    Missing,
+}
+
+impl Serialize for Target {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Target::Page(p) => SavedTarget::Page(p.clone()),
+            Target::Excluded(why) => {
+                let n = crate::model::EXCLUSION_REASONS
+                    .iter()
+                    .position(|r| r == why)
+                    .unwrap_or(0);
+                SavedTarget::Excluded(n as u8)
+            }
+            Target::Missing => SavedTarget::Missing,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Target {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match SavedTarget::deserialize(d)? {
+            SavedTarget::Page(p) => Target::Page(p),
+            SavedTarget::Excluded(n) => Target::Excluded(
+                crate::model::EXCLUSION_REASONS
+                    .get(usize::from(n))
+                    .ok_or_else(|| serde::de::Error::custom("unknown reason"))?,
+            ),
+            SavedTarget::Missing => Target::Missing,
+        })
+    }
+}
+
+/// A remembered rendering as the engine keeps it between builds.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Saved {
+    key: u64,
+    rendered: Rendered,
+    links: Vec<(String, Target)>,
 }
 
 fn target(links: &Links, source: &str) -> Target {
@@ -40,9 +90,9 @@ fn target(links: &Links, source: &str) -> Target {
     }
 }
 
-fn key(body: &str, first_line: usize, file: &Path, links: &Links) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    (body, first_line, file, links.base_path, links.html).hash(&mut h);
+fn key(body_hash: u64, first_line: usize, file: &Path, links: &Links) -> u64 {
+    let mut h = siphasher::sip::SipHasher13::new();
+    (body_hash, first_line, file, links.base_path, links.html).hash(&mut h);
     h.finish()
 }
 
@@ -52,10 +102,10 @@ impl MarkdownMemo {
     }
 
     /// The remembered rendering of `body`, if its links still point where they did.
-    pub fn get(&self, body: &str, first_line: usize, file: &Path, links: &Links) -> Option<Rendered> {
+    pub fn get(&self, body_hash: u64, first_line: usize, file: &Path, links: &Links) -> Option<Rendered> {
         let generation = *self.generation.lock().ok()?;
         let mut entries = self.entries.lock().ok()?;
-        let entry = entries.get_mut(&key(body, first_line, file, links))?;
+        let entry = entries.get_mut(&key(body_hash, first_line, file, links))?;
         if entry.links.iter().any(|(source, was)| target(links, source) != *was) {
             return None;
         }
@@ -65,7 +115,7 @@ impl MarkdownMemo {
 
     /// Remembers a rendering that had no problems (a problem's hint may name
     /// any page of the site, so those are always rendered afresh).
-    pub fn put(&self, body: &str, first_line: usize, file: &Path, links: &Links, rendered: &Rendered) {
+    pub fn put(&self, body_hash: u64, first_line: usize, file: &Path, links: &Links, rendered: &Rendered) {
         let generation = self.generation.lock().map_or(0, |g| *g);
         let entry = Entry {
             rendered: rendered.clone(),
@@ -77,7 +127,7 @@ impl MarkdownMemo {
             used: generation,
         };
         if let Ok(mut entries) = self.entries.lock() {
-            entries.insert(key(body, first_line, file, links), entry);
+            entries.insert(key(body_hash, first_line, file, links), entry);
         }
     }
 
@@ -91,6 +141,43 @@ impl MarkdownMemo {
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|_, e| e.used >= last);
         }
+    }
+
+    /// The renderings the last build used, to keep until the next run.
+    pub fn save(&self) -> Vec<Saved> {
+        let generation = self.generation.lock().map_or(0, |g| *g);
+        let Ok(entries) = self.entries.lock() else {
+            return Vec::new();
+        };
+        let mut saved: Vec<Saved> = entries
+            .iter()
+            .filter(|(_, e)| e.used >= generation)
+            .map(|(key, e)| Saved {
+                key: *key,
+                rendered: e.rendered.clone(),
+                links: e.links.clone(),
+            })
+            .collect();
+        saved.sort_by_key(|s| s.key);
+        saved
+    }
+
+    /// A memo holding renderings saved by an earlier run.
+    pub fn restore(saved: Vec<Saved>) -> Self {
+        let memo = MarkdownMemo::new();
+        if let Ok(mut entries) = memo.entries.lock() {
+            for s in saved {
+                entries.insert(
+                    s.key,
+                    Entry {
+                        rendered: s.rendered,
+                        links: s.links,
+                        used: 0,
+                    },
+                );
+            }
+        }
+        memo
     }
 
     pub fn len(&self) -> usize {
@@ -122,9 +209,10 @@ mod tests {
         let memo = MarkdownMemo::new();
         let mut targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
         let excluded = HashMap::new();
-        let body = "见[上文](@/yaowen/a.md)。\n";
+        let text = "见[上文](@/yaowen/a.md)。\n";
+        let body = crate::content::hash_body(text);
         let file = Path::new("content/x.md");
-        let first = markdown::render(body, 5, file, &links(&targets, &excluded), &mut Vec::new());
+        let first = markdown::render(text, 5, file, &links(&targets, &excluded), &mut Vec::new());
         memo.put(body, 5, file, &links(&targets, &excluded), &first);
 
         let again = memo
@@ -135,7 +223,8 @@ mod tests {
             memo.get(body, 6, file, &links(&targets, &excluded)).is_none(),
             "another line"
         );
-        assert!(memo.get("别的正文", 5, file, &links(&targets, &excluded)).is_none());
+        let other = crate::content::hash_body("别的正文");
+        assert!(memo.get(other, 5, file, &links(&targets, &excluded)).is_none());
 
         targets.insert("yaowen/a.md".into(), "yaowen/new-slug/".into());
         assert!(
@@ -145,12 +234,29 @@ mod tests {
     }
 
     #[test]
+    fn saved_renderings_come_back_with_their_links() {
+        let memo = MarkdownMemo::new();
+        let targets = HashMap::from([("yaowen/a.md".to_string(), "yaowen/a/".to_string())]);
+        let excluded = HashMap::from([("yaowen/b.md".to_string(), "草稿")]);
+        let l = links(&targets, &excluded);
+        let text = "见[上文](@/yaowen/a.md)。\n";
+        let r = markdown::render(text, 5, Path::new("x.md"), &l, &mut Vec::new());
+        let key = crate::content::hash_body(text);
+        memo.put(key, 5, Path::new("x.md"), &l, &r);
+        let saved = memo.save();
+        let bytes = postcard::to_stdvec(&saved).unwrap();
+        let back: Vec<Saved> = postcard::from_bytes(&bytes).unwrap();
+        let restored = MarkdownMemo::restore(back);
+        assert_eq!(restored.get(key, 5, Path::new("x.md"), &l).unwrap().html, r.html);
+    }
+
+    #[test]
     fn unused_renderings_are_dropped() {
         let memo = MarkdownMemo::new();
         let (targets, excluded) = (HashMap::new(), HashMap::new());
         let l = links(&targets, &excluded);
         let r = markdown::render("旧正文", 1, Path::new("a.md"), &l, &mut Vec::new());
-        memo.put("旧正文", 1, Path::new("a.md"), &l, &r);
+        memo.put(crate::content::hash_body("旧正文"), 1, Path::new("a.md"), &l, &r);
         memo.next_build();
         assert_eq!(memo.len(), 1, "used by the build before");
         memo.next_build();

@@ -27,7 +27,7 @@ pub const CONTENT_DIR: &str = "content";
 pub const MAX_MARKDOWN_BYTES: u64 = 10 * 1024 * 1024;
 
 /// One Markdown file, read and with its settings parsed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     /// Path below `content/`, with `/` separators: `yaowen/2025-03-02-a.md`.
     pub rel: String,
@@ -35,8 +35,12 @@ pub struct SourceFile {
     pub shown: PathBuf,
     pub meta: FrontMatter,
     /// Shared: the engine keeps what it read, and each build's model holds
-    /// the same text.
+    /// the same text. Not kept between builds (see `body_hash`): empty in a
+    /// file the engine restored, until it is read again.
+    #[serde(skip)]
     pub body: std::sync::Arc<str>,
+    /// A hash of the body: what a remembered rendering of it is found by.
+    pub body_hash: u64,
     /// 1-based line where the body starts.
     pub body_line: usize,
     /// The file started with a UTF-8 byte order mark (removed from the text).
@@ -239,6 +243,7 @@ fn read_source(
                 shown,
                 meta,
                 body: std::sync::Arc::from(""),
+                body_hash: hash_body(""),
                 body_line: 1,
                 bom,
             });
@@ -253,10 +258,19 @@ fn read_source(
         rel,
         shown,
         meta,
+        body_hash: hash_body(&body),
         body: body.into(),
         body_line,
         bom,
     })
+}
+
+/// The hash of a body that remembered renderings are found by.
+pub fn hash_body(body: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = siphasher::sip::SipHasher13::new();
+    h.write(body.as_bytes());
+    h.finish()
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {

@@ -20,6 +20,7 @@
 //! there.
 
 pub mod sources;
+pub mod state;
 pub mod written;
 
 use std::path::PathBuf;
@@ -30,10 +31,10 @@ use jiff::Timestamp;
 use tera::Tera;
 
 use crate::config::{self, Overrides, SiteConfig};
+use crate::content::Content;
 use crate::content::front_matter::FrontMatter;
 use crate::content::markdown::{self, Observer};
 use crate::content::memo::MarkdownMemo;
-use crate::content::Content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::column::ColumnKind;
 use crate::model::published::{self, Owner, PublishedFiles};
@@ -167,7 +168,6 @@ pub enum Outcome {
 struct Current {
     site: Site,
     values: Values,
-    written: Written,
     /// The files to copy as they are (those the image stage left).
     copies: Vec<StaticFile>,
 }
@@ -181,6 +181,12 @@ pub struct Engine {
     sources: Sources,
     memo: MarkdownMemo,
     current: Option<Current>,
+    /// What was written, to compare the next site with.
+    written: Written,
+    /// A hash of site.yaml's bytes and a fingerprint of the templates, as
+    /// last read.
+    config_hash: Option<u64>,
+    templates_hash: Option<u64>,
     /// What [`Engine::refresh`] left for [`Engine::write`].
     pending: Option<Pending>,
 }
@@ -219,6 +225,9 @@ impl Engine {
             sources: Sources::default(),
             memo: MarkdownMemo::new(),
             current: None,
+            written: Written::default(),
+            config_hash: None,
+            templates_hash: None,
             pending: None,
         }
     }
@@ -252,15 +261,22 @@ impl Engine {
             };
             self.config = config::load(&self.options.root, &overrides, &diagnostics);
             self.config_problems = diagnostics.into_sorted();
-            // The time zone or base path may have changed: read and render anew.
-            self.sources.clear();
-            self.memo = MarkdownMemo::new();
+            let hash = std::fs::read(self.options.root.join(config::FILE_NAME))
+                .ok()
+                .map(|bytes| written::hash_bytes(&bytes));
+            if hash.is_none() || hash != self.config_hash {
+                // The time zone or base path may have changed: read and render anew.
+                self.sources.clear();
+                self.memo = MarkdownMemo::new();
+                self.config_hash = hash;
+            }
         }
         let settings = self.settings();
         if touched.templates {
             let diagnostics = Diagnostics::new();
             self.templates = templates::load(&self.options.root, &settings.theme, &settings.base_path, &diagnostics);
             self.template_problems = diagnostics.into_sorted();
+            self.templates_hash = Some(templates::fingerprint(&self.options.root, &settings.theme));
         }
         let diagnostics = Diagnostics::new();
         diagnostics.extend(self.config_problems.iter().cloned());
@@ -454,28 +470,29 @@ impl Engine {
         let now = self.now();
         let mut images = Summary::default();
         let mut old_photos = Vec::new();
-        let mut current = match (self.current.take(), model) {
+        let mut written = std::mem::take(&mut self.written);
+        let current = match (self.current.take(), model) {
             (Some(current), None) => current,
             (previous, Some((site, files))) => {
                 let published = images::publish(&site, &self.options.root, files, sink, &diagnostics);
                 if diagnostics.has_errors() {
                     self.current = previous;
+                    self.written = written;
                     return Outcome::Failed {
                         diagnostics: diagnostics.into_sorted(),
                     };
                 }
                 images = published.summary;
                 let values = Values::build(&site, Arc::new(published.pictures));
-                let mut written = previous.map(|p| p.written).unwrap_or_default();
                 old_photos = std::mem::replace(&mut written.photos, published.written);
                 Current {
                     site,
                     values,
-                    written,
                     copies: published.copies,
                 }
             }
             (None, None) => {
+                self.written = written;
                 return Outcome::Failed {
                     diagnostics: vec![Diagnostic::error(&self.options.root, "内部错误：没有可写出的网站")],
                 };
@@ -484,6 +501,7 @@ impl Engine {
         watch.lap("图片");
         let Some((tera, origins)) = self.templates.as_mut() else {
             self.current = Some(current);
+            self.written = written;
             return Outcome::Failed {
                 diagnostics: diagnostics.into_sorted(),
             };
@@ -495,13 +513,14 @@ impl Engine {
             .active_on(now.to_zoned(current.site.config.tz.clone()).date());
         let globals = crate::render::globals(&current.site, &current.values, mourning);
         let globals_digest = digest::of_value(&tera::Value::from(vec![globals[0].1.clone(), globals[1].1.clone()]));
-        let render_all = touched.templates || current.written.globals != Some(globals_digest);
+        let render_all = written.templates != self.templates_hash || written.globals != Some(globals_digest);
         // Templates loaded again start with no globals.
-        if render_all {
+        if touched.templates || render_all {
             for (name, value) in globals {
                 tera.global_context().insert_value(name, value);
             }
-            current.written.globals = Some(globals_digest);
+            written.globals = Some(globals_digest);
+            written.templates = self.templates_hash;
         }
 
         let mut changed = Vec::new();
@@ -513,13 +532,13 @@ impl Engine {
         };
         let rendered = match reuse {
             Reuse::Same if !render_all => 0,
-            Reuse::Patched(page) if !render_all && current.written.digests.len() == current.written.jobs.len() => {
-                pages.write_shown(&current.site, &current.values, &mut current.written, page, &mut changed)
+            Reuse::Patched(page) if !render_all && !written.jobs.is_empty() => {
+                pages.write_shown(&current.site, &current.values, &mut written, page, &mut changed)
             }
             Reuse::No | Reuse::Same | Reuse::Patched(_) => pages.write_all(
                 &current.site,
                 &current.values,
-                &mut current.written,
+                &mut written,
                 render_all,
                 &mut changed,
                 &mut watch,
@@ -529,8 +548,9 @@ impl Engine {
         if diagnostics.has_errors() {
             // A page failed to render and nothing was written: once the error
             // is fixed, every page is rendered again.
-            current.written.forget_pages();
+            written.forget_pages();
             self.current = Some(current);
+            self.written = written;
             return Outcome::Failed {
                 diagnostics: diagnostics.into_sorted(),
             };
@@ -538,7 +558,7 @@ impl Engine {
         let mut files = written::write_generated(
             &current.site,
             &current.values,
-            &mut current.written,
+            &mut written,
             &now,
             sink,
             &diagnostics,
@@ -548,7 +568,7 @@ impl Engine {
         if touched.statics || touched.content {
             files += written::copy_statics(
                 &current.copies,
-                &mut current.written,
+                &mut written,
                 &old_photos,
                 &self.options.root,
                 sink,
@@ -562,6 +582,7 @@ impl Engine {
         }
         let articles = current.site.pages.len();
         self.current = Some(current);
+        self.written = written;
         let all = diagnostics.into_sorted();
         if all.iter().any(Diagnostic::is_error) {
             return Outcome::Failed { diagnostics: all };
@@ -577,6 +598,72 @@ impl Engine {
             quick: reuse != Reuse::No,
             stages: watch.stages,
         })
+    }
+
+    /// The engine's memory, to keep until the next run (see [`state`]).
+    pub fn save(&self, key: state::StateKey) -> state::Saved {
+        let mut saved = state::Saved::new(key);
+        saved.config = self.config_hash;
+        saved.sources = state::sources_to(&self.sources.files);
+        saved.assets = self
+            .sources
+            .assets
+            .iter()
+            .map(|a| (a.clone(), self.sources.asset_stamps.get(a).copied().flatten()))
+            .collect();
+        saved.memo = self.memo.save();
+        let w = &self.written;
+        let mut pages: Vec<(String, digest::Digest)> = w.pages.iter().map(|(p, d)| (p.clone(), *d)).collect();
+        pages.sort();
+        let mut generated: Vec<(String, u64)> = w.generated.iter().map(|(p, h)| (p.clone(), *h)).collect();
+        generated.sort();
+        let mut statics: Vec<(String, PathBuf, Option<sources::Stamp>)> = w
+            .statics
+            .iter()
+            .map(|(dest, (src, stamp))| (dest.clone(), src.clone(), *stamp))
+            .collect();
+        statics.sort();
+        saved.written = state::SavedWritten {
+            pages,
+            globals: w.globals,
+            templates: w.templates,
+            generated,
+            statics,
+            photos: w.photos.clone(),
+        };
+        saved
+    }
+
+    /// Forgets what was written, so that the next update writes every file
+    /// (into a sink that starts empty).
+    pub fn forget_output(&mut self) {
+        self.written = Written {
+            templates: self.written.templates,
+            ..Written::default()
+        };
+    }
+
+    /// An engine that goes on from a saved state: its next update reads only
+    /// the sources whose stamp changed and renders only the pages whose data
+    /// changed.
+    pub fn restore(options: EngineOptions, saved: state::Saved) -> Self {
+        let mut engine = Engine::new(options);
+        engine.config_hash = saved.config;
+        engine.sources.files = state::sources_from(saved.sources);
+        engine.sources.asset_stamps = saved.assets.iter().map(|(a, s)| (a.clone(), *s)).collect();
+        engine.sources.assets = saved.assets.into_iter().map(|(a, _)| a).collect();
+        engine.memo = MarkdownMemo::restore(saved.memo);
+        let w = saved.written;
+        engine.written = Written {
+            pages: state::pages_from(w.pages),
+            globals: w.globals,
+            templates: w.templates,
+            generated: w.generated.into_iter().collect(),
+            statics: w.statics.into_iter().map(|(d, s, st)| (d, (s, st))).collect(),
+            photos: w.photos,
+            ..Written::default()
+        };
+        engine
     }
 
     /// The quick path for the commonest edits: one published page's text, or
@@ -622,7 +709,7 @@ impl Engine {
             return None;
         }
         self.memo
-            .put(&file.body, file.body_line, &file.shown, &links, &rendered);
+            .put(file.body_hash, file.body_line, &file.shown, &links, &rendered);
         let page = &mut site.pages[index];
         page.title = title;
         page.meta = file.meta.clone();

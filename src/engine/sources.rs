@@ -2,7 +2,7 @@
 //! with the stamp (modification time and size) it had then, and the other
 //! files beside them. A file whose stamp did not change is not read again.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -34,12 +34,16 @@ pub struct Sources {
     pub files: BTreeMap<String, Source>,
     /// The other files below `content/` (photos, attachments).
     pub assets: Vec<String>,
+    /// Their stamps when last listed: a photo saved again under its name is
+    /// processed again.
+    pub asset_stamps: HashMap<String, Option<Stamp>>,
 }
 
 impl Sources {
     pub fn clear(&mut self) {
         self.files.clear();
         self.assets.clear();
+        self.asset_stamps.clear();
     }
 
     /// Every problem met while reading.
@@ -151,9 +155,16 @@ impl Sources {
             changed.push(rel.clone());
             self.files.insert(rel, source);
         }
-        if self.assets != listing.assets {
+        let dir = root.join(content::CONTENT_DIR);
+        let asset_stamps: HashMap<String, Option<Stamp>> = listing
+            .assets
+            .par_iter()
+            .map(|rel| (rel.clone(), stamp(&dir.join(rel))))
+            .collect();
+        if self.assets != listing.assets || self.asset_stamps != asset_stamps {
             changed.push(String::new());
             self.assets = listing.assets;
+            self.asset_stamps = asset_stamps;
         }
         changed
     }

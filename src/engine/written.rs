@@ -33,14 +33,17 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 /// What the last successful update wrote.
 #[derive(Default)]
 pub struct Written {
-    /// Every page of the site, in job order, with its fingerprint.
+    /// Every page written: site path → the fingerprint of its data.
+    pub pages: HashMap<String, Digest>,
+    /// Every page of the site in job order, and for each page of
+    /// `site.pages` the jobs that show its data: known after every page was
+    /// prepared in this process (not after a restore), for the quick path.
     pub jobs: Vec<PageJob>,
-    pub digests: Vec<Digest>,
-    pub job_of: HashMap<String, usize>,
-    /// For each page of `site.pages`, the jobs that show its data.
     pub shown_by: Vec<Vec<u32>>,
     /// The fingerprint of the globals (`site`, `nav`) the pages were rendered with.
     pub globals: Option<Digest>,
+    /// The fingerprint of the templates they were rendered with.
+    pub templates: Option<u64>,
     /// Feeds, sitemap, robots.txt: a hash of each text written.
     pub generated: HashMap<String, u64>,
     /// Copied files: destination → (source, its stamp when copied).
@@ -52,12 +55,13 @@ pub struct Written {
 impl Written {
     /// Forgets the pages, so that the next update renders every one.
     pub fn forget_pages(&mut self) {
-        self.digests.clear();
-        self.job_of.clear();
+        self.pages.clear();
+        self.jobs.clear();
+        self.shown_by.clear();
     }
 
     fn digest_at(&self, path: &str) -> Option<Digest> {
-        self.job_of.get(path).and_then(|&j| self.digests.get(j)).copied()
+        self.pages.get(path).copied()
     }
 }
 
@@ -127,13 +131,14 @@ impl Pages<'_> {
         }
         let gone: Vec<String> = {
             let now: HashSet<&str> = outcomes.iter().map(|o| o.0.path()).collect();
-            written
-                .jobs
-                .iter()
-                .map(|j| j.path())
-                .filter(|p| !now.contains(p))
-                .map(str::to_string)
-                .collect()
+            let mut gone: Vec<String> = written
+                .pages
+                .keys()
+                .filter(|p| !now.contains(p.as_str()))
+                .cloned()
+                .collect();
+            gone.sort();
+            gone
         };
         for path in gone {
             self.sink.remove(&page_file(&path));
@@ -141,17 +146,15 @@ impl Pages<'_> {
         }
         let mut shown_by: Vec<Vec<u32>> = vec![Vec::new(); site.pages.len()];
         written.jobs.clear();
-        written.job_of.clear();
-        written.digests.clear();
+        written.pages.clear();
         for (j, (job, digest, shows, _, _)) in outcomes.into_iter().enumerate() {
             for page in shows {
                 if let Some(list) = shown_by.get_mut(page) {
                     list.push(j as u32);
                 }
             }
-            written.job_of.insert(job.path().to_string(), j);
+            written.pages.insert(job.path().to_string(), digest);
             written.jobs.push(job);
-            written.digests.push(digest);
         }
         written.shown_by = shown_by;
         count
@@ -176,12 +179,13 @@ impl Pages<'_> {
                 let digest = prepared.digest();
                 (j, prepared, digest)
             })
-            .filter(|(j, _, digest)| written.digests.get(*j) != Some(digest))
+            .filter(|(j, _, digest)| written.digest_at(written.jobs[*j].path()) != Some(*digest))
             .collect();
         let count = self.render_and_write(fresh.iter().map(|(j, p, _)| (written.jobs[*j].path(), p)), changed);
         if !self.diagnostics.has_errors() {
             for (j, _, digest) in fresh {
-                written.digests[j] = digest;
+                let path = written.jobs[j].path().to_string();
+                written.pages.insert(path, digest);
             }
         }
         count
@@ -287,7 +291,7 @@ pub fn copy_statics(
     list.sort();
     for (dest, src) in list {
         if written
-            .job_of
+            .pages
             .contains_key(dest.strip_suffix("index.html").unwrap_or(dest))
             || written.generated.contains_key(dest)
         {

@@ -64,6 +64,10 @@ pub struct Site {
     pub link_table: LinkTable,
 }
 
+/// Why a source is left out of a build, as links to it are told: nothing
+/// (it has errors of its own, already reported), a draft, or a future date.
+pub const EXCLUSION_REASONS: [&str; 3] = ["", "草稿", "定时发布（日期在未来）"];
+
 /// Source path (`yaowen/a.md`) → site path, and the sources left out of the
 /// build with why (see [`markdown::Links`]).
 #[derive(Debug, Default)]
@@ -221,11 +225,11 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         }
         if !options.drafts {
             if file.meta.draft {
-                excluded.insert(file.rel.clone(), "草稿");
+                excluded.insert(file.rel.clone(), EXCLUSION_REASONS[1]);
                 continue;
             }
             if file.meta.date.as_ref().is_some_and(|d| d.timestamp() > options.now) {
-                excluded.insert(file.rel.clone(), "定时发布（日期在未来）");
+                excluded.insert(file.rel.clone(), EXCLUSION_REASONS[2]);
                 continue;
             }
         }
@@ -468,6 +472,7 @@ fn make_page(
         shown: file.shown,
         meta: file.meta,
         body: file.body,
+        body_hash: file.body_hash,
         body_line: file.body_line,
         content: std::sync::Arc::from(""),
         figures: Vec::new(),
@@ -588,22 +593,40 @@ fn render_markdown(
         observer: options.observer,
     };
     let memo = options.memo.filter(|_| options.observer.is_none());
-    let render = |body: &str, line: usize, shown: &std::path::Path| {
-        if let Some(rendered) = memo.and_then(|m| m.get(body, line, shown, &links)) {
+    let tz = site.config.tz.clone();
+    let render = |body: &Body| {
+        if let Some(rendered) = memo.and_then(|m| m.get(body.hash, body.line, body.shown, &links)) {
             return rendered;
         }
+        // A body the engine kept from an earlier build without its text
+        // (see `engine::state`) is read again when it must be rendered again.
+        let reread;
+        let text = if body.text.is_empty() && body.hash != crate::content::hash_body("") {
+            let (file, problems) = crate::content::read_file(&options.root, body.rel.to_string(), &tz);
+            diagnostics.extend(problems);
+            reread = file.map(|f| f.body).unwrap_or_default();
+            &reread
+        } else {
+            body.text
+        };
         let mut problems = Vec::new();
-        let rendered = markdown::render(body, line, shown, &links, &mut problems);
+        let rendered = markdown::render(text, body.line, body.shown, &links, &mut problems);
         if let Some(memo) = memo
             && problems.is_empty()
         {
-            memo.put(body, line, shown, &links, &rendered);
+            memo.put(body.hash, body.line, body.shown, &links, &rendered);
         }
         diagnostics.extend(problems);
         rendered
     };
     site.pages.par_iter_mut().for_each(|page| {
-        let r = render(&page.body, page.body_line, &page.shown);
+        let r = render(&Body {
+            text: &page.body,
+            hash: page.body_hash,
+            line: page.body_line,
+            shown: &page.shown,
+            rel: &page.rel,
+        });
         page.char_count = r.char_count;
         page.summary = match &page.meta.summary {
             Some(s) => s.clone(),
@@ -616,19 +639,26 @@ fn render_markdown(
     });
     // `column_bodies[i]` is the `_index.md` of `columns[i]`.
     for (column, file) in site.columns.iter_mut().zip(column_bodies.iter()) {
-        let r = render(&file.body, file.body_line, &file.shown);
+        let r = render(&Body::of(file));
         column.content = r.html.to_string();
         column.figures = r.figures;
     }
     for book in &mut site.books {
-        let r = render(&book.body, book.body_line, &book.shown);
+        let rel = format!("{}/_index.md", book.folder);
+        let r = render(&Body {
+            text: &book.body,
+            hash: book.body_hash,
+            line: book.body_line,
+            shown: &book.shown,
+            rel: &rel,
+        });
         book.content = r.html.to_string();
         book.figures = r.figures;
         book.body = std::sync::Arc::from("");
     }
     if let Some(home) = home {
         let blocks = std::mem::take(&mut site.home.blocks);
-        let r = render(&home.body, home.body_line, &home.shown);
+        let r = render(&Body::of(&home));
         site.home = Home {
             figures: r.figures,
             blocks,
@@ -643,6 +673,27 @@ fn render_markdown(
         };
     } else {
         site.home.title = "首页".into();
+    }
+}
+
+/// A body to render, and what finds its remembered rendering.
+struct Body<'a> {
+    text: &'a std::sync::Arc<str>,
+    hash: u64,
+    line: usize,
+    shown: &'a std::path::Path,
+    rel: &'a str,
+}
+
+impl<'a> Body<'a> {
+    fn of(file: &'a SourceFile) -> Self {
+        Body {
+            text: &file.body,
+            hash: file.body_hash,
+            line: file.body_line,
+            shown: &file.shown,
+            rel: &file.rel,
+        }
     }
 }
 

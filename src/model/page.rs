@@ -22,6 +22,8 @@ pub struct Page {
     /// Site path below the base path, e.g. `yaowen/2025-03-02-a/`.
     pub path: String,
     pub body: std::sync::Arc<str>,
+    /// What a remembered rendering of the body is found by.
+    pub body_hash: u64,
     pub body_line: usize,
     /// The body's HTML, its photos in plain markup between markers (see
     /// [`crate::render::pictures`]). Shared, so that a snapshot of the site

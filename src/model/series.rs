@@ -35,6 +35,7 @@ pub struct Book {
     pub content: String,
     pub figures: Vec<crate::content::figures::Figure>,
     pub body: std::sync::Arc<str>,
+    pub body_hash: u64,
     pub body_line: usize,
     /// Indices into `Site::pages`, in reading order.
     pub chapters: Vec<usize>,
@@ -86,6 +87,7 @@ pub fn book_of(file: SourceFile, column: usize, column_path: &str, diagnostics: 
         figures: Vec::new(),
         shown: file.shown,
         body: file.body,
+        body_hash: file.body_hash,
         body_line: file.body_line,
         chapters: Vec::new(),
         folder,

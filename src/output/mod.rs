@@ -8,6 +8,7 @@ pub mod plan;
 pub mod search;
 pub mod sink;
 pub mod sitemap;
+pub mod standby;
 pub mod static_files;
 
 use std::fs::{self, File};
@@ -29,19 +30,24 @@ pub struct Staging {
     dir: PathBuf,
 }
 
+/// The folder an output really is: an output that is a link (say, into the
+/// web server's folder) stays a link, and the folder it points to is what
+/// gets replaced.
+pub fn resolved(target: &Path) -> PathBuf {
+    match fs::symlink_metadata(target) {
+        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(target).unwrap_or_else(|_| target.to_path_buf()),
+        _ => target.to_path_buf(),
+    }
+}
+
 impl Staging {
     /// Prepares an empty staging folder for `target`.
     pub fn create(target: &Path) -> io::Result<Staging> {
-        // An output that is a link (say, into the web server's folder) stays a
-        // link: the folder it points to is what gets replaced.
-        let linked;
-        let target = match fs::symlink_metadata(target) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                linked = fs::canonicalize(target)?;
-                linked.as_path()
-            }
-            _ => target,
-        };
+        if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+            // A dangling link: say so rather than write beside it.
+            fs::canonicalize(target)?;
+        }
+        let target = &resolved(target);
         let name = target_name(target);
         let parent = target
             .parent()
@@ -184,6 +190,24 @@ impl sink::Sink for Staging {
     }
 }
 
+/// Exchanges two folders in one atomic step; an error where the system or
+/// the file system cannot (see [`standby`], which needs it).
+pub fn exchange_folders(a: &Path, b: &Path) -> io::Result<()> {
+    if exchange(a, b)? {
+        Ok(())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "exchange of folders not supported",
+        ))
+    }
+}
+
+/// Whether folders can be exchanged in one step here.
+pub fn can_exchange() -> bool {
+    cfg!(target_os = "linux")
+}
+
 /// Exchanges two folders atomically. `Ok(false)` when this system or file
 /// system cannot, and the caller falls back to two renames.
 #[cfg(target_os = "linux")]
@@ -236,7 +260,7 @@ pub fn replaceable(target: &Path) -> bool {
 }
 
 /// Removes a large folder with both cores: a 10,000-page site has 20,000 entries.
-fn remove_tree(dir: &Path) -> io::Result<()> {
+pub(crate) fn remove_tree(dir: &Path) -> io::Result<()> {
     let entries: Vec<PathBuf> = fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
     entries.par_iter().try_for_each(|path| {
         if path.is_dir() {

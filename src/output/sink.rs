@@ -24,6 +24,12 @@ pub trait Sink: Sync {
     /// Copies a source file to a site path.
     fn copy(&self, src: &Path, path: &str) -> io::Result<()>;
 
+    /// Puts a copy of `from` (a photo in the cache) at a site path: a hard
+    /// link where the file system allows, else a copy.
+    fn place(&self, from: &Path, path: &str) -> io::Result<()> {
+        crate::output::images::cache::place(from, &self.dir().join(path))
+    }
+
     /// Removes a file the site no longer has, and its folders once empty.
     fn remove(&self, path: &str);
 

@@ -25,6 +25,31 @@ pub const REQUIRED: &[&str] = &[
 /// Where each template came from, to name the file in errors.
 pub type Origins = BTreeMap<String, PathBuf>;
 
+/// A fingerprint of the template files `load` reads for `theme` (names and
+/// bytes): the same fingerprint, the same templates.
+pub fn fingerprint(root: &Path, theme: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = siphasher::sip::SipHasher13::new();
+    theme.hash(&mut h);
+    for dir in [
+        root.join("themes").join(theme).join("templates"),
+        root.join("templates"),
+    ] {
+        let mut files: Vec<PathBuf> = WalkDir::new(&dir)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.into_path())
+            .collect();
+        files.sort();
+        for file in files {
+            file.strip_prefix(&dir).unwrap_or(&file).hash(&mut h);
+            std::fs::read(&file).unwrap_or_default().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 pub fn load(root: &Path, theme: &str, base_path: &str, diagnostics: &Diagnostics) -> Option<(Tera, Origins)> {
     let theme_dir = root.join("themes").join(theme);
     let site_dir = root.join("templates");

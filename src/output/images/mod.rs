@@ -256,8 +256,7 @@ fn place_entry(
         } else {
             format!("{stem}{}", file.suffix)
         };
-        let target = staging.dir().join(&path);
-        if let Err(e) = cache::place(&file.path, &target) {
+        if let Err(e) = staging.place(&file.path, &path) {
             diagnostics.push(staging.write_error(&path, &e));
             return None;
         }

@@ -1,0 +1,248 @@
+//! What the engine keeps between runs of `tongxin build`, in
+//! `.tongxin/build/` beside the photo cache: every source as it was read
+//! (settings, not the text) with its stamp, the Markdown renderings the last
+//! build used, and what was written (each page's fingerprint, the generated
+//! files' hashes, the copied files' stamps). The next build reads only the
+//! sources whose stamp changed, renders only the pages whose data changed,
+//! and hands only those to the output.
+//!
+//! A state is used only by the same Tongxin build (`TONGXIN_BUILD_ID`) with
+//! the same options; anything else, or a file that cannot be read, is thrown
+//! away with a one-line notice and the build starts from nothing.
+
+use std::collections::HashMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::sources::{Source, Stamp};
+use crate::content::SourceFile;
+use crate::content::memo;
+use crate::diagnostics::Diagnostic;
+use crate::render::digest::Digest;
+
+/// Where a site's engine states are kept.
+pub const STATE_DIR: &str = ".tongxin/build";
+
+/// Changes whenever what is saved changes shape.
+const FORMAT: u32 = 1;
+
+/// The build of Tongxin a state belongs to.
+pub fn build_id() -> String {
+    format!("{}+{}", env!("CARGO_PKG_VERSION"), env!("TONGXIN_BUILD_ID"))
+}
+
+/// What decides whether a saved state may be used at all: the same Tongxin
+/// and the same options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateKey {
+    pub build: String,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// One Markdown source as read: (path below `content/`, stamp, settings
+/// without the text, problems).
+pub type SavedSource = (String, Option<Stamp>, Option<SourceFile>, Vec<Diagnostic>);
+
+#[derive(Serialize, Deserialize)]
+pub struct SavedWritten {
+    /// Every page: site path → fingerprint of its data.
+    pub pages: Vec<(String, Digest)>,
+    pub globals: Option<Digest>,
+    pub templates: Option<u64>,
+    pub generated: Vec<(String, u64)>,
+    pub statics: Vec<(String, PathBuf, Option<Stamp>)>,
+    pub photos: Vec<String>,
+}
+
+/// An engine's memory, as written to disk.
+#[derive(Serialize, Deserialize)]
+pub struct Saved {
+    pub format: u32,
+    pub key: StateKey,
+    /// A hash of site.yaml's bytes as last read.
+    pub config: Option<u64>,
+    pub sources: Vec<SavedSource>,
+    pub assets: Vec<(String, Option<Stamp>)>,
+    pub memo: Vec<memo::Saved>,
+    pub written: SavedWritten,
+    /// What the output folder and its standby hold (see `output::standby`).
+    pub folders: Option<crate::output::standby::Folders>,
+}
+
+impl Saved {
+    pub fn new(key: StateKey) -> Self {
+        Saved {
+            format: FORMAT,
+            key,
+            config: None,
+            sources: Vec::new(),
+            assets: Vec::new(),
+            memo: Vec::new(),
+            written: SavedWritten {
+                pages: Vec::new(),
+                globals: None,
+                templates: None,
+                generated: Vec::new(),
+                statics: Vec::new(),
+                photos: Vec::new(),
+            },
+            folders: None,
+        }
+    }
+}
+
+/// Why a saved state was not used, for the one-line notice.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Discarded {
+    /// Written by another version of Tongxin, or with other options.
+    Foreign,
+    /// Unreadable: damaged, cut short.
+    Damaged,
+}
+
+impl Discarded {
+    pub fn notice(&self) -> &'static str {
+        match self {
+            Discarded::Foreign => "上次生成时的版本或选项与这次不同，这次完整生成一遍",
+            Discarded::Damaged => "上次生成留下的记录已损坏，已丢弃，这次完整生成一遍",
+        }
+    }
+}
+
+/// The file of the state for an output folder (one per output: a site may be
+/// built to `public/` and to a test folder).
+pub fn path_for(root: &Path, output: &Path) -> PathBuf {
+    use std::hash::{Hash, Hasher};
+    let absolute = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let mut h = siphasher::sip::SipHasher13::new();
+    absolute.hash(&mut h);
+    root.join(STATE_DIR).join(format!("{:016x}.state", h.finish()))
+}
+
+/// Reads the state at `path`: `Ok(None)` when there is none yet.
+pub fn load(path: &Path, key: &StateKey) -> Result<Option<Saved>, Discarded> {
+    let bytes = match fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(_) => return Err(Discarded::Damaged),
+    };
+    let saved: Saved = postcard::from_bytes(&bytes).map_err(|_| Discarded::Damaged)?;
+    if saved.format != FORMAT || saved.key != *key {
+        return Err(Discarded::Foreign);
+    }
+    Ok(Some(saved))
+}
+
+/// Writes `saved` to `path` in one step (written beside it, then renamed), so
+/// that a build stopped while saving leaves the old state or the new one.
+pub fn store(path: &Path, saved: &Saved) -> io::Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let bytes = postcard::to_stdvec(saved).map_err(io::Error::other)?;
+    let temp = path.with_extension("tmp");
+    fs::write(&temp, bytes)?;
+    fs::rename(&temp, path)
+}
+
+/// Sources as saved, back into the engine's map.
+pub fn sources_from(saved: Vec<SavedSource>) -> std::collections::BTreeMap<String, Source> {
+    saved
+        .into_iter()
+        .map(|(rel, stamp, file, problems)| (rel, Source { stamp, file, problems }))
+        .collect()
+}
+
+/// The engine's sources, to save (the texts are left out).
+pub fn sources_to(files: &std::collections::BTreeMap<String, Source>) -> Vec<SavedSource> {
+    files
+        .iter()
+        .map(|(rel, s)| {
+            let file = s.file.as_ref().map(|f| SourceFile {
+                body: std::sync::Arc::from(""),
+                ..f.clone()
+            });
+            (rel.clone(), s.stamp, file, s.problems.clone())
+        })
+        .collect()
+}
+
+/// Pages by path, from a saved list.
+pub fn pages_from(saved: Vec<(String, Digest)>) -> HashMap<String, Digest> {
+    saved.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key() -> StateKey {
+        StateKey {
+            build: build_id(),
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    #[test]
+    fn sources_with_every_kind_of_setting_come_back() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("content/yaowen")).unwrap();
+        std::fs::write(
+            dir.path().join("content/yaowen/a.md"),
+            "---\ntitle: 甲\ndate: 2025-03-02 14:30\ntags: [乙, 丙]\nissue: 2025年第1期\nnumbers: [1, 2.5, true, null, {k: v}]\n---\n正文。\n",
+        )
+        .unwrap();
+        let (file, problems) = crate::content::read_file(dir.path(), "yaowen/a.md".into(), &jiff::tz::TimeZone::UTC);
+        let mut files = std::collections::BTreeMap::new();
+        files.insert(
+            "yaowen/a.md".to_string(),
+            Source {
+                stamp: super::super::sources::stamp(&dir.path().join("content/yaowen/a.md")),
+                file,
+                problems,
+            },
+        );
+        let mut saved = Saved::new(key());
+        saved.sources = sources_to(&files);
+        let path = path_for(dir.path(), &dir.path().join("public"));
+        store(&path, &saved).unwrap();
+        let back = sources_from(load(&path, &key()).unwrap().unwrap().sources);
+        let (a, b) = (&files["yaowen/a.md"], &back["yaowen/a.md"]);
+        assert_eq!(a.stamp, b.stamp);
+        let (fa, fb) = (a.file.as_ref().unwrap(), b.file.as_ref().unwrap());
+        assert_eq!(fa.meta, fb.meta);
+        assert_eq!(fa.body_hash, fb.body_hash);
+        assert_eq!(&*fb.body, "", "the text is not kept");
+    }
+
+    #[test]
+    fn a_state_comes_back_only_for_the_same_build_and_options() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = path_for(dir.path(), &dir.path().join("public"));
+        assert_eq!(load(&path, &key()).map(|s| s.is_some()), Ok(false), "none yet");
+        let mut saved = Saved::new(key());
+        saved.config = Some(7);
+        store(&path, &saved).unwrap();
+        assert_eq!(load(&path, &key()).unwrap().unwrap().config, Some(7));
+        let other = StateKey { drafts: true, ..key() };
+        assert_eq!(load(&path, &other).err(), Some(Discarded::Foreign));
+        let newer = StateKey {
+            build: "9.9.9+0".into(),
+            ..key()
+        };
+        assert_eq!(load(&path, &newer).err(), Some(Discarded::Foreign));
+        fs::write(&path, b"\x01\x02garbage").unwrap();
+        assert_eq!(load(&path, &key()).err(), Some(Discarded::Damaged));
+        assert!(path.starts_with(dir.path().join(STATE_DIR)));
+        assert_ne!(
+            path,
+            path_for(dir.path(), &dir.path().join("test-site")),
+            "one state per output folder"
+        );
+    }
+}

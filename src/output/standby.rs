@@ -1,0 +1,372 @@
+//! Incremental output: the next site is made in a standby folder beside the
+//! output, which then changes places with the output in one atomic step.
+//!
+//! The standby folder is the output of the build before: all but the files
+//! that build changed are the very same files as the output's (hard links),
+//! so bringing it level with the output costs one link per file changed then,
+//! not one per file of the site. Into it go the files whose bytes changed;
+//! every other file of the new output is the same file as before and keeps
+//! its modification time, so upload tools (rsync, `tongxin deploy`) see only
+//! real changes. Then the two folders are exchanged (`renameat2` with
+//! `RENAME_EXCHANGE`): a build stopped at any moment, even by `kill -9`, leaves
+//! the old output or the new one, never a mix.
+//!
+//! What each folder holds is kept in `.tongxin/build/` ([`Manifest`]); every
+//! file is checked against it by its size, time and inode before it is
+//! trusted. Before a file of the standby folder is touched, its path is noted
+//! in a journal; a build that did not finish leaves the journal, and the next
+//! one brings those paths level again.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::{self, File};
+use std::io::{self, Write};
+#[cfg(unix)]
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::sink::{Sink, remove_below, temp_name};
+use super::{MARKER, MARKER_TEXT};
+use crate::diagnostics::{Diagnostic, display_path};
+
+/// How a file of an output folder is known: by what the file system says of
+/// it, and the hash of its bytes when Tongxin wrote them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileId {
+    pub ino: u64,
+    pub len: u64,
+    pub mtime: (i64, i64),
+    /// A hash of the bytes; `None` for files placed by linking (photos).
+    pub hash: Option<u64>,
+}
+
+#[cfg(unix)]
+impl FileId {
+    fn of(meta: &fs::Metadata, hash: Option<u64>) -> Self {
+        FileId {
+            ino: meta.ino(),
+            len: meta.len(),
+            mtime: (meta.mtime(), meta.mtime_nsec()),
+            hash,
+        }
+    }
+
+    /// Whether the file on disk is still this one.
+    fn matches(&self, meta: &fs::Metadata) -> bool {
+        self.ino == meta.ino() && self.len == meta.len() && self.mtime == (meta.mtime(), meta.mtime_nsec())
+    }
+}
+
+/// Every file of an output folder, by path below it.
+pub type Manifest = BTreeMap<String, FileId>;
+
+/// What the output and standby folders hold, kept between builds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Folders {
+    /// The inode of the output folder and what it holds.
+    pub live_ino: u64,
+    pub live: Manifest,
+    /// The same for the standby folder (the output before).
+    pub standby_ino: u64,
+    pub standby: Manifest,
+}
+
+/// The standby folder of an output.
+pub fn standby_dir(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.tongxin-standby"))
+}
+
+/// The journal of paths touched in the standby folder.
+fn journal_path(state: &Path) -> PathBuf {
+    state.with_extension("journal")
+}
+
+/// A standby folder being brought up to date.
+#[cfg(unix)]
+pub struct Standby {
+    target: PathBuf,
+    dir: PathBuf,
+    /// What the output holds now (checked).
+    live: Manifest,
+    /// What the standby folder will hold.
+    now: Mutex<Manifest>,
+    journal: Mutex<File>,
+    journal_path: PathBuf,
+    /// How many files differ from the output's.
+    changed: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(unix)]
+impl Standby {
+    /// Prepares the standby folder of `target` (its output folder, with links
+    /// resolved) from the kept `folders`: checks what the output holds, and
+    /// brings the standby folder level with it. `state` names the engine's
+    /// state file, beside which the journal is kept. `None` when the output
+    /// is not one this incremental way can start from (never built, or
+    /// changed by hand beyond checking): the build then writes a fresh folder.
+    pub fn open(target: &Path, folders: Option<Folders>, state: &Path) -> io::Result<Option<Standby>> {
+        let Some(folders) = folders else { return Ok(None) };
+        let Ok(target_meta) = fs::metadata(target) else {
+            return Ok(None);
+        };
+        let dir = standby_dir(target);
+        let journal_path = journal_path(state);
+        // A build stopped after the exchange but before it saved what the
+        // folders hold: their roles are the other way round.
+        let (live, mut standby) = if target_meta.ino() == folders.standby_ino && folders.standby_ino != 0 {
+            (folders.standby, folders.live)
+        } else if target_meta.ino() == folders.live_ino {
+            (folders.live, folders.standby)
+        } else {
+            return Ok(None);
+        };
+        // The output as it is: a file changed or removed by hand is not trusted.
+        let live: Manifest = live
+            .into_par_iter()
+            .filter(|(path, id)| fs::symlink_metadata(target.join(path)).is_ok_and(|m| id.matches(&m)))
+            .collect();
+        // Paths a build did not finish touching in the standby folder.
+        if let Ok(text) = fs::read_to_string(&journal_path) {
+            for path in text.lines() {
+                standby.remove(path);
+                // A file being written when the build stopped.
+                let _ = fs::remove_file(temp_name(&dir.join(path)));
+                if !live.contains_key(path) {
+                    remove_below(&dir, path);
+                }
+            }
+        }
+        // A standby folder whose files are not known (none kept, or the
+        // roles could not be told) is made again from nothing.
+        let standby_ok = fs::metadata(&dir).is_ok_and(|m| m.is_dir());
+        if standby_ok && standby.is_empty() {
+            fs::remove_dir_all(&dir)?;
+        }
+        if !standby_ok || standby.is_empty() {
+            fs::create_dir_all(&dir)?;
+            standby.clear();
+        }
+        let journal = File::create(&journal_path)?;
+        let this = Standby {
+            target: target.to_path_buf(),
+            dir,
+            live,
+            now: Mutex::new(Manifest::new()),
+            journal: Mutex::new(journal),
+            journal_path,
+            changed: std::sync::atomic::AtomicUsize::new(0),
+        };
+        this.level(standby)?;
+        Ok(Some(this))
+    }
+
+    /// Makes the standby folder hold what the output holds: each file that
+    /// is not already the output's own is linked from it; files the output
+    /// does not have are removed.
+    fn level(&self, standby: Manifest) -> io::Result<()> {
+        let stale: Vec<&String> = standby
+            .iter()
+            .filter(|(path, id)| {
+                self.live.get(*path).is_none_or(|live| live.ino != id.ino)
+                    || fs::symlink_metadata(self.dir.join(path)).map_or(true, |m| !id.matches(&m))
+            })
+            .map(|(path, _)| path)
+            .collect();
+        for path in &stale {
+            self.note(path)?;
+            remove_below(&self.dir, path);
+        }
+        let have: HashSet<&String> = standby.keys().filter(|p| !stale.contains(p)).collect();
+        let missing: Vec<(&String, &FileId)> = self.live.iter().filter(|(p, _)| !have.contains(p)).collect();
+        for (path, _) in &missing {
+            self.note(path)?;
+        }
+        missing
+            .par_iter()
+            .try_for_each(|(path, _)| link_into(&self.target.join(path), &self.dir.join(path)))?;
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        now.clone_from(&self.live);
+        if fs::read(self.dir.join(MARKER)).map_or(true, |b| b != MARKER_TEXT.as_bytes()) {
+            fs::write(self.dir.join(MARKER), MARKER_TEXT)?;
+        }
+        Ok(())
+    }
+
+    /// Notes `path` in the journal before it is touched.
+    fn note(&self, path: &str) -> io::Result<()> {
+        let mut journal = self.journal.lock().unwrap_or_else(|e| e.into_inner());
+        journal.write_all(format!("{path}\n").as_bytes())
+    }
+
+    fn record(&self, path: &str, hash: Option<u64>) -> io::Result<()> {
+        let meta = fs::symlink_metadata(self.dir.join(path))?;
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        now.insert(path.to_string(), FileId::of(&meta, hash));
+        self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// How many files of the new output differ from the current one's
+    /// (written, replaced or removed).
+    pub fn changes(&self) -> usize {
+        self.changed.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Puts the standby folder in place of the output in one step. Returns
+    /// what the two folders hold now, to keep.
+    pub fn commit(self) -> io::Result<Folders> {
+        let changes = self.changes();
+        let live_before = self.live;
+        let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
+        if changes == 0 {
+            let _ = fs::remove_file(&self.journal_path);
+            return folders_of(&self.target, now, &self.dir, live_before);
+        }
+        super::exchange_folders(&self.dir, &self.target)?;
+        folders_of(&self.target, now, &self.dir, live_before)
+    }
+
+    /// Leaves the output as it was and throws the standby folder away (a
+    /// failed build leaves nothing beside the output; the next build makes the
+    /// standby folder again from the output).
+    pub fn abandon(self) {
+        drop(self.journal);
+        let _ = super::remove_tree(&self.dir);
+        let _ = fs::remove_file(&self.journal_path);
+    }
+
+    /// The journal is done with once what the folders hold is kept.
+    pub fn finished(state: &Path) {
+        let _ = fs::remove_file(journal_path(state));
+    }
+}
+
+#[cfg(unix)]
+fn folders_of(live: &Path, live_files: Manifest, standby: &Path, standby_files: Manifest) -> io::Result<Folders> {
+    Ok(Folders {
+        live_ino: fs::metadata(live)?.ino(),
+        live: live_files,
+        standby_ino: fs::metadata(standby).map(|m| m.ino()).unwrap_or(0),
+        standby: standby_files,
+    })
+}
+
+/// Links `from` to `to` (replacing it), creating its folders; a copy where
+/// links are not possible.
+fn link_into(from: &Path, to: &Path) -> io::Result<()> {
+    if let Some(parent) = to.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let temp = temp_name(to);
+    let _ = fs::remove_file(&temp);
+    fs::hard_link(from, &temp).or_else(|_| fs::copy(from, &temp).map(|_| ()))?;
+    fs::rename(&temp, to)
+}
+
+/// Every file below `dir` with what the file system says of it, for the
+/// output a full build just wrote (no hashes: a later build compares bytes).
+#[cfg(unix)]
+pub fn manifest_of(dir: &Path) -> Manifest {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(dir).ok()?.to_string_lossy().replace('\\', "/");
+            let meta = e.metadata().ok()?;
+            Some((rel, FileId::of(&meta, None)))
+        })
+        .collect()
+}
+
+#[cfg(not(unix))]
+pub fn manifest_of(_: &Path) -> Manifest {
+    Manifest::new()
+}
+
+/// The inode of a folder (0 where there are none).
+pub fn ino_of(dir: &Path) -> u64 {
+    #[cfg(unix)]
+    {
+        fs::metadata(dir).map(|m| m.ino()).unwrap_or(0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        0
+    }
+}
+
+#[cfg(unix)]
+impl Sink for Standby {
+    fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let hash = crate::engine::written::hash_bytes(bytes);
+        let same = match self.live.get(path) {
+            Some(id) if id.len != bytes.len() as u64 => false,
+            Some(FileId { hash: Some(h), .. }) => *h == hash,
+            // Written by a full build, which keeps no hashes: compare the bytes.
+            Some(_) => fs::read(self.target.join(path)).is_ok_and(|old| old == bytes),
+            None => false,
+        };
+        if same {
+            // The standby folder already has the output's very file.
+            return Ok(());
+        }
+        self.note(path)?;
+        let file = self.dir.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let temp = temp_name(&file);
+        fs::write(&temp, bytes)?;
+        fs::rename(&temp, &file)?;
+        self.record(path, Some(hash))
+    }
+
+    fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
+        let bytes = fs::read(src)?;
+        self.write(path, &bytes)
+    }
+
+    fn place(&self, from: &Path, path: &str) -> io::Result<()> {
+        // A photo is placed from its cached copy; the same cached copy (by
+        // inode and size) need not be placed again. Across file systems it is
+        // a copy, known by the token kept in its hash.
+        let source = fs::metadata(from)?;
+        let token = crate::engine::written::hash_bytes(format!("{}:{}", source.ino(), source.len()).as_bytes());
+        if let Some(id) = self.live.get(path)
+            && (id.ino == source.ino() || id.hash == Some(token))
+        {
+            return Ok(());
+        }
+        self.note(path)?;
+        link_into(from, &self.dir.join(path))?;
+        self.record(path, Some(token))
+    }
+
+    fn remove(&self, path: &str) {
+        if self.note(path).is_err() {
+            return;
+        }
+        remove_below(&self.dir, path);
+        let mut now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        if now.remove(path).is_some() {
+            self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+
+    fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic {
+        Diagnostic::io(display_path(&self.target.join(path)), "无法写入输出文件", e)
+            .hint("检查磁盘空间和输出文件夹的写入权限")
+    }
+}
