@@ -214,7 +214,7 @@ fn from_nothing(
     if wants_search()
         && let Some(corpus) = engine.search_corpus()
     {
-        report.files += search::write(&corpus, &staging, diagnostics);
+        report.files += search::write(&corpus, &staging, diagnostics).len();
     }
     watch.lap("搜索索引");
     if diagnostics.has_errors() {
@@ -291,7 +291,10 @@ fn incremental(
         && !report.changed.is_empty()
         && let Some(corpus) = engine.search_corpus()
     {
-        report.files += search::write(&corpus, &standby, diagnostics);
+        let written = search::write(&corpus, &standby, diagnostics);
+        report.files += written.len();
+        // Files of the last index this one no longer has (fewer documents).
+        standby.remove_others(search::FOLDER, &written);
     }
     rest.lap("搜索索引");
     if diagnostics.has_errors() {

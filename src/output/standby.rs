@@ -212,6 +212,24 @@ impl Standby {
         Ok(())
     }
 
+    /// Removes the files below `folder` that are not in `keep` (what a whole
+    /// part of the site, such as the search index, now holds).
+    pub fn remove_others(&self, folder: &str, keep: &[String]) {
+        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
+        let prefix = format!("{}/", folder.trim_end_matches('/'));
+        let gone: Vec<String> = self
+            .now
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .keys()
+            .filter(|p| p.starts_with(&prefix) && !keep.contains(p.as_str()))
+            .cloned()
+            .collect();
+        for path in gone {
+            self.remove(&path);
+        }
+    }
+
     /// How many files of the new output differ from the current one's
     /// (written, replaced or removed).
     pub fn changes(&self) -> usize {

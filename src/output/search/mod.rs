@@ -16,7 +16,7 @@
 pub mod index;
 pub mod tokens;
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
@@ -384,15 +384,13 @@ pub fn index_files(corpus: &Corpus, emit: &(dyn Fn(String, Vec<u8>) + Sync), can
     true
 }
 
-/// Writes the search index into the output. Returns how many files were written.
-pub fn write(corpus: &Corpus, sink: &dyn Sink, diagnostics: &Diagnostics) -> usize {
-    let written = AtomicUsize::new(0);
+/// Writes the search index into the output. Returns the files written.
+pub fn write(corpus: &Corpus, sink: &dyn Sink, diagnostics: &Diagnostics) -> Vec<String> {
+    let written = std::sync::Mutex::new(Vec::new());
     let emit = |path: String, bytes: Vec<u8>| match sink.write(&path, &bytes) {
-        Ok(()) => {
-            written.fetch_add(1, Ordering::Relaxed);
-        }
+        Ok(()) => written.lock().unwrap_or_else(|e| e.into_inner()).push(path),
         Err(e) => diagnostics.push(sink.write_error(&path, &e)),
     };
     index_files(corpus, &emit, &AtomicBool::new(false));
-    written.into_inner()
+    written.into_inner().unwrap_or_else(|e| e.into_inner())
 }
