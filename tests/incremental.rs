@@ -298,7 +298,7 @@ impl Walk {
                     tiny_jpeg(size, size / 2 + 1),
                 )
                 .unwrap();
-                let src = if n % 2 == 0 {
+                let src = if n.is_multiple_of(2) {
                     format!("{stem}/{name}")
                 } else {
                     name.clone()
