@@ -46,6 +46,24 @@ pub fn suggest(entry: &str) -> Option<&'static str> {
 mod tests {
     use super::*;
 
+    /// Users meet rules in reports and look them up in the manual.
+    #[test]
+    fn every_rule_is_documented() {
+        let manual = include_str!("../../docs/发布前检查.md");
+        for rule in Rule::ALL {
+            assert!(
+                manual.contains(rule.id()),
+                "docs/发布前检查.md 没有写规则 {}",
+                rule.id()
+            );
+            assert!(
+                manual.contains(rule.name()),
+                "docs/发布前检查.md 没有写规则名 {}",
+                rule.name()
+            );
+        }
+    }
+
     #[test]
     fn ids_are_unique_and_in_a_family() {
         let mut ids: Vec<&str> = Rule::ALL.iter().map(|r| r.id()).collect();

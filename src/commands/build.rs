@@ -116,6 +116,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         build: state::build_id(),
         base_url: options.base_url.clone(),
         drafts: options.drafts,
+        search: wants_search(),
     };
     let mut notice = None;
     let saved = if options.clean {
@@ -129,7 +130,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let (mut engine, folders) = match saved {
         Some(mut saved) => {
             let folders = saved.folders.take();
-            (Engine::restore(engine_options, saved), folders)
+            (Engine::restore(engine_options, saved, &state_path), folders)
         }
         None => (Engine::new(engine_options), None),
     };
@@ -141,6 +142,48 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         return Err(BuildFailure {
             diagnostics: diagnostics.into_sorted(),
         });
+    }
+    // Nothing changed since the last build, and its output is as it left
+    // it: nothing to do.
+    #[cfg(unix)]
+    if engine.unchanged()
+        && let Some(kept) = &folders
+    {
+        let target = output::resolved(&output_dir);
+        match standby::untrusted(&target, kept) {
+            Some(bad) if bad.is_empty() => {
+                let report = match engine.write(&output::sink::InPlace::new(&target, "输出文件夹")) {
+                    Outcome::Built(report) => report,
+                    Outcome::Failed { diagnostics: problems } => {
+                        diagnostics.extend(problems);
+                        return Err(failure(&diagnostics, &output_dir));
+                    }
+                };
+                diagnostics.extend(report.warnings);
+                return Ok(BuildReport {
+                    output: output_dir,
+                    pages: 0,
+                    articles: report.articles,
+                    files: 0,
+                    warnings: diagnostics.into_sorted(),
+                    elapsed: started.elapsed(),
+                    stages: report.stages,
+                    images: report.images,
+                    incremental: true,
+                    changed: 0,
+                    notice,
+                });
+            }
+            // Files changed by someone else: built again as usual below.
+            _ => {}
+        }
+    }
+    if engine.unchanged() {
+        // The output must be written after all: model the site.
+        if let Err(problems) = engine.refresh(Touched::everything()) {
+            diagnostics.extend(problems);
+            return Err(failure(&diagnostics, &output_dir));
+        }
     }
     let written = if folders.is_some() && output::can_exchange() {
         incremental(&mut engine, &output_dir, folders, &state_path, &diagnostics)?
@@ -277,6 +320,9 @@ fn incremental(
         Ok(None) | Err(_) => return Ok(None),
     };
     watch.lap("核对输出文件夹");
+    // Files changed by someone else are written again.
+    engine.forget_files(standby.untrusted());
+    let search_touched = standby.untrusted().iter().any(|p| p.starts_with(search::FOLDER));
     let mut report = match engine.write(&standby) {
         Outcome::Built(report) => report,
         Outcome::Failed { diagnostics: problems } => {
@@ -288,7 +334,7 @@ fn incremental(
     diagnostics.extend(std::mem::take(&mut report.warnings));
     let mut rest = Stopwatch::start();
     if wants_search()
-        && !report.changed.is_empty()
+        && (!report.changed.is_empty() || search_touched)
         && let Some(corpus) = engine.search_corpus()
     {
         let written = search::write(&corpus, &standby, diagnostics);

@@ -77,6 +77,10 @@ impl Plain {
     }
 }
 
+/// Why a source is left out of a build, as links to it are told: nothing
+/// (it has errors of its own, already reported), a draft, or a future date.
+pub const EXCLUSION_REASONS: [&str; 3] = ["", "草稿", "定时发布（日期在未来）"];
+
 /// Where `@/` links point: source path (`yaowen/a.md`) → site path (`yaowen/a/`).
 pub struct Links<'a> {
     pub targets: &'a HashMap<String, String>,

@@ -18,6 +18,8 @@ pub struct MarkdownMemo {
     entries: Mutex<HashMap<u64, Entry>>,
     /// Counts builds, so that renderings no build used any more can be dropped.
     generation: Mutex<u64>,
+    /// A rendering was added since the memo was made or restored.
+    added: std::sync::atomic::AtomicBool,
 }
 
 struct Entry {
@@ -48,7 +50,7 @@ impl Serialize for Target {
         match self {
             Target::Page(p) => SavedTarget::Page(p.clone()),
             Target::Excluded(why) => {
-                let n = crate::model::EXCLUSION_REASONS
+                let n = super::markdown::EXCLUSION_REASONS
                     .iter()
                     .position(|r| r == why)
                     .unwrap_or(0);
@@ -65,7 +67,7 @@ impl<'de> Deserialize<'de> for Target {
         Ok(match SavedTarget::deserialize(d)? {
             SavedTarget::Page(p) => Target::Page(p),
             SavedTarget::Excluded(n) => Target::Excluded(
-                crate::model::EXCLUSION_REASONS
+                super::markdown::EXCLUSION_REASONS
                     .get(usize::from(n))
                     .ok_or_else(|| serde::de::Error::custom("unknown reason"))?,
             ),
@@ -129,6 +131,7 @@ impl MarkdownMemo {
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(key(body_hash, first_line, file, links), entry);
         }
+        self.added.store(true, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Starts a build: renderings the previous build did not use are dropped.
@@ -141,6 +144,11 @@ impl MarkdownMemo {
         if let Ok(mut entries) = self.entries.lock() {
             entries.retain(|_, e| e.used >= last);
         }
+    }
+
+    /// Whether a rendering was added since the memo was made or restored.
+    pub fn added(&self) -> bool {
+        self.added.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The renderings the last build used, to keep until the next run.

@@ -187,8 +187,33 @@ pub struct Engine {
     /// last read.
     config_hash: Option<u64>,
     templates_hash: Option<u64>,
+    /// Restored from a saved state and not yet updated: what it was saved
+    /// with, to tell whether anything changed at all.
+    restored: Option<Restored>,
+    /// A file of `static/` changed in the last load.
+    statics_changed: bool,
+    /// The state file whose renderings the memo is read from, the first time
+    /// the site is modelled.
+    memo_file: Option<PathBuf>,
+    memo_loaded: bool,
+    /// Published articles and single pages at the last write.
+    articles: usize,
+    /// The warnings of the last write.
+    warnings: Vec<Diagnostic>,
+    /// Photos published by the last write.
+    photos: usize,
     /// What [`Engine::refresh`] left for [`Engine::write`].
     pending: Option<Pending>,
+}
+
+/// What a restored engine was saved with.
+struct Restored {
+    templates: Option<u64>,
+    articles: usize,
+    warnings: Vec<Diagnostic>,
+    photos: usize,
+    /// When a source's date came due after the saved build.
+    due: Option<Timestamp>,
 }
 
 /// A refreshed site waiting to be written.
@@ -197,6 +222,8 @@ struct Pending {
     reuse: Reuse,
     /// A new model and the files it publishes, unless the current one is kept.
     model: Option<(Site, PublishedFiles)>,
+    /// Nothing changed since the state it was restored from: nothing to write.
+    unchanged: bool,
     warnings: Vec<Diagnostic>,
     watch: Stopwatch,
     started: Instant,
@@ -228,6 +255,13 @@ impl Engine {
             written: Written::default(),
             config_hash: None,
             templates_hash: None,
+            restored: None,
+            statics_changed: false,
+            memo_file: None,
+            memo_loaded: true,
+            articles: 0,
+            warnings: Vec::new(),
+            photos: 0,
             pending: None,
         }
     }
@@ -263,11 +297,12 @@ impl Engine {
             self.config_problems = diagnostics.into_sorted();
             let hash = std::fs::read(self.options.root.join(config::FILE_NAME))
                 .ok()
-                .map(|bytes| written::hash_bytes(&bytes));
+                .map(|bytes| crate::output::hash_bytes(&bytes));
             if hash.is_none() || hash != self.config_hash {
                 // The time zone or base path may have changed: read and render anew.
                 self.sources.clear();
                 self.memo = MarkdownMemo::new();
+                self.memo_loaded = true;
                 self.config_hash = hash;
             }
         }
@@ -281,6 +316,10 @@ impl Engine {
         let diagnostics = Diagnostics::new();
         diagnostics.extend(self.config_problems.iter().cloned());
         diagnostics.extend(self.template_problems.iter().cloned());
+        let mut statics_changed = false;
+        if touched.statics {
+            statics_changed = self.sources.read_statics(&self.options.root, &settings.theme);
+        }
         let changed = if touched.content {
             let named = (!touched.rescan)
                 .then(|| self.sources.read_named(&self.options.root, &touched.files, &settings))
@@ -290,6 +329,9 @@ impl Engine {
             Vec::new()
         };
         diagnostics.extend(self.sources.problems().cloned());
+        if statics_changed {
+            self.statics_changed = true;
+        }
         (changed, diagnostics)
     }
 
@@ -358,6 +400,17 @@ impl Engine {
         )
     }
 
+    /// Reads the renderings kept by an earlier run, once, when the site is
+    /// first modelled (a build that finds nothing changed never needs them).
+    fn ready_memo(&mut self) {
+        if !self.memo_loaded {
+            self.memo_loaded = true;
+            if let Some(file) = &self.memo_file {
+                self.memo = MarkdownMemo::restore(state::load_memo(file));
+            }
+        }
+    }
+
     /// Builds the model from the sources read, reusing remembered renderings.
     fn model(&self, diagnostics: &Diagnostics) -> Site {
         self.memo.next_build();
@@ -400,8 +453,44 @@ impl Engine {
         } else {
             touched
         };
+        self.statics_changed = false;
+        let config_before = self.config_hash;
         let (changed_sources, diagnostics) = self.load(&touched);
         watch.lap("读取改动的文件");
+        // Restored, and nothing it was saved from has changed: the output is
+        // as it should be, and nothing is modelled or written.
+        let restored = self.restored.take();
+        if let Some(restored) = restored
+            && !diagnostics.has_errors()
+            && self.config.is_some()
+            && self.templates.is_some()
+            && changed_sources.is_empty()
+            && !self.statics_changed
+            && config_before == self.config_hash
+            && restored.templates == self.templates_hash
+            && restored.due.is_none_or(|due| due > self.now())
+            && self
+                .config
+                .as_ref()
+                .is_some_and(|c| !matches!(c.mourning, crate::config::Mourning::Days(_)))
+        {
+            self.articles = restored.articles;
+            self.warnings = restored.warnings;
+            self.photos = restored.photos;
+            self.pending = Some(Pending {
+                touched,
+                reuse: Reuse::Same,
+                model: None,
+                unchanged: true,
+                // What this load found is a part of what the last build found.
+                warnings: self.warnings.clone(),
+                watch,
+                started,
+                first,
+            });
+            return Ok(());
+        }
+        self.ready_memo();
         if diagnostics.has_errors() || self.config.is_none() || self.templates.is_none() {
             // Model the content anyway, so that one update reports every error.
             let site = self.model(&diagnostics);
@@ -437,6 +526,7 @@ impl Engine {
             touched,
             reuse,
             model,
+            unchanged: false,
             warnings: diagnostics.into_sorted(),
             watch,
             started,
@@ -455,6 +545,7 @@ impl Engine {
             touched,
             reuse,
             model,
+            unchanged,
             warnings,
             mut watch,
             started,
@@ -465,6 +556,22 @@ impl Engine {
                 diagnostics: vec![Diagnostic::error(&self.options.root, "内部错误：没有可写出的网站")],
             };
         };
+        if unchanged {
+            return Outcome::Built(Report {
+                changed: Vec::new(),
+                pages: 0,
+                articles: self.articles,
+                files: 0,
+                images: Summary {
+                    reused: self.photos,
+                    ..Summary::default()
+                },
+                warnings,
+                elapsed: started.elapsed(),
+                quick: true,
+                stages: watch.stages,
+            });
+        }
         let diagnostics = Diagnostics::new();
         diagnostics.extend(warnings);
         let now = self.now();
@@ -483,6 +590,7 @@ impl Engine {
                     };
                 }
                 images = published.summary;
+                self.photos = images.made + images.reused;
                 let values = Values::build(&site, Arc::new(published.pictures));
                 old_photos = std::mem::replace(&mut written.photos, published.written);
                 Current {
@@ -559,7 +667,6 @@ impl Engine {
             &current.site,
             &current.values,
             &mut written,
-            &now,
             sink,
             &diagnostics,
             &mut changed,
@@ -581,12 +688,14 @@ impl Engine {
             let _ = sink.write(crate::output::MARKER, crate::output::MARKER_TEXT.as_bytes());
         }
         let articles = current.site.pages.len();
+        self.articles = articles;
         self.current = Some(current);
         self.written = written;
         let all = diagnostics.into_sorted();
         if all.iter().any(Diagnostic::is_error) {
             return Outcome::Failed { diagnostics: all };
         }
+        self.warnings = all.clone();
         Outcome::Built(Report {
             changed,
             pages: rendered,
@@ -611,7 +720,15 @@ impl Engine {
             .iter()
             .map(|a| (a.clone(), self.sources.asset_stamps.get(a).copied().flatten()))
             .collect();
-        saved.memo = self.memo.save();
+        // Rewritten only when a rendering was added (or never written).
+        if self.memo.added() || self.memo_file.is_none() {
+            saved.memo = Some(self.memo.save());
+        }
+        saved.statics = self.sources.statics.iter().map(|(p, s)| (p.clone(), *s)).collect();
+        saved.due = self.sources.next_due(self.now());
+        saved.articles = self.articles;
+        saved.warnings = self.warnings.clone();
+        saved.photos = self.photos;
         let w = &self.written;
         let mut pages: Vec<(String, digest::Digest)> = w.pages.iter().map(|(p, d)| (p.clone(), *d)).collect();
         pages.sort();
@@ -643,16 +760,44 @@ impl Engine {
         };
     }
 
+    /// Whether [`Engine::refresh`] found nothing changed since the state the
+    /// engine was restored from: then there is nothing to write.
+    pub fn unchanged(&self) -> bool {
+        self.pending.as_ref().is_some_and(|p| p.unchanged)
+    }
+
+    /// Forgets that the given output files (paths below the output) were
+    /// written, so that the next write writes them again: they were changed
+    /// or removed by someone else.
+    pub fn forget_files(&mut self, files: &[String]) {
+        for file in files {
+            let page = file.strip_suffix("index.html").unwrap_or(file);
+            self.written.pages.remove(page);
+            self.written.generated.remove(file);
+            self.written.statics.remove(file);
+            self.written.photos.retain(|p| p != file);
+        }
+    }
+
     /// An engine that goes on from a saved state: its next update reads only
     /// the sources whose stamp changed and renders only the pages whose data
     /// changed.
-    pub fn restore(options: EngineOptions, saved: state::Saved) -> Self {
+    pub fn restore(options: EngineOptions, saved: state::Saved, state_file: &std::path::Path) -> Self {
         let mut engine = Engine::new(options);
+        engine.memo_file = Some(state_file.to_path_buf());
+        engine.memo_loaded = false;
         engine.config_hash = saved.config;
         engine.sources.files = state::sources_from(saved.sources);
         engine.sources.asset_stamps = saved.assets.iter().map(|(a, s)| (a.clone(), *s)).collect();
         engine.sources.assets = saved.assets.into_iter().map(|(a, _)| a).collect();
-        engine.memo = MarkdownMemo::restore(saved.memo);
+        engine.sources.statics = saved.statics.into_iter().collect();
+        engine.restored = Some(Restored {
+            templates: saved.written.templates,
+            articles: saved.articles,
+            warnings: saved.warnings,
+            photos: saved.photos,
+            due: saved.due,
+        });
         let w = saved.written;
         engine.written = Written {
             pages: state::pages_from(w.pages),

@@ -37,6 +37,8 @@ pub struct Sources {
     /// Their stamps when last listed: a photo saved again under its name is
     /// processed again.
     pub asset_stamps: HashMap<String, Option<Stamp>>,
+    /// The files of the theme's and the site's `static/`, with their stamps.
+    pub statics: std::collections::BTreeMap<std::path::PathBuf, Option<Stamp>>,
 }
 
 impl Sources {
@@ -44,6 +46,30 @@ impl Sources {
         self.files.clear();
         self.assets.clear();
         self.asset_stamps.clear();
+    }
+
+    /// Lists the theme's and the site's `static/` with stamps; whether
+    /// anything there changed since the last listing.
+    pub fn read_statics(&mut self, root: &Path, theme: &str) -> bool {
+        let mut now = std::collections::BTreeMap::new();
+        for dir in [root.join("themes").join(theme).join("static"), root.join("static")] {
+            for (src, _) in crate::output::static_files::list_dir(&dir) {
+                let s = stamp(&src);
+                now.insert(src, s);
+            }
+        }
+        let changed = now != self.statics;
+        self.statics = now;
+        changed
+    }
+
+    /// The soonest moment after `now` at which a source's date comes due
+    /// (a post published for later appears then).
+    pub fn next_due(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+        self.read()
+            .filter_map(|f| f.meta.date.as_ref().map(jiff::Zoned::timestamp))
+            .filter(|t| *t > now)
+            .min()
     }
 
     /// Every problem met while reading.

@@ -27,7 +27,7 @@ use crate::render::digest::Digest;
 pub const STATE_DIR: &str = ".tongxin/build";
 
 /// Changes whenever what is saved changes shape.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// The build of Tongxin a state belongs to.
 pub fn build_id() -> String {
@@ -41,6 +41,8 @@ pub struct StateKey {
     pub build: String,
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Whether the search index is made (only benchmarks turn it off).
+    pub search: bool,
 }
 
 /// One Markdown source as read: (path below `content/`, stamp, settings
@@ -67,7 +69,23 @@ pub struct Saved {
     pub config: Option<u64>,
     pub sources: Vec<SavedSource>,
     pub assets: Vec<(String, Option<Stamp>)>,
-    pub memo: Vec<memo::Saved>,
+    /// The files of the theme's and the site's `static/`, with their stamps.
+    pub statics: Vec<(PathBuf, Option<Stamp>)>,
+    /// When a source's date comes due after this build: a post published
+    /// for later appears then, so the build must not be skipped.
+    pub due: Option<jiff::Timestamp>,
+    /// Published articles and single pages, for the report of a build that
+    /// finds nothing to do.
+    pub articles: usize,
+    /// The warnings of the last build, told again by a build that finds
+    /// nothing to do: a warning stays until it is fixed.
+    pub warnings: Vec<Diagnostic>,
+    /// Photos published, for the same report.
+    pub photos: usize,
+    /// Kept in a file of its own (see [`store_memo`]), read only when a
+    /// build models the site.
+    #[serde(skip)]
+    pub memo: Option<Vec<memo::Saved>>,
     pub written: SavedWritten,
     /// What the output folder and its standby hold (see `output::standby`).
     pub folders: Option<crate::output::standby::Folders>,
@@ -81,7 +99,12 @@ impl Saved {
             config: None,
             sources: Vec::new(),
             assets: Vec::new(),
-            memo: Vec::new(),
+            statics: Vec::new(),
+            due: None,
+            articles: 0,
+            warnings: Vec::new(),
+            photos: 0,
+            memo: None,
             written: SavedWritten {
                 pages: Vec::new(),
                 globals: None,
@@ -130,23 +153,51 @@ pub fn load(path: &Path, key: &StateKey) -> Result<Option<Saved>, Discarded> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(_) => return Err(Discarded::Damaged),
     };
-    let saved: Saved = postcard::from_bytes(&bytes).map_err(|_| Discarded::Damaged)?;
-    if saved.format != FORMAT || saved.key != *key {
+    // The format and the key come first: a state of another version is told
+    // apart before its body (of another shape) is read.
+    let (format, saved_key): (u32, StateKey) = postcard::take_from_bytes(&bytes)
+        .map(|(head, _)| head)
+        .map_err(|_| Discarded::Damaged)?;
+    if format != FORMAT || saved_key != *key {
         return Err(Discarded::Foreign);
     }
+    let saved: Saved = postcard::from_bytes(&bytes).map_err(|_| Discarded::Damaged)?;
     Ok(Some(saved))
 }
 
 /// Writes `saved` to `path` in one step (written beside it, then renamed), so
-/// that a build stopped while saving leaves the old state or the new one.
+/// that a build stopped while saving leaves the old state or the new one. The
+/// renderings go to a file of their own, written only when they changed: the
+/// memo is written first, so a state never names renderings it lacks (a
+/// missing one is only rendered again).
 pub fn store(path: &Path, saved: &Saved) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    let bytes = postcard::to_stdvec(saved).map_err(io::Error::other)?;
+    if let Some(memo) = &saved.memo {
+        write_whole(&memo_path(path), &postcard::to_stdvec(memo).map_err(io::Error::other)?)?;
+    }
+    write_whole(path, &postcard::to_stdvec(saved).map_err(io::Error::other)?)
+}
+
+fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let temp = path.with_extension("tmp");
     fs::write(&temp, bytes)?;
     fs::rename(&temp, path)
+}
+
+/// The file of a state's renderings.
+pub fn memo_path(state: &Path) -> PathBuf {
+    state.with_extension("memo")
+}
+
+/// The renderings kept beside the state at `state`; none when they cannot be
+/// read (each body is then rendered again).
+pub fn load_memo(state: &Path) -> Vec<memo::Saved> {
+    fs::read(memo_path(state))
+        .ok()
+        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
+        .unwrap_or_default()
 }
 
 /// Sources as saved, back into the engine's map.
@@ -185,6 +236,7 @@ mod tests {
             build: build_id(),
             base_url: None,
             drafts: false,
+            search: true,
         }
     }
 

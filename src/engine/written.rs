@@ -14,6 +14,7 @@ use super::Stopwatch;
 use super::sources::{Stamp, stamp};
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
 use crate::model::Site;
+use crate::output::hash_bytes;
 use crate::output::plan::generated_files;
 use crate::output::sink::{Sink, page_file};
 use crate::output::static_files::StaticFile;
@@ -21,14 +22,6 @@ use crate::render::digest::Digest;
 use crate::render::templates::{self, Origins};
 use crate::render::values::Values;
 use crate::render::{self, PageJob, Prepared};
-
-/// A 64-bit hash of bytes, for files whose every byte is compared.
-pub fn hash_bytes(bytes: &[u8]) -> u64 {
-    use std::hash::Hasher;
-    let mut h = siphasher::sip::SipHasher13::new();
-    h.write(bytes);
-    h.finish()
-}
 
 /// What the last successful update wrote.
 #[derive(Default)]
@@ -241,14 +234,13 @@ pub fn write_generated(
     site: &Site,
     values: &Values,
     written: &mut Written,
-    now: &jiff::Timestamp,
     sink: &dyn Sink,
     diagnostics: &Diagnostics,
     changed: &mut Vec<String>,
 ) -> usize {
     let mut hashes = HashMap::new();
     let mut count = 0;
-    for (path, text) in generated_files(site, &values.pictures, now) {
+    for (path, text) in generated_files(site, &values.pictures) {
         let hash = hash_bytes(text.as_bytes());
         if written.generated.get(&path) != Some(&hash) {
             match sink.write(&path, text.as_bytes()) {

@@ -22,7 +22,7 @@ use jiff::Timestamp;
 use rayon::prelude::*;
 
 use crate::config::SiteConfig;
-use crate::content::markdown::{self, Links};
+use crate::content::markdown::{self, EXCLUSION_REASONS, Links};
 use crate::content::memo::MarkdownMemo;
 use crate::content::{Content, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
@@ -63,10 +63,6 @@ pub struct Site {
     /// after an edit (`tongxin serve`).
     pub link_table: LinkTable,
 }
-
-/// Why a source is left out of a build, as links to it are told: nothing
-/// (it has errors of its own, already reported), a draft, or a future date.
-pub const EXCLUSION_REASONS: [&str; 3] = ["", "草稿", "定时发布（日期在未来）"];
 
 /// Source path (`yaowen/a.md`) → site path, and the sources left out of the
 /// build with why (see [`markdown::Links`]).

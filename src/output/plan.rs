@@ -6,8 +6,6 @@
 
 use std::path::Path;
 
-use jiff::Timestamp;
-
 use super::static_files::{self, StaticFile};
 use super::{feeds, robots_txt, sitemap};
 use crate::content;
@@ -71,8 +69,16 @@ pub fn extra_paths(site: &Site, root: &Path) -> Vec<String> {
 
 /// The files made from the whole site besides its pages: the Atom feeds,
 /// `sitemap.xml` and `robots.txt`, as (path below the output, text).
-pub fn generated_files(site: &Site, pictures: &Pictures, now: &Timestamp) -> Vec<(String, String)> {
-    let generated = dates::rfc3339(&now.to_zoned(site.config.tz.clone()));
+pub fn generated_files(site: &Site, pictures: &Pictures) -> Vec<(String, String)> {
+    // A feed with no dated item says it was updated when the site last was
+    // (the newest date anywhere), not when it was built: the same sources
+    // give the same bytes at any time.
+    let generated = site
+        .pages
+        .iter()
+        .filter_map(|p| p.meta.date.as_ref())
+        .max()
+        .map_or_else(|| "2000-01-01T00:00:00+08:00".to_string(), dates::rfc3339);
     let mut written: Vec<(String, String)> = feed_list(site)
         .into_iter()
         .map(|(path, title, alternate, items)| {

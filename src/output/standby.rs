@@ -60,6 +60,9 @@ impl FileId {
     }
 }
 
+/// One file of a manifest: its path and what it was when written.
+type Entry = (String, FileId);
+
 /// Every file of an output folder, by path below it.
 pub type Manifest = BTreeMap<String, FileId>;
 
@@ -72,6 +75,28 @@ pub struct Folders {
     /// The same for the standby folder (the output before).
     pub standby_ino: u64,
     pub standby: Manifest,
+}
+
+/// Checks the output against what `folders` says it holds: the files that
+/// were changed or removed by someone else since. `None` when the output is
+/// not the folder `folders` describes at all.
+#[cfg(unix)]
+pub fn untrusted(target: &Path, folders: &Folders) -> Option<Vec<String>> {
+    let ino = fs::metadata(target).ok()?.ino();
+    let live = if ino == folders.live_ino {
+        &folders.live
+    } else if ino == folders.standby_ino && ino != 0 {
+        &folders.standby
+    } else {
+        return None;
+    };
+    let mut bad: Vec<String> = live
+        .par_iter()
+        .filter(|(path, id)| !fs::symlink_metadata(target.join(path)).is_ok_and(|m| id.matches(&m)))
+        .map(|(path, _)| path.clone())
+        .collect();
+    bad.sort();
+    Some(bad)
 }
 
 /// The standby folder of an output.
@@ -100,6 +125,9 @@ pub struct Standby {
     journal_path: PathBuf,
     /// How many files differ from the output's.
     changed: std::sync::atomic::AtomicUsize,
+    /// Files the output should hold but that were changed or removed by
+    /// someone else: they must be written again.
+    untrusted: Vec<String>,
 }
 
 #[cfg(unix)]
@@ -127,10 +155,11 @@ impl Standby {
             return Ok(None);
         };
         // The output as it is: a file changed or removed by hand is not trusted.
-        let live: Manifest = live
+        let (live, untrusted): (Vec<Entry>, Vec<Entry>) = live
             .into_par_iter()
-            .filter(|(path, id)| fs::symlink_metadata(target.join(path)).is_ok_and(|m| id.matches(&m)))
-            .collect();
+            .partition(|(path, id)| fs::symlink_metadata(target.join(path)).is_ok_and(|m| id.matches(&m)));
+        let live: Manifest = live.into_iter().collect();
+        let untrusted: Vec<String> = untrusted.into_iter().map(|(p, _)| p).collect();
         // Paths a build did not finish touching in the standby folder.
         if let Ok(text) = fs::read_to_string(&journal_path) {
             for path in text.lines() {
@@ -161,6 +190,7 @@ impl Standby {
             journal: Mutex::new(journal),
             journal_path,
             changed: std::sync::atomic::AtomicUsize::new(0),
+            untrusted,
         };
         this.level(standby)?;
         Ok(Some(this))
@@ -210,6 +240,12 @@ impl Standby {
         now.insert(path.to_string(), FileId::of(&meta, hash));
         self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
+    }
+
+    /// The files of the output that were changed or removed by someone
+    /// else (see [`untrusted`]).
+    pub fn untrusted(&self) -> &[String] {
+        &self.untrusted
     }
 
     /// Removes the files below `folder` that are not in `keep` (what a whole
@@ -328,7 +364,7 @@ impl Sink for Standby {
     }
 
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let hash = crate::engine::written::hash_bytes(bytes);
+        let hash = crate::output::hash_bytes(bytes);
         let same = match self.live.get(path) {
             Some(id) if id.len != bytes.len() as u64 => false,
             Some(FileId { hash: Some(h), .. }) => *h == hash,
@@ -361,7 +397,7 @@ impl Sink for Standby {
         // inode and size) need not be placed again. Across file systems it is
         // a copy, known by the token kept in its hash.
         let source = fs::metadata(from)?;
-        let token = crate::engine::written::hash_bytes(format!("{}:{}", source.ino(), source.len()).as_bytes());
+        let token = crate::output::hash_bytes(format!("{}:{}", source.ino(), source.len()).as_bytes());
         if let Some(id) = self.live.get(path)
             && (id.ino == source.ino() || id.hash == Some(token))
         {

@@ -15,7 +15,7 @@ use std::thread::JoinHandle;
 
 use crate::output::search::{self, Corpus};
 
-use crate::engine::written::hash_bytes;
+use crate::output::hash_bytes;
 use crate::output::sink::{InPlace, Sink};
 
 /// What one finished run did.

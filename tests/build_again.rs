@@ -1,0 +1,201 @@
+//! `tongxin build` run again in the site folder, as the README shows it: what
+//! an incremental build writes, keeps and tells. (`tests/incremental.rs`
+//! checks that its output equals a clean build; this file checks what users
+//! and upload tools see.)
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{copy_dir, repo};
+
+/// The sample site in a temporary folder, as a user would have it.
+fn sample_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for part in ["content", "themes", "static"] {
+        copy_dir(&repo().join(part), &dir.path().join(part));
+    }
+    fs::copy(repo().join("site.yaml"), dir.path().join("site.yaml")).unwrap();
+    dir
+}
+
+/// `tongxin build` with `args`, started in `site`.
+fn tongxin_build(site: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .arg("build")
+        .args(args)
+        .current_dir(site)
+        .env_remove("TONGXIN_NO_SEARCH")
+        .output()
+        .unwrap()
+}
+
+fn succeeded(output: &Output) -> (String, String) {
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "build failed:\n{stdout}\n{stderr}");
+    (stdout, stderr)
+}
+
+/// Every file of the output: path → (inode, modification time, bytes).
+type Snapshot = BTreeMap<String, (u64, (i64, i64), Vec<u8>)>;
+
+fn snapshot(public: &Path) -> Snapshot {
+    walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let meta = e.metadata().unwrap();
+            let rel = e.path().strip_prefix(public).unwrap().to_string_lossy().into_owned();
+            (
+                rel,
+                (
+                    meta.ino(),
+                    (meta.mtime(), meta.mtime_nsec()),
+                    fs::read(e.path()).unwrap(),
+                ),
+            )
+        })
+        .collect()
+}
+
+/// Paths whose file was written again (another inode or time) or is new.
+fn rewritten(before: &Snapshot, after: &Snapshot) -> Vec<String> {
+    after
+        .iter()
+        .filter(|(path, (ino, time, _))| before.get(*path).is_none_or(|(i, t, _)| i != ino || t != time))
+        .map(|(path, _)| path.clone())
+        .collect()
+}
+
+fn bytes(snapshot: &Snapshot) -> BTreeMap<&str, &[u8]> {
+    snapshot
+        .iter()
+        .map(|(p, (_, _, b))| (p.as_str(), b.as_slice()))
+        .collect()
+}
+
+const ARTICLE: &str = "content/yaowen/2026-11-12-changweihui-nongwenlv.md";
+const ARTICLE_PAGE: &str = "yaowen/2026-11-12-changweihui-nongwenlv/index.html";
+
+#[test]
+fn a_second_build_writes_only_what_changed() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    let (first, _) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(first.contains("生成完成"), "{first}");
+    let built = snapshot(&public);
+    assert!(built.len() > 100);
+
+    // Nothing changed: not one file touched, and the build says so.
+    let (again, _) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(again.contains("网站没有变化"), "{again}");
+    assert_eq!(rewritten(&built, &snapshot(&public)), Vec::<String>::new());
+
+    // One sentence added to an article: its page and the few that show its
+    // text are written, every other file keeps its time.
+    let path = site.path().join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n会后，委员们还到田间地头看了秋收。\n")).unwrap();
+    let (edited, _) = succeeded(&tongxin_build(site.path(), &[]));
+    let after = snapshot(&public);
+    let written = rewritten(&built, &after);
+    assert!(written.contains(&ARTICLE_PAGE.to_string()), "{written:?}");
+    assert!(
+        String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("田间地头"),
+        "the page shows the new sentence"
+    );
+    // The search index is written again as a whole (its shards share
+    // statistics of every document); everything else only where it changed.
+    let site_files: Vec<_> = written.iter().filter(|p| !p.starts_with("search/")).collect();
+    assert!(
+        site_files.len() <= 10,
+        "only the article and the lists showing it: {site_files:?}"
+    );
+    assert!(edited.contains("改动了"), "{edited}");
+
+    // And the result is what a build from nothing makes.
+    let (_, _) = succeeded(&tongxin_build(site.path(), &["--clean"]));
+    let clean = snapshot(&public);
+    assert_eq!(bytes(&clean), bytes(&after));
+    // (Photos are linked from the photo cache, so only pages are compared.)
+    let pages = |s: &Snapshot| s.keys().filter(|p| p.ends_with(".html")).cloned().collect::<Vec<_>>();
+    let anew: Vec<_> = rewritten(&after, &clean)
+        .into_iter()
+        .filter(|p| p.ends_with(".html"))
+        .collect();
+    assert_eq!(anew, pages(&clean), "--clean writes every page anew");
+}
+
+#[test]
+fn warnings_are_told_again_until_fixed() {
+    let site = sample_site();
+    let path = site.path().join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n```\n没有结束的代码块\n")).unwrap();
+    let (_, first) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(first.contains("没有结束行"), "{first}");
+    let (stdout, again) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(stdout.contains("网站没有变化"), "{stdout}");
+    assert_eq!(again, first, "the same warnings, word for word");
+}
+
+#[test]
+fn a_damaged_record_is_a_one_line_notice() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    succeeded(&tongxin_build(site.path(), &[]));
+    let built = snapshot(&public);
+    let records = site.path().join(".tongxin/build");
+    let mut damaged = 0;
+    for entry in fs::read_dir(&records).unwrap() {
+        let path = entry.unwrap().path();
+        let len = fs::metadata(&path).unwrap().len() as usize;
+        fs::write(&path, vec![0xA5; len / 2 + 1]).unwrap();
+        damaged += 1;
+    }
+    assert!(damaged > 0, "the build keeps a record in .tongxin/build");
+    let (_, stderr) = succeeded(&tongxin_build(site.path(), &[]));
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("提示：") && stderr.contains("完整生成"), "{stderr}");
+    assert_eq!(bytes(&snapshot(&public)), bytes(&built));
+    // The record is good again.
+    let (stdout, stderr) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(
+        stdout.contains("网站没有变化") && stderr.is_empty(),
+        "{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+fn a_failed_build_after_an_incremental_one_leaves_the_output_alone() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    succeeded(&tongxin_build(site.path(), &[]));
+    let path = site.path().join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n新的一句。\n")).unwrap();
+    succeeded(&tongxin_build(site.path(), &[]));
+    let built = snapshot(&public);
+
+    fs::write(&path, text.replacen("title:", "title：", 1)).unwrap();
+    let failed = tongxin_build(site.path(), &[]);
+    assert!(!failed.status.success());
+    let stderr = String::from_utf8_lossy(&failed.stderr);
+    assert!(stderr.contains("原来的输出文件夹没有改动"), "{stderr}");
+    let after = snapshot(&public);
+    assert_eq!(rewritten(&built, &after), Vec::<String>::new());
+    assert_eq!(bytes(&after), bytes(&built));
+
+    // Fixed: the next build goes on from the last good one.
+    fs::write(&path, &text).unwrap();
+    succeeded(&tongxin_build(site.path(), &[]));
+    let fixed = snapshot(&public);
+    succeeded(&tongxin_build(site.path(), &["--clean"]));
+    assert_eq!(bytes(&snapshot(&public)), bytes(&fixed));
+}
