@@ -166,10 +166,20 @@ fn a_killed_build_leaves_the_old_output_or_the_new_one() {
             current = next;
             *outcomes.entry("new").or_insert(0) += 1;
         } else {
-            assert!(
-                &now == old,
-                "killed after {delay:?}: public/ is neither the old site nor the new one"
-            );
+            if &now != old {
+                let counts =
+                    |want: &BTreeMap<String, Vec<u8>>| now.iter().filter(|(k, v)| want.get(*k) == Some(*v)).count();
+                assert_same(
+                    &now,
+                    old,
+                    &format!(
+                        "killed after {delay:?}: public/ is neither the old site nor the new one \
+                         ({} files as in the old, {} as in the new)",
+                        counts(old),
+                        counts(new)
+                    ),
+                );
+            }
             *outcomes.entry("old").or_insert(0) += 1;
         }
     }

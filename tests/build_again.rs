@@ -199,3 +199,30 @@ fn a_failed_build_after_an_incremental_one_leaves_the_output_alone() {
     succeeded(&tongxin_build(site.path(), &["--clean"]));
     assert_eq!(bytes(&snapshot(&public)), bytes(&fixed));
 }
+
+/// The remembered renderings grow by a frame per build; a frame cut short
+/// (a build killed while adding it) is where reading stops, and what it held
+/// is rendered again.
+#[test]
+fn renderings_cut_short_are_made_again() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    succeeded(&tongxin_build(site.path(), &[]));
+    let path = site.path().join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n第一次补记。\n")).unwrap();
+    succeeded(&tongxin_build(site.path(), &[]));
+    let memo = fs::read_dir(site.path().join(".tongxin/build"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "memo"))
+        .expect("the renderings are kept");
+    let kept = fs::read(&memo).unwrap();
+    fs::write(&memo, &kept[..kept.len() - 7]).unwrap();
+    fs::write(&path, format!("{text}\n第二次补记。\n")).unwrap();
+    succeeded(&tongxin_build(site.path(), &[]));
+    let incremental = snapshot(&public);
+    assert!(String::from_utf8_lossy(&incremental[ARTICLE_PAGE].2).contains("第二次补记"));
+    succeeded(&tongxin_build(site.path(), &["--clean"]));
+    assert_eq!(bytes(&snapshot(&public)), bytes(&incremental));
+}

@@ -185,6 +185,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(failure(&diagnostics, &output_dir));
         }
     }
+    // The site is modelled: one build needs the texts no more.
+    engine.forget_texts();
     let written = if folders.is_some() && output::can_exchange() {
         incremental(&mut engine, &output_dir, folders, &state_path, &diagnostics)?
     } else {

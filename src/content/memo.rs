@@ -27,6 +27,8 @@ struct Entry {
     /// Where each `@/` link pointed: (source path, site path or why it is left out).
     links: Vec<(String, Target)>,
     used: u64,
+    /// Made since the memo was restored: not yet in the file it came from.
+    fresh: bool,
 }
 
 #[derive(PartialEq, Clone)]
@@ -127,6 +129,7 @@ impl MarkdownMemo {
                 .map(|s| (s.clone(), target(links, s)))
                 .collect(),
             used: generation,
+            fresh: true,
         };
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(key(body_hash, first_line, file, links), entry);
@@ -154,16 +157,42 @@ impl MarkdownMemo {
     /// The renderings the last build used, to keep until the next run.
     pub fn save(&self) -> Vec<Saved> {
         let generation = self.generation.lock().map_or(0, |g| *g);
-        let Ok(entries) = self.entries.lock() else {
+        let Ok(mut entries) = self.entries.lock() else {
             return Vec::new();
         };
         let mut saved: Vec<Saved> = entries
-            .iter()
+            .iter_mut()
             .filter(|(_, e)| e.used >= generation)
-            .map(|(key, e)| Saved {
-                key: *key,
-                rendered: e.rendered.clone(),
-                links: e.links.clone(),
+            .map(|(key, e)| {
+                e.fresh = false;
+                Saved {
+                    key: *key,
+                    rendered: e.rendered.clone(),
+                    links: e.links.clone(),
+                }
+            })
+            .collect();
+        saved.sort_by_key(|s| s.key);
+        saved
+    }
+
+    /// The renderings the last build used that were made since the memo was
+    /// restored: what to add to the file it was restored from.
+    pub fn save_fresh(&self) -> Vec<Saved> {
+        let generation = self.generation.lock().map_or(0, |g| *g);
+        let Ok(mut entries) = self.entries.lock() else {
+            return Vec::new();
+        };
+        let mut saved: Vec<Saved> = entries
+            .iter_mut()
+            .filter(|(_, e)| e.used >= generation && e.fresh)
+            .map(|(key, e)| {
+                e.fresh = false;
+                Saved {
+                    key: *key,
+                    rendered: e.rendered.clone(),
+                    links: e.links.clone(),
+                }
             })
             .collect();
         saved.sort_by_key(|s| s.key);
@@ -181,6 +210,7 @@ impl MarkdownMemo {
                         rendered: s.rendered,
                         links: s.links,
                         used: 0,
+                        fresh: false,
                     },
                 );
             }

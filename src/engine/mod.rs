@@ -196,6 +196,9 @@ pub struct Engine {
     /// the site is modelled.
     memo_file: Option<PathBuf>,
     memo_loaded: bool,
+    /// Renderings in that file, when the memo was read from it (and so new
+    /// ones may be added at its end).
+    memo_stored: Option<usize>,
     /// Published articles and single pages at the last write.
     articles: usize,
     /// The warnings of the last write.
@@ -259,6 +262,7 @@ impl Engine {
             statics_changed: false,
             memo_file: None,
             memo_loaded: true,
+            memo_stored: None,
             articles: 0,
             warnings: Vec::new(),
             photos: 0,
@@ -303,6 +307,7 @@ impl Engine {
                 self.sources.clear();
                 self.memo = MarkdownMemo::new();
                 self.memo_loaded = true;
+                self.memo_stored = None;
                 self.config_hash = hash;
             }
         }
@@ -405,8 +410,11 @@ impl Engine {
     fn ready_memo(&mut self) {
         if !self.memo_loaded {
             self.memo_loaded = true;
-            if let Some(file) = &self.memo_file {
-                self.memo = MarkdownMemo::restore(state::load_memo(file));
+            if let Some(file) = &self.memo_file
+                && let Some((saved, stored)) = state::load_memo(file)
+            {
+                self.memo = MarkdownMemo::restore(saved);
+                self.memo_stored = Some(stored);
             }
         }
     }
@@ -591,6 +599,7 @@ impl Engine {
                 }
                 images = published.summary;
                 self.photos = images.made + images.reused;
+                watch.lap("图片");
                 let values = Values::build(&site, Arc::new(published.pictures));
                 old_photos = std::mem::replace(&mut written.photos, published.written);
                 Current {
@@ -606,7 +615,7 @@ impl Engine {
                 };
             }
         };
-        watch.lap("图片");
+        watch.lap("页面共用的数据");
         let Some((tera, origins)) = self.templates.as_mut() else {
             self.current = Some(current);
             self.written = written;
@@ -721,9 +730,15 @@ impl Engine {
             .map(|a| (a.clone(), self.sources.asset_stamps.get(a).copied().flatten()))
             .collect();
         // Rewritten only when a rendering was added (or never written).
-        if self.memo.added() || self.memo_file.is_none() {
-            saved.memo = Some(self.memo.save());
-        }
+        saved.memo = match self.memo_stored {
+            // Nothing modelled since the file was read, or nothing new.
+            _ if self.memo_file.is_some() && (!self.memo_loaded || !self.memo.added()) => None,
+            // Added at the end while the file holds less than twice what is used.
+            Some(stored) if stored < 2 * self.memo.len().max(64) => {
+                Some(state::MemoSave::Append(self.memo.save_fresh()))
+            }
+            _ => Some(state::MemoSave::Whole(self.memo.save())),
+        };
         saved.statics = self.sources.statics.iter().map(|(p, s)| (p.clone(), *s)).collect();
         saved.due = self.sources.next_due(self.now());
         saved.articles = self.articles;
@@ -758,6 +773,13 @@ impl Engine {
             templates: self.written.templates,
             ..Written::default()
         };
+    }
+
+    /// Lets go of the sources' texts once the site is modelled (their
+    /// renderings are kept): a build that ends after one update needs them no
+    /// more. A text that is needed again is read again.
+    pub fn forget_texts(&mut self) {
+        self.sources.forget_texts();
     }
 
     /// Whether [`Engine::refresh`] found nothing changed since the state the

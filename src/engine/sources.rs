@@ -42,6 +42,13 @@ pub struct Sources {
 }
 
 impl Sources {
+    /// Drops every text read (see `Engine::forget_texts`).
+    pub fn forget_texts(&mut self) {
+        for file in self.files.values_mut().filter_map(|s| s.file.as_mut()) {
+            file.body = std::sync::Arc::from("");
+        }
+    }
+
     pub fn clear(&mut self) {
         self.files.clear();
         self.assets.clear();

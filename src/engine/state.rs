@@ -85,7 +85,7 @@ pub struct Saved {
     /// Kept in a file of its own (see [`store_memo`]), read only when a
     /// build models the site.
     #[serde(skip)]
-    pub memo: Option<Vec<memo::Saved>>,
+    pub memo: Option<MemoSave>,
     pub written: SavedWritten,
     /// What the output folder and its standby hold (see `output::standby`).
     pub folders: Option<crate::output::standby::Folders>,
@@ -165,6 +165,14 @@ pub fn load(path: &Path, key: &StateKey) -> Result<Option<Saved>, Discarded> {
     Ok(Some(saved))
 }
 
+/// How the renderings are saved: all of them in a new file, or those made
+/// since the file was read added at its end (a one-word edit then writes one
+/// rendering, not ten thousand).
+pub enum MemoSave {
+    Whole(Vec<memo::Saved>),
+    Append(Vec<memo::Saved>),
+}
+
 /// Writes `saved` to `path` in one step (written beside it, then renamed), so
 /// that a build stopped while saving leaves the old state or the new one. The
 /// renderings go to a file of their own, written only when they changed: the
@@ -174,15 +182,34 @@ pub fn store(path: &Path, saved: &Saved) -> io::Result<()> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent)?;
     }
-    if let Some(memo) = &saved.memo {
-        write_whole(&memo_path(path), &postcard::to_stdvec(memo).map_err(io::Error::other)?)?;
+    match &saved.memo {
+        Some(MemoSave::Whole(memo)) => {
+            write_whole(&memo_path(path), memo)?;
+        }
+        Some(MemoSave::Append(memo)) if !memo.is_empty() => {
+            // A frame cut short by a kill is where reading stops; the
+            // renderings it held are made again.
+            use std::io::Write;
+            let bytes = postcard::to_stdvec(memo).map_err(io::Error::other)?;
+            fs::OpenOptions::new()
+                .append(true)
+                .open(memo_path(path))?
+                .write_all(&bytes)?;
+        }
+        _ => {}
     }
-    write_whole(path, &postcard::to_stdvec(saved).map_err(io::Error::other)?)
+    write_whole(path, saved)
 }
 
-fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Serialises `value` straight into a file beside `path` (no copy of it all
+/// in memory), then renames it over `path`.
+fn write_whole<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
+    use std::io::Write;
     let temp = path.with_extension("tmp");
-    fs::write(&temp, bytes)?;
+    let file = io::BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
+    let mut file = postcard::to_io(value, file).map_err(io::Error::other)?;
+    file.flush()?;
+    drop(file);
     fs::rename(&temp, path)
 }
 
@@ -191,13 +218,25 @@ pub fn memo_path(state: &Path) -> PathBuf {
     state.with_extension("memo")
 }
 
-/// The renderings kept beside the state at `state`; none when they cannot be
-/// read (each body is then rendered again).
-pub fn load_memo(state: &Path) -> Vec<memo::Saved> {
-    fs::read(memo_path(state))
-        .ok()
-        .and_then(|bytes| postcard::from_bytes(&bytes).ok())
-        .unwrap_or_default()
+/// The renderings kept beside the state at `state`, in the order they were
+/// added (a later one of the same key replaces an earlier), and how many
+/// the file holds; `None` when it cannot be read (each body is then rendered
+/// again, and the next build writes the file whole).
+pub fn load_memo(state: &Path) -> Option<(Vec<memo::Saved>, usize)> {
+    let bytes = fs::read(memo_path(state)).ok()?;
+    let mut all = Vec::new();
+    let mut rest = bytes.as_slice();
+    while !rest.is_empty() {
+        match postcard::take_from_bytes::<Vec<memo::Saved>>(rest) {
+            Ok((frame, next)) => {
+                all.extend(frame);
+                rest = next;
+            }
+            Err(_) => break,
+        }
+    }
+    let count = all.len();
+    Some((all, count))
 }
 
 /// Sources as saved, back into the engine's map.

@@ -81,9 +81,7 @@ impl Sink for InPlace {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
-        let temp = temp_name(&file);
-        fs::write(&temp, bytes)?;
-        fs::rename(&temp, &file)
+        replace_with(&file, bytes)
     }
 
     fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
@@ -91,9 +89,7 @@ impl Sink for InPlace {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
-        let temp = temp_name(&file);
-        fs::copy(src, &temp)?;
-        fs::rename(&temp, &file)
+        replace_with(&file, &fs::read(src)?)
     }
 
     fn remove(&self, path: &str) {
@@ -123,6 +119,20 @@ pub fn remove_below(dir: &Path, path: &str) {
     }
 }
 
+/// Replaces `file` with `bytes` in one step: written to a new file beside it,
+/// then renamed over it. The file written is always a new one: a leftover of
+/// the same name may be a hard link to a file of the live output (a build
+/// stopped while linking), and writing through it would change that file.
+pub fn replace_with(file: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let temp = temp_name(file);
+    let _ = fs::remove_file(&temp);
+    let mut out = fs::OpenOptions::new().write(true).create_new(true).open(&temp)?;
+    out.write_all(bytes)?;
+    drop(out);
+    fs::rename(&temp, file)
+}
+
 /// Where a file is written before it is renamed into place: hidden, so that
 /// a watcher or a web server passes over it.
 pub fn temp_name(file: &Path) -> PathBuf {
@@ -136,6 +146,21 @@ pub fn temp_name(file: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A build stopped while linking leaves a temporary name that is a
+    /// hard link to a file of the live output: writing must not go through it.
+    #[test]
+    fn a_leftover_link_is_never_written_through() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("live.html");
+        fs::write(&live, "旧网站").unwrap();
+        let file = dir.path().join("standby.html");
+        fs::hard_link(&live, temp_name(&file)).unwrap();
+        replace_with(&file, "新网站".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&live).unwrap(), "旧网站");
+        assert_eq!(fs::read_to_string(&file).unwrap(), "新网站");
+        assert!(!temp_name(&file).exists());
+    }
 
     #[test]
     fn in_place_writes_whole_files_and_tidies_empty_folders() {

@@ -15,7 +15,9 @@
 //! file is checked against it by its size, time and inode before it is
 //! trusted. Before a file of the standby folder is touched, its path is noted
 //! in a journal; a build that did not finish leaves the journal, and the next
-//! one brings those paths level again.
+//! one brings those paths level again. A build stopped after the exchange but
+//! before it saved what the folders hold leaves an output the state does not
+//! describe: the next build starts from nothing.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File};
@@ -28,7 +30,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::sink::{Sink, remove_below, temp_name};
+use super::sink::{Sink, remove_below, replace_with, temp_name};
 use super::{MARKER, MARKER_TEXT};
 use crate::diagnostics::{Diagnostic, display_path};
 
@@ -72,8 +74,8 @@ pub struct Folders {
     /// The inode of the output folder and what it holds.
     pub live_ino: u64,
     pub live: Manifest,
-    /// The same for the standby folder (the output before).
-    pub standby_ino: u64,
+    /// What the standby folder (the output before) holds; each file is
+    /// checked against it before it is trusted.
     pub standby: Manifest,
 }
 
@@ -82,15 +84,12 @@ pub struct Folders {
 /// not the folder `folders` describes at all.
 #[cfg(unix)]
 pub fn untrusted(target: &Path, folders: &Folders) -> Option<Vec<String>> {
-    let ino = fs::metadata(target).ok()?.ino();
-    let live = if ino == folders.live_ino {
-        &folders.live
-    } else if ino == folders.standby_ino && ino != 0 {
-        &folders.standby
-    } else {
+    // (The other folder after a stopped build: see `Standby::open`.)
+    if fs::metadata(target).ok()?.ino() != folders.live_ino {
         return None;
-    };
-    let mut bad: Vec<String> = live
+    }
+    let mut bad: Vec<String> = folders
+        .live
         .par_iter()
         .filter(|(path, id)| !fs::symlink_metadata(target.join(path)).is_ok_and(|m| id.matches(&m)))
         .map(|(path, _)| path.clone())
@@ -145,15 +144,14 @@ impl Standby {
         };
         let dir = standby_dir(target);
         let journal_path = journal_path(state);
-        // A build stopped after the exchange but before it saved what the
-        // folders hold: their roles are the other way round.
-        let (live, mut standby) = if target_meta.ino() == folders.standby_ino && folders.standby_ino != 0 {
-            (folders.standby, folders.live)
-        } else if target_meta.ino() == folders.live_ino {
-            (folders.live, folders.standby)
-        } else {
+        // Only the output the state describes can be gone on from. After a
+        // build stopped between the exchange and saving its state, the output
+        // is the other folder, holding what that build wrote, which the state
+        // does not know: the next build starts from nothing.
+        if target_meta.ino() != folders.live_ino {
             return Ok(None);
-        };
+        }
+        let (live, mut standby) = (folders.live, folders.standby);
         // The output as it is: a file changed or removed by hand is not trusted.
         let (live, untrusted): (Vec<Entry>, Vec<Entry>) = live
             .into_par_iter()
@@ -171,8 +169,8 @@ impl Standby {
                 }
             }
         }
-        // A standby folder whose files are not known (none kept, or the
-        // roles could not be told) is made again from nothing.
+        // A standby folder whose files are not known is made again from
+        // nothing.
         let standby_ok = fs::metadata(&dir).is_ok_and(|m| m.is_dir());
         if standby_ok && standby.is_empty() {
             fs::remove_dir_all(&dir)?;
@@ -280,10 +278,10 @@ impl Standby {
         let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
         if changes == 0 {
             let _ = fs::remove_file(&self.journal_path);
-            return folders_of(&self.target, now, &self.dir, live_before);
+            return folders_of(&self.target, now, live_before);
         }
         super::exchange_folders(&self.dir, &self.target)?;
-        folders_of(&self.target, now, &self.dir, live_before)
+        folders_of(&self.target, now, live_before)
     }
 
     /// Leaves the output as it was and throws the standby folder away (a
@@ -302,11 +300,10 @@ impl Standby {
 }
 
 #[cfg(unix)]
-fn folders_of(live: &Path, live_files: Manifest, standby: &Path, standby_files: Manifest) -> io::Result<Folders> {
+fn folders_of(live: &Path, live_files: Manifest, standby_files: Manifest) -> io::Result<Folders> {
     Ok(Folders {
         live_ino: fs::metadata(live)?.ino(),
         live: live_files,
-        standby_ino: fs::metadata(standby).map(|m| m.ino()).unwrap_or(0),
         standby: standby_files,
     })
 }
@@ -320,7 +317,12 @@ fn link_into(from: &Path, to: &Path) -> io::Result<()> {
     let temp = temp_name(to);
     let _ = fs::remove_file(&temp);
     fs::hard_link(from, &temp).or_else(|_| fs::copy(from, &temp).map(|_| ()))?;
-    fs::rename(&temp, to)
+    fs::rename(&temp, to)?;
+    // Renaming a link over another link to the same file does nothing and
+    // leaves the temporary link: it must not stay, or a later write through
+    // it would change the output's file.
+    let _ = fs::remove_file(&temp);
+    Ok(())
 }
 
 /// Every file below `dir` with what the file system says of it, for the
@@ -381,9 +383,7 @@ impl Sink for Standby {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
-        let temp = temp_name(&file);
-        fs::write(&temp, bytes)?;
-        fs::rename(&temp, &file)?;
+        replace_with(&file, bytes)?;
         self.record(path, Some(hash))
     }
 
@@ -422,5 +422,27 @@ impl Sink for Standby {
     fn write_error(&self, path: &str, e: &io::Error) -> Diagnostic {
         Diagnostic::io(display_path(&self.target.join(path)), "无法写入输出文件", e)
             .hint("检查磁盘空间和输出文件夹的写入权限")
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    /// Linking a file over a link to the same file leaves no temporary link
+    /// behind (rename does nothing in that case), which a later write would
+    /// otherwise go through into the live output.
+    #[test]
+    fn linking_over_the_same_file_leaves_no_temporary_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let live = dir.path().join("live.html");
+        fs::write(&live, "旧网站").unwrap();
+        let standby = dir.path().join("standby.html");
+        fs::hard_link(&live, &standby).unwrap();
+        link_into(&live, &standby).unwrap();
+        assert!(!temp_name(&standby).exists());
+        assert_eq!(fs::metadata(&live).unwrap().nlink(), 2);
+        replace_with(&standby, "新网站".as_bytes()).unwrap();
+        assert_eq!(fs::read_to_string(&live).unwrap(), "旧网站");
     }
 }

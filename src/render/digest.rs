@@ -8,10 +8,10 @@
 //! own and added up, so the fingerprint does not depend on that order.
 
 use serde::Serialize;
-use siphasher::sip128::{Hasher128, SipHasher13};
 use std::hash::Hasher;
 use tera::value::ValueKind;
 use tera::{Context, Value};
+use xxhash_rust::xxh3::Xxh3;
 
 /// 128 bits: a collision among a site's pages would leave a stale page.
 pub type Digest = u128;
@@ -47,7 +47,7 @@ impl PageData {
 
     /// The fingerprint of this data with `template`.
     pub fn digest(&self, template: &str) -> Digest {
-        let mut h = SipHasher13::new();
+        let mut h = Xxh3::new();
         h.write(template.as_bytes());
         h.write_u8(0xff);
         for (key, value) in &self.entries {
@@ -55,18 +55,18 @@ impl PageData {
             h.write_u8(0xff);
             value_into(value, &mut h);
         }
-        h.finish128().as_u128()
+        h.digest128()
     }
 }
 
 /// The fingerprint of a value on its own (the globals `site` and `nav`).
 pub fn of_value(value: &Value) -> Digest {
-    let mut h = SipHasher13::new();
+    let mut h = Xxh3::new();
     value_into(value, &mut h);
-    h.finish128().as_u128()
+    h.digest128()
 }
 
-fn value_into(value: &Value, h: &mut SipHasher13) {
+fn value_into(value: &Value, h: &mut Xxh3) {
     match value.kind() {
         ValueKind::Undefined => h.write_u8(0),
         ValueKind::None => h.write_u8(1),
@@ -113,11 +113,14 @@ fn value_into(value: &Value, h: &mut SipHasher13) {
             let mut count = 0usize;
             if let Some(map) = value.as_map() {
                 for (key, item) in map {
-                    let mut entry = SipHasher13::new();
-                    entry.write(key.to_string().as_bytes());
+                    let mut entry = Xxh3::new();
+                    match key.as_str() {
+                        Some(text) => entry.write(text.as_bytes()),
+                        None => entry.write(key.to_string().as_bytes()),
+                    }
                     entry.write_u8(0xff);
                     value_into(item, &mut entry);
-                    sum = sum.wrapping_add(entry.finish128().as_u128());
+                    sum = sum.wrapping_add(entry.digest128());
                     count += 1;
                 }
             }
