@@ -11,7 +11,7 @@ SITE_DIR 是 bench/gen.py 生成的目录（含 tongxin/ 与 hugo/ 两个等价�
 
 对每个工具，同一次运行里依次测（各 --runs 次，报告中位数）：
 
-1. 从头生成（同心 `--clean`，Hugo 先删输出文件夹）：耗时和峰值内存（GNU time 的最大常驻集）；
+1. 从头生成（先删输出文件夹，同心再加 `--clean`）：耗时和峰值内存（GNU time 的最大常驻集）；
    同心另测一次不建搜索索引的（TONGXIN_NO_SEARCH=1，与 Hugo 做同样的事）；
 2. 什么都没改，再生成一次；
 3. 在最新一篇“政协要闻”的正文末尾加一段，再生成；
@@ -114,6 +114,9 @@ class Tongxin(Tool):
         return [self.binary, "build", "--root", str(self.site), "--output", str(self.out), *extra]
 
     def clean(self, search: bool = True):
+        # From an empty folder, as Hugo's clean build below.
+        shutil.rmtree(self.out, ignore_errors=True)
+        shutil.rmtree(self.out.with_name(f".{self.out.name}.tongxin-standby"), ignore_errors=True)
         env = {} if search else {"TONGXIN_NO_SEARCH": "1"}
         s, mib, _ = timed(self.cmd("--clean"), env)
         return s, mib
