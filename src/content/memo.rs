@@ -156,36 +156,23 @@ impl MarkdownMemo {
 
     /// The renderings the last build used, to keep until the next run.
     pub fn save(&self) -> Vec<Saved> {
-        let generation = self.generation.lock().map_or(0, |g| *g);
-        let Ok(mut entries) = self.entries.lock() else {
-            return Vec::new();
-        };
-        let mut saved: Vec<Saved> = entries
-            .iter_mut()
-            .filter(|(_, e)| e.used >= generation)
-            .map(|(key, e)| {
-                e.fresh = false;
-                Saved {
-                    key: *key,
-                    rendered: e.rendered.clone(),
-                    links: e.links.clone(),
-                }
-            })
-            .collect();
-        saved.sort_by_key(|s| s.key);
-        saved
+        self.saved(false)
     }
 
     /// The renderings the last build used that were made since the memo was
     /// restored: what to add to the file it was restored from.
     pub fn save_fresh(&self) -> Vec<Saved> {
+        self.saved(true)
+    }
+
+    fn saved(&self, only_fresh: bool) -> Vec<Saved> {
         let generation = self.generation.lock().map_or(0, |g| *g);
         let Ok(mut entries) = self.entries.lock() else {
             return Vec::new();
         };
         let mut saved: Vec<Saved> = entries
             .iter_mut()
-            .filter(|(_, e)| e.used >= generation && e.fresh)
+            .filter(|(_, e)| e.used >= generation && (e.fresh || !only_fresh))
             .map(|(key, e)| {
                 e.fresh = false;
                 Saved {

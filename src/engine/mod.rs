@@ -390,6 +390,16 @@ impl Engine {
     /// The model stage on its own, for `check`: `observer` sees every body as
     /// it is parsed; `html` false keeps only the bodies' anchors.
     pub fn model_with(&self, observer: Option<&dyn Observer>, html: bool, diagnostics: &Diagnostics) -> Site {
+        self.model_of(observer, html, None, diagnostics)
+    }
+
+    fn model_of(
+        &self,
+        observer: Option<&dyn Observer>,
+        html: bool,
+        memo: Option<&MarkdownMemo>,
+        diagnostics: &Diagnostics,
+    ) -> Site {
         model::build(
             self.settings(),
             self.content(),
@@ -399,7 +409,7 @@ impl Engine {
                 root: self.options.root.clone(),
                 markdown_html: html,
                 observer,
-                memo: None,
+                memo,
             },
             diagnostics,
         )
@@ -422,19 +432,7 @@ impl Engine {
     /// Builds the model from the sources read, reusing remembered renderings.
     fn model(&self, diagnostics: &Diagnostics) -> Site {
         self.memo.next_build();
-        model::build(
-            self.settings(),
-            self.content(),
-            &ModelOptions {
-                drafts: self.options.drafts,
-                now: self.now(),
-                root: self.options.root.clone(),
-                markdown_html: true,
-                observer: None,
-                memo: Some(&self.memo),
-            },
-            diagnostics,
-        )
+        self.model_of(None, true, Some(&self.memo), diagnostics)
     }
 
     /// Brings `sink` up to date after changes of the `touched` kinds (all of
