@@ -905,3 +905,158 @@ fn light_change(old: &FrontMatter, new: &FrontMatter) -> bool {
     probe.lines.clone_from(&old.lines);
     probe == *old
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::sink::InPlace;
+    use std::fs;
+    use std::path::Path;
+
+    /// A site with the default theme and one news column of three posts.
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let theme = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+        for entry in walkdir::WalkDir::new(&theme) {
+            let entry = entry.unwrap();
+            let to = root
+                .join("themes/default")
+                .join(entry.path().strip_prefix(&theme).unwrap());
+            if entry.file_type().is_dir() {
+                fs::create_dir_all(&to).unwrap();
+            } else {
+                fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        fs::write(
+            root.join("site.yaml"),
+            "title: 测试政协\nbase_url: https://test.example.cn/\norganization:\n  name: 政协测试区委员会\n",
+        )
+        .unwrap();
+        fs::create_dir_all(root.join("content/yaowen")).unwrap();
+        fs::write(
+            root.join("content/yaowen/_index.md"),
+            "---\ntitle: 政协要闻\nkind: news\n---\n",
+        )
+        .unwrap();
+        for i in 1..=3 {
+            write_post(root, i, &format!("正文第{i}篇。"));
+        }
+        dir
+    }
+
+    fn write_post(root: &Path, i: usize, body: &str) {
+        fs::write(
+            root.join(format!("content/yaowen/2025-03-0{i}-p{i}.md")),
+            format!("---\ntitle: 第{i}篇要闻\ndate: 2025-03-0{i}\n---\n{body}\n"),
+        )
+        .unwrap();
+    }
+
+    fn engine(root: &Path) -> Engine {
+        Engine::new(EngineOptions::new(root)).at("2026-01-01T00:00:00Z".parse().unwrap())
+    }
+
+    fn built(outcome: Outcome) -> Report {
+        match outcome {
+            Outcome::Built(report) => report,
+            Outcome::Failed { diagnostics } => panic!("{diagnostics:?}"),
+        }
+    }
+
+    #[test]
+    fn the_model_stage_alone_writes_nothing() {
+        let dir = site();
+        let mut engine = engine(dir.path());
+        let diagnostics = Diagnostics::new();
+        engine.load_all(&diagnostics);
+        let site = engine.model_with(None, false, &diagnostics);
+        assert!(!diagnostics.has_errors());
+        assert_eq!(site.pages.len(), 3);
+        assert!(!dir.path().join("public").exists());
+    }
+
+    #[test]
+    fn an_update_renders_only_the_pages_whose_data_changed() {
+        let dir = site();
+        let out = tempfile::tempdir().unwrap();
+        let sink = InPlace::new(out.path(), "测试文件夹");
+        let mut engine = engine(dir.path());
+        let first = built(engine.update(Touched::everything(), &sink));
+        assert!(first.pages > 5, "every page the first time");
+        assert!(out.path().join("yaowen/2025-03-02-p2/index.html").exists());
+
+        // Nothing changed: nothing rendered, nothing written.
+        let again = built(engine.update(Touched::everything(), &sink));
+        assert_eq!((again.pages, again.changed.len()), (0, 0));
+
+        // One body: its page and the pages showing its summary (the lists,
+        // its neighbour's previous/next link), not the others.
+        write_post(dir.path(), 3, "改过的正文。");
+        let touched = Touched {
+            content: true,
+            files: vec!["yaowen/2025-03-03-p3.md".into()],
+            ..Touched::default()
+        };
+        let edited = built(engine.update(touched, &sink));
+        assert!(edited.pages < first.pages, "{:?}", edited.changed);
+        assert!(
+            edited.changed.iter().any(|p| p == "yaowen/2025-03-03-p3/"),
+            "{:?}",
+            edited.changed
+        );
+        assert!(edited.changed.iter().any(|p| p == "yaowen/"), "{:?}", edited.changed);
+        assert!(
+            !edited.changed.iter().any(|p| p.contains("-p1/")),
+            "{:?}",
+            edited.changed
+        );
+        let page = fs::read_to_string(out.path().join("yaowen/2025-03-03-p3/index.html")).unwrap();
+        assert!(page.contains("改过的正文"));
+    }
+
+    #[test]
+    fn a_restored_engine_sees_that_nothing_changed() {
+        let dir = site();
+        let out = tempfile::tempdir().unwrap();
+        let sink = InPlace::new(out.path(), "测试文件夹");
+        let mut engine = engine(dir.path());
+        built(engine.update(Touched::everything(), &sink));
+        let key = state::StateKey {
+            build: state::build_id(),
+            base_url: None,
+            drafts: false,
+            search: true,
+        };
+        let file = dir.path().join(state::STATE_DIR).join("test.state");
+        state::store(&file, &engine.save(key.clone())).unwrap();
+
+        let saved = state::load(&file, &key).unwrap().unwrap();
+        let mut restored =
+            Engine::restore(EngineOptions::new(dir.path()), saved, &file).at("2026-01-01T00:00:00Z".parse().unwrap());
+        restored.refresh(Touched::everything()).unwrap();
+        assert!(restored.unchanged());
+        let report = built(restored.write(&sink));
+        assert_eq!((report.pages, report.articles), (0, 3));
+
+        // A changed source is seen after restoring too.
+        write_post(dir.path(), 3, "又改了一处。");
+        let saved = state::load(&file, &key).unwrap().unwrap();
+        let mut restored =
+            Engine::restore(EngineOptions::new(dir.path()), saved, &file).at("2026-01-01T00:00:00Z".parse().unwrap());
+        restored.refresh(Touched::everything()).unwrap();
+        assert!(!restored.unchanged());
+        let report = built(restored.write(&sink));
+        assert!(
+            report.changed.iter().any(|p| p == "yaowen/2025-03-03-p3/"),
+            "{:?}",
+            report.changed
+        );
+        assert!(
+            !report.changed.iter().any(|p| p.contains("-p1/")),
+            "{:?}",
+            report.changed
+        );
+    }
+}
