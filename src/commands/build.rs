@@ -203,6 +203,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut watch = Stopwatch::start();
     // Kept for the next build; a state that cannot be written only makes
     // that build slower.
+    // Everything is written: the site is not needed to save the state.
+    engine.forget_site();
     let mut saved = engine.save(key);
     saved.folders = Some(folders);
     if state::store(&state_path, &saved).is_ok() {

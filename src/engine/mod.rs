@@ -781,6 +781,13 @@ impl Engine {
         };
     }
 
+    /// Lets go of the modelled site and its page data once everything is
+    /// written: a build that ends after one update saves its state without
+    /// them, and the state is smaller than the site.
+    pub fn forget_site(&mut self) {
+        self.current = None;
+    }
+
     /// Lets go of the sources' texts once the site is modelled (their
     /// renderings are kept): a build that ends after one update needs them no
     /// more. A text that is needed again is read again.
