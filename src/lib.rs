@@ -11,7 +11,7 @@
 //! - [`engine`]: the one pipeline over those stages that every command runs,
 //!   updating only what a change touched
 //! - [`commands`]: what the `tongxin` binary runs
-//! - [`check`]: the rules of `tongxin check` (发布前检查), run over a loaded site
+//! - [`check`](mod@check): the rules of `tongxin check` (发布前检查), run over a loaded site
 //!
 //! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`] and [`site_paths`] are shared by every stage.
 

@@ -201,10 +201,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
     };
     let mut watch = Stopwatch::start();
-    // Kept for the next build; a state that cannot be written only makes
-    // that build slower.
     // Everything is written: the site is not needed to save the state.
     engine.forget_site();
+    // Kept for the next build; a state that cannot be written only makes
+    // that build slower.
     let mut saved = engine.save(key);
     saved.folders = Some(folders);
     if state::store(&state_path, &saved).is_ok() {

@@ -1,5 +1,5 @@
 //! `tongxin check`: loads the site exactly as `build` does, runs every rule of
-//! [`crate::check`], and returns the findings. Nothing is written, except the
+//! [`crate::check`](mod@crate::check), and returns the findings. Nothing is written, except the
 //! cache of working external links with `--external`.
 
 use std::collections::HashSet;

@@ -3,7 +3,7 @@
 //!
 //! 1. **load**: `site.yaml`, the templates, and the Markdown of `content/`
 //!    ([`sources`]), each read again only when it changed;
-//! 2. **model**: the [`Site`](crate::model::Site), with the photos checked
+//! 2. **model**: the [`Site`], with the photos checked
 //!    ([`crate::model::published`]);
 //! 3. **images**: the photos resized into the sink, giving the
 //!    [`Pictures`](crate::render::pictures::Pictures) table rendering looks

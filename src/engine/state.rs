@@ -82,8 +82,8 @@ pub struct Saved {
     pub warnings: Vec<Diagnostic>,
     /// Photos published, for the same report.
     pub photos: usize,
-    /// Kept in a file of its own (see [`store_memo`]), read only when a
-    /// build models the site.
+    /// Kept in a file of its own (see [`store`]), read only when a build
+    /// models the site.
     #[serde(skip)]
     pub memo: Option<MemoSave>,
     pub written: SavedWritten,
