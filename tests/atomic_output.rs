@@ -20,15 +20,7 @@ const POSTS: usize = 400;
 
 /// Every file under `dir` with its bytes.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
+    common::folder_files(dir)
 }
 
 /// Two versions of one site that differ on every page (the site's title).
@@ -43,16 +35,9 @@ fn set_version(f: &Fixture, version: char) {
 
 /// Compares two snapshots, naming the files that differ (not their bytes).
 fn assert_same(got: &BTreeMap<String, Vec<u8>>, want: &BTreeMap<String, Vec<u8>>, what: &str) {
-    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
-    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
-    let differ: Vec<&String> = want
-        .keys()
-        .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
-        .collect();
-    assert!(
-        extra.is_empty() && missing.is_empty() && differ.is_empty(),
-        "{what}: extra {extra:?}, missing {missing:?}, different {differ:?}"
-    );
+    if let Some(diff) = common::differences(got, want) {
+        panic!("{what}: {diff}");
+    }
 }
 
 fn build(f: &Fixture, output: &Path) -> std::process::Child {

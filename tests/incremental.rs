@@ -13,11 +13,10 @@
 
 mod common;
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{copy_dir, repo, tiny_jpeg};
+use common::{copy_dir, differences, folder_files, repo, tiny_jpeg};
 use jiff::Timestamp;
 use tongxin::BuildOptions;
 use tongxin::commands::serve::session::{Outcome, Session, SessionOptions, Touched};
@@ -47,32 +46,6 @@ impl Rng {
     fn pick<'a, T>(&mut self, list: &'a [T]) -> &'a T {
         &list[self.below(list.len())]
     }
-}
-
-/// Every file below `dir` with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
-
-/// What differs between two folders, by name.
-fn differences(got: &Path, want: &BTreeMap<String, Vec<u8>>) -> Option<String> {
-    let got = files(got);
-    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
-    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
-    let differ: Vec<&String> = want
-        .keys()
-        .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
-        .collect();
-    (!extra.is_empty() || !missing.is_empty() || !differ.is_empty())
-        .then(|| format!("extra {extra:?}\nmissing {missing:?}\ndifferent {differ:?}"))
 }
 
 /// One edit, as a user makes it, and what a watcher would report of it.
@@ -451,11 +424,11 @@ fn walk(root: &Path, sequences: usize, seed: u64, label: &str) {
             if let Err(f) = tongxin::build(&build_options(root, &clean, true)) {
                 panic!("{}\nthe build from nothing failed: {:?}", context(), f.diagnostics);
             }
-            let want = files(&clean);
+            let want = folder_files(&clean);
             if let Err(f) = tongxin::build(&build_options(root, &public, false)) {
                 panic!("{}\nthe incremental build failed: {:?}", context(), f.diagnostics);
             }
-            if let Some(diff) = differences(&public, &want) {
+            if let Some(diff) = differences(&folder_files(&public), &want) {
                 panic!(
                     "{}\nthe incremental build differs from a build from nothing:\n{diff}",
                     context()
@@ -466,7 +439,7 @@ fn walk(root: &Path, sequences: usize, seed: u64, label: &str) {
                 Outcome::Failed { diagnostics } => panic!("{}\nserve failed: {diagnostics:?}", context()),
             }
             session.write_search();
-            if let Some(diff) = differences(&served, &want) {
+            if let Some(diff) = differences(&folder_files(&served), &want) {
                 panic!(
                     "{}\nserve's folder differs from a build from nothing:\n{diff}",
                     context()

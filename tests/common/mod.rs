@@ -240,3 +240,32 @@ pub fn tiny_jpeg(width: u32, height: u32) -> Vec<u8> {
         .unwrap();
     out
 }
+
+/// Every file below `dir` with its bytes, by path with `/` separators.
+pub fn folder_files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// What differs between two sets of files, by name (not their bytes);
+/// `None` when they are the same.
+pub fn differences(
+    got: &std::collections::BTreeMap<String, Vec<u8>>,
+    want: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Option<String> {
+    let extra: Vec<&String> = got.keys().filter(|k| !want.contains_key(*k)).collect();
+    let missing: Vec<&String> = want.keys().filter(|k| !got.contains_key(*k)).collect();
+    let differ: Vec<&String> = want
+        .keys()
+        .filter(|k| got.get(*k).is_some_and(|g| g != &want[*k]))
+        .collect();
+    (!extra.is_empty() || !missing.is_empty() || !differ.is_empty())
+        .then(|| format!("extra {extra:?}, missing {missing:?}, different {differ:?}"))
+}
