@@ -94,11 +94,26 @@ const server = createServer(async (req, res) => {
   }
   try {
     if ((await stat(file)).isDirectory()) file = path.join(file, 'index.html');
-    const body = await readFile(file);
-    log.push({ path: pathname, bytes: body.length, body });
+    const whole = await readFile(file);
     const type = TYPES[path.extname(file)] || 'application/octet-stream';
-    res.writeHead(200, { 'content-type': type, 'content-length': body.length });
-    res.end(body);
+    // 一段字节（搜索页按范围取结果的文本），与 nginx、对象存储一样只给这一段。
+    const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
+    const start = range ? Number(range[1]) : 0;
+    const end = range ? Math.min(range[2] ? Number(range[2]) + 1 : whole.length, whole.length) : whole.length;
+    if (range && start < end) {
+      const body = whole.subarray(start, end);
+      log.push({ path: pathname, bytes: body.length, body });
+      res.writeHead(206, {
+        'content-type': type,
+        'content-length': body.length,
+        'content-range': `bytes ${start}-${end - 1}/${whole.length}`,
+      });
+      res.end(body);
+      return;
+    }
+    log.push({ path: pathname, bytes: whole.length, body: whole });
+    res.writeHead(200, { 'content-type': type, 'content-length': whole.length });
+    res.end(whole);
   } catch {
     log.push({ path: pathname, bytes: 0, missing: true });
     res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

@@ -6,10 +6,12 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use tongxin::output::search::index::{TITLE, WORD, hash, read_shard};
+use tongxin::output::search::index::{TITLE, WORD};
+use tongxin::output::search::{DocText, read};
 
 struct Index {
-    docs: Vec<serde_json::Value>,
+    /// In id order, which is newest first after a clean build.
+    docs: Vec<DocText>,
     columns: Vec<u8>,
     column_names: Vec<String>,
     /// term → [(doc, flags)]
@@ -18,51 +20,37 @@ struct Index {
 }
 
 fn read_index(f: &Fixture) -> Index {
-    let meta: serde_json::Value = serde_json::from_str(&f.read("search/data/meta.json")).unwrap();
-    let count = meta["docs"].as_u64().unwrap() as usize;
-    let shards = meta["shards"].as_u64().unwrap() as usize;
+    let index = read::read(&f.public().join("search/data")).unwrap();
+    let shards = index.meta["shards"].as_u64().unwrap() as usize;
     assert!(shards.is_power_of_two());
-    let docs = (0..count)
-        .map(|i| serde_json::from_str(&f.read(&format!("search/data/d/{i}.json"))).unwrap())
-        .collect();
-    let columns = std::fs::read(f.public().join("search/data/columns.bin")).unwrap();
-    let mut terms = BTreeMap::new();
-    for n in 0..shards {
-        let path = f.public().join(format!("search/data/s/{n}.bin"));
-        let Ok(bytes) = std::fs::read(&path) else { continue };
-        for (term, postings) in read_shard(&bytes) {
-            // Every term sits in the shard its hash names: the browser relies on it.
-            assert_eq!(hash(&term) as usize % shards, n, "{term} in the wrong shard");
-            terms.insert(term, postings);
-        }
-    }
+    assert_eq!(
+        index.by_rank(),
+        (0..index.texts.len() as u32).collect::<Vec<_>>(),
+        "ids in date order"
+    );
     Index {
-        docs,
-        columns,
-        column_names: meta["columns"]
+        docs: index.texts.into_iter().map(Option::unwrap).collect(),
+        columns: index.columns,
+        column_names: index.meta["columns"]
             .as_array()
             .unwrap()
             .iter()
             .map(|v| v.as_str().unwrap().to_string())
             .collect(),
-        terms,
+        terms: index.terms,
         shards,
     }
 }
 
 impl Index {
     fn titles(&self) -> Vec<&str> {
-        self.docs.iter().map(|d| d["t"].as_str().unwrap()).collect()
+        self.docs.iter().map(|d| d.title.as_str()).collect()
     }
 
     fn docs_of(&self, term: &str) -> Vec<&str> {
         self.terms
             .get(term)
-            .map(|p| {
-                p.iter()
-                    .map(|&(d, _)| self.docs[d as usize]["t"].as_str().unwrap())
-                    .collect()
-            })
+            .map(|p| p.iter().map(|&(d, _)| self.docs[d as usize].title.as_str()).collect())
             .unwrap_or_default()
     }
 
@@ -111,9 +99,9 @@ fn the_index_holds_published_pages_newest_first() {
         index.titles(),
         ["区政协召开协商会", "学习中华人民共和国宪法", "关于加装电梯的提案"]
     );
-    assert_eq!(index.docs[0]["u"], "/yaowen/2025-03-05-b/");
-    assert_eq!(index.docs[0]["d"], "2025年3月5日");
-    assert!(index.docs[0]["x"].as_str().unwrap().starts_with("会议围绕协商民主"));
+    assert_eq!(index.docs[0].url, "/yaowen/2025-03-05-b/");
+    assert_eq!(index.docs[0].date, "2025年3月5日");
+    assert!(index.docs[0].text.starts_with("会议围绕协商民主"));
     let column = |i: usize| index.column_names[index.columns[i] as usize].as_str();
     assert_eq!([column(0), column(2)], ["政协要闻", "提案工作"]);
     assert!(index.docs_of("草稿").is_empty());
@@ -149,7 +137,7 @@ fn terms_are_characters_pairs_words_and_latin_tokens() {
     assert_eq!(index.docs_of("015"), ["关于加装电梯的提案"]);
     // A proposal's furniture is searchable, though not in its excerpt.
     assert_eq!(index.docs_of("城建"), ["关于加装电梯的提案"]);
-    assert!(!index.docs[2]["x"].as_str().unwrap().contains("城建组"));
+    assert!(!index.docs[2].text.contains("城建组"));
     // Scores are never zero: a listed document always counts.
     assert!(index.terms.values().flatten().all(|&(_, flags)| flags & 0x3F > 0));
 }

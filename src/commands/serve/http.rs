@@ -163,7 +163,11 @@ pub fn content_type(path: &Path) -> String {
     }
 }
 
-async fn file(State(shared): State<Shared>, method: Method, uri: Uri) -> Response {
+async fn file(State(shared): State<Shared>, method: Method, uri: Uri, headers: axum::http::HeaderMap) -> Response {
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     if method != Method::GET && method != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "预览服务器只支持 GET 请求");
     }
@@ -183,7 +187,10 @@ async fn file(State(shared): State<Shared>, method: Method, uri: Uri) -> Respons
                 }
                 return response;
             }
-            send(&file, StatusCode::OK, generation).await
+            match range {
+                Some(range) => send_range(&file, &range).await,
+                None => send(&file, StatusCode::OK, generation).await,
+            }
         }
         Err(Refused::Forbidden) => plain(StatusCode::FORBIDDEN, "禁止访问：预览服务器只提供生成的网站里的文件"),
         Err(Refused::NotFound) => {
@@ -220,6 +227,53 @@ async fn send(file: &Path, status: StatusCode, generation: u64) -> Response {
     }
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// One range of a file (`Range: bytes=a-b`), as the search page asks for the
+/// texts of the results it shows. A range the server cannot give (several
+/// ranges, past the end) gets the whole file, which the page can use too.
+async fn send_range(file: &Path, range: &str) -> Response {
+    let bytes = tokio::task::spawn_blocking({
+        let file = file.to_path_buf();
+        move || std::fs::read(file)
+    })
+    .await
+    .ok()
+    .and_then(Result::ok);
+    let Some(bytes) = bytes else {
+        return plain(StatusCode::NOT_FOUND, "找不到这个页面");
+    };
+    let kind = content_type(file);
+    let Some((start, end)) = byte_range(range, bytes.len()) else {
+        let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
+        if let Ok(value) = HeaderValue::from_str(&kind) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        return response;
+    };
+    let total = bytes.len();
+    let mut response = (StatusCode::PARTIAL_CONTENT, Body::from(bytes[start..end].to_vec())).into_response();
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&kind) {
+        headers.insert(header::CONTENT_TYPE, value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&format!("bytes {start}-{}/{total}", end - 1)) {
+        headers.insert(header::CONTENT_RANGE, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `bytes=a-b` (b inclusive, may be left out) as a half-open range of a file of
+/// `len` bytes; `None` for anything else.
+pub fn byte_range(range: &str, len: usize) -> Option<(usize, usize)> {
+    let (start, end) = range.trim().strip_prefix("bytes=")?.split_once('-')?;
+    let start: usize = start.trim().parse().ok()?;
+    let end: usize = match end.trim() {
+        "" => len,
+        end => end.parse::<usize>().ok()?.checked_add(1)?.min(len),
+    };
+    (start < end).then_some((start, end))
 }
 
 /// The reload script, added before `</body>` (or at the end).
@@ -283,6 +337,17 @@ mod tests {
         std::os::unix::fs::symlink(dir.path(), root.join("up")).unwrap();
         assert_eq!(resolve(&root, "/link.txt"), Err(Refused::Forbidden));
         assert_eq!(resolve(&root, "/up/secret.txt"), Err(Refused::Forbidden));
+    }
+
+    #[test]
+    fn byte_ranges() {
+        assert_eq!(byte_range("bytes=0-3", 10), Some((0, 4)));
+        assert_eq!(byte_range("bytes=4-", 10), Some((4, 10)));
+        assert_eq!(byte_range("bytes=8-20", 10), Some((8, 10)));
+        assert_eq!(byte_range("bytes=10-12", 10), None);
+        assert_eq!(byte_range("bytes=0-1,4-5", 10), None);
+        assert_eq!(byte_range("bytes=-5", 10), None);
+        assert_eq!(byte_range("items=0-1", 10), None);
     }
 
     #[test]

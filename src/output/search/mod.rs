@@ -1,19 +1,27 @@
 //! The site search index, for the search page (`/search/`, the theme's
-//! `search.html` and `js/search.js`) that runs in the browser with no server. It is split so that a query downloads only what it needs:
+//! `search.html` and `js/search.js`) that runs in the browser with no server. It is
+//! split so that a query downloads only what it needs, in few files (every file is a
+//! round trip for FTP and object-storage uploads):
 //!
-//! - `search/data/meta.json`: the number of documents and shards, the column names;
-//! - `search/data/columns.bin`: one byte per document, its column (255: none), so that
-//!   results can be counted and filtered by column before any of them is fetched;
-//! - `search/data/s/<n>.bin`: the shards; a term lives in shard `fnv1a(term) % shards`
-//!   (see `index.rs` for the format);
-//! - `search/data/d/<id>.json`: one document's title, URL, column, date and text, fetched
-//!   only for the results shown, to draw the excerpt.
+//! - `search/data/meta.json`: the numbers of documents, ids, shards and texts per
+//!   pack, the column names;
+//! - `search/data/docs.bin`: per document id, its column (one byte; 255: none, 254:
+//!   no longer in the index) and its length class ([`index::length_class`]), so
+//!   that results can be scored, counted and filtered by column before any of them
+//!   is fetched; then, when ids are not in date order, each id's rank by date;
+//! - `search/data/s/<n>.bin`: the shards; a term lives in shard
+//!   `fnv1a(term) % shards` (see `index.rs` for the format);
+//! - `search/data/t/<n>.bin`: the texts of [`PACK`] documents: a header of offsets
+//!   (little-endian u32, one more than the documents) and each document's
+//!   `[url, title, date, text]` as zlib-compressed JSON. The page fetches only
+//!   the header and the texts it shows, with HTTP range requests.
 //!
 //! Documents are numbered newest first, so that among equal results the lower id
 //! is the newer page. Drafts, the 404 page and pages with `search: false` are
 //! left out.
 
 pub mod index;
+pub mod read;
 pub mod tokens;
 
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,21 +40,25 @@ use crate::model::published::Owner;
 use crate::output::sink::Sink;
 use crate::render::filters::{format_date_cn, join_url};
 use crate::render::pictures::Pictures;
-use index::{DocTerms, Postings};
+use index::{DocPart, DocTerms, List, PARTS, Postings};
 
 /// Where the index is published.
 pub const FOLDER: &str = crate::render::values::SEARCH_DATA;
 /// The text kept per document for excerpts, in characters.
-const EXCERPT_TEXT: usize = 1000;
+const EXCERPT_TEXT: usize = 600;
 /// Aim for shards of about this many bytes: a query fetches one per term.
-const SHARD_BYTES: usize = 4 * 1024;
+const SHARD_BYTES: usize = 16 * 1024;
+/// At most this many shards, so that the index stays a few hundred files.
+const MAX_SHARDS: usize = 512;
+/// Documents whose texts share one file.
+pub const PACK: usize = 128;
 /// Documents cut in parallel at a time: enough to keep both cores busy, few
-/// enough that their terms wait in memory only briefly.
-const CUT_BLOCK: usize = 512;
-/// Shards written in parallel at a time.
-const SHARD_BATCH: usize = 256;
+/// enough that their terms wait in memory only briefly. A whole number of packs.
+const CUT_BLOCK: usize = 4 * PACK;
 /// Column byte of documents outside any column.
 const NO_COLUMN: u8 = 255;
+/// Column byte of an id whose document is no longer in the index.
+pub const GONE: u8 = 254;
 
 /// jieba with its full dictionary: loading it costs ~150 ms, so it is made once
 /// per process and shared by every thread.
@@ -104,20 +116,35 @@ pub struct Corpus {
     pictures: Arc<Pictures>,
 }
 
-/// A document's file, `d/<id>.json`.
-#[derive(Serialize)]
-struct DocFile<'a> {
-    #[serde(rename = "u")]
-    url: &'a str,
-    #[serde(rename = "t")]
-    title: &'a str,
-    #[serde(rename = "c")]
-    column: u8,
-    #[serde(rename = "d", skip_serializing_if = "str::is_empty")]
-    date: &'a str,
+/// A document's text as its pack holds it, compressed: what a result shows.
+#[derive(Debug, PartialEq, Eq, serde::Deserialize, Serialize)]
+pub struct DocText {
+    pub url: String,
+    pub title: String,
+    /// The date as shown, or empty.
+    pub date: String,
     /// Plain text, cut to `EXCERPT_TEXT` characters.
-    #[serde(rename = "x")]
-    excerpt: &'a str,
+    pub text: String,
+}
+
+impl DocText {
+    /// The compressed bytes of `[url, title, date, text]`.
+    fn pack(url: &str, title: &str, date: &str, text: &str) -> Vec<u8> {
+        let json = serde_json::to_vec(&(url, title, date, text)).unwrap_or_default();
+        miniz_oxide::deflate::compress_to_vec_zlib(&json, 1)
+    }
+
+    /// The `n`th document of a pack file, if it holds one. For tests and tools.
+    pub fn read(pack: &[u8], n: usize) -> Option<DocText> {
+        let offset = |i: usize| {
+            let bytes = pack.get(4 * i..4 * i + 4)?;
+            Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
+        };
+        let blob = pack.get(offset(n)?..offset(n + 1)?)?;
+        let json = miniz_oxide::inflate::decompress_to_vec_zlib(blob).ok()?;
+        let (url, title, date, text) = serde_json::from_slice(&json).ok()?;
+        Some(DocText { url, title, date, text })
+    }
 }
 
 impl Corpus {
@@ -125,7 +152,7 @@ impl Corpus {
     /// `search: false` are left out.
     pub fn of(site: &Site, pictures: Arc<Pictures>) -> Corpus {
         let url = |path: &str| join_url(&site.config.base_path, path);
-        let column_byte = |c: Option<usize>| c.map_or(NO_COLUMN, |c| c.min(254) as u8);
+        let column_byte = |c: Option<usize>| c.map_or(NO_COLUMN, |c| c.min(GONE as usize - 1) as u8);
         let mut order: Vec<usize> = (0..site.pages.len())
             .filter(|&i| !site.pages[i].meta.draft && !opted_out(&site.pages[i]))
             .collect();
@@ -262,6 +289,59 @@ fn furniture(site: &Site, page: &Page) -> String {
     parts.join(" ")
 }
 
+/// One document as the index needs it: cut into terms, its text compressed.
+struct Cut {
+    length: u8,
+    text: Vec<u8>,
+    parts: Vec<DocPart>,
+}
+
+impl Corpus {
+    fn cut(&self, doc: &Doc, jieba: &Jieba) -> Cut {
+        let (body, shown) = self.text(doc);
+        Cut {
+            length: index::length_class(index::length(&doc.title, &body)),
+            text: DocText::pack(&doc.url, &doc.title, &doc.date, &body[..shown]),
+            parts: DocTerms::of(&doc.title, &body, jieba).into_parts(),
+        }
+    }
+}
+
+/// A pack file: the offsets, then the texts.
+fn pack_file(texts: &[&[u8]]) -> Vec<u8> {
+    let header = 4 * (texts.len() + 1);
+    let mut out = Vec::with_capacity(header + texts.iter().map(|t| t.len()).sum::<usize>());
+    let mut at = header;
+    for text in texts.iter().map(|t| t.len()).chain([0]) {
+        out.extend_from_slice(&(at as u32).to_le_bytes());
+        at += text;
+    }
+    for text in texts {
+        out.extend_from_slice(text);
+    }
+    out
+}
+
+/// Writes the shards of the gathered postings, several at a time.
+fn emit_shards(parts: Vec<Postings>, ids: u32, emit: &(dyn Fn(String, Vec<u8>) + Sync), folder: &str) -> usize {
+    let bytes: usize = parts.iter().map(Postings::bytes).sum();
+    let shards = bytes.div_ceil(SHARD_BYTES).clamp(1, MAX_SHARDS).next_power_of_two();
+    let mut terms: Vec<(u32, String, List)> = parts
+        .into_iter()
+        .flat_map(Postings::into_terms)
+        .map(|(term, list)| (index::hash(&term) & (shards as u32 - 1), term, list))
+        .collect();
+    terms.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    terms.par_chunk_by(|a, b| a.0 == b.0).for_each(|group| {
+        let mut shard = Vec::new();
+        for (_, term, list) in group {
+            index::write_entry(&mut shard, term, list, ids);
+        }
+        emit(format!("{folder}/{}.bin", group[0].0), shard);
+    });
+    shards
+}
+
 /// Builds the index of `corpus` and hands each file to `emit` (site path,
 /// bytes) as soon as it is made, from several threads: nothing waits in memory
 /// for the whole index to be done. Stops early, returning `false`, once
@@ -272,111 +352,70 @@ pub fn index_files(corpus: &Corpus, emit: &(dyn Fn(String, Vec<u8>) + Sync), can
     let stop = || cancelled.load(Ordering::Relaxed);
     let jieba = jieba();
     let docs = &corpus.docs;
-    let lengths: Vec<u32> = docs
-        .par_iter()
-        .map(|d| {
-            if stop() {
-                0
-            } else {
-                index::length(&d.title, &corpus.text(d).0)
-            }
-        })
-        .collect();
-    if stop() {
-        return false;
-    }
-    let average = lengths.iter().map(|&l| f64::from(l)).sum::<f64>() / docs.len().max(1) as f64;
-    // Documents are cut in parallel, a block at a time, and added in id order.
-    let mut postings = Postings::default();
+    let ids = docs.len() as u32;
+    let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
+    let mut lengths = Vec::with_capacity(docs.len());
+    // Documents are cut in parallel, a block at a time; their texts are packed
+    // while their terms are added, in id order, each part on its own thread.
     for (block, chunk) in docs.chunks(CUT_BLOCK).enumerate() {
-        let cut: Vec<Option<DocTerms>> = chunk
-            .par_iter()
-            .enumerate()
-            .map(|(n, d)| {
-                if stop() {
-                    return None;
-                }
-                let (body, shown) = corpus.text(d);
-                let file = DocFile {
-                    url: &d.url,
-                    title: &d.title,
-                    column: d.column,
-                    date: &d.date,
-                    excerpt: &body[..shown],
-                };
-                let id = block * CUT_BLOCK + n;
-                emit(
-                    format!("{FOLDER}/d/{id}.json"),
-                    serde_json::to_vec(&file).unwrap_or_default(),
-                );
-                Some(DocTerms::of(&d.title, &body, jieba))
-            })
-            .collect();
+        let cut: Vec<Cut> = chunk.par_iter().map(|d| corpus.cut(d, jieba)).collect();
         if stop() {
             return false;
         }
-        for (n, terms) in cut.into_iter().enumerate() {
-            let id = block * CUT_BLOCK + n;
-            postings.add(id as u32, terms.unwrap_or_default(), lengths[id], average);
-        }
-    }
-    let shards = postings
-        .bytes()
-        .div_ceil(SHARD_BYTES)
-        .clamp(1, 16_384)
-        .next_power_of_two();
-    // Shard by shard, each written as soon as it is whole, so that the
-    // postings are never held twice (as lists and as shards).
-    let shard_of = |term: &str| index::hash(term) as usize & (shards - 1);
-    let mut terms = postings.into_sorted();
-    if stop() {
-        return false;
-    }
-    // Stable: terms stay sorted within each shard.
-    terms.sort_by_cached_key(|(term, ..)| shard_of(term));
-    let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
-    let flush = |batch: &mut Vec<(usize, Vec<u8>)>| {
-        batch
-            .par_drain(..)
-            .for_each(|(n, bytes)| emit(format!("{FOLDER}/s/{n}.bin"), bytes));
-    };
-    for (term, count, list) in terms {
-        let shard = shard_of(&term);
-        if batch.last().is_none_or(|(n, _)| *n != shard) {
-            if batch.len() >= SHARD_BATCH {
-                if stop() {
-                    return false;
-                }
-                flush(&mut batch);
-            }
-            batch.push((shard, Vec::new()));
-        }
-        if let Some((_, bytes)) = batch.last_mut() {
-            index::write_entry(bytes, &term, count, &list);
-        }
+        lengths.extend(cut.iter().map(|c| c.length));
+        let first = block * CUT_BLOCK;
+        rayon::join(
+            || {
+                cut.par_chunks(PACK).enumerate().for_each(|(n, pack)| {
+                    let texts: Vec<&[u8]> = pack.iter().map(|c| c.text.as_slice()).collect();
+                    emit(format!("{FOLDER}/t/{}.bin", first / PACK + n), pack_file(&texts));
+                })
+            },
+            || {
+                parts.par_iter_mut().enumerate().for_each(|(p, postings)| {
+                    for (n, c) in cut.iter().enumerate() {
+                        postings.add((first + n) as u32, &c.parts[p]);
+                    }
+                })
+            },
+        );
     }
     if stop() {
         return false;
     }
-    flush(&mut batch);
+    let shards = emit_shards(parts, ids, emit, &format!("{FOLDER}/s"));
+    if stop() {
+        return false;
+    }
 
     #[derive(Serialize)]
     struct Meta<'a> {
         version: u32,
+        /// Documents in the index.
         docs: usize,
+        /// Document ids: the length of `docs.bin`'s columns.
+        ids: u32,
+        /// The ids the shards know: the length of their bitmaps.
+        base: u32,
         shards: usize,
+        pack: usize,
         columns: Vec<&'a str>,
         /// Column numbers in navigation order, for the filter buttons.
         order: &'a [usize],
     }
     let meta = Meta {
-        version: 1,
+        version: 2,
         docs: docs.len(),
+        ids,
+        base: ids,
         shards,
+        pack: PACK,
         columns: corpus.columns.iter().map(String::as_str).collect(),
         order: &corpus.order,
     };
-    emit(format!("{FOLDER}/columns.bin"), docs.iter().map(|d| d.column).collect());
+    let mut table: Vec<u8> = docs.iter().map(|d| d.column).collect();
+    table.extend(lengths);
+    emit(format!("{FOLDER}/docs.bin"), table);
     emit(
         format!("{FOLDER}/meta.json"),
         serde_json::to_vec(&meta).unwrap_or_default(),

@@ -86,39 +86,92 @@ pub enum Kind {
     Word,
 }
 
-/// Calls `emit(term, kind)` for every term of `text`, in order, repeats included.
-pub fn terms(text: &str, jieba: &Jieba, emit: &mut impl FnMut(&str, Kind)) {
-    let mut buf = String::new();
-    for run in runs(text) {
-        match run {
-            Run::Latin(token) => {
-                emit(&token, Kind::Word);
-                if token.contains(is_joiner) {
-                    for part in token.split(is_joiner).filter(|p| !p.is_empty()) {
-                        emit(part, Kind::Word);
+/// Where [`scan`] puts the terms of a text.
+pub trait TermSink {
+    /// A single Chinese character, or two side by side: a [`Kind::Gram`].
+    fn gram(&mut self, first: char, second: Option<char>);
+    /// A [`Kind::Word`]: a jieba word of two or more characters (a pair is
+    /// also given as a gram), a Latin token or one of its parts.
+    fn word(&mut self, word: &str);
+}
+
+/// Gives every term of `text` to `out`, repeats included, in one pass over the
+/// text with no copy of it (indexing looks at every character of every page).
+pub fn scan(text: &str, jieba: &Jieba, out: &mut impl TermSink) {
+    let mut run = String::new();
+    let mut chars = text.chars();
+    let mut next = chars.next().map(normalize);
+    while let Some(c) = next {
+        if is_han(c) {
+            run.clear();
+            run.push(c);
+            let mut prev = c;
+            loop {
+                next = chars.next().map(normalize);
+                match next {
+                    Some(d) if is_han(d) => {
+                        out.gram(prev, None);
+                        out.gram(prev, Some(d));
+                        run.push(d);
+                        prev = d;
+                    }
+                    _ => break,
+                }
+            }
+            out.gram(prev, None);
+            if run.len() > prev.len_utf8() {
+                for token in jieba.cut_for_search(&run, true) {
+                    if token.word.chars().nth(1).is_some() {
+                        out.word(token.word);
                     }
                 }
             }
-            Run::Han(han) => {
-                let chars: Vec<(usize, char)> = han.char_indices().collect();
-                for (n, &(start, c)) in chars.iter().enumerate() {
-                    emit(&han[start..start + c.len_utf8()], Kind::Gram);
-                    if let Some(&(next, d)) = chars.get(n + 1) {
-                        emit(&han[start..next + d.len_utf8()], Kind::Gram);
-                    }
-                }
-                if chars.len() >= 2 {
-                    for token in jieba.cut_for_search(&han, true) {
-                        if token.word.chars().nth(1).is_some() {
-                            buf.clear();
-                            buf.push_str(token.word);
-                            emit(&buf, Kind::Word);
+        } else if is_latin(c) {
+            run.clear();
+            run.push(c);
+            loop {
+                next = chars.next().map(normalize);
+                match next {
+                    Some(d) if is_latin(d) => run.push(d),
+                    // A joiner counts only between two Latin characters.
+                    Some(j) if is_joiner(j) => {
+                        let after = chars.clone().next().map(normalize);
+                        if after.is_some_and(is_latin) {
+                            run.push(j);
+                        } else {
+                            break;
                         }
                     }
+                    _ => break,
                 }
             }
+            out.word(&run);
+            if run.contains(is_joiner) {
+                for part in run.split(is_joiner).filter(|p| !p.is_empty()) {
+                    out.word(part);
+                }
+            }
+        } else {
+            next = chars.next().map(normalize);
         }
     }
+}
+
+/// Calls `emit(term, kind)` for every term of `text`, repeats included.
+pub fn terms(text: &str, jieba: &Jieba, emit: &mut impl FnMut(&str, Kind)) {
+    struct Strings<'a, F>(&'a mut F, String);
+    impl<F: FnMut(&str, Kind)> TermSink for Strings<'_, F> {
+        fn gram(&mut self, first: char, second: Option<char>) {
+            self.1.clear();
+            self.1.push(first);
+            self.1.extend(second);
+            (self.0)(&self.1, Kind::Gram);
+        }
+        fn word(&mut self, word: &str) {
+            (self.0)(word, Kind::Word);
+        }
+    }
+    scan(text, jieba, &mut Strings(emit, String::new()));
 }
 
 #[cfg(test)]
@@ -172,6 +225,62 @@ mod tests {
         assert!(has(&t, "商民", Kind::Gram));
         assert!(!has(&t, "商民", Kind::Word));
         assert!(has(&t, "协商", Kind::Word));
+    }
+
+    /// The terms as `runs` defines them, the slow and obvious way.
+    fn by_runs(text: &str) -> Vec<(String, Kind)> {
+        let mut out = Vec::new();
+        for run in runs(text) {
+            match run {
+                Run::Latin(token) => {
+                    out.push((token.clone(), Kind::Word));
+                    if token.contains(is_joiner) {
+                        out.extend(
+                            token
+                                .split(is_joiner)
+                                .filter(|p| !p.is_empty())
+                                .map(|p| (p.to_string(), Kind::Word)),
+                        );
+                    }
+                }
+                Run::Han(han) => {
+                    let chars: Vec<char> = han.chars().collect();
+                    for (n, c) in chars.iter().enumerate() {
+                        out.push((c.to_string(), Kind::Gram));
+                        if let Some(d) = chars.get(n + 1) {
+                            out.push((format!("{c}{d}"), Kind::Gram));
+                        }
+                    }
+                    if chars.len() >= 2 {
+                        for token in jieba().cut_for_search(&han, true) {
+                            if token.word.chars().nth(1).is_some() {
+                                out.push((token.word.to_string(), Kind::Word));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn one_pass_scan_gives_the_terms_of_the_runs() {
+        for text in [
+            "提案７－３－015号，ＡＢＣ与5G。",
+            "v2- x--y a.b. 中华人民共和国宪法",
+            "协商民主、老街商民；Tongxin 0.1.0/版",
+            "𠀀字 ぁ 桥",
+            "",
+            "a",
+            "政",
+        ] {
+            let mut got = all(text);
+            let mut want = by_runs(text);
+            got.sort_by(|a, b| a.0.cmp(&b.0));
+            want.sort_by(|a, b| a.0.cmp(&b.0));
+            assert_eq!(got, want, "{text}");
+        }
     }
 
     #[test]

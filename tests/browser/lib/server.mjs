@@ -67,6 +67,23 @@ export function serveSite(root, { basePath = '/' } = {}) {
     const send = (status, file, headers = {}) => {
       const type = typeOf(file);
       let body = fs.readFileSync(file);
+      // One byte range (the search page fetches result texts this way), as
+      // static hosts such as nginx and object storage serve them.
+      const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range || '');
+      if (status === 200 && range) {
+        const start = Number(range[1]);
+        const end = Math.min(range[2] ? Number(range[2]) + 1 : body.length, body.length);
+        if (start < end) {
+          res.writeHead(206, {
+            'Content-Type': type,
+            'Cache-Control': 'no-cache',
+            'Content-Range': `bytes ${start}-${end - 1}/${body.length}`,
+            'Content-Length': end - start,
+          });
+          res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end));
+          return;
+        }
+      }
       const head = { 'Content-Type': type, 'Cache-Control': 'no-cache', ...headers };
       const wantsGzip = /\bgzip\b/.test(req.headers['accept-encoding'] || '');
       if (wantsGzip && COMPRESSIBLE.test(type)) {

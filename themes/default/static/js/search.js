@@ -19,6 +19,7 @@
   var TITLE = 0x80;
   var WORD = 0x40;
   var K1 = 1.2;
+  var B = 0.75;
   /* 跨词边界的偶然相连（如“协商民主”里的“商民”）只算部分得分 */
   var CHANCE = 0.6;
 
@@ -121,29 +122,58 @@
 
   /* ---------- 索引 ---------- */
 
+  var GONE = 254; /* docs.bin 里的栏目字节：这个编号的文档已不在索引中 */
   var meta = null;
-  var columns = null;
+  var columns = null; /* 每个文档编号一个字节：栏目 */
+  var lengths = null; /* 每个文档的长度（汉字数） */
+  var ranks = null; /* 每个文档按日期的名次（新的在前）；没有时就是编号 */
+  var recentIds = null; /* 这些文档的倒排表在 r/ 分片里，s/ 分片里的作废 */
   var shards = {};
   var docs = {};
+  var packs = {};
 
-  function fetchOk(url) {
-    return fetch(url).then(function (r) {
+  function fetchOk(url, init) {
+    return fetch(url, init).then(function (r) {
       if (!r.ok) throw new Error(url + " " + r.status);
       return r;
     });
   }
 
+  /* 元数据和文档表一起取：栏目、长度、日期名次 */
   function loadMeta() {
     if (!meta) {
       meta = Promise.all([
         fetchOk(base + "meta.json").then(function (r) { return r.json(); }),
-        fetchOk(base + "columns.bin").then(function (r) { return r.arrayBuffer(); })
+        fetchOk(base + "docs.bin").then(function (r) { return r.arrayBuffer(); })
       ]).then(function (both) {
-        columns = new Uint8Array(both[1]);
-        return both[0];
+        var m = both[0];
+        var bytes = new Uint8Array(both[1]);
+        var ids = m.ids;
+        columns = bytes.subarray(0, ids);
+        lengths = new Float64Array(ids);
+        var sum = 0;
+        var live = 0;
+        for (var i = 0; i < ids; i++) {
+          if (columns[i] === GONE) continue;
+          lengths[i] = Math.pow(1.05, bytes[ids + i]) - 1;
+          sum += lengths[i];
+          live++;
+        }
+        m.avg = Math.max(1, live ? sum / live : 1);
+        if (m.ranked) {
+          var view = new DataView(both[1], 2 * ids, 4 * ids);
+          ranks = new Uint32Array(ids);
+          for (var j = 0; j < ids; j++) ranks[j] = view.getUint32(4 * j, true);
+        }
+        recentIds = new Set(m.recentIds || []);
+        return m;
       });
     }
     return meta;
+  }
+
+  function rankOf(doc) {
+    return ranks ? ranks[doc] : doc;
   }
 
   function fnv1a(text) {
@@ -169,9 +199,9 @@
   }
 
   /* 一个分片：词 → 它的倒排表（字节），用到时才解码 */
-  function loadShard(n) {
-    if (!shards[n]) {
-      shards[n] = fetchOk(base + "s/" + n + ".bin")
+  function loadShard(path) {
+    if (!shards[path]) {
+      shards[path] = fetchOk(base + path)
         .then(function (r) { return r.arrayBuffer(); })
         .then(function (buffer) {
           var bytes = new Uint8Array(buffer);
@@ -184,8 +214,9 @@
             pos.at += len;
             var count = readVarint(bytes, pos);
             var size = readVarint(bytes, pos);
-            terms.set(term, { count: count, bytes: bytes.subarray(pos.at, pos.at + size) });
-            pos.at += size;
+            var end = pos.at + Math.floor(size / 2);
+            terms.set(term, { count: count, dense: size % 2 === 1, bytes: bytes.subarray(pos.at, end) });
+            pos.at = end;
           }
           return terms;
         })
@@ -193,33 +224,236 @@
           return new Map(); /* 空分片不生成文件 */
         });
     }
-    return shards[n];
+    return shards[path];
   }
 
-  /* 词的倒排表：[{doc, flags}]，没有这个词时为空表 */
+  /* 解码一个倒排表：[{doc, flags}]，按编号排列。稀疏的是“间隔 + 字节”；
+     稠密的是位图、常见字节表、每篇一个 4 位代码（0 表示字节在末尾单列） */
+  function decodeList(entry, ids) {
+    var b = entry.bytes;
+    var list = [];
+    var pos = { at: 0 };
+    if (!entry.dense) {
+      var doc = 0;
+      while (pos.at < b.length) {
+        doc += readVarint(b, pos);
+        list.push({ doc: doc, flags: b[pos.at++] });
+      }
+      return list;
+    }
+    var bitmap = Math.ceil(ids / 8);
+    var common = b.subarray(bitmap + 1, bitmap + 1 + b[bitmap]);
+    var codes = bitmap + 1 + common.length;
+    var escape = codes + Math.ceil(entry.count / 2);
+    var n = 0;
+    for (var i = 0; i < bitmap; i++) {
+      var bits = b[i];
+      if (!bits) continue;
+      for (var bit = 0; bit < 8; bit++) {
+        if (!(bits & (1 << bit))) continue;
+        var code = (b[codes + (n >> 1)] >> ((n & 1) * 4)) & 15;
+        list.push({ doc: i * 8 + bit, flags: code ? common[code - 1] : b[escape++] });
+        n++;
+      }
+    }
+    return list;
+  }
+
+  /* 词的倒排表：{count, list}，没有这个词时为空表。最近改过的文档的倒排表
+     在 r/ 分片里，换掉 s/ 分片里的旧记录 */
   function postings(term) {
     return loadMeta().then(function (m) {
-      return loadShard(fnv1a(term) % m.shards).then(function (terms) {
-        var entry = terms.get(term);
-        if (!entry) return { count: 0, list: [] };
-        if (!entry.list) {
-          var list = [];
-          var pos = { at: 0 };
-          var doc = 0;
-          while (pos.at < entry.bytes.length) {
-            doc += readVarint(entry.bytes, pos);
-            list.push({ doc: doc, flags: entry.bytes[pos.at++] });
-          }
-          entry.list = list;
+      var h = fnv1a(term);
+      var parts = [loadShard("s/" + (h % m.shards) + ".bin")];
+      if (m.recent) parts.push(loadShard("r/" + (h % m.recent) + ".bin"));
+      return Promise.all(parts).then(function (found) {
+        var key = "\u0000" + term;
+        var cached = found[0].get(key);
+        if (cached) return cached;
+        var main = found[0].get(term);
+        var recent = found[1] && found[1].get(term);
+        var list = main ? decodeList(main, m.base) : [];
+        if (recentIds.size) {
+          list = list.filter(function (e) { return !recentIds.has(e.doc); });
         }
-        return { count: entry.count, list: entry.list };
+        if (recent) {
+          list = list.concat(decodeList(recent, m.ids)).sort(function (a, b) { return a.doc - b.doc; });
+        }
+        list = list.filter(function (e) { return columns[e.doc] !== GONE; });
+        var result = { count: list.length, list: list };
+        found[0].set(key, result);
+        return result;
       });
     });
   }
 
+  /* 一段字节：服务器支持范围请求时只取这一段，不支持时取整个文件再切 */
+  function loadRange(n, start, end) {
+    var pack = packs[n] || (packs[n] = {});
+    if (pack.whole) {
+      return pack.whole.then(function (all) { return all.subarray(start, end); });
+    }
+    var url = base + "t/" + n + ".bin";
+    return fetchOk(url, { headers: { Range: "bytes=" + start + "-" + (end - 1) } }).then(function (r) {
+      return r.arrayBuffer().then(function (buffer) {
+        var bytes = new Uint8Array(buffer);
+        if (r.status === 206) return bytes;
+        pack.whole = Promise.resolve(bytes);
+        return bytes.subarray(start, end);
+      });
+    });
+  }
+
+  /* 一个文本包开头的偏移表 */
+  function packHeader(n, m) {
+    var pack = packs[n] || (packs[n] = {});
+    if (!pack.header) {
+      var count = Math.min(m.pack, m.ids - n * m.pack);
+      pack.header = loadRange(n, 0, 4 * (count + 1)).then(function (bytes) {
+        var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+        var offsets = [];
+        for (var i = 0; i <= count; i++) offsets.push(view.getUint32(4 * i, true));
+        return offsets;
+      });
+    }
+    return pack.header;
+  }
+
+  /* 没有 DecompressionStream 的旧浏览器（如 iOS 16.3 以前的 Safari）用这个：
+     按 RFC 1950/1951 解压 zlib 数据。文本包里每篇只有一两千字节，慢一点也无妨。 */
+  var LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
+  var LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
+  var DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
+  var DIST_EXTRA = [0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13];
+  var CODE_ORDER = [16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15];
+
+  function inflateSync(data) {
+    var pos = 2; /* zlib 的两字节头 */
+    var bit = 0;
+    var out = [];
+    function bits(n) {
+      var v = 0;
+      for (var i = 0; i < n; i++) {
+        if (pos >= data.length) throw new Error("inflate: truncated");
+        v |= ((data[pos] >> bit) & 1) << i;
+        if (++bit === 8) {
+          bit = 0;
+          pos++;
+        }
+      }
+      return v;
+    }
+    /* 范式哈夫曼码：每个码长有几个符号，符号按码排好 */
+    function table(lengths) {
+      var counts = [];
+      var offsets = [0];
+      var symbols = [];
+      var i;
+      for (i = 0; i < 16; i++) counts.push(0);
+      for (i = 0; i < lengths.length; i++) counts[lengths[i]]++;
+      counts[0] = 0;
+      for (i = 1; i < 16; i++) offsets.push(offsets[i - 1] + counts[i - 1]);
+      for (i = 0; i < lengths.length; i++) if (lengths[i]) symbols[offsets[lengths[i]]++] = i;
+      return { counts: counts, symbols: symbols };
+    }
+    function decode(t) {
+      var code = 0;
+      var first = 0;
+      var index = 0;
+      for (var len = 1; len < 16; len++) {
+        code |= bits(1);
+        var count = t.counts[len];
+        if (code - first < count) return t.symbols[index + code - first];
+        index += count;
+        first = (first + count) << 1;
+        code <<= 1;
+      }
+      throw new Error("inflate: bad code");
+    }
+    var last;
+    var i;
+    do {
+      last = bits(1);
+      var type = bits(2);
+      if (type === 0) {
+        if (bit) {
+          bit = 0;
+          pos++;
+        }
+        var stored = data[pos] | (data[pos + 1] << 8);
+        pos += 4;
+        for (i = 0; i < stored; i++) out.push(data[pos++]);
+        continue;
+      }
+      var lengths = [];
+      var literal;
+      var distance;
+      if (type === 1) {
+        for (i = 0; i < 288; i++) lengths.push(i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8);
+        literal = table(lengths);
+        lengths = [];
+        for (i = 0; i < 30; i++) lengths.push(5);
+        distance = table(lengths);
+      } else if (type === 2) {
+        var nlen = bits(5) + 257;
+        var ndist = bits(5) + 1;
+        var ncode = bits(4) + 4;
+        var codeLengths = [];
+        for (i = 0; i < 19; i++) codeLengths.push(0);
+        for (i = 0; i < ncode; i++) codeLengths[CODE_ORDER[i]] = bits(3);
+        var codes = table(codeLengths);
+        while (lengths.length < nlen + ndist) {
+          var sym = decode(codes);
+          if (sym < 16) {
+            lengths.push(sym);
+          } else {
+            var value = sym === 16 ? lengths[lengths.length - 1] : 0;
+            var repeat = sym === 16 ? 3 + bits(2) : sym === 17 ? 3 + bits(3) : 11 + bits(7);
+            while (repeat--) lengths.push(value);
+          }
+        }
+        literal = table(lengths.slice(0, nlen));
+        distance = table(lengths.slice(nlen));
+      } else {
+        throw new Error("inflate: bad block");
+      }
+      for (;;) {
+        var s = decode(literal);
+        if (s < 256) {
+          out.push(s);
+        } else if (s === 256) {
+          break;
+        } else {
+          s -= 257;
+          var length = LENGTH_BASE[s] + bits(LENGTH_EXTRA[s]);
+          var ds = decode(distance);
+          var from = out.length - DIST_BASE[ds] - bits(DIST_EXTRA[ds]);
+          for (i = 0; i < length; i++) out.push(out[from + i]);
+        }
+      }
+    } while (!last);
+    return new Uint8Array(out);
+  }
+
+  function inflate(bytes) {
+    if (typeof DecompressionStream === "undefined") return Promise.resolve(inflateSync(bytes));
+    var stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
+  }
+
+  /* 一篇文档要显示的内容：{u 网址, t 标题, d 日期, x 正文开头, c 栏目} */
   function loadDoc(id) {
     if (!docs[id]) {
-      docs[id] = fetchOk(base + "d/" + id + ".json").then(function (r) { return r.json(); });
+      docs[id] = loadMeta().then(function (m) {
+        var n = Math.floor(id / m.pack);
+        return packHeader(n, m).then(function (offsets) {
+          var i = id - n * m.pack;
+          return loadRange(n, offsets[i], offsets[i + 1]);
+        }).then(inflate).then(function (bytes) {
+          var d = JSON.parse(new TextDecoder().decode(bytes));
+          return { u: d[0], t: d[1], d: d[2], x: d[3], c: columns[id] };
+        });
+      });
     }
     return docs[id];
   }
@@ -230,8 +464,11 @@
     return Math.log(1 + (total - count + 0.5) / (count + 0.5));
   }
 
-  function termScore(flags, count, total) {
-    return idf(count, total) * ((flags & 0x3f) / 63) * (K1 + 1);
+  /* BM25：词频与文档长度在这里合成，倒排表里只记出现次数（最多 63） */
+  function termScore(flags, count, total, doc, avg) {
+    var tf = flags & 0x3f;
+    var norm = K1 * (1 - B + B * Math.max(1, lengths[doc]) / avg);
+    return idf(count, total) * tf * (K1 + 1) / (tf + norm);
   }
 
   function pairs(text) {
@@ -248,7 +485,7 @@
   }
 
   /* 一个单位命中的文档：Map(doc → {score, title, word}) */
-  function matchUnit(unit, total) {
+  function matchUnit(unit, total, avg) {
     var length = Array.from(unit.text).length;
     var terms = termsOf(unit);
     if (terms.length === 1) {
@@ -257,7 +494,7 @@
         p.list.forEach(function (e) {
           var word = !unit.han || length === 1 || (e.flags & WORD) !== 0;
           hits.set(e.doc, {
-            score: termScore(e.flags, p.count, total) * (word ? 1 : CHANCE),
+            score: termScore(e.flags, p.count, total, e.doc, avg) * (word ? 1 : CHANCE),
             title: (e.flags & TITLE) !== 0,
             word: word
           });
@@ -277,19 +514,19 @@
         return { count: p.count, flags: m };
       });
       rarest.list.forEach(function (e) {
-        var score = termScore(e.flags, rarest.count, total);
+        var score = termScore(e.flags, rarest.count, total, e.doc, avg);
         var title = (e.flags & TITLE) !== 0;
         for (var i = 0; i < lookups.length; i++) {
           var f = lookups[i].flags.get(e.doc);
           if (f === undefined) return;
-          score = Math.min(score, termScore(f, lookups[i].count, total));
+          score = Math.min(score, termScore(f, lookups[i].count, total, e.doc, avg));
           title = title && (f & TITLE) !== 0;
         }
         hits.set(e.doc, { score: score * CHANCE, title: title, word: false });
       });
       asWord.list.forEach(function (e) {
         hits.set(e.doc, {
-          score: termScore(e.flags, asWord.count, total),
+          score: termScore(e.flags, asWord.count, total, e.doc, avg),
           title: (e.flags & TITLE) !== 0,
           word: true
         });
@@ -303,7 +540,7 @@
     var us = units(query);
     if (!us.length) return Promise.resolve({ units: us, hits: [] });
     return loadMeta().then(function (m) {
-      return Promise.all(us.map(function (u) { return matchUnit(u, m.docs); })).then(function (maps) {
+      return Promise.all(us.map(function (u) { return matchUnit(u, m.docs, m.avg); })).then(function (maps) {
         maps.sort(function (a, b) { return a.size - b.size; });
         var hits = [];
         maps[0].forEach(function (first, doc) {
@@ -318,7 +555,7 @@
           hits.push(total);
         });
         hits.sort(function (a, b) {
-          return b.titles - a.titles || b.words - a.words || b.score - a.score || a.doc - b.doc;
+          return b.titles - a.titles || b.words - a.words || b.score - a.score || rankOf(a.doc) - rankOf(b.doc);
         });
         return { units: us, hits: hits };
       });

@@ -1,0 +1,104 @@
+//! Reads a written index back as the search page does: the documents' table
+//! and texts, and every term's postings with the recent shards applied. For
+//! tests and tools; the site never needs it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::index::{self, read_shard};
+use super::{DocText, GONE};
+
+/// An index as the browser sees it.
+pub struct ReadIndex {
+    pub meta: serde_json::Value,
+    /// Per id: its column byte (255: none, [`GONE`]: not in the index).
+    pub columns: Vec<u8>,
+    /// Per id: its length class.
+    pub lengths: Vec<u8>,
+    /// Per id: its rank by date, newest first.
+    pub ranks: Vec<u32>,
+    /// Per id: what a result shows (`None` for a gone id).
+    pub texts: Vec<Option<DocText>>,
+    /// term → [(id, posting byte)] of the documents in the index.
+    pub terms: BTreeMap<String, Vec<(u32, u8)>>,
+}
+
+impl ReadIndex {
+    /// The ids of the documents in the index, newest first.
+    pub fn by_rank(&self) -> Vec<u32> {
+        let mut ids: Vec<u32> = (0..self.columns.len() as u32)
+            .filter(|&i| self.columns[i as usize] != GONE)
+            .collect();
+        ids.sort_by_key(|&i| self.ranks[i as usize]);
+        ids
+    }
+}
+
+/// Reads the index under `folder` (the output's `search/data`). An error names
+/// what is missing or out of place.
+pub fn read(folder: &Path) -> Result<ReadIndex, String> {
+    let file = |name: &str| std::fs::read(folder.join(name)).map_err(|e| format!("{name}: {e}"));
+    let meta: serde_json::Value = serde_json::from_slice(&file("meta.json")?).map_err(|e| e.to_string())?;
+    let number = |key: &str| meta[key].as_u64().unwrap_or(0) as usize;
+    let (ids, base, pack) = (number("ids"), number("base") as u32, number("pack").max(1));
+    let table = file("docs.bin")?;
+    if table.len() < 2 * ids {
+        return Err(format!("docs.bin holds {} bytes for {ids} ids", table.len()));
+    }
+    let columns = table[..ids].to_vec();
+    let lengths = table[ids..2 * ids].to_vec();
+    let ranks = if meta["ranked"].as_bool() == Some(true) {
+        table[2 * ids..]
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    } else {
+        (0..ids as u32).collect()
+    };
+    let mut texts = Vec::with_capacity(ids);
+    for p in 0..ids.div_ceil(pack) {
+        let bytes = file(&format!("t/{p}.bin"))?;
+        for n in 0..pack.min(ids - p * pack) {
+            let id = p * pack + n;
+            texts.push(if columns[id] == GONE {
+                None
+            } else {
+                Some(DocText::read(&bytes, n).ok_or(format!("t/{p}.bin: no text for id {id}"))?)
+            });
+        }
+    }
+    let recent: std::collections::HashSet<u32> = meta["recentIds"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_u64()).map(|v| v as u32).collect())
+        .unwrap_or_default();
+    let mut terms: BTreeMap<String, Vec<(u32, u8)>> = BTreeMap::new();
+    for (dir, shards, width) in [("s", number("shards"), base), ("r", number("recent"), ids as u32)] {
+        for n in 0..shards {
+            let Ok(bytes) = std::fs::read(folder.join(format!("{dir}/{n}.bin"))) else {
+                continue;
+            };
+            for (term, postings) in read_shard(&bytes, width) {
+                if index::hash(&term) as usize % shards != n {
+                    return Err(format!("{dir}/{n}.bin holds {term}, which belongs elsewhere"));
+                }
+                let keep = postings
+                    .into_iter()
+                    .filter(|&(id, _)| dir == "r" || !recent.contains(&id))
+                    .filter(|&(id, _)| columns.get(id as usize).is_some_and(|&c| c != GONE));
+                terms.entry(term).or_default().extend(keep);
+            }
+        }
+    }
+    terms.retain(|_, list| {
+        list.sort_by_key(|&(id, _)| id);
+        !list.is_empty()
+    });
+    Ok(ReadIndex {
+        meta,
+        columns,
+        lengths,
+        ranks,
+        texts,
+        terms,
+    })
+}
