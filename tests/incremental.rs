@@ -408,6 +408,8 @@ fn walk(root: &Path, sequences: usize, seed: u64, label: &str) {
     let mut site = Walk::new(root);
     let mut history: Vec<String> = Vec::new();
     let mut steps = 0;
+    // Steps after which the index had recent shards (an edit kept local).
+    let mut recent_steps = 0;
     for sequence in 0..sequences {
         let length = 1 + rng.below(4);
         for _ in 0..length {
@@ -428,11 +430,26 @@ fn walk(root: &Path, sequences: usize, seed: u64, label: &str) {
             if let Err(f) = tongxin::build(&build_options(root, &public, false)) {
                 panic!("{}\nthe incremental build failed: {:?}", context(), f.diagnostics);
             }
-            if let Some(diff) = differences(&folder_files(&public), &want) {
+            // The search index goes on from the last one in its own way
+            // (recent shards): it must answer every query as the clean one.
+            let (got, index) = without_index(folder_files(&public));
+            let (want_site, want_index) = without_index(want.clone());
+            if let Some(diff) = differences(&got, &want_site) {
                 panic!(
                     "{}\nthe incremental build differs from a build from nothing:\n{diff}",
                     context()
                 );
+            }
+            let (got_answers, want_answers) = (answers(&public), answers(&clean));
+            if index != want_index || got_answers != want_answers {
+                panic!(
+                    "{}\nthe incremental build's search index answers differently from a build from nothing's: {}",
+                    context(),
+                    first_difference(got_answers, want_answers)
+                );
+            }
+            if fs::read_to_string(public.join("search/data/meta.json")).is_ok_and(|m| m.contains("recentIds")) {
+                recent_steps += 1;
             }
             match session.rebuild(edit.touched) {
                 Outcome::Built(_) => {}
@@ -447,10 +464,61 @@ fn walk(root: &Path, sequences: usize, seed: u64, label: &str) {
             }
         }
     }
-    println!("{label}: {sequences} sequences, {steps} edits, all identical to builds from nothing");
+    println!(
+        "{label}: {sequences} sequences, {steps} edits ({recent_steps} with recent index shards), all identical to builds from nothing"
+    );
+    assert!(
+        steps < 4 || recent_steps > 0,
+        "{label}: no edit went to the recent shards of the index"
+    );
     drop(session);
     let _ = fs::remove_dir_all(&served);
     let _ = fs::remove_dir_all(&clean);
+}
+
+/// The files outside the search index's data, and whether there is an index.
+fn without_index(
+    mut files: std::collections::BTreeMap<String, Vec<u8>>,
+) -> (std::collections::BTreeMap<String, Vec<u8>>, bool) {
+    let before = files.len();
+    files.retain(|path, _| !path.starts_with("search/data/"));
+    let had = files.len() != before;
+    (files, had)
+}
+
+/// What the search index of the site in `folder` answers, if it has one.
+fn answers(folder: &Path) -> Option<tongxin::output::search::read::Answers> {
+    let data = folder.join("search/data");
+    data.exists().then(|| {
+        tongxin::output::search::read::read(&data)
+            .unwrap_or_else(|e| panic!("the index in {}: {e}", folder.display()))
+            .answers()
+    })
+}
+
+/// Where two indexes' answers part, for the failure message.
+fn first_difference(
+    got: Option<tongxin::output::search::read::Answers>,
+    want: Option<tongxin::output::search::read::Answers>,
+) -> String {
+    let (Some(got), Some(want)) = (got, want) else {
+        return "one has no index".into();
+    };
+    if got.meta != want.meta {
+        return format!("meta {:?} against {:?}", got.meta, want.meta);
+    }
+    if let Some(n) = (0..got.docs.len().max(want.docs.len())).find(|&n| got.docs.get(n) != want.docs.get(n)) {
+        return format!("document {n}: {:?}\nagainst {:?}", got.docs.get(n), want.docs.get(n));
+    }
+    let term = want
+        .terms
+        .iter()
+        .find(|(t, list)| got.terms.get(*t) != Some(list))
+        .or_else(|| got.terms.iter().find(|(t, _)| !want.terms.contains_key(*t)));
+    match term {
+        Some((t, _)) => format!("term {t}: {:?} against {:?}", got.terms.get(t), want.terms.get(t)),
+        None => "nothing".into(),
+    }
 }
 
 /// How many sequences to run on each site.

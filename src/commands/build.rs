@@ -187,17 +187,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     // The site is modelled: one build needs the texts no more.
     engine.forget_texts();
+    let search_path = state_path.with_extension("search");
     let written = if folders.is_some() && output::can_exchange() {
-        incremental(&mut engine, &output_dir, folders, &state_path, &diagnostics)?
+        incremental(
+            &mut engine,
+            &output_dir,
+            folders,
+            &state_path,
+            &search_path,
+            &diagnostics,
+        )?
     } else {
         None
     };
-    let (report, folders, changed, incremental) = match written {
-        Some((report, folders, changed)) => (report, folders, changed, true),
+    let (report, folders, changed, incremental, search) = match written {
+        Some((report, folders, changed, search)) => (report, folders, changed, true, search),
         None => {
-            let (report, folders) = from_nothing(&mut engine, &output_dir, &diagnostics)?;
+            let (report, folders, search) = from_nothing(&mut engine, &output_dir, &diagnostics)?;
             let changed = folders.live.len();
-            (report, folders, changed, false)
+            (report, folders, changed, false, search)
         }
     };
     let mut watch = Stopwatch::start();
@@ -209,6 +217,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     saved.folders = Some(folders);
     if state::store(&state_path, &saved).is_ok() {
         output::standby::Standby::finished(&state_path);
+    }
+    // What the search index is, for the next build to change it. Checked
+    // against the output when read, so it may be saved before or after the
+    // rest of the state, or not at all (the next index is then made whole).
+    if let Some(kept) = search {
+        let _ = kept.store(&search_path);
     }
     watch.lap("保存生成记录");
     let mut stages = report.stages;
@@ -241,7 +255,7 @@ fn from_nothing(
     engine: &mut Engine,
     output_dir: &Path,
     diagnostics: &Diagnostics,
-) -> Result<(Report, Folders), BuildFailure> {
+) -> Result<(Report, Folders, Option<search::Kept>), BuildFailure> {
     engine.forget_output();
     let staging = Staging::create(output_dir).map_err(|e| BuildFailure {
         diagnostics: vec![
@@ -258,10 +272,13 @@ fn from_nothing(
     };
     diagnostics.extend(std::mem::take(&mut report.warnings));
     let mut watch = Stopwatch::start();
+    let mut search = None;
     if wants_search()
         && let Some(corpus) = engine.search_corpus()
     {
-        report.files += search::write(&corpus, &staging, diagnostics).len();
+        let (written, kept) = search::write(&corpus, &staging, diagnostics);
+        report.files += written.len();
+        search = kept;
     }
     watch.lap("搜索索引");
     if diagnostics.has_errors() {
@@ -290,8 +307,12 @@ fn from_nothing(
     };
     watch.lap("替换输出文件夹");
     report.stages.extend(watch.stages);
-    Ok((report, folders))
+    Ok((report, folders, search))
 }
+
+/// What a build that went on from the last one did: its report, the folders
+/// to keep, how many files changed, and what its search index is.
+type GoneOn = (Report, Folders, usize, Option<search::Kept>);
 
 /// Without a way to exchange folders in one step there is no standby folder:
 /// every build writes a fresh folder.
@@ -301,8 +322,9 @@ fn incremental(
     _: &Path,
     _: Option<Folders>,
     _: &Path,
+    _: &Path,
     _: &Diagnostics,
-) -> Result<Option<(Report, Folders, usize)>, BuildFailure> {
+) -> Result<Option<GoneOn>, BuildFailure> {
     Ok(None)
 }
 
@@ -315,8 +337,9 @@ fn incremental(
     output_dir: &Path,
     folders: Option<Folders>,
     state_path: &Path,
+    search_path: &Path,
     diagnostics: &Diagnostics,
-) -> Result<Option<(Report, Folders, usize)>, BuildFailure> {
+) -> Result<Option<GoneOn>, BuildFailure> {
     let mut watch = Stopwatch::start();
     let target = output::resolved(output_dir);
     let standby = match Standby::open(&target, folders, state_path) {
@@ -337,14 +360,22 @@ fn incremental(
     };
     diagnostics.extend(std::mem::take(&mut report.warnings));
     let mut rest = Stopwatch::start();
+    let mut search = None;
     if wants_search()
         && (!report.changed.is_empty() || search_touched)
         && let Some(corpus) = engine.search_corpus()
     {
-        let written = search::write(&corpus, &standby, diagnostics);
-        report.files += written.len();
-        // Files of the last index this one no longer has (fewer documents).
-        standby.remove_others(search::FOLDER, &written);
+        // Files changed by someone else: the index is written whole.
+        let kept = if search_touched {
+            None
+        } else {
+            search::Kept::load(search_path)
+        };
+        let (files, kept) = search::update(&corpus, kept, &target, &standby, diagnostics);
+        report.files += files.len();
+        // Files of the last index this one no longer has.
+        standby.remove_others(search::FOLDER, &files);
+        search = kept;
     }
     rest.lap("搜索索引");
     if diagnostics.has_errors() {
@@ -363,7 +394,7 @@ fn incremental(
     stages.append(&mut report.stages);
     stages.extend(rest.stages);
     report.stages = stages;
-    Ok(Some((report, folders, changed)))
+    Ok(Some((report, folders, changed, search)))
 }
 
 /// Every error found, the disk being full said once.

@@ -304,6 +304,7 @@ fn push_varint(out: &mut Vec<u8>, mut n: u32) {
 fn add(list: Option<&mut List>, doc: u32, byte: u8) -> Option<List> {
     match list {
         Some(list) => {
+            debug_assert!(doc > list.last, "postings are added in id order");
             push_varint(&mut list.bytes, doc - list.last);
             list.bytes.push(byte);
             list.count += 1;

@@ -21,6 +21,7 @@
 //! left out.
 
 pub mod index;
+mod kept;
 pub mod read;
 pub mod tokens;
 
@@ -41,6 +42,7 @@ use crate::output::sink::Sink;
 use crate::render::filters::{format_date_cn, join_url};
 use crate::render::pictures::Pictures;
 use index::{DocPart, DocTerms, List, PARTS, Postings};
+pub use kept::Kept;
 
 /// Where the index is published.
 pub const FOLDER: &str = crate::render::values::SEARCH_DATA;
@@ -117,7 +119,7 @@ pub struct Corpus {
 }
 
 /// A document's text as its pack holds it, compressed: what a result shows.
-#[derive(Debug, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, Serialize)]
 pub struct DocText {
     pub url: String,
     pub title: String,
@@ -289,6 +291,52 @@ fn furniture(site: &Site, page: &Page) -> String {
     parts.join(" ")
 }
 
+impl Corpus {
+    /// What a document's share of the index is made from, as a number: the
+    /// next build cuts a document again only when it changes.
+    fn digest(&self, doc: &Doc) -> u128 {
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        let mut field = |bytes: &[u8]| {
+            h.update(&(bytes.len() as u64).to_le_bytes());
+            h.update(bytes);
+        };
+        field(doc.url.as_bytes());
+        field(doc.title.as_bytes());
+        field(&[doc.column]);
+        field(doc.date.as_bytes());
+        match &doc.body {
+            Body::Page {
+                html,
+                figures,
+                path,
+                rel,
+                furniture,
+            } => {
+                field(html.as_bytes());
+                field(&postcard::to_stdvec(figures).unwrap_or_default());
+                field(path.as_bytes());
+                field(rel.as_bytes());
+                field(furniture.as_bytes());
+            }
+            Body::Book {
+                html,
+                figures,
+                path,
+                folder,
+                about,
+            } => {
+                field(b"book");
+                field(html.as_bytes());
+                field(&postcard::to_stdvec(figures).unwrap_or_default());
+                field(path.as_bytes());
+                field(folder.as_bytes());
+                field(about.as_bytes());
+            }
+        }
+        h.digest128()
+    }
+}
+
 /// One document as the index needs it: cut into terms, its text compressed.
 struct Cut {
     length: u8,
@@ -322,10 +370,11 @@ fn pack_file(texts: &[&[u8]]) -> Vec<u8> {
     out
 }
 
-/// Writes the shards of the gathered postings, several at a time.
-fn emit_shards(parts: Vec<Postings>, ids: u32, emit: &(dyn Fn(String, Vec<u8>) + Sync), folder: &str) -> usize {
+/// Writes the shards of the gathered postings, several at a time. Returns how
+/// many there are (at most `max`).
+fn emit_shards(parts: Vec<Postings>, ids: u32, emit: &Emit, folder: &str, max: usize) -> usize {
     let bytes: usize = parts.iter().map(Postings::bytes).sum();
-    let shards = bytes.div_ceil(SHARD_BYTES).clamp(1, MAX_SHARDS).next_power_of_two();
+    let shards = bytes.div_ceil(SHARD_BYTES).clamp(1, max).next_power_of_two();
     let mut terms: Vec<(u32, String, List)> = parts
         .into_iter()
         .flat_map(Postings::into_terms)
@@ -348,21 +397,29 @@ fn emit_shards(parts: Vec<Postings>, ids: u32, emit: &(dyn Fn(String, Vec<u8>) +
 /// `cancelled` is set (a newer site is on its way); `true` when every file was
 /// emitted. `meta.json` comes last, so an index stopped part way still points
 /// at shards of one whole index where it can.
-pub fn index_files(corpus: &Corpus, emit: &(dyn Fn(String, Vec<u8>) + Sync), cancelled: &AtomicBool) -> bool {
+pub fn index_files(corpus: &Corpus, emit: &Emit, cancelled: &AtomicBool) -> bool {
+    full(corpus, emit, cancelled).is_some()
+}
+
+/// Where the files of an index go: (site path, bytes), from several threads.
+pub type Emit<'a> = dyn Fn(String, Vec<u8>) + Sync + 'a;
+
+/// The whole index, every document with an id by date. Returns what the next
+/// build needs to change it ([`Kept`]), or `None` when cancelled.
+fn full(corpus: &Corpus, emit: &Emit, cancelled: &AtomicBool) -> Option<Kept> {
     let stop = || cancelled.load(Ordering::Relaxed);
     let jieba = jieba();
     let docs = &corpus.docs;
     let ids = docs.len() as u32;
     let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
-    let mut lengths = Vec::with_capacity(docs.len());
+    let mut entries = Vec::with_capacity(docs.len());
     // Documents are cut in parallel, a block at a time; their texts are packed
     // while their terms are added, in id order, each part on its own thread.
     for (block, chunk) in docs.chunks(CUT_BLOCK).enumerate() {
         let cut: Vec<Cut> = chunk.par_iter().map(|d| corpus.cut(d, jieba)).collect();
         if stop() {
-            return false;
+            return None;
         }
-        lengths.extend(cut.iter().map(|c| c.length));
         let first = block * CUT_BLOCK;
         rayon::join(
             || {
@@ -379,57 +436,132 @@ pub fn index_files(corpus: &Corpus, emit: &(dyn Fn(String, Vec<u8>) + Sync), can
                 })
             },
         );
+        entries.extend(chunk.iter().zip(cut).map(|(d, c)| kept::Entry {
+            url: d.url.clone(),
+            digest: corpus.digest(d),
+            length: c.length,
+            text: c.text,
+        }));
     }
     if stop() {
-        return false;
+        return None;
     }
-    let shards = emit_shards(parts, ids, emit, &format!("{FOLDER}/s"));
+    let shards = emit_shards(parts, ids, emit, &format!("{FOLDER}/s"), MAX_SHARDS);
     if stop() {
-        return false;
+        return None;
     }
+    let mut kept = Kept {
+        format: kept::FORMAT,
+        check: 0,
+        base: ids,
+        shards: shards as u32,
+        recent: Vec::new(),
+        entries,
+    };
+    let columns: Vec<u8> = docs.iter().map(|d| d.column).collect();
+    kept.check = finish(corpus, &kept, &columns, None, 0, emit);
+    Some(kept)
+}
 
+/// Writes `docs.bin` and, last, `meta.json`. Returns their check (see
+/// [`Kept::check`]).
+fn finish(corpus: &Corpus, kept: &Kept, columns: &[u8], ranks: Option<&[u32]>, recent: usize, emit: &Emit) -> u64 {
     #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
     struct Meta<'a> {
         version: u32,
         /// Documents in the index.
         docs: usize,
         /// Document ids: the length of `docs.bin`'s columns.
-        ids: u32,
+        ids: usize,
         /// The ids the shards know: the length of their bitmaps.
         base: u32,
-        shards: usize,
+        shards: u32,
+        /// Recent shards (`r/`) and the ids whose postings are there.
+        #[serde(skip_serializing_if = "is_zero")]
+        recent: usize,
+        #[serde(skip_serializing_if = "<[u32]>::is_empty")]
+        recent_ids: &'a [u32],
+        /// Whether `docs.bin` ends with each id's rank by date.
+        #[serde(skip_serializing_if = "std::ops::Not::not")]
+        ranked: bool,
         pack: usize,
         columns: Vec<&'a str>,
         /// Column numbers in navigation order, for the filter buttons.
         order: &'a [usize],
     }
+    fn is_zero(n: &usize) -> bool {
+        *n == 0
+    }
     let meta = Meta {
         version: 2,
-        docs: docs.len(),
-        ids,
-        base: ids,
-        shards,
+        docs: corpus.docs.len(),
+        ids: kept.entries.len(),
+        base: kept.base,
+        shards: kept.shards,
+        recent,
+        recent_ids: &kept.recent,
+        ranked: ranks.is_some(),
         pack: PACK,
         columns: corpus.columns.iter().map(String::as_str).collect(),
         order: &corpus.order,
     };
-    let mut table: Vec<u8> = docs.iter().map(|d| d.column).collect();
-    table.extend(lengths);
+    let mut table: Vec<u8> = columns.to_vec();
+    table.extend(kept.entries.iter().map(|e| e.length));
+    for rank in ranks.unwrap_or_default() {
+        table.extend_from_slice(&rank.to_le_bytes());
+    }
+    let meta = serde_json::to_vec(&meta).unwrap_or_default();
+    let check = kept::check(&meta, &table);
     emit(format!("{FOLDER}/docs.bin"), table);
-    emit(
-        format!("{FOLDER}/meta.json"),
-        serde_json::to_vec(&meta).unwrap_or_default(),
-    );
-    true
+    emit(format!("{FOLDER}/meta.json"), meta);
+    check
 }
 
-/// Writes the search index into the output. Returns the files written.
-pub fn write(corpus: &Corpus, sink: &dyn Sink, diagnostics: &Diagnostics) -> Vec<String> {
-    let written = std::sync::Mutex::new(Vec::new());
-    let emit = |path: String, bytes: Vec<u8>| match sink.write(&path, &bytes) {
+/// Collects the paths of the files written through `sink`; a file that
+/// cannot be written is an error in `diagnostics`.
+fn writing<'a>(
+    sink: &'a dyn Sink,
+    diagnostics: &'a Diagnostics,
+    written: &'a std::sync::Mutex<Vec<String>>,
+) -> impl Fn(String, Vec<u8>) + Sync + 'a {
+    move |path: String, bytes: Vec<u8>| match sink.write(&path, &bytes) {
         Ok(()) => written.lock().unwrap_or_else(|e| e.into_inner()).push(path),
         Err(e) => diagnostics.push(sink.write_error(&path, &e)),
+    }
+}
+
+/// Writes the whole search index into the output. Returns the files written
+/// and what the next build needs to change it.
+pub fn write(corpus: &Corpus, sink: &dyn Sink, diagnostics: &Diagnostics) -> (Vec<String>, Option<Kept>) {
+    let written = std::sync::Mutex::new(Vec::new());
+    let kept = full(corpus, &writing(sink, diagnostics, &written), &AtomicBool::new(false));
+    (written.into_inner().unwrap_or_else(|e| e.into_inner()), kept)
+}
+
+/// Changes the search index of the output at `output` (the site's folder),
+/// written by the last build as `kept`, into the index of `corpus`, through
+/// `sink`; a whole index when it cannot be changed. Returns every file of the
+/// new index (written or left as it was) and what to keep.
+pub fn update(
+    corpus: &Corpus,
+    kept: Option<Kept>,
+    output: &std::path::Path,
+    sink: &dyn Sink,
+    diagnostics: &Diagnostics,
+) -> (Vec<String>, Option<Kept>) {
+    let written = std::sync::Mutex::new(Vec::new());
+    let updated = {
+        let emit = writing(sink, diagnostics, &written);
+        kept.and_then(|kept| kept::update(corpus, kept, output, &emit))
     };
-    index_files(corpus, &emit, &AtomicBool::new(false));
-    written.into_inner().unwrap_or_else(|e| e.into_inner())
+    match updated {
+        Some(kept) => {
+            let mut files = written.into_inner().unwrap_or_else(|e| e.into_inner());
+            files.extend(kept.untouched());
+            (files, Some(kept))
+        }
+        // Nothing was emitted: the whole index instead.
+        None => write(corpus, sink, diagnostics),
+    }
 }

@@ -34,6 +34,63 @@ impl ReadIndex {
     }
 }
 
+/// Everything the search page's answers depend on, with documents named by
+/// their address and ordered by date instead of by id: two indexes with equal
+/// `Answers` give every query the same results in the same order, with the
+/// same texts. (The page's scores use the lists' lengths, the documents'
+/// length classes through a histogram, and ids only through the ranks.)
+#[derive(Debug, PartialEq, Eq)]
+pub struct Answers {
+    /// In rank order: (text, column byte, length class).
+    pub docs: Vec<(DocText, u8, u8)>,
+    /// term → [(rank, posting byte)], ascending.
+    pub terms: BTreeMap<String, Vec<(usize, u8)>>,
+    /// The count, column names and order from `meta.json`.
+    pub meta: (serde_json::Value, serde_json::Value, serde_json::Value),
+}
+
+impl ReadIndex {
+    /// See [`Answers`].
+    pub fn answers(&self) -> Answers {
+        let order = self.by_rank();
+        let mut rank_of = vec![usize::MAX; self.columns.len()];
+        for (rank, &id) in order.iter().enumerate() {
+            rank_of[id as usize] = rank;
+        }
+        let docs = order
+            .iter()
+            .map(|&id| {
+                let i = id as usize;
+                let text = self.texts[i].clone().unwrap_or(DocText {
+                    url: String::new(),
+                    title: String::new(),
+                    date: String::new(),
+                    text: String::new(),
+                });
+                (text, self.columns[i], self.lengths[i])
+            })
+            .collect();
+        let terms = self
+            .terms
+            .iter()
+            .map(|(term, list)| {
+                let mut ranked: Vec<(usize, u8)> = list.iter().map(|&(id, b)| (rank_of[id as usize], b)).collect();
+                ranked.sort_unstable();
+                (term.clone(), ranked)
+            })
+            .collect();
+        Answers {
+            docs,
+            terms,
+            meta: (
+                self.meta["docs"].clone(),
+                self.meta["columns"].clone(),
+                self.meta["order"].clone(),
+            ),
+        }
+    }
+}
+
 /// Reads the index under `folder` (the output's `search/data`). An error names
 /// what is missing or out of place.
 pub fn read(folder: &Path) -> Result<ReadIndex, String> {

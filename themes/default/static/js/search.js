@@ -150,15 +150,24 @@
         var bytes = new Uint8Array(both[1]);
         var ids = m.ids;
         columns = bytes.subarray(0, ids);
+        /* 长度分级：第 c 级约为 1.05^c - 1 个字。平均长度按级别累加，与编号的先后无关：
+           增量生成和从头生成的索引给出完全相同的得分 */
+        var classes = [];
+        var counts = [];
+        for (var c = 0; c < 256; c++) {
+          classes.push(Math.pow(1.05, c) - 1);
+          counts.push(0);
+        }
         lengths = new Float64Array(ids);
-        var sum = 0;
         var live = 0;
         for (var i = 0; i < ids; i++) {
           if (columns[i] === GONE) continue;
-          lengths[i] = Math.pow(1.05, bytes[ids + i]) - 1;
-          sum += lengths[i];
+          lengths[i] = classes[bytes[ids + i]];
+          counts[bytes[ids + i]]++;
           live++;
         }
+        var sum = 0;
+        for (c = 0; c < 256; c++) sum += counts[c] * classes[c];
         m.avg = Math.max(1, live ? sum / live : 1);
         if (m.ranked) {
           var view = new DataView(both[1], 2 * ids, 4 * ids);
