@@ -30,7 +30,7 @@ import { runMourning } from './checks/mourning.mjs';
 import { runPrint } from './checks/print.mjs';
 import { runReading } from './checks/reading.mjs';
 import { runScreenshots } from './checks/screenshots.mjs';
-import { runSearch, runSearchSpeed } from './checks/search.mjs';
+import { runSearch, runSearchGoneOn, runSearchSpeed } from './checks/search.mjs';
 import { runServe } from './checks/serve.mjs';
 import { runGallery } from './checks/gallery.mjs';
 import { runReadme } from './checks/readme.mjs';
@@ -41,6 +41,8 @@ const { values: opts } = parseArgs({
     site: { type: 'string' },
     'mourning-site': { type: 'string' },
     'search-site': { type: 'string' },
+    'search-edited': { type: 'string' },
+    'search-clean': { type: 'string' },
     'bench-site': { type: 'string' },
     'serve-site': { type: 'string' },
     tongxin: { type: 'string' },
@@ -119,6 +121,8 @@ async function serveOther(dir, part) {
   return { dir: abs, served, basePath, url: (p) => `${served.origin}${base}${p}` };
 }
 const searchSite = await serveOther(opts['search-site'], 'search');
+const searchEdited = await serveOther(opts['search-edited'], 'search');
+const searchClean = await serveOther(opts['search-clean'], 'search');
 const benchSite = await serveOther(opts['bench-site'], 'search-speed');
 
 // The pages whose axe and layout results are required by the issue.
@@ -151,6 +155,7 @@ try {
   }
   if (want('search')) {
     await runSearch({ report, browser, guard, url: searchSite?.url, siteDir: searchSite?.dir, prefix: searchSite?.basePath });
+    await runSearchGoneOn({ report, browser, guard, edited: searchEdited, clean: searchClean });
   }
   if (want('gallery')) await runGallery({ report, browser, guard, url, siteDir });
   if (want('serve')) {
@@ -216,6 +221,8 @@ if (want('lighthouse')) {
 await site.close();
 if (mourning) await mourning.close();
 if (searchSite) await searchSite.served.close();
+if (searchEdited) await searchEdited.served.close();
+if (searchClean) await searchClean.served.close();
 if (benchSite) await benchSite.served.close();
 
 const seconds = Math.round((Date.now() - started) / 1000);

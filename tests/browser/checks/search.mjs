@@ -419,6 +419,36 @@ export async function runSearch({ report, browser, guard, url, siteDir, prefix =
 }
 
 /**
+ * An index that went on from the last build (tongxin build after edits: a
+ * page's text and title, a date, a page deleted, a page added) against the
+ * same site's index built from nothing: every query of the fixture, and a few
+ * that the edits touch, must show the same results, titles, excerpts and
+ * status line on both.
+ */
+export async function runSearchGoneOn({ report, browser, guard, edited, clean }) {
+  if (!edited || !clean) {
+    report.record('search index gone on from the last build', ['the edited fixture builds were not given (--search-edited, --search-clean; run through .ci/browser)']);
+    return;
+  }
+  const meta = JSON.parse(fs.readFileSync(path.join(edited.dir, 'search/data/meta.json'), 'utf8'));
+  const queries = [...QUERIES.map((x) => x.q), '石桥村', '协商民主 电梯', '古桥', '茶园', '公路', '养护'];
+  await report.check(`an index gone on from the last build (recent shards for ${meta.recentIds?.length ?? 0} pages, ranks by date) answers ${queries.length} queries as one built from nothing`, async () => {
+    const problems = [];
+    if (!meta.recentIds?.length || !meta.ranked) problems.push(`the edited build's meta.json has no recent pages or ranks: ${JSON.stringify(meta)}`);
+    const ctx = await guard.context(browser, DESKTOP);
+    const [a, b] = [await ctx.newPage(), await ctx.newPage()];
+    for (const q of queries) {
+      const got = await searchFor(a, edited.url, q);
+      const want = await searchFor(b, clean.url, q);
+      const pick = (s) => JSON.stringify([s.status, s.results.map((r) => [r.path, r.titleHtml, r.meta, r.excerptHtml])]);
+      if (pick(got) !== pick(want)) problems.push(`"${q}": built from nothing ${pick(want)}\ngone on ${pick(got)}`);
+    }
+    await ctx.close();
+    return problems;
+  });
+}
+
+/**
  * Typical queries on the 10,000-page site, words of bench/gen.py's text: a word
  * in nearly every page, a 4-character topic (two units), a place, a topic that
  * jieba keeps whole, two words with a space.
