@@ -200,13 +200,14 @@ for ((i = 1; i <= RUNS; i++)); do
     tongxin_build "run$i-on" on     # 最后一次是带索引的，留给查询测试用
 done
 
-# 索引的大小：字节数（文件内容之和）、文件数，分 s/（分片）、d/（文档）两部分。
+# 索引的大小：字节数（文件内容之和）、文件数，分 s/ 与 r/（分片）、t/（结果的文本包）两部分。
 size_of() { find "$1" -type f -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}'; }
 count_of() { find "$1" -type f 2>/dev/null | wc -l; }
 IDX="$SITE_OUT/search/data"
 IDX_BYTES="$(size_of "$IDX")"; IDX_FILES="$(count_of "$IDX")"
 IDX_S_BYTES="$(size_of "$IDX/s")"; IDX_S_FILES="$(count_of "$IDX/s")"
-IDX_D_BYTES="$(size_of "$IDX/d")"; IDX_D_FILES="$(count_of "$IDX/d")"
+IDX_D_BYTES="$(size_of "$IDX/t")"; IDX_D_FILES="$(count_of "$IDX/t")"
+IDX_DOCS="$(sed -nE 's/.*"docs":([0-9]+).*/\1/p' "$IDX/meta.json")"
 IDX_DU_KB="$(du -sk "$IDX" | cut -f1)"
 SITE_HTML="$(find "$SITE_OUT" -type f -name '*.html' | wc -l)"
 SITE_BYTES_NO_INDEX=$(( $(size_of "$SITE_OUT") - IDX_BYTES ))
@@ -255,7 +256,7 @@ MEM_TOTAL="$(awk '/MemTotal/ {printf "%.0f GiB", $2/1024/1024}' /proc/meminfo)"
 REPORT="$OUT/search-result-$N.md"
 
 export N RUNS PAGEFIND_RUNS QUERY_RUNS QUERY_JSON TONGXIN_VERSION PAGEFIND_VERSION NODE_VERSION CHROMIUM_VERSION
-export IDX_BYTES IDX_FILES IDX_S_BYTES IDX_S_FILES IDX_D_BYTES IDX_D_FILES IDX_DU_KB IDX_LARGEST_SHARD
+export IDX_BYTES IDX_FILES IDX_S_BYTES IDX_S_FILES IDX_D_BYTES IDX_D_FILES IDX_DOCS IDX_DU_KB IDX_LARGEST_SHARD
 export SITE_HTML SITE_BYTES_NO_INDEX PF_PAGES PF_WORDS PF_BYTES PF_FILES PF_DU_KB THEME_FROM
 export ON_WALL="${T_WALL[on]}" OFF_WALL="${T_WALL[off]}" ON_RSS="${T_RSS[on]}" OFF_RSS="${T_RSS[off]}"
 export ON_CPU="${T_CPU[on]}" OFF_CPU="${T_CPU[off]}" STAGES="${T_STAGE[*]}"
@@ -291,10 +292,10 @@ print("|---|---:|---:|---|")
 print(f"| 建索引耗时 (s) | {stage:.2f}（“搜索索引”阶段）<br>整个构建 {on_wall:.2f} − 无索引 {off_wall:.2f} = {on_wall - off_wall:+.2f} | {pf_wall:.2f} | ≤ 5，{ok(time_ok)} |")
 print(f"| CPU 时间 (s) | {on_cpu:.2f} − {off_cpu:.2f} = {on_cpu - off_cpu:+.2f} | {pf_cpu:.2f} | |")
 print(f"| 峰值内存 (MiB) | {mib(on_rss):.0f} − 无索引 {mib(off_rss):.0f} = {add_rss:+.0f} | {mib(pf_rss):.0f} | 增加 ≤ 500，{ok(mem_ok)} |")
-print(f"| 索引大小 (MB) | {kb(int(E['IDX_BYTES']))/1000:.1f}（分片 {kb(int(E['IDX_S_BYTES']))/1000:.1f}，文档 {kb(int(E['IDX_D_BYTES']))/1000:.1f}） | {kb(int(E['PF_BYTES']))/1000:.1f} | |")
-print(f"| 索引文件数 | {int(E['IDX_FILES']):,}（分片 {int(E['IDX_S_FILES']):,}，文档 {int(E['IDX_D_FILES']):,}） | {int(E['PF_FILES']):,} | |")
+print(f"| 索引大小 (MB) | {kb(int(E['IDX_BYTES']))/1000:.1f}（分片 {kb(int(E['IDX_S_BYTES']))/1000:.1f}，文本包 {kb(int(E['IDX_D_BYTES']))/1000:.1f}） | {kb(int(E['PF_BYTES']))/1000:.1f} | |")
+print(f"| 索引文件数 | {int(E['IDX_FILES']):,}（分片 {int(E['IDX_S_FILES']):,}，文本包 {int(E['IDX_D_FILES']):,}） | {int(E['PF_FILES']):,} | |")
 print(f"| 占用空间 (MiB，du) | {int(E['IDX_DU_KB'])/1024:.0f} | {int(E['PF_DU_KB'])/1024:.0f} | |")
-print(f"| 收录 | {int(E['IDX_D_FILES']):,} 个文档 | {E['PF_PAGES']} 个页面、{E['PF_WORDS']} 个词 | |")
+print(f"| 收录 | {int(E['IDX_DOCS']):,} 个文档 | {E['PF_PAGES']} 个页面、{E['PF_WORDS']} 个词 | |")
 print()
 fmt = lambda xs, d=1000, p=2: ", ".join(f"{float(x)/d:.{p}f}" for x in xs.split())
 print(f"- 各次耗时 (s)：Tongxin 带索引 {fmt(E['ON_WALL'])}；无索引 {fmt(E['OFF_WALL'])}；"
@@ -307,11 +308,11 @@ print()
 q = json.load(open(E["QUERY_JSON"]))
 print(f"#### 一次查询的下载量（KB = 1000 字节，冷缓存，每个查询 {E['QUERY_RUNS']} 次取时间中位数）")
 print()
-print("| 查询 | Tongxin 结果数 | Tongxin 下载 (KB) | 其中分片 | 其中文档 | 请求数 | gzip 后 | 提交到显示 (ms) | Pagefind 结果数 | Pagefind 下载 (KB) | 请求数 | 查询到取完前 10 条 (ms) |")
+print("| 查询 | Tongxin 结果数 | Tongxin 下载 (KB) | 其中分片 | 其中文本 | 请求数 | gzip 后 | 提交到显示 (ms) | Pagefind 结果数 | Pagefind 下载 (KB) | 请求数 | 查询到取完前 10 条 (ms) |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 part = lambda r, p: sum(f["bytes"] for f in r["files"] if f["path"].startswith(p))
 for t, p in zip(q["tongxin"], q["pagefind"]):
-    print(f"| {t['query']} | {t['results']:,} | {kb(t['bytes']):.1f} | {kb(part(t, 's/')):.1f} | {kb(part(t, 'd/')):.1f} | "
+    print(f"| {t['query']} | {t['results']:,} | {kb(t['bytes']):.1f} | {kb(part(t, 's/')):.1f} | {kb(part(t, 't/')):.1f} | "
           f"{t['requests']} | {kb(t['gzip']):.1f} | {t['ms']} | {p['results']:,} | {kb(p['bytes']):.1f} | {p['requests']} | {p['ms']} |")
 print()
 two = [t for t in q["tongxin"] if len(t["query"].split()) == 2]
@@ -321,8 +322,8 @@ if two:
     w2 = max(two, key=lambda r: r["bytes"])
     print(f"- 两个词的查询最多下载：Tongxin {kb(w2['bytes']):.1f} KB（“{w2['query']}”；目标 ≤ 150 KB，{ok(w2['bytes'] <= 150_000)}）")
 print(f"- 所有查询最多下载：Tongxin {kb(worst['bytes']):.1f} KB（“{worst['query']}”），Pagefind {kb(pf_worst['bytes']):.1f} KB（“{pf_worst['query']}”）")
-files = ", ".join(f"{f['path']} {kb(f['bytes']):.1f}" for f in sorted(worst["files"], key=lambda f: -f["bytes"]) if not f["path"].startswith("d/"))
-print(f"- Tongxin 下载最多的查询取了：{files}，以及 {sum(1 for f in worst['files'] if f['path'].startswith('d/'))} 个 d/<id>.json 共 {kb(part(worst, 'd/')):.1f} KB")
+files = ", ".join(f"{f['path']} {kb(f['bytes']):.1f}" for f in sorted(worst["files"], key=lambda f: -f["bytes"]) if not f["path"].startswith("t/"))
+print(f"- Tongxin 下载最多的查询取了：{files}，以及 {sum(1 for f in worst['files'] if f['path'].startswith('t/'))} 段 t/ 文本（范围请求）共 {kb(part(worst, 't/')):.1f} KB")
 unstable = [r["query"] for r in q["tongxin"] + q["pagefind"] if r.get("unstable")]
 if unstable:
     print(f"- 注意：这些查询重复时下载字节数不同：{'、'.join(unstable)}")

@@ -13,7 +13,7 @@
 //   统计 /pagefind/ 响应的字节数。
 //
 // 每次查询都用新的浏览器上下文（空缓存），所以字节数是“冷启动”的一次查询：
-// 含 meta.json、columns.bin（Pagefind 则含 pagefind.js、wasm、入口与元数据）。
+// 含 meta.json、docs.bin、分片和按范围取的文本（Pagefind 则含 pagefind.js、wasm、入口与元数据）。
 // 字节数在服务器端按实际发送的响应体计算（不压缩）；另外给出同样内容 gzip 后的大小，
 // 供参考（Pagefind 的索引文件本身已是 gzip 压缩的）。
 //

@@ -16,9 +16,14 @@
 //!   `[url, title, date, text]` as zlib-compressed JSON. The page fetches only
 //!   the header and the texts it shows, with HTTP range requests.
 //!
-//! Documents are numbered newest first, so that among equal results the lower id
-//! is the newer page. Drafts, the 404 page and pages with `search: false` are
-//! left out.
+//! - `search/data/r/<n>.bin`: after an incremental build, the postings of the pages
+//!   edited or added since the shards were written, which take the place of
+//!   theirs in `s/` (`meta.json` lists their ids; see `kept.rs`).
+//!
+//! A whole index numbers documents newest first; a page added later gets the
+//! next id, and `docs.bin` then ends with the ranks by date, which break ties
+//! between equal results (newer first). Drafts, the 404 page and pages with
+//! `search: false` are left out. `read.rs` reads an index back, for tests.
 
 pub mod index;
 mod kept;
