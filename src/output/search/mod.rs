@@ -54,9 +54,11 @@ pub const FOLDER: &str = crate::render::values::SEARCH_DATA;
 /// The text kept per document for excerpts, in characters.
 const EXCERPT_TEXT: usize = 600;
 /// Aim for shards of about this many bytes: a query fetches one per term.
-const SHARD_BYTES: usize = 16 * 1024;
-/// At most this many shards, so that the index stays a few hundred files.
-const MAX_SHARDS: usize = 512;
+const SHARD_BYTES: usize = 10 * 1024;
+/// At most this many shards, so that a 10,000-page index stays under a
+/// thousand files with its text packs. Not a power of two: a term's shard is
+/// its hash modulo the count.
+const MAX_SHARDS: usize = 896;
 /// Documents whose texts share one file.
 pub const PACK: usize = 128;
 /// Documents cut in parallel at a time: enough to keep both cores busy, few
@@ -379,11 +381,11 @@ fn pack_file(texts: &[&[u8]]) -> Vec<u8> {
 /// many there are (at most `max`).
 fn emit_shards(parts: Vec<Postings>, ids: u32, emit: &Emit, folder: &str, max: usize) -> usize {
     let bytes: usize = parts.iter().map(Postings::bytes).sum();
-    let shards = bytes.div_ceil(SHARD_BYTES).clamp(1, max).next_power_of_two();
+    let shards = bytes.div_ceil(SHARD_BYTES).clamp(1, max);
     let mut terms: Vec<(u32, String, List)> = parts
         .into_iter()
         .flat_map(Postings::into_terms)
-        .map(|(term, list)| (index::hash(&term) & (shards as u32 - 1), term, list))
+        .map(|(term, list)| (index::hash(&term) % shards as u32, term, list))
         .collect();
     terms.par_sort_unstable_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
     terms.par_chunk_by(|a, b| a.0 == b.0).for_each(|group| {
