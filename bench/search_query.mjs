@@ -169,7 +169,7 @@ async function ourQuery(q) {
         if (box.hasAttribute('data-search-done') && !window.__bench.t1) window.__bench.t1 = performance.now();
       }).observe(box, { attributes: true, attributeFilter: ['data-search-done'] });
     });
-    // 直接设置输入框的值（不触发 input 事件，免得 120 ms 的即时搜索抢先开始），再按回车提交。
+    // 直接设置输入框的值（不触发 input 事件，免得输入停顿 50 ms 后的即时搜索抢先开始），再按回车提交。
     await page.$eval('#search-q', (el, value) => { el.value = value; }, q);
     await page.press('#search-q', 'Enter');
     await page.waitForFunction(

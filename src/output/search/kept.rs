@@ -20,8 +20,9 @@ use serde::{Deserialize, Serialize};
 use super::index::{PARTS, Postings};
 use super::{Corpus, Cut, Emit, FOLDER, GONE, PACK, emit_shards, finish, jieba, pack_file};
 
-/// The layout of [`Kept`]; another number is discarded.
-pub const FORMAT: u32 = 1;
+/// The layout of [`Kept`] and of the index it describes; another number is
+/// discarded. 2: texts' sizes in a compressed `docs.bin`, packs without a header.
+pub const FORMAT: u32 = 2;
 /// At most this many recent shards.
 const MAX_RECENT: usize = 64;
 

@@ -5,16 +5,19 @@
 //!
 //! - `search/data/meta.json`: the numbers of documents, ids, shards and texts per
 //!   pack, the column names;
-//! - `search/data/docs.bin`: per document id, its column (one byte; 255: none, 254:
-//!   no longer in the index) and its length class ([`index::length_class`]), so
-//!   that results can be scored, counted and filtered by column before any of them
-//!   is fetched; then, when ids are not in date order, each id's rank by date;
+//! - `search/data/docs.bin` (zlib-compressed): per document id, its column (one byte; 255: none, 254:
+//!   no longer in the index), then per id its length class
+//!   ([`index::length_class`]), so that results can be scored, counted and
+//!   filtered by column before any of them is fetched; then per id the size of its
+//!   compressed text (u16, little-endian), so that the page knows where a text
+//!   lies in its pack without asking; then, when ids are not in date order, each
+//!   id's rank by date (u32);
 //! - `search/data/s/<n>.bin`: the shards; a term lives in shard
 //!   `fnv1a(term) % shards` (see `index.rs` for the format);
-//! - `search/data/t/<n>.bin`: the texts of [`PACK`] documents: a header of offsets
-//!   (little-endian u32, one more than the documents) and each document's
-//!   `[url, title, date, text]` as zlib-compressed JSON. The page fetches only
-//!   the header and the texts it shows, with HTTP range requests.
+//! - `search/data/t/<n>.bin`: the texts of [`PACK`] documents, one after the
+//!   other: each document's `[url, title, date, text]` as zlib-compressed JSON.
+//!   The page fetches only the texts it shows, with HTTP range requests (one per
+//!   run of nearby texts).
 //!
 //! - `search/data/r/<n>.bin`: after an incremental build, the postings of the pages
 //!   edited or added since the shards were written, which take the place of
@@ -137,19 +140,33 @@ pub struct DocText {
 }
 
 impl DocText {
-    /// The compressed bytes of `[url, title, date, text]`.
+    /// The compressed bytes of `[url, title, date, text]`, at most
+    /// `u16::MAX` of them (`docs.bin` keeps each size in two bytes): an absurdly
+    /// long title is shortened in the result list rather than break the index.
     fn pack(url: &str, title: &str, date: &str, text: &str) -> Vec<u8> {
-        let json = serde_json::to_vec(&(url, title, date, text)).unwrap_or_default();
-        miniz_oxide::deflate::compress_to_vec_zlib(&json, 1)
+        let compress = |title: &str, text: &str| {
+            let json = serde_json::to_vec(&(url, title, date, text)).unwrap_or_default();
+            miniz_oxide::deflate::compress_to_vec_zlib(&json, 1)
+        };
+        let packed = compress(title, text);
+        if packed.len() <= usize::from(u16::MAX) {
+            return packed;
+        }
+        let short = |s: &str, n: usize| s.char_indices().nth(n).map_or(s, |(at, _)| &s[..at]).to_string();
+        let packed = compress(&(short(title, 200) + "……"), &short(text, 200));
+        if packed.len() <= usize::from(u16::MAX) {
+            return packed;
+        }
+        // Only an address of tens of kilobytes gets here, which no file system
+        // allows; the result then shows no text rather than a broken pack.
+        compress("", "")
     }
 
-    /// The `n`th document of a pack file, if it holds one. For tests and tools.
-    pub fn read(pack: &[u8], n: usize) -> Option<DocText> {
-        let offset = |i: usize| {
-            let bytes = pack.get(4 * i..4 * i + 4)?;
-            Some(u32::from_le_bytes(bytes.try_into().ok()?) as usize)
-        };
-        let blob = pack.get(offset(n)?..offset(n + 1)?)?;
+    /// The `n`th text of a pack file, given the sizes of its texts. For tests
+    /// and tools.
+    pub fn read(pack: &[u8], sizes: &[u16], n: usize) -> Option<DocText> {
+        let start: usize = sizes.get(..n)?.iter().map(|&s| usize::from(s)).sum();
+        let blob = pack.get(start..start + usize::from(*sizes.get(n)?))?;
         let json = miniz_oxide::inflate::decompress_to_vec_zlib(blob).ok()?;
         let (url, title, date, text) = serde_json::from_slice(&json).ok()?;
         Some(DocText { url, title, date, text })
@@ -362,19 +379,9 @@ impl Corpus {
     }
 }
 
-/// A pack file: the offsets, then the texts.
+/// A pack file: the texts one after the other (`docs.bin` has their sizes).
 fn pack_file(texts: &[&[u8]]) -> Vec<u8> {
-    let header = 4 * (texts.len() + 1);
-    let mut out = Vec::with_capacity(header + texts.iter().map(|t| t.len()).sum::<usize>());
-    let mut at = header;
-    for text in texts.iter().map(|t| t.len()).chain([0]) {
-        out.extend_from_slice(&(at as u32).to_le_bytes());
-        at += text;
-    }
-    for text in texts {
-        out.extend_from_slice(text);
-    }
-    out
+    texts.concat()
 }
 
 /// Writes the shards of the gathered postings, several at a time. Returns how
@@ -501,7 +508,7 @@ fn finish(corpus: &Corpus, kept: &Kept, columns: &[u8], ranks: Option<&[u32]>, r
         *n == 0
     }
     let meta = Meta {
-        version: 2,
+        version: 3,
         docs: corpus.docs.len(),
         ids: kept.entries.len(),
         base: kept.base,
@@ -515,9 +522,17 @@ fn finish(corpus: &Corpus, kept: &Kept, columns: &[u8], ranks: Option<&[u32]>, r
     };
     let mut table: Vec<u8> = columns.to_vec();
     table.extend(kept.entries.iter().map(|e| e.length));
+    for entry in &kept.entries {
+        // `DocText::pack` keeps every text within two bytes' reach.
+        let size = u16::try_from(entry.text.len()).unwrap_or(u16::MAX);
+        table.extend_from_slice(&size.to_le_bytes());
+    }
     for rank in ranks.unwrap_or_default() {
         table.extend_from_slice(&rank.to_le_bytes());
     }
+    // Compressed: the sizes make it twice as big as it is worth, and few
+    // static hosts compress what they do not know as text.
+    let table = miniz_oxide::deflate::compress_to_vec_zlib(&table, 6);
     let meta = serde_json::to_vec(&meta).unwrap_or_default();
     let check = kept::check(&meta, &table);
     emit(format!("{FOLDER}/docs.bin"), table);
@@ -570,5 +585,41 @@ pub fn update(
         }
         // Nothing was emitted: the whole index instead.
         None => write(corpus, sink, diagnostics),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_read_back_from_a_pack_by_their_sizes() {
+        let texts = [
+            DocText::pack("/a/", "甲", "2026年1月2日", "正文一"),
+            DocText::pack("/b/", "乙", "", "正文二，长一点的正文"),
+        ];
+        let pack = pack_file(&[&texts[0], &texts[1]]);
+        let sizes: Vec<u16> = texts.iter().map(|t| t.len() as u16).collect();
+        let second = DocText::read(&pack, &sizes, 1).expect("second text");
+        assert_eq!((second.url.as_str(), second.title.as_str()), ("/b/", "乙"));
+        assert_eq!(DocText::read(&pack, &sizes, 0).expect("first").date, "2026年1月2日");
+        assert_eq!(DocText::read(&pack, &sizes, 2), None);
+    }
+
+    #[test]
+    fn an_absurd_title_is_shortened_to_fit_two_bytes_of_size() {
+        // Characters that do not compress: a title of ~300 KB of JSON.
+        let title: String = (0..100_000u32)
+            .map(|i| char::from_u32(0x4e00 + (i * 7919) % 20_000).unwrap())
+            .collect();
+        let packed = DocText::pack("/long/", &title, "", "正文");
+        assert!(packed.len() <= usize::from(u16::MAX), "{} bytes", packed.len());
+        let back = DocText::read(&packed, &[packed.len() as u16], 0).expect("read back");
+        assert_eq!(back.url, "/long/");
+        assert!(
+            back.title.ends_with("……") && back.title.chars().count() == 202,
+            "{}",
+            back.title
+        );
     }
 }

@@ -98,14 +98,24 @@ pub fn read(folder: &Path) -> Result<ReadIndex, String> {
     let meta: serde_json::Value = serde_json::from_slice(&file("meta.json")?).map_err(|e| e.to_string())?;
     let number = |key: &str| meta[key].as_u64().unwrap_or(0) as usize;
     let (ids, base, pack) = (number("ids"), number("base") as u32, number("pack").max(1));
-    let table = file("docs.bin")?;
-    if table.len() < 2 * ids {
-        return Err(format!("docs.bin holds {} bytes for {ids} ids", table.len()));
+    let table = miniz_oxide::inflate::decompress_to_vec_zlib(&file("docs.bin")?)
+        .map_err(|e| format!("docs.bin does not inflate: {e:?}"))?;
+    let ranked = meta["ranked"].as_bool() == Some(true);
+    let expected = 4 * ids + if ranked { 4 * ids } else { 0 };
+    if table.len() != expected {
+        return Err(format!(
+            "docs.bin holds {} bytes for {ids} ids, not {expected}",
+            table.len()
+        ));
     }
     let columns = table[..ids].to_vec();
     let lengths = table[ids..2 * ids].to_vec();
-    let ranks = if meta["ranked"].as_bool() == Some(true) {
-        table[2 * ids..]
+    let sizes: Vec<u16> = table[2 * ids..4 * ids]
+        .chunks_exact(2)
+        .map(|b| u16::from_le_bytes([b[0], b[1]]))
+        .collect();
+    let ranks = if ranked {
+        table[4 * ids..]
             .chunks_exact(4)
             .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
             .collect()
@@ -115,12 +125,17 @@ pub fn read(folder: &Path) -> Result<ReadIndex, String> {
     let mut texts = Vec::with_capacity(ids);
     for p in 0..ids.div_ceil(pack) {
         let bytes = file(&format!("t/{p}.bin"))?;
-        for n in 0..pack.min(ids - p * pack) {
+        let in_pack = &sizes[p * pack..(p * pack + pack).min(ids)];
+        let total: usize = in_pack.iter().map(|&s| usize::from(s)).sum();
+        if bytes.len() != total {
+            return Err(format!("t/{p}.bin holds {} bytes, docs.bin says {total}", bytes.len()));
+        }
+        for n in 0..in_pack.len() {
             let id = p * pack + n;
             texts.push(if columns[id] == GONE {
                 None
             } else {
-                Some(DocText::read(&bytes, n).ok_or(format!("t/{p}.bin: no text for id {id}"))?)
+                Some(DocText::read(&bytes, in_pack, n).ok_or(format!("t/{p}.bin: no text for id {id}"))?)
             });
         }
     }

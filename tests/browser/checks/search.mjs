@@ -12,8 +12,8 @@
 // without Intl.Segmenter (the fallback) where it must agree.
 //
 // runSearchSpeed: on the synthetic 10,000-page site of bench/gen.py, typing a
-// query must draw its results within 300 ms of the last keystroke (the page's
-// 100 ms debounce included), each in a fresh browser context (cold cache).
+// query must draw its results within 200 ms of the last keystroke (the page's
+// 50 ms pause included), each in a fresh browser context (cold cache).
 import fs from 'node:fs';
 import path from 'node:path';
 import { CheckFailure } from '../lib/report.mjs';
@@ -345,6 +345,29 @@ export async function runSearch({ report, browser, guard, url, siteDir, prefix =
     return problems;
   });
 
+  await report.check('typing with an input method (拼音): nothing is searched while the letters are composed, the chosen 人民 is', async () => {
+    const problems = [];
+    await openPage(page, url('/search/'));
+    await page.focus('#search-q');
+    const cdp = await page.context().newCDPSession(page);
+    try {
+      // What Chromium does while a 拼音 input method composes: the letters
+      // stand in the box, input events say isComposing.
+      await cdp.send('Input.imeSetComposition', { text: 'renmin', selectionStart: 6, selectionEnd: 6 });
+      await page.waitForTimeout(400);
+      let s = await readPage(page);
+      if (s.status || s.results.length || 'q' in s.params) problems.push(`while composing "renmin": status "${s.status}", ${s.results.length} results, address ${s.search}; expected nothing searched yet`);
+      // Choosing the characters ends the composition.
+      await cdp.send('Input.insertText', { text: '人民' });
+      await waitDone(page, '人民');
+      s = await readPage(page);
+      problems.push(...listProblems('人民', s, ['xianfa', 'duban'], { prefix }).map((p) => `after choosing 人民: ${p}`));
+    } finally {
+      await cdp.detach();
+    }
+    return problems;
+  });
+
   await report.check('result links work: clicking the first result of "政治协商" opens it; every page found answers 200 with its title', async () => {
     const problems = [];
     await searchFor(page, url, '政治协商');
@@ -454,11 +477,13 @@ export async function runSearchGoneOn({ report, browser, guard, edited, clean })
  * jieba keeps whole, two words with a space.
  */
 const SPEED_QUERIES = ['协商', '乡村振兴', '养老服务', '背街小巷', '石桥村', '委员 建议'];
-const BUDGET_MS = 300;
+const BUDGET_MS = 200;
 // A 2-core CI machine is noisy (cargo, the validator's JVM or another job can
 // take a core for a moment), so one slow query is tolerated up to twice the
 // budget; the median must stay within it.
 const WORST_MS = 600;
+// How long search.js waits for typing to pause before it draws results.
+const PAUSE_MS = 50;
 
 const median = (xs) => {
   const s = xs.slice().sort((a, b) => a - b);
@@ -531,9 +556,9 @@ export async function runSearchSpeed({ report, browser, guard, url }) {
       times.push(r.ms);
       const problems = [];
       if (r.ms > WORST_MS) problems.push(`search "${q}": results drawn ${Math.round(r.ms)} ms after the last keystroke, more than ${WORST_MS} ms`);
-      // Keystrokes more than the 100 ms debounce apart would start a search
-      // early and warm the cache: the time would be flattering.
-      const gap = r.maxGap > 100 ? `; keystrokes up to ${Math.round(r.maxGap)} ms apart, an earlier search may have warmed the cache` : '';
+      // Keystrokes more than the page's 50 ms pause apart would start a
+      // search early and warm the cache: the time would be flattering.
+      const gap = r.maxGap > PAUSE_MS ? `; keystrokes up to ${Math.round(r.maxGap)} ms apart, an earlier search may have warmed the cache` : '';
       const note =
         `${Math.round(r.ms)} ms: first index request at +${Math.round(r.firstFetch)} ms, last file in at +${Math.round(r.lastFetched)} ms; ` +
         `${(r.bytes / 1024).toFixed(1)} KB in ${r.files} files from search/data/; ${r.status}${gap}`;
@@ -544,5 +569,5 @@ export async function runSearchSpeed({ report, browser, guard, url }) {
   const m = times.length ? median(times) : NaN;
   if (times.length < SPEED_QUERIES.length) problems.push(`only ${times.length} of ${SPEED_QUERIES.length} queries were timed`);
   if (!(m <= BUDGET_MS)) problems.push(`the median time from the last keystroke to the results is ${Math.round(m)} ms, more than ${BUDGET_MS} ms`);
-  report.record(`median time from the last keystroke to the results within ${BUDGET_MS} ms (debounce of 100 ms included)`, problems, times.length ? `median ${Math.round(m)} ms of ${times.map((t) => Math.round(t)).join(', ')}` : '');
+  report.record(`median time from the last keystroke to the results within ${BUDGET_MS} ms (the page's pause of ${PAUSE_MS} ms included)`, problems, times.length ? `median ${Math.round(m)} ms of ${times.map((t) => Math.round(t)).join(', ')}` : '');
 }

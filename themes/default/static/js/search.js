@@ -128,6 +128,8 @@
   var lengths = null; /* 每个文档的长度（汉字数） */
   var ranks = null; /* 每个文档按日期的名次（新的在前）；没有时就是编号 */
   var recentIds = null; /* 这些文档的倒排表在 r/ 分片里，s/ 分片里的作废 */
+  var starts = null; /* 每个文档的文本在它的包里的起点；终点是下一篇的起点 */
+  var ends = {}; /* 每个包最后一篇的终点 */
   var shards = {};
   var docs = {};
   var packs = {};
@@ -144,10 +146,12 @@
     if (!meta) {
       meta = Promise.all([
         fetchOk(base + "meta.json").then(function (r) { return r.json(); }),
-        fetchOk(base + "docs.bin").then(function (r) { return r.arrayBuffer(); })
+        fetchOk(base + "docs.bin").then(function (r) { return r.arrayBuffer(); }).then(function (b) {
+          return inflate(new Uint8Array(b));
+        })
       ]).then(function (both) {
         var m = both[0];
-        var bytes = new Uint8Array(both[1]);
+        var bytes = both[1];
         var ids = m.ids;
         columns = bytes.subarray(0, ids);
         /* 长度分级：第 c 级约为 1.05^c - 1 个字。平均长度按级别累加，与编号的先后无关：
@@ -169,8 +173,17 @@
         var sum = 0;
         for (c = 0; c < 256; c++) sum += counts[c] * classes[c];
         m.avg = Math.max(1, live ? sum / live : 1);
+        /* 每个文本在它的包里从哪里开始、到哪里结束：按大小逐包累加 */
+        var sizes = new DataView(bytes.buffer, bytes.byteOffset + 2 * ids, 2 * ids);
+        starts = new Uint32Array(ids + 1);
+        for (var k = 0, at = 0; k < ids; k++) {
+          if (k % m.pack === 0) at = 0;
+          starts[k] = at;
+          at += sizes.getUint16(2 * k, true);
+          if (k === ids - 1 || (k + 1) % m.pack === 0) ends[k] = at;
+        }
         if (m.ranked) {
-          var view = new DataView(both[1], 2 * ids, 4 * ids);
+          var view = new DataView(bytes.buffer, bytes.byteOffset + 4 * ids, 4 * ids);
           ranks = new Uint32Array(ids);
           for (var j = 0; j < ids; j++) ranks[j] = view.getUint32(4 * j, true);
         }
@@ -313,23 +326,8 @@
     });
   }
 
-  /* 一个文本包开头的偏移表 */
-  function packHeader(n, m) {
-    var pack = packs[n] || (packs[n] = {});
-    if (!pack.header) {
-      var count = Math.min(m.pack, m.ids - n * m.pack);
-      pack.header = loadRange(n, 0, 4 * (count + 1)).then(function (bytes) {
-        var view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-        var offsets = [];
-        for (var i = 0; i <= count; i++) offsets.push(view.getUint32(4 * i, true));
-        return offsets;
-      });
-    }
-    return pack.header;
-  }
-
   /* 没有 DecompressionStream 的旧浏览器（如 iOS 16.3 以前的 Safari）用这个：
-     按 RFC 1950/1951 解压 zlib 数据。文本包里每篇只有一两千字节，慢一点也无妨。 */
+     按 RFC 1950/1951 解压 zlib 数据（文档表和每篇的文本）。只有旧浏览器走这里，慢一点也无妨。 */
   var LENGTH_BASE = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258];
   var LENGTH_EXTRA = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0];
   var DIST_BASE = [1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577];
@@ -450,21 +448,51 @@
     return new Response(stream).arrayBuffer().then(function (b) { return new Uint8Array(b); });
   }
 
-  /* 一篇文档要显示的内容：{u 网址, t 标题, d 日期, x 正文开头, c 栏目} */
-  function loadDoc(id) {
-    if (!docs[id]) {
-      docs[id] = loadMeta().then(function (m) {
-        var n = Math.floor(id / m.pack);
-        return packHeader(n, m).then(function (offsets) {
-          var i = id - n * m.pack;
-          return loadRange(n, offsets[i], offsets[i + 1]);
-        }).then(inflate).then(function (bytes) {
-          var d = JSON.parse(new TextDecoder().decode(bytes));
-          return { u: d[0], t: d[1], d: d[2], x: d[3], c: columns[id] };
-        });
+  /* 一个文本在包里的终点 */
+  function endOf(id, m) {
+    return (id + 1) % m.pack === 0 || id + 1 === m.ids ? ends[id] : starts[id + 1];
+  }
+
+  /* 相隔不到这么多字节的文本用一个范围请求一起取：少几轮往返，多取的字节很少 */
+  var GAP = 4096;
+
+  /* 这些文档要显示的内容：每篇 {u 网址, t 标题, d 日期, x 正文开头, c 栏目}。
+     同一个包里挨得近的文本合成一个范围请求 */
+  function loadDocs(ids) {
+    return loadMeta().then(function (m) {
+      var wanted = ids.filter(function (id) { return !docs[id]; }).sort(function (a, b) { return a - b; });
+      var i = 0;
+      while (i < wanted.length) {
+        var n = Math.floor(wanted[i] / m.pack);
+        var run = [wanted[i]];
+        var j = i + 1;
+        while (j < wanted.length && Math.floor(wanted[j] / m.pack) === n && starts[wanted[j]] - endOf(run[run.length - 1], m) <= GAP) {
+          run.push(wanted[j++]);
+        }
+        fetchRun(n, run, m);
+        i = j;
+      }
+      return Promise.all(ids.map(function (id) { return docs[id]; }));
+    });
+  }
+
+  /* 一个范围请求取回一串文本，每篇各自解压 */
+  function fetchRun(n, run, m) {
+    var from = starts[run[0]];
+    var bytes = loadRange(n, from, endOf(run[run.length - 1], m));
+    run.forEach(function (id) {
+      var doc = bytes.then(function (all) {
+        return inflate(all.subarray(starts[id] - from, endOf(id, m) - from));
+      }).then(function (text) {
+        var d = JSON.parse(new TextDecoder().decode(text));
+        return { u: d[0], t: d[1], d: d[2], x: d[3], c: columns[id] };
       });
-    }
-    return docs[id];
+      docs[id] = doc;
+      /* 取失败的不留在缓存里，下次再取 */
+      doc.catch(function () {
+        if (docs[id] === doc) delete docs[id];
+      });
+    });
   }
 
   /* ---------- 打分 ---------- */
@@ -671,7 +699,7 @@
     statusLine.textContent = hits.length
       ? "找到 " + hits.length + " 条结果" + label + "。"
       : "没有找到与“" + state.query + "”有关的内容" + label + "，请换个词或减少几个词再试。";
-    return Promise.all(slice.map(function (h) { return loadDoc(h.doc); })).then(function (found) {
+    return loadDocs(slice.map(function (h) { return h.doc; })).then(function (found) {
       if (ticket !== state.run) return;
       found.forEach(function (d) {
         var li = document.createElement("li");
@@ -735,12 +763,20 @@
     });
   }
 
+  /* 输入停顿这么久才画结果：连续的按键（或粘贴后的几次改动）只画一次 */
+  var PAUSE = 50;
   var timer = 0;
-  input.addEventListener("input", function () {
+  function typed() {
     clearTimeout(timer);
     prefetch(input.value);
-    timer = setTimeout(function () { run(input.value); }, 100);
+    timer = setTimeout(function () { run(input.value); }, PAUSE);
+  }
+  input.addEventListener("input", function (e) {
+    /* 用输入法打字时，选定汉字之前框里是拼音：等选定了（compositionend）再搜 */
+    if (e.isComposing) return;
+    typed();
   });
+  input.addEventListener("compositionend", typed);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
     clearTimeout(timer);
