@@ -249,39 +249,44 @@
     return shards[path];
   }
 
-  /* 解码一个倒排表：[{doc, flags}]，按编号排列。稀疏的是“间隔 + 字节”；
-     稠密的是位图、常见字节表、每篇一个 4 位代码（0 表示字节在末尾单列） */
+  /* 解码一个倒排表：{count, docs, flags}，按编号排列，用定长数组（一万篇的表
+     也不必造一万个对象）。稀疏的是“间隔 + 字节”；稠密的是位图、常见字节表、
+     每篇一个 4 位代码（0 表示字节在末尾单列） */
   function decodeList(entry, ids) {
     var b = entry.bytes;
-    var list = [];
-    var pos = { at: 0 };
+    var docsOut = new Int32Array(entry.count);
+    var flagsOut = new Uint8Array(entry.count);
+    var n = 0;
     if (!entry.dense) {
+      var pos = { at: 0 };
       var doc = 0;
-      while (pos.at < b.length) {
+      while (pos.at < b.length && n < entry.count) {
         doc += readVarint(b, pos);
-        list.push({ doc: doc, flags: b[pos.at++] });
+        docsOut[n] = doc;
+        flagsOut[n++] = b[pos.at++];
       }
-      return list;
+      return { count: n, docs: docsOut, flags: flagsOut };
     }
     var bitmap = Math.ceil(ids / 8);
     var common = b.subarray(bitmap + 1, bitmap + 1 + b[bitmap]);
     var codes = bitmap + 1 + common.length;
     var escape = codes + Math.ceil(entry.count / 2);
-    var n = 0;
-    for (var i = 0; i < bitmap; i++) {
+    for (var i = 0; i < bitmap && n < entry.count; i++) {
       var bits = b[i];
       if (!bits) continue;
       for (var bit = 0; bit < 8; bit++) {
         if (!(bits & (1 << bit))) continue;
         var code = (b[codes + (n >> 1)] >> ((n & 1) * 4)) & 15;
-        list.push({ doc: i * 8 + bit, flags: code ? common[code - 1] : b[escape++] });
-        n++;
+        docsOut[n] = i * 8 + bit;
+        flagsOut[n++] = code ? common[code - 1] : b[escape++];
       }
     }
-    return list;
+    return { count: n, docs: docsOut, flags: flagsOut };
   }
 
-  /* 词的倒排表：{count, list}，没有这个词时为空表。最近改过的文档的倒排表
+  var EMPTY = { count: 0, docs: new Int32Array(0), flags: new Uint8Array(0) };
+
+  /* 词的倒排表：{count, docs, flags}，没有这个词时为空表。最近改过的文档的倒排表
      在 r/ 分片里，换掉 s/ 分片里的旧记录 */
   function postings(term) {
     return loadMeta().then(function (m) {
@@ -294,15 +299,30 @@
         if (cached) return cached;
         var main = found[0].get(term);
         var recent = found[1] && found[1].get(term);
-        var list = main ? decodeList(main, m.base) : [];
-        if (recentIds.size) {
-          list = list.filter(function (e) { return !recentIds.has(e.doc); });
+        var a = main ? decodeList(main, m.base) : EMPTY;
+        var r = recent ? decodeList(recent, m.ids) : EMPTY;
+        /* 两个表按编号归并：s/ 里最近改过的和已删的跳过 */
+        var docsOut = new Int32Array(a.count + r.count);
+        var flagsOut = new Uint8Array(a.count + r.count);
+        var n = 0;
+        var i = 0;
+        var j = 0;
+        while (i < a.count || j < r.count) {
+          var doc;
+          var flags;
+          if (j >= r.count || (i < a.count && a.docs[i] < r.docs[j])) {
+            doc = a.docs[i];
+            flags = a.flags[i++];
+            if (recentIds.size && recentIds.has(doc)) continue;
+          } else {
+            doc = r.docs[j];
+            flags = r.flags[j++];
+          }
+          if (columns[doc] === GONE) continue;
+          docsOut[n] = doc;
+          flagsOut[n++] = flags;
         }
-        if (recent) {
-          list = list.concat(decodeList(recent, m.ids)).sort(function (a, b) { return a.doc - b.doc; });
-        }
-        list = list.filter(function (e) { return columns[e.doc] !== GONE; });
-        var result = { count: list.length, list: list };
+        var result = { count: n, docs: docsOut, flags: flagsOut };
         found[0].set(key, result);
         return result;
       });
@@ -521,53 +541,70 @@
     return [unit.text].concat(long ? pairs(unit.text) : []);
   }
 
-  /* 一个单位命中的文档：Map(doc → {score, title, word}) */
-  function matchUnit(unit, total, avg) {
+  /* 一个单位命中的文档：{size, docs（命中的编号）, score（按编号）, marks（按编号：
+     HIT 命中，TITLE 标题里有，WORD 整词命中）} */
+  var HIT = 1;
+
+  function unitHits(ids) {
+    return { size: 0, docs: [], score: new Float64Array(ids), marks: new Uint8Array(ids) };
+  }
+
+  function addHit(hits, doc, score, title, word) {
+    if (!hits.marks[doc]) {
+      hits.docs.push(doc);
+      hits.size++;
+    }
+    hits.score[doc] = score;
+    hits.marks[doc] = HIT | (title ? TITLE : 0) | (word ? WORD : 0);
+  }
+
+  function matchUnit(unit, total, avg, ids) {
     var length = Array.from(unit.text).length;
     var terms = termsOf(unit);
     if (terms.length === 1) {
       return postings(unit.text).then(function (p) {
-        var hits = new Map();
-        p.list.forEach(function (e) {
-          var word = !unit.han || length === 1 || (e.flags & WORD) !== 0;
-          hits.set(e.doc, {
-            score: termScore(e.flags, p.count, total, e.doc, avg) * (word ? 1 : CHANCE),
-            title: (e.flags & TITLE) !== 0,
-            word: word
-          });
-        });
+        var hits = unitHits(ids);
+        for (var k = 0; k < p.count; k++) {
+          var flags = p.flags[k];
+          var doc = p.docs[k];
+          var word = !unit.han || length === 1 || (flags & WORD) !== 0;
+          addHit(hits, doc, termScore(flags, p.count, total, doc, avg) * (word ? 1 : CHANCE), (flags & TITLE) !== 0, word);
+        }
         return hits;
       });
     }
     /* 三个字以上：作为词查一次，再按相邻两字全部出现查一次（跨词边界也能找到） */
     return Promise.all(terms.map(postings)).then(function (all) {
-      var hits = new Map();
+      var hits = unitHits(ids);
       var asWord = all[0];
       var gramLists = all.slice(1).sort(function (a, b) { return a.count - b.count; });
       var rarest = gramLists[0];
+      /* 其余两字的表按编号摊开：0 表示不含（倒排表里的字节至少是 1） */
       var lookups = gramLists.slice(1).map(function (p) {
-        var m = new Map();
-        p.list.forEach(function (e) { m.set(e.doc, e.flags); });
-        return { count: p.count, flags: m };
+        var flagsOf = new Uint8Array(ids);
+        for (var k = 0; k < p.count; k++) flagsOf[p.docs[k]] = p.flags[k];
+        return { count: p.count, flags: flagsOf };
       });
-      rarest.list.forEach(function (e) {
-        var score = termScore(e.flags, rarest.count, total, e.doc, avg);
-        var title = (e.flags & TITLE) !== 0;
+      for (var k = 0; k < rarest.count; k++) {
+        var doc = rarest.docs[k];
+        var flags = rarest.flags[k];
+        var score = termScore(flags, rarest.count, total, doc, avg);
+        var title = (flags & TITLE) !== 0;
+        var all3 = true;
         for (var i = 0; i < lookups.length; i++) {
-          var f = lookups[i].flags.get(e.doc);
-          if (f === undefined) return;
-          score = Math.min(score, termScore(f, lookups[i].count, total, e.doc, avg));
+          var f = lookups[i].flags[doc];
+          if (!f) {
+            all3 = false;
+            break;
+          }
+          score = Math.min(score, termScore(f, lookups[i].count, total, doc, avg));
           title = title && (f & TITLE) !== 0;
         }
-        hits.set(e.doc, { score: score * CHANCE, title: title, word: false });
-      });
-      asWord.list.forEach(function (e) {
-        hits.set(e.doc, {
-          score: termScore(e.flags, asWord.count, total, e.doc, avg),
-          title: (e.flags & TITLE) !== 0,
-          word: true
-        });
-      });
+        if (all3) addHit(hits, doc, score * CHANCE, title, false);
+      }
+      for (k = 0; k < asWord.count; k++) {
+        addHit(hits, asWord.docs[k], termScore(asWord.flags[k], asWord.count, total, asWord.docs[k], avg), (asWord.flags[k] & TITLE) !== 0, true);
+      }
       return hits;
     });
   }
@@ -577,20 +614,26 @@
     var us = units(query);
     if (!us.length) return Promise.resolve({ units: us, hits: [] });
     return loadMeta().then(function (m) {
-      return Promise.all(us.map(function (u) { return matchUnit(u, m.docs, m.avg); })).then(function (maps) {
-        maps.sort(function (a, b) { return a.size - b.size; });
+      return Promise.all(us.map(function (u) { return matchUnit(u, m.docs, m.avg, m.ids); })).then(function (sets) {
+        sets.sort(function (a, b) { return a.size - b.size; });
         var hits = [];
-        maps[0].forEach(function (first, doc) {
+        var first = sets[0];
+        for (var k = 0; k < first.docs.length; k++) {
+          var doc = first.docs[k];
           var total = { doc: doc, score: 0, titles: 0, words: 0 };
-          for (var i = 0; i < maps.length; i++) {
-            var h = i === 0 ? first : maps[i].get(doc);
-            if (!h) return;
-            total.score += h.score;
-            if (h.title) total.titles++;
-            if (h.word) total.words++;
+          var every = true;
+          for (var i = 0; i < sets.length; i++) {
+            var marks = sets[i].marks[doc];
+            if (!marks) {
+              every = false;
+              break;
+            }
+            total.score += sets[i].score[doc];
+            if (marks & TITLE) total.titles++;
+            if (marks & WORD) total.words++;
           }
-          hits.push(total);
-        });
+          if (every) hits.push(total);
+        }
         hits.sort(function (a, b) {
           return b.titles - a.titles || b.words - a.words || b.score - a.score || rankOf(a.doc) - rankOf(b.doc);
         });
