@@ -1,7 +1,11 @@
 //! Embeds the default theme (themes/default/) into the binary, so that
-//! `tongxin init` can write it into a new site from any folder; and names the
+//! `tongxin init` can write it into a new site from any folder; names the
 //! build by a hash of its sources (`TONGXIN_BUILD_ID`), so that what an
-//! incremental build kept from another version of Tongxin is never reused.
+//! incremental build kept from another version of Tongxin is never reused;
+//! and embeds jieba's dictionary as it ships in the jieba-rs package
+//! (`$OUT_DIR/jieba_dictionary.rs`). jieba-rs would embed it compressed with
+//! zstd, whose C library takes ~40 s of a clean release build on two cores;
+//! uncompressed it costs ~3 MB of binary and nothing to decompress at startup.
 //!
 //! Writes `$OUT_DIR/default_theme.rs`: a list of (path inside the theme, bytes)
 //! with `include_bytes!` for each file. Cargo reruns this script whenever
@@ -33,6 +37,68 @@ fn main() {
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out.join("default_theme.rs"), code).expect("OUT_DIR is writable");
+
+    let dictionary = jieba_dictionary(&manifest, &out);
+    println!("cargo:rerun-if-changed={}", dictionary.display());
+    let code = format!(
+        "/// jieba's dictionary (`word frequency tag` per line), from the jieba-rs package.\npub const DICTIONARY: &str = include_str!({:?});\n",
+        dictionary.to_string_lossy()
+    );
+    std::fs::write(out.join("jieba_dictionary.rs"), code).expect("OUT_DIR is writable");
+}
+
+/// Where the jieba-rs package this build uses keeps `src/data/dict.txt`, as
+/// `cargo metadata` says (it knows registries, vendored sources and git
+/// checkouts alike). The answer is kept in `OUT_DIR` for the same Cargo.lock:
+/// this script runs again on every source change, `cargo metadata` need not.
+fn jieba_dictionary(manifest: &Path, out: &Path) -> PathBuf {
+    let lock = std::fs::read(manifest.join("Cargo.lock")).unwrap_or_default();
+    let key = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        lock.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    let cache = out.join("jieba_dictionary.path");
+    if let Ok(kept) = std::fs::read_to_string(&cache)
+        && let Some((k, path)) = kept.split_once('\n')
+        && k == key
+        && Path::new(path).is_file()
+    {
+        return PathBuf::from(path);
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--offline", "--filter-platform"])
+        .arg(std::env::var("TARGET").expect("cargo sets TARGET"))
+        .arg("--manifest-path")
+        .arg(manifest.join("Cargo.toml"))
+        .output()
+        .expect("cargo metadata runs");
+    assert!(
+        output.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = String::from_utf8_lossy(&output.stdout);
+    // Each package's "manifest_path":"…"; jieba-rs's folder is named
+    // jieba-rs-<version> in a registry, jieba-rs in a vendor folder.
+    let path = json
+        .split("\"manifest_path\":\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .map(|p| PathBuf::from(p.replace("\\\\", "\\")))
+        .filter_map(|p| p.parent().map(|dir| dir.join("src").join("data").join("dict.txt")))
+        .find(|dict| {
+            dict.ancestors()
+                .nth(3)
+                .and_then(|d| d.file_name())
+                .is_some_and(|n| n.to_string_lossy().starts_with("jieba-rs"))
+                && dict.is_file()
+        })
+        .expect("cargo metadata names the jieba-rs package, with src/data/dict.txt");
+    std::fs::write(&cache, format!("{key}\n{}", path.to_string_lossy())).expect("OUT_DIR is writable");
+    path
 }
 
 /// A hash of every file of `src/`, of Cargo.lock and of the theme: two

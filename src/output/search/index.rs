@@ -513,10 +513,10 @@ mod tests {
 
     /// Gathers the documents' postings and writes them as one shard.
     fn shard(docs: &[(u32, &str, &str)], ids: u32) -> Vec<u8> {
-        let jieba = Jieba::new();
+        let jieba = super::super::jieba();
         let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
         for &(id, title, body) in docs {
-            for (p, part) in DocTerms::of(title, body, &jieba).into_parts().iter().enumerate() {
+            for (p, part) in DocTerms::of(title, body, jieba).into_parts().iter().enumerate() {
                 parts[p].add(id, part);
             }
         }

@@ -72,11 +72,20 @@ const NO_COLUMN: u8 = 255;
 /// Column byte of an id whose document is no longer in the index.
 pub const GONE: u8 = 254;
 
+/// jieba's dictionary, embedded by build.rs from the jieba-rs package.
+mod dictionary {
+    include!(concat!(env!("OUT_DIR"), "/jieba_dictionary.rs"));
+}
+
 /// jieba with its full dictionary: loading it costs ~150 ms, so it is made once
 /// per process and shared by every thread.
 pub fn jieba() -> &'static Jieba {
     static JIEBA: OnceLock<Jieba> = OnceLock::new();
-    JIEBA.get_or_init(Jieba::new)
+    JIEBA.get_or_init(|| {
+        // The dictionary is part of the binary and read in a test below: it
+        // cannot be malformed at run time.
+        Jieba::with_dict(&mut dictionary::DICTIONARY.as_bytes()).expect("jieba's embedded dictionary parses")
+    })
 }
 
 /// One searchable document. Its text is made again from its body when it is
@@ -591,6 +600,13 @@ pub fn update(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_embedded_dictionary_cuts_chinese_into_words() {
+        assert!(dictionary::DICTIONARY.lines().count() > 300_000);
+        let words: Vec<&str> = jieba().cut("人民政协协商民主", false).iter().map(|t| t.word).collect();
+        assert_eq!(words, ["人民政协", "协商", "民主"]);
+    }
 
     #[test]
     fn texts_read_back_from_a_pack_by_their_sizes() {

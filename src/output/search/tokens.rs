@@ -177,12 +177,7 @@ pub fn terms(text: &str, jieba: &Jieba, emit: &mut impl FnMut(&str, Kind)) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::OnceLock;
-
-    pub fn jieba() -> &'static Jieba {
-        static JIEBA: OnceLock<Jieba> = OnceLock::new();
-        JIEBA.get_or_init(Jieba::new)
-    }
+    use crate::output::search::jieba;
 
     fn all(text: &str) -> Vec<(String, Kind)> {
         let mut out = Vec::new();
