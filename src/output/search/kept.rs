@@ -21,8 +21,9 @@ use super::index::{PARTS, Postings};
 use super::{Corpus, Cut, Emit, FOLDER, GONE, PACK, emit_shards, finish, jieba, pack_file};
 
 /// The layout of [`Kept`] and of the index it describes; another number is
-/// discarded. 2: texts' sizes in a compressed `docs.bin`, packs without a header.
-pub const FORMAT: u32 = 2;
+/// discarded. 2: texts' sizes in a compressed `docs.bin`, packs without a header;
+/// 3: compressed shards.
+pub const FORMAT: u32 = 3;
 /// At most this many recent shards.
 const MAX_RECENT: usize = 64;
 

@@ -149,6 +149,8 @@ pub fn read(folder: &Path) -> Result<ReadIndex, String> {
             let Ok(bytes) = std::fs::read(folder.join(format!("{dir}/{n}.bin"))) else {
                 continue;
             };
+            let bytes = miniz_oxide::inflate::decompress_to_vec_zlib(&bytes)
+                .map_err(|e| format!("{dir}/{n}.bin is not zlib: {e:?}"))?;
             for (term, postings) in read_shard(&bytes, width) {
                 if index::hash(&term) as usize % shards != n {
                     return Err(format!("{dir}/{n}.bin holds {term}, which belongs elsewhere"));

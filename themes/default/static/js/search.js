@@ -225,8 +225,8 @@
     if (!shards[path]) {
       shards[path] = fetchOk(base + path)
         .then(function (r) { return r.arrayBuffer(); })
-        .then(function (buffer) {
-          var bytes = new Uint8Array(buffer);
+        .then(function (buffer) { return inflate(new Uint8Array(buffer)); })
+        .then(function (bytes) {
           var decoder = new TextDecoder();
           var terms = new Map();
           var pos = { at: 0 };
