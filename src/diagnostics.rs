@@ -116,9 +116,15 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Paths are shown with forward slashes on every platform, as users see them in
-/// their editor's file tree.
+/// their editor's file tree, and without the `\\?\` that Windows puts before
+/// a full path it has resolved (`D:/网站/public`, not `\\?\D:\网站\public`).
 pub fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let shown = path.to_string_lossy();
+    let shown = match shown.strip_prefix(r"\\?\UNC\") {
+        Some(share) => format!(r"\\{share}"),
+        None => shown.strip_prefix(r"\\?\").unwrap_or(&shown).to_string(),
+    };
+    shown.replace('\\', "/")
 }
 
 /// A list that parallel stages can push into.
@@ -298,6 +304,20 @@ pub fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_are_shown_as_windows_users_see_them_too() {
+        assert_eq!(
+            display_path(Path::new(r"content\yaowen\会议.md")),
+            "content/yaowen/会议.md"
+        );
+        assert_eq!(display_path(Path::new(r"\\?\D:\网站\public")), "D:/网站/public");
+        assert_eq!(
+            display_path(Path::new(r"\\?\UNC\服务器\共享\public")),
+            "//服务器/共享/public"
+        );
+        assert_eq!(display_path(Path::new("/home/政协/网站")), "/home/政协/网站");
+    }
 
     #[test]
     fn line_col_counts_characters_not_bytes() {

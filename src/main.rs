@@ -13,7 +13,7 @@ use tongxin::{BuildOptions, CheckOptions, build};
 #[command(name = "tongxin", version, about = "同心：把 Markdown 文章生成政协宣传网站")]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -102,7 +102,10 @@ fn parse_now(text: &str) -> Result<jiff::civil::DateTime, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let Some(command) = cli.command else {
+        return without_command();
+    };
+    match command {
         Command::Build {
             root,
             output,
@@ -169,6 +172,26 @@ fn main() -> ExitCode {
             }
             Err(problem) => fail(&[problem], "没有新建网站。"),
         },
+    }
+}
+
+/// `tongxin` with no command: the help from a terminal; a double-click on
+/// Windows previews the site in its folder (see `commands::launch`).
+fn without_command() -> ExitCode {
+    use tongxin::commands::launch::{self, Launch};
+    let folder = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    match launch::without_command(launch::started_by_double_click(), &folder) {
+        Launch::Preview => run_serve(ServeOptions::new(PathBuf::from(".")), true),
+        Launch::Explain => {
+            println!("{}", launch::explanation(&folder));
+            let _ = std::io::stdin().read_line(&mut String::new());
+            ExitCode::FAILURE
+        }
+        Launch::Help => {
+            use clap::CommandFactory;
+            let _ = Cli::command().print_help();
+            ExitCode::from(2)
+        }
     }
 }
 

@@ -223,7 +223,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     let mut saved = engine.save(key);
     saved.folders = Some(folders);
     if state::store(&state_path, &saved).is_ok() {
-        output::standby::Standby::finished(&state_path);
+        output::standby::finished(&state_path);
     }
     // What the search index is, for the next build to change it. Checked
     // against the output when read, so it may be saved before or after the

@@ -19,6 +19,10 @@
 //! before it saved what the folders hold leaves an output the state does not
 //! describe: the next build starts from nothing.
 
+// Elsewhere than Unix only the state's types and the folder names are used:
+// no inodes, so every build writes a whole fresh output.
+#![cfg_attr(not(unix), allow(unused_imports, dead_code))]
+
 use std::collections::{BTreeMap, HashSet};
 use std::fs::{self, File};
 use std::io::{self, Write};
@@ -292,11 +296,11 @@ impl Standby {
         let _ = super::remove_tree(&self.dir);
         let _ = fs::remove_file(&self.journal_path);
     }
+}
 
-    /// The journal is done with once what the folders hold is kept.
-    pub fn finished(state: &Path) {
-        let _ = fs::remove_file(journal_path(state));
-    }
+/// The journal is done with once what the folders hold is kept.
+pub fn finished(state: &Path) {
+    let _ = fs::remove_file(journal_path(state));
 }
 
 #[cfg(unix)]
