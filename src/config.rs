@@ -50,6 +50,17 @@ pub struct SiteConfig {
     /// How photos are resized and encoded.
     #[serde(skip)]
     pub images: ImageSettings,
+    /// Where `tongxin deploy` publishes.
+    #[serde(skip)]
+    pub deploy: DeploySettings,
+}
+
+/// The `deploy` section (发布): where `tongxin deploy` publishes. Secrets
+/// (passwords, keys) never live here: they come from the environment.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DeploySettings {
+    /// A folder (relative to the site folder, or absolute).
+    pub target: Option<String>,
 }
 
 /// The `defaults` section (新文章默认值): author and source that `tongxin new`
@@ -199,9 +210,11 @@ pub const TOP_KEYS: &[(&str, &str)] = &[
     ("check", "检查"),
     ("defaults", "新文章默认值"),
     ("images", "图片"),
+    ("deploy", "发布"),
 ];
 const DEFAULTS_KEYS: &[(&str, &str)] = &[("author", "作者"), ("source", "来源")];
 const IMAGE_KEYS: &[(&str, &str)] = &[("widths", "宽度"), ("quality", "质量")];
+const DEPLOY_KEYS: &[(&str, &str)] = &[("target", "目标")];
 const SUGGESTION_KEYS: &[(&str, &str)] = &[("title", "名称"), ("url", "网址")];
 const CHECK_KEYS: &[(&str, &str)] = &[
     ("ignore", "忽略"),
@@ -413,6 +426,26 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         None | Some(Value::Null) => ImageSettings::default(),
         Some(v) => reader.images(v),
     };
+    let deploy = match map.get("deploy") {
+        None | Some(Value::Null) => DeploySettings::default(),
+        Some(Value::Object(m)) => {
+            let m = reader.canonical_keys(m.clone(), DEPLOY_KEYS, "deploy.");
+            DeploySettings {
+                target: reader
+                    .string(&m, "target")
+                    .map(|t| t.trim().to_string())
+                    .filter(|t| !t.is_empty()),
+            }
+        }
+        Some(_) => {
+            reader.error_at(
+                "deploy",
+                "发布设置 deploy 的写法不对".into(),
+                "写成下一级设置 target（目标），另起一行并缩进两个空格，例如“deploy:\n  target: /var/www/zx”",
+            );
+            DeploySettings::default()
+        }
+    };
     let config = SiteConfig {
         title,
         base_url,
@@ -433,6 +466,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         check,
         defaults,
         images,
+        deploy,
     };
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }
@@ -871,6 +905,25 @@ mod tests {
         assert_eq!(errs[0].line, Some(4));
         assert!(errs[1].message.contains("wording"), "{errs:?}");
         assert_eq!(errs[1].line, Some(6));
+    }
+
+    #[test]
+    fn the_deploy_target_in_english_or_chinese() {
+        let c = ok("title: a\nbase_url: https://x.cn/\n发布:\n  目标: /srv/www/zx\n");
+        assert_eq!(c.deploy.target.as_deref(), Some("/srv/www/zx"));
+        let c = ok("title: a\nbase_url: https://x.cn/\ndeploy:\n  target: ../www\n");
+        assert_eq!(c.deploy.target.as_deref(), Some("../www"));
+        assert_eq!(
+            ok("title: a\nbase_url: https://x.cn/\n").deploy,
+            DeploySettings::default()
+        );
+        let errs = parse(
+            "title: a\nbase_url: https://x.cn/\ndeploy: ../www\n",
+            &Overrides::default(),
+        )
+        .unwrap_err();
+        assert!(errs[0].message.contains("deploy"), "{errs:?}");
+        assert!(errs[0].hint.as_deref().unwrap_or("").contains("target"), "{errs:?}");
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod commands;
 pub mod config;
 pub mod content;
 pub mod dates;
+pub mod deploy;
 pub mod diagnostics;
 pub mod encoding;
 pub mod engine;

@@ -69,6 +69,21 @@ enum Command {
         #[arg(long, value_name = "日期", value_parser = parse_now)]
         now: Option<jiff::civil::DateTime>,
     },
+    /// 发布：生成网站、发布前检查，再把有变化的文件复制到发布目标（文件夹）
+    Deploy {
+        /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// 发布到哪个文件夹（网站服务器的目录或共享文件夹）；不写时用 site.yaml 的 deploy.target
+        #[arg(long, value_name = "文件夹")]
+        target: Option<String>,
+        /// 只列出要上传和删除的文件，不真正发布
+        #[arg(long)]
+        dry_run: bool,
+        /// 发布前检查发现错误时也照样发布
+        #[arg(long)]
+        force: bool,
+    },
     /// 新建一篇文章：tongxin new 栏目 标题（栏目写文件夹名如 yaowen，或栏目名称如 政协要闻）
     New {
         /// 栏目：文件夹名（yaowen）或栏目名称（政协要闻）；文史资料栏目可写书的文件夹（wenshi/xishan-jiuying）或书名
@@ -150,6 +165,17 @@ fn main() -> ExitCode {
             };
             run_check(&options, format)
         }
+        Command::Deploy {
+            root,
+            target,
+            dry_run,
+            force,
+        } => run_deploy(&tongxin::commands::deploy::DeployOptions {
+            target,
+            dry_run,
+            force,
+            ..tongxin::commands::deploy::DeployOptions::new(root)
+        }),
         Command::New { column, title, root } => {
             match tongxin::commands::new::new_post(&tongxin::commands::new::NewOptions::new(
                 root,
@@ -235,6 +261,74 @@ fn fail(problems: &[tongxin::diagnostics::Diagnostic], summary: &str) -> ExitCod
     }
     eprintln!("{summary}");
     ExitCode::FAILURE
+}
+
+fn run_deploy(options: &tongxin::commands::deploy::DeployOptions) -> ExitCode {
+    use tongxin::commands::deploy::{DeployFailure, deploy};
+    let bar = indicatif::ProgressBar::hidden();
+    let mut started = false;
+    let result = deploy(options, &mut |plan, files, bytes| {
+        if !started {
+            started = true;
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            bar.set_length(plan.bytes());
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("发布中 {bar:30} {msg} {binary_bytes}/{binary_total_bytes}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+        }
+        bar.set_message(format!("{files}/{} 个文件", plan.uploads.len()));
+        bar.set_position(bytes);
+    });
+    bar.finish_and_clear();
+    match result {
+        Ok(report) => {
+            if let Some(findings) = &report.forced_past {
+                eprintln!("{}\n已按 --force 照样发布。", findings.text().trim_end());
+            }
+            let plan = &report.plan;
+            let size = tongxin::deploy::size_text(plan.bytes());
+            match &report.sent {
+                None => {
+                    println!("试发布（--dry-run），没有改动 {}：", report.target);
+                    for upload in &plan.uploads {
+                        println!("  上传 {}", upload.path);
+                    }
+                    for path in &plan.deletions {
+                        println!("  删除 {path}");
+                    }
+                    println!(
+                        "将上传 {} 个文件（{size}），删除 {} 个，{} 个没有变化。",
+                        plan.uploads.len(),
+                        plan.deletions.len(),
+                        plan.unchanged
+                    );
+                }
+                Some(_) if plan.is_empty() => {
+                    println!(
+                        "{} 上的网站已是最新，没有要上传的文件（{} 个文件没有变化）。",
+                        report.target, plan.unchanged
+                    );
+                }
+                Some(sent) => println!(
+                    "发布完成：上传 {} 个文件（{}），删除 {} 个，{} 个没有变化。\n发布到 {}",
+                    sent.uploaded,
+                    tongxin::deploy::size_text(sent.bytes),
+                    sent.deleted,
+                    plan.unchanged,
+                    report.target
+                ),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(DeployFailure::Build(problems)) => fail(&problems, "生成失败，没有发布任何文件。"),
+        Err(DeployFailure::Check(report)) => {
+            println!("{}", report.text().trim_end());
+            eprintln!("发布前检查发现错误，没有发布任何文件。改正后重新运行；确实要照样发布，请加 --force。");
+            ExitCode::FAILURE
+        }
+        Err(DeployFailure::Target(problem)) => fail(&[problem], "发布没有完成。"),
+    }
 }
 
 fn run_check(options: &CheckOptions, format: Format) -> ExitCode {

@@ -1,0 +1,238 @@
+//! `tongxin deploy` to a folder, run in the site folder as the README shows
+//! it: everything arrives, a second deploy sends nothing, an edit sends only
+//! what changed, removed pages go, files others put there stay, a failed build
+//! or a failed check sends nothing, and a deploy cut off part way completes on
+//! the next run.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+/// `tongxin ARGS` started in `dir`.
+fn tongxin(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("TONGXIN_NO_SEARCH")
+        .output()
+        .unwrap()
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// A new site made by `tongxin init 我的网站` in a temporary folder; returns
+/// the folder and the site inside it.
+fn new_site() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = tongxin(dir.path(), &["init", "我的网站"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let site = dir.path().join("我的网站");
+    (dir, site)
+}
+
+/// Every file below `dir` (but the deploy manifest and the output marker),
+/// with its bytes and modification time.
+fn files(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            (
+                rel,
+                (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap()),
+            )
+        })
+        .filter(|(rel, _)| rel != ".tongxin-deploy.json" && rel != ".tongxin-output")
+        .collect()
+}
+
+fn bytes_of(files: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<String, Vec<u8>> {
+    files.iter().map(|(k, (b, _))| (k.clone(), b.clone())).collect()
+}
+
+fn first_news_post(site: &Path) -> std::path::PathBuf {
+    fs::read_dir(site.join("content/yaowen"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap() != "_index.md")
+        .unwrap()
+}
+
+#[test]
+fn deploy_to_a_folder_as_the_readme_shows() {
+    let (dir, site) = new_site();
+    let www = dir.path().join("www");
+
+    // First deploy: the whole site.
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("发布完成"), "{}", text(&out));
+    let public = files(&site.join("public"));
+    assert_eq!(bytes_of(&files(&www)), bytes_of(&public));
+    assert!(www.join(".tongxin-deploy.json").is_file());
+    fs::write(www.join("keep.txt"), "服务器上原有的文件").unwrap();
+
+    // Nothing changed: nothing sent, nothing touched.
+    let before = files(&www);
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("已是最新"), "{}", text(&out));
+    assert_eq!(files(&www), before);
+
+    // A new title: a dry run lists the post's page and the home page and
+    // writes nothing; the deploy then sends only changed files.
+    let post = first_news_post(&site);
+    let source = fs::read_to_string(&post).unwrap();
+    let edited: Vec<String> = source
+        .lines()
+        .map(|l| {
+            if l.starts_with("title:") {
+                "title: 发布测试的新标题".to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    fs::write(&post, edited.join("\n") + "\n").unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www", "--dry-run"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let listed = text(&out);
+    assert!(listed.contains("上传 index.html"), "{listed}");
+    assert!(listed.contains("试发布"), "{listed}");
+    assert_eq!(files(&www), before);
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let after = files(&www);
+    let mut expected = bytes_of(&files(&site.join("public")));
+    expected.insert("keep.txt".into(), "服务器上原有的文件".into());
+    assert_eq!(bytes_of(&after), expected);
+    let rewritten: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k).map(|b| &b.1) != Some(&after[*k].1))
+        .collect();
+    assert!(rewritten.len() < public.len() / 2, "{rewritten:?}");
+    assert!(rewritten.iter().any(|k| *k == "index.html"));
+    assert!(
+        !rewritten.iter().any(|k| *k == "keep.txt" || k.starts_with("css/")),
+        "{rewritten:?}"
+    );
+
+    // A removed post: its page goes, the server's own file stays.
+    let page = format!("yaowen/{}/index.html", post.file_stem().unwrap().to_string_lossy());
+    assert!(www.join(&page).is_file(), "{page}");
+    fs::remove_file(&post).unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!www.join(&page).exists());
+    assert!(www.join("keep.txt").is_file());
+    let mut expected = bytes_of(&files(&site.join("public")));
+    expected.insert("keep.txt".into(), "服务器上原有的文件".into());
+    assert_eq!(bytes_of(&files(&www)), expected);
+}
+
+#[test]
+fn the_target_can_live_in_site_yaml_in_chinese() {
+    let (dir, site) = new_site();
+    let out = tongxin(&site, &["deploy"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("没有设置发布目标"), "{}", text(&out));
+    let yaml = fs::read_to_string(site.join("site.yaml")).unwrap();
+    fs::write(site.join("site.yaml"), yaml + "\n发布:\n  目标: ../服务器目录\n").unwrap();
+    let out = tongxin(&site, &["deploy"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(dir.path().join("服务器目录/index.html").is_file());
+}
+
+#[test]
+fn a_failed_build_or_check_sends_nothing_unless_forced() {
+    let (dir, site) = new_site();
+    let www = dir.path().join("www");
+    let post = first_news_post(&site);
+    let good = fs::read_to_string(&post).unwrap();
+
+    // A placeholder left in: check finds an error.
+    fs::write(&post, format!("{good}\n会议由【此处填写主持人】主持。\n")).unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("没有发布任何文件"), "{}", text(&out));
+    assert!(text(&out).contains("--force"), "{}", text(&out));
+    assert!(!www.exists());
+    let out = tongxin(&site, &["deploy", "--target", "../www", "--force"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(www.join("index.html").is_file());
+
+    // Front matter that does not parse: the build fails, nothing is sent.
+    let before = files(&www);
+    fs::write(&post, good.replacen("---", "--- \n标题 没有冒号", 1)).unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("生成失败，没有发布任何文件"), "{}", text(&out));
+    assert_eq!(files(&www), before);
+}
+
+/// A folder that fails after a number of files, like a network cut.
+struct Flaky {
+    inner: tongxin::deploy::folder::Folder,
+    left: usize,
+}
+
+impl tongxin::deploy::Destination for Flaky {
+    fn name(&self) -> String {
+        self.inner.name()
+    }
+    fn manifest(&mut self) -> std::io::Result<tongxin::deploy::Manifest> {
+        self.inner.manifest()
+    }
+    fn put(&mut self, path: &str, bytes: &[u8]) -> std::io::Result<()> {
+        if self.left == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "连接断了"));
+        }
+        self.left -= 1;
+        self.inner.put(path, bytes)
+    }
+    fn delete(&mut self, path: &str) -> std::io::Result<()> {
+        self.inner.delete(path)
+    }
+    fn save_manifest(&mut self, manifest: &tongxin::deploy::Manifest) -> std::io::Result<()> {
+        self.inner.save_manifest(manifest)
+    }
+}
+
+#[test]
+fn a_deploy_cut_off_completes_next_time_without_sending_again() {
+    use tongxin::deploy::{self, Destination};
+    let (dir, site) = new_site();
+    let out = tongxin(&site, &["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = site.join("public");
+    let www = dir.path().join("www");
+    let site_files = deploy::site_files(&public).unwrap();
+    let mut flaky = Flaky {
+        inner: deploy::folder::Folder::new(www.clone()),
+        left: 20,
+    };
+    let plan = deploy::plan(&site_files, &flaky.manifest().unwrap());
+    let cut = deploy::send(&public, &plan, flaky.manifest().unwrap(), &mut flaky, &mut |_, _| {});
+    let problem = cut.unwrap_err();
+    assert!(problem.message.contains("连接断了"), "{problem:?}");
+    assert!(problem.hint.unwrap().contains("不会重复上传"));
+
+    // The next deploy sends only what did not arrive.
+    let out = tongxin(&site, &["deploy", "--target", "../www", "--dry-run"]);
+    let listed = text(&out);
+    let to_send = listed.lines().filter(|l| l.trim_start().starts_with("上传 ")).count();
+    assert_eq!(to_send, site_files.len() - 20, "{listed}");
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(bytes_of(&files(&www)), bytes_of(&files(&public)));
+}
