@@ -105,6 +105,7 @@ rules! {
     IdentityOrganization => ("identity-organization", "主办单位", Error),
     IdentityContact => ("identity-contact", "联系方式", Warning),
     IdentitySuggestion => ("identity-suggestion", "建言渠道", Error),
+    IdentitySecret => ("identity-secret", "设置里的密码", Error),
     EncodingLegacy => ("encoding-legacy", "文件编码", Warning),
     EncodingBom => ("encoding-bom", "BOM", Info),
     Build => ("build", "生成", Error),

@@ -146,6 +146,7 @@ fn every_rule_is_triggered_at_its_file_and_line() {
         ("identity-icp", "site.yaml", Some(5), None),
         ("identity-police", "site.yaml", Some(5), None),
         ("identity-site-code", "site.yaml", Some(6), None),
+        ("identity-secret", "site.yaml", Some(13), None),
     ];
     for &(rule, file, line, column) in expected {
         assert!(

@@ -151,6 +151,19 @@ fn the_target_can_live_in_site_yaml_in_chinese() {
     let out = tongxin(&site, &["deploy"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(dir.path().join("服务器目录/index.html").is_file());
+
+    // A password among the template's values: check finds it, and nothing
+    // more is sent.
+    let yaml = fs::read_to_string(site.join("site.yaml")).unwrap();
+    let yaml = yaml.replace("extra: {}", "extra:\n  服务器密码: abc123");
+    assert!(yaml.contains("服务器密码"));
+    fs::write(site.join("site.yaml"), yaml).unwrap();
+    let out = tongxin(&site, &["check"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("identity-secret"), "{}", text(&out));
+    let out = tongxin(&site, &["deploy"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("没有发布任何文件"), "{}", text(&out));
 }
 
 #[test]

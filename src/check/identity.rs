@@ -18,6 +18,57 @@ fn line_of(yaml: &str, keys: &[&str]) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// Words that name a secret in a key of site.yaml.
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "access_key",
+    "密码",
+    "口令",
+    "密钥",
+];
+
+/// Passwords, keys and tokens written into site.yaml (`identity-secret`):
+/// site.yaml is copied, mailed and put under version control, so `tongxin
+/// deploy` takes them from the environment instead. Comments do not count.
+fn secrets(yaml: &str) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for (n, line) in yaml.lines().enumerate() {
+        let line = line
+            .split(" #")
+            .next()
+            .unwrap_or(line)
+            .trim_start()
+            .trim_start_matches("- ");
+        if line.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(['"', '\'']).to_lowercase();
+        let value = value.trim().trim_matches(['"', '\'']);
+        if value.is_empty() || !SECRET_WORDS.iter().any(|w| key.contains(w)) {
+            continue;
+        }
+        findings.push(
+            Finding::new(
+                Rule::IdentitySecret,
+                FILE_NAME,
+                format!("site.yaml 里写了密码或密钥（{key}）"),
+            )
+            .line(Some(n + 1))
+            .fix(
+                "删去这一行并改掉这个密码：site.yaml 常被复制、发送和提交到版本库。发布用的密码和密钥放在环境变量里\
+                     （TONGXIN_DEPLOY_PASSWORD、AWS_SECRET_ACCESS_KEY 等），不要写进任何文件",
+            ),
+        );
+    }
+    findings
+}
+
 /// `yaml` is the text of site.yaml (for lines); `outputs`, when the site could
 /// be modelled, to check that a suggestion page exists.
 pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<Finding> {
@@ -140,5 +191,22 @@ pub fn check(config: &SiteConfig, yaml: &str, outputs: Option<&Outputs>) -> Vec<
         }
         Some(_) => {}
     }
+    findings.extend(secrets(yaml));
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_in_site_yaml_is_an_error_at_its_line() {
+        let yaml = "title: 示例\ndeploy:\n  target: /var/www\n  password: abc123\n# 密码: 写在注释里的不算\n发布:\n  密码: \"xyz\"\ntoken:\n";
+        let found = secrets(yaml);
+        let lines: Vec<Option<usize>> = found.iter().map(|f| f.line).collect();
+        assert_eq!(lines, [Some(4), Some(7)]);
+        assert!(found.iter().all(|f| f.rule == Rule::IdentitySecret));
+        assert!(found[0].message.contains("password"));
+        assert!(secrets("title: 口令式的标题不算\nabout: 密码学讲座\n").is_empty());
+    }
 }
