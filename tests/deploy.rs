@@ -193,6 +193,29 @@ fn a_failed_build_or_check_sends_nothing_unless_forced() {
     assert_eq!(files(&www), before);
 }
 
+#[test]
+fn a_target_that_is_a_file_is_a_clear_message() {
+    let (dir, site) = new_site();
+    fs::write(dir.path().join("www"), "不是文件夹").unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains("不是文件夹"), "{said}");
+    assert!(said.contains("www"), "{said}");
+    assert!(said.contains("发布没有完成"), "{said}");
+    assert_eq!(fs::read_to_string(dir.path().join("www")).unwrap(), "不是文件夹");
+
+    // A damaged manifest: named, with the way out.
+    fs::remove_file(dir.path().join("www")).unwrap();
+    fs::create_dir(dir.path().join("www")).unwrap();
+    fs::write(dir.path().join("www/.tongxin-deploy.json"), "{坏了").unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    let said = text(&out);
+    assert!(said.contains(".tongxin-deploy.json 已损坏"), "{said}");
+    assert!(said.contains("删掉它"), "{said}");
+}
+
 /// A folder that fails after a number of files, like a network cut.
 struct Flaky {
     inner: tongxin::deploy::folder::Folder,

@@ -55,7 +55,8 @@ impl Destination for Folder {
 
     fn manifest(&mut self) -> io::Result<Manifest> {
         match fs::read(self.root.join(MANIFEST)) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(io::Error::other),
+            Ok(bytes) => serde_json::from_slice(&bytes)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("{MANIFEST} 已损坏"))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Manifest::default()),
             Err(e) => Err(e),
         }

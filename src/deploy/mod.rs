@@ -197,8 +197,8 @@ pub fn send(
     let mut sent = Sent::default();
     let failed = |what: &str, path: &str, e: &io::Error, destination: &dyn Destination| {
         Diagnostic::error(
-            display_path(&output.join(path)),
-            format!("{what}到 {} 时出错：{}", destination.name(), io_reason(e)),
+            format!("{}/{path}", destination.name().trim_end_matches('/')),
+            format!("{what} {path} 时出错：{}", io_reason(e)),
         )
         .hint("检查网络、目标文件夹的权限和剩余空间后重新运行 tongxin deploy：已经发布的文件不会重复上传")
     };
