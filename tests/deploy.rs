@@ -4,6 +4,8 @@
 //! or a failed check sends nothing, and a deploy cut off part way completes on
 //! the next run.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
@@ -41,19 +43,22 @@ fn new_site() -> (tempfile::TempDir, std::path::PathBuf) {
 /// Every file below `dir` (but the deploy manifest and the output marker),
 /// with its bytes and modification time.
 fn files(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
-    walkdir::WalkDir::new(dir)
+    bytes_of_folder(dir)
         .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            (
-                rel,
-                (fs::read(e.path()).unwrap(), e.metadata().unwrap().modified().unwrap()),
-            )
+        .map(|(rel, bytes)| {
+            let time = fs::metadata(dir.join(&rel)).unwrap().modified().unwrap();
+            (rel, (bytes, time))
         })
-        .filter(|(rel, _)| rel != ".tongxin-deploy.json" && rel != ".tongxin-output")
         .collect()
+}
+
+/// Every file below `dir` with its bytes, but the deploy manifest and the
+/// output marker.
+fn bytes_of_folder(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = common::folder_files(dir);
+    files.remove(".tongxin-deploy.json");
+    files.remove(".tongxin-output");
+    files
 }
 
 fn bytes_of(files: &BTreeMap<String, (Vec<u8>, SystemTime)>) -> BTreeMap<String, Vec<u8>> {
@@ -191,6 +196,17 @@ fn a_failed_build_or_check_sends_nothing_unless_forced() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("生成失败，没有发布任何文件"), "{}", text(&out));
     assert_eq!(files(&www), before);
+}
+
+#[test]
+fn deploy_from_the_parent_folder_with_root() {
+    let (dir, _site) = new_site();
+    let out = tongxin(dir.path(), &["deploy", "--root", "我的网站", "--target", "www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        bytes_of_folder(&dir.path().join("www")),
+        bytes_of_folder(&dir.path().join("我的网站/public"))
+    );
 }
 
 #[test]

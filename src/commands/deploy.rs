@@ -85,13 +85,9 @@ pub fn deploy(
         (false, true) => Some(Box::new(report)),
         (false, false) => return Err(DeployFailure::Check(Box::new(report))),
     };
-    let output = options.root.join(&build.output);
-    let output = if build.output.is_absolute() {
-        build.output.clone()
-    } else {
-        output
-    };
-    let mut destination = deploy::destination(&target, &base, &output).map_err(DeployFailure::Target)?;
+    // Already inside the site folder (`root/public`).
+    let output = build.output.clone();
+    let mut destination = deploy::destination(&target, &base, &options.root, &output).map_err(DeployFailure::Target)?;
     let name = destination.name();
     let unreadable = |e: std::io::Error, what: &str| {
         DeployFailure::Target(

@@ -132,10 +132,8 @@ pub fn site_files(output: &Path) -> io::Result<BTreeMap<String, (String, u64)>> 
 fn step_of(path: &str, is_new: bool) -> Step {
     let name = path.rsplit('/').next().unwrap_or(path);
     let page = name.ends_with(".html");
-    let entrance = path == "index.html"
-        || path == "sitemap.xml"
-        || path == "robots.txt"
-        || name.ends_with(".xml") && (name.contains("feed") || name.contains("atom") || name.contains("rss"));
+    // The home page, robots.txt and every XML file (the sitemap, the feeds).
+    let entrance = path == "index.html" || path == "robots.txt" || name.ends_with(".xml");
     match (entrance, is_new, page) {
         (true, _, _) => Step::Entrance,
         (false, true, false) => Step::NewAsset,
@@ -254,9 +252,9 @@ fn plain(path: &Path) -> PathBuf {
 }
 
 /// The destination for a target written in site.yaml or on the command line.
-/// `base` is the folder a relative folder is relative to; `output` is the
-/// site's output folder, which cannot be the target.
-pub fn destination(target: &str, base: &Path, output: &Path) -> Result<Box<dyn Destination>, Diagnostic> {
+/// `base` is the folder a relative folder is relative to; the target may
+/// neither overlap the site folder `site` nor its output folder `output`.
+pub fn destination(target: &str, base: &Path, site: &Path, output: &Path) -> Result<Box<dyn Destination>, Diagnostic> {
     let scheme = target.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
     if let Some(scheme) = scheme {
         return Err(Diagnostic::error(
@@ -266,7 +264,7 @@ pub fn destination(target: &str, base: &Path, output: &Path) -> Result<Box<dyn D
         .hint("先发布到一个文件夹（例如挂载的共享文件夹或网站服务器的目录），再用原来的办法上传它"));
     }
     let folder = base.join(target);
-    let (site, place) = (plain(base), plain(&folder));
+    let (site, place) = (plain(site), plain(&folder));
     if place.starts_with(&site) || site.starts_with(&place) || place.starts_with(plain(output)) {
         return Err(Diagnostic::error(
             display_path(&folder),
@@ -355,20 +353,23 @@ mod tests {
         let output = dir.path().join("public");
         std::fs::create_dir_all(&output).unwrap();
         for target in ["sftp://zx@10.0.0.5/var/www", "s3://bucket/zx"] {
-            let Err(e) = destination(target, dir.path(), &output) else {
+            let Err(e) = destination(target, dir.path(), dir.path(), &output) else {
                 panic!("{target} accepted")
             };
             assert!(e.message.contains("只能发布到文件夹"), "{e:?}");
         }
         for target in ["public", ".", "public/zx"] {
-            let Err(e) = destination(target, dir.path(), &output) else {
+            let Err(e) = destination(target, dir.path(), dir.path(), &output) else {
                 panic!("{target} accepted")
             };
             assert!(e.message.contains("不能是网站文件夹"), "{e:?}");
         }
         for target in ["..", "public/../content"] {
-            assert!(destination(target, dir.path(), &output).is_err(), "{target}");
+            assert!(
+                destination(target, dir.path(), dir.path(), &output).is_err(),
+                "{target}"
+            );
         }
-        assert!(destination("../www", dir.path(), &output).is_ok());
+        assert!(destination("../www", dir.path(), dir.path(), &output).is_ok());
     }
 }
