@@ -7,7 +7,8 @@
 //
 // - 同心：打开 /search/，把查询填进搜索框后按回车，等到 [data-search-index] 的
 //   data-search-done 等于查询（页面画完结果列表时设置），统计这期间所有
-//   search/data/ 响应的字节数，以及从提交到结果显示的时间。
+//   search/data/ 响应的字节数，以及从提交到结果显示的时间；再用键盘逐字输入同一查询，
+//   量最后一次按键到结果显示的时间（typed_ms）。
 // - Pagefind（--pagefind）：在同一站点的一个空白页里 import /pagefind/pagefind.js，
 //   await pagefind.search(q)，再对前 10 条结果 await r.data()（相当于我们的结果列表），
 //   统计 /pagefind/ 响应的字节数。
@@ -193,6 +194,33 @@ async function ourQuery(q) {
   }
 }
 
+// 像读者那样打字：在新的上下文（空缓存）里打开 /search/，用键盘逐字输入查询，
+// 量最后一次按键（input 事件）到结果列表画出的时间。页面在按键时就开始下载和计算，
+// 停顿 50 ms 后才画，所以这个时间含那 50 ms。
+async function typedQuery(q) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/search/`, { waitUntil: 'load' });
+    await page.evaluate(() => {
+      const box = document.querySelector('[data-search-index]');
+      const input = document.querySelector('#search-q');
+      const t = { lastKey: 0, done: 0 };
+      window.__typed = t;
+      input.addEventListener('input', (e) => { t.lastKey = e.timeStamp; });
+      new MutationObserver(() => {
+        if (!t.done && box.getAttribute('data-search-done') === input.value.trim()) t.done = performance.now();
+      }).observe(box, { attributes: true, attributeFilter: ['data-search-done'] });
+    });
+    await page.focus('#search-q');
+    await page.keyboard.type(q);
+    await page.waitForFunction(() => window.__typed.done > 0, null, { timeout: 60000 });
+    return await page.evaluate(() => window.__typed.done - window.__typed.lastKey);
+  } finally {
+    await context.close();
+  }
+}
+
 async function pagefindQuery(q) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -221,7 +249,13 @@ async function measure(fn, q) {
   if (runs.some((r) => r.bytes !== first.bytes || r.results !== first.results)) {
     first.unstable = runs.map((r) => r.bytes);
   }
-  return { query: q, ...first, ms: Math.round(median(runs.map((r) => r.ms))), runs_ms: runs.map((r) => Math.round(r.ms)) };
+  const result = { query: q, ...first, ms: Math.round(median(runs.map((r) => r.ms))), runs_ms: runs.map((r) => Math.round(r.ms)) };
+  if (fn === ourQuery) {
+    const typed = [];
+    for (let i = 0; i < args.runs; i++) typed.push(await typedQuery(q));
+    result.typed_ms = typed.map((ms) => Math.round(ms));
+  }
+  return result;
 }
 
 const out = { origin, tongxin: [], pagefind: [] };

@@ -609,11 +609,18 @@
     });
   }
 
-  /* 全部单位都命中的文档，标题命中多的在前，其次整词命中多的，再按得分，最后新的在前 */
-  function search(query) {
+  /* 全部单位都命中的文档（不排序，先后见 before）。live() 为假时（又有了新的输入）返回 null */
+  function search(query, live) {
     var us = units(query);
     if (!us.length) return Promise.resolve({ units: us, hits: [] });
-    return loadMeta().then(function (m) {
+    var terms = [];
+    us.forEach(function (u) { terms = terms.concat(termsOf(u)); });
+    return Promise.all(terms.map(postings)).then(function () {
+      /* 分片到齐时又有了新的输入：这一次不再计算 */
+      if (!live()) return null;
+      return loadMeta();
+    }).then(function (m) {
+      if (!m) return null;
       return Promise.all(us.map(function (u) { return matchUnit(u, m.docs, m.avg, m.ids); })).then(function (sets) {
         sets.sort(function (a, b) { return a.size - b.size; });
         var hits = [];
@@ -634,9 +641,6 @@
           }
           if (every) hits.push(total);
         }
-        hits.sort(function (a, b) {
-          return b.titles - a.titles || b.words - a.words || b.score - a.score || rankOf(a.doc) - rankOf(b.doc);
-        });
         return { units: us, hits: hits };
       });
     });
@@ -688,9 +692,40 @@
 
   var state = { query: "", column: -1, hits: [], shown: 0, units: [], run: 0 };
 
+  /* 结果的先后：标题命中多的在前，其次整词命中多的，再按得分，最后新的在前 */
+  function before(a, b) {
+    return b.titles - a.titles || b.words - a.words || b.score - a.score || rankOf(a.doc) - rankOf(b.doc);
+  }
+
+  /* 一万条结果全排序要几十毫秒（冷启动的脚本尤其慢），第一页只要前 PAGE 条：
+     挑出前 n 条，与全排序后的前 n 条完全相同（排序是稳定的，这里相等的也按原先后） */
+  function firstOf(hits, n) {
+    if (hits.sorted) return hits.slice(0, n);
+    var top = [];
+    for (var i = 0; i < hits.length; i++) {
+      var h = hits[i];
+      if (top.length === n && before(h, top[n - 1]) >= 0) continue;
+      var at = top.length;
+      while (at > 0 && before(h, top[at - 1]) < 0) at--;
+      top.splice(at, 0, h);
+      if (top.length > n) top.pop();
+    }
+    return top;
+  }
+
+  /* 翻到第二页（“更多”）时才全排序，只排一次 */
+  function sortAll() {
+    if (!state.hits.sorted) {
+      state.hits.sort(before);
+      state.hits.sorted = true;
+    }
+  }
+
   function filtered() {
     if (state.column < 0) return state.hits;
-    return state.hits.filter(function (h) { return columns[h.doc] === state.column; });
+    var hits = state.hits.filter(function (h) { return columns[h.doc] === state.column; });
+    hits.sorted = state.hits.sorted;
+    return hits;
   }
 
   function drawFilters(m) {
@@ -730,12 +765,13 @@
 
   function drawList(m, fresh) {
     var ticket = state.run;
-    var hits = filtered();
     if (fresh) {
       list.textContent = "";
       state.shown = 0;
     }
-    var slice = hits.slice(state.shown, state.shown + PAGE);
+    if (state.shown) sortAll();
+    var hits = filtered();
+    var slice = state.shown ? hits.slice(state.shown, state.shown + PAGE) : firstOf(hits, PAGE);
     state.shown += slice.length;
     moreButton.hidden = state.shown >= hits.length;
     var label = state.column < 0 ? "" : "（" + (m.columns[state.column] || "其他") + "）";
@@ -767,52 +803,67 @@
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
 
-  function run(query, column) {
-    state.query = query.trim();
-    state.column = column === undefined ? -1 : column;
+  /* 等到 due（performance.now() 的时刻）；没有 due 或已过时马上继续 */
+  function until(due) {
+    var wait = due ? due - performance.now() : 0;
+    if (wait <= 0) return Promise.resolve();
+    return new Promise(function (resolve) { setTimeout(resolve, wait); });
+  }
+
+  /* 一次查询。按键一来就开始：取分片、打分、取第一页的文本，都在输入停顿的时间里做；
+     到 due 时才把结果画出来（连续的按键只画最后一次）。期间又有输入，这一次就作废。 */
+  function run(query, column, due) {
+    var q = query.trim();
     var ticket = ++state.run;
-    updateUrl();
-    if (!state.query) {
-      list.textContent = "";
-      filters.hidden = true;
-      moreButton.hidden = true;
-      statusLine.textContent = "";
-      return Promise.resolve();
-    }
-    statusLine.textContent = "正在搜索……";
-    return search(state.query).then(function (result) {
-      if (ticket !== state.run) return null;
-      state.hits = result.hits;
-      state.units = result.units;
-      return loadMeta().then(function (m) {
-        if (state.column >= 0 && !state.hits.some(function (h) { return columns[h.doc] === state.column; })) {
-          state.column = -1;
+    var live = function () { return ticket === state.run; };
+    var col = column === undefined ? -1 : column;
+    /* 停顿结束了结果还没出来（网慢），先告诉读者正在搜 */
+    var slow = setTimeout(function () {
+      if (live() && q) statusLine.textContent = "正在搜索……";
+    }, Math.max(0, due ? due - performance.now() : 0));
+    return search(q, live).then(function (found) {
+      if (!found || !live()) return null;
+      var first = col < 0 ? found.hits : found.hits.filter(function (h) { return columns[h.doc] === col; });
+      /* 第一页的文本现在就开始取；画的时候用同一批请求。失败的留到画时再报 */
+      if (first.length) loadDocs(firstOf(first, PAGE).map(function (h) { return h.doc; })).catch(function () {});
+      return until(due).then(function () {
+        if (!live()) return null;
+        clearTimeout(slow);
+        state.query = q;
+        state.column = col;
+        state.hits = found.hits;
+        state.units = found.units;
+        updateUrl();
+        if (!q) {
+          list.textContent = "";
+          filters.hidden = true;
+          moreButton.hidden = true;
+          statusLine.textContent = "";
+          return null;
         }
-        drawFilters(m);
-        return drawList(m, true);
+        return loadMeta().then(function (m) {
+          if (state.column >= 0 && !state.hits.some(function (h) { return columns[h.doc] === state.column; })) {
+            state.column = -1;
+          }
+          drawFilters(m);
+          return drawList(m, true);
+        });
+      }).then(function () {
+        if (live()) page.setAttribute("data-search-done", q);
       });
-    }).then(function () {
-      if (ticket === state.run) page.setAttribute("data-search-done", state.query);
     }).catch(function () {
-      if (ticket === state.run) statusLine.textContent = "搜索索引加载失败，请稍后刷新页面重试。";
+      if (live()) {
+        clearTimeout(slow);
+        statusLine.textContent = "搜索索引加载失败，请稍后刷新页面重试。";
+      }
     });
   }
 
-  /* 边输入边预取：每次按键就开始下载这些词所在的分片（已下载的不会重复），
-     等输入停顿下来再排序显示，下载的时间就藏在停顿里。 */
-  function prefetch(query) {
-    units(query).forEach(function (u) {
-      termsOf(u).forEach(function (t) { postings(t); });
-    });
-  }
-
-  /* 输入停顿这么久才画结果：连续的按键（或粘贴后的几次改动）只画一次 */
+  /* 输入停顿这么久才画结果：连续的按键（或粘贴后的几次改动）只画一次。
+     下载和计算不等停顿，按键一来就开始 */
   var PAUSE = 50;
-  var timer = 0;
   function typed() {
-    clearTimeout(timer);
-    prefetch(input.value);
-    timer = setTimeout(function () { run(input.value); }, PAUSE);
+    run(input.value, -1, performance.now() + PAUSE);
   }
   input.addEventListener("input", function (e) {
     /* 用输入法打字时，选定汉字之前框里是拼音：等选定了（compositionend）再搜 */
@@ -822,7 +873,6 @@
   input.addEventListener("compositionend", typed);
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    clearTimeout(timer);
     run(input.value);
   });
   moreButton.addEventListener("click", function () {
