@@ -59,8 +59,14 @@ pub struct SiteConfig {
 /// (passwords, keys) never live here: they come from the environment.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct DeploySettings {
-    /// A folder (relative to the site folder, or absolute).
+    /// A folder (relative to the site folder, or absolute), or
+    /// `s3://bucket/prefix`.
     pub target: Option<String>,
+    /// For `s3://`: the storage service's address (服务地址), e.g.
+    /// `https://oss-cn-beijing.aliyuncs.com`.
+    pub endpoint: Option<String>,
+    /// For `s3://`: the region signed for (地域), e.g. `oss-cn-beijing`.
+    pub region: Option<String>,
 }
 
 /// The `defaults` section (新文章默认值): author and source that `tongxin new`
@@ -214,7 +220,7 @@ pub const TOP_KEYS: &[(&str, &str)] = &[
 ];
 const DEFAULTS_KEYS: &[(&str, &str)] = &[("author", "作者"), ("source", "来源")];
 const IMAGE_KEYS: &[(&str, &str)] = &[("widths", "宽度"), ("quality", "质量")];
-const DEPLOY_KEYS: &[(&str, &str)] = &[("target", "目标")];
+const DEPLOY_KEYS: &[(&str, &str)] = &[("target", "目标"), ("endpoint", "服务地址"), ("region", "地域")];
 const SUGGESTION_KEYS: &[(&str, &str)] = &[("title", "名称"), ("url", "网址")];
 const CHECK_KEYS: &[(&str, &str)] = &[
     ("ignore", "忽略"),
@@ -430,11 +436,16 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         None | Some(Value::Null) => DeploySettings::default(),
         Some(Value::Object(m)) => {
             let m = reader.canonical_keys(m.clone(), DEPLOY_KEYS, "deploy.");
-            DeploySettings {
-                target: reader
-                    .string(&m, "target")
+            let mut text = |key: &str| {
+                reader
+                    .string(&m, key)
                     .map(|t| t.trim().to_string())
-                    .filter(|t| !t.is_empty()),
+                    .filter(|t| !t.is_empty())
+            };
+            DeploySettings {
+                target: text("target"),
+                endpoint: text("endpoint"),
+                region: text("region"),
             }
         }
         Some(_) => {
@@ -913,6 +924,15 @@ mod tests {
         assert_eq!(c.deploy.target.as_deref(), Some("/srv/www/zx"));
         let c = ok("title: a\nbase_url: https://x.cn/\ndeploy:\n  target: ../www\n");
         assert_eq!(c.deploy.target.as_deref(), Some("../www"));
+        let c = ok(
+            "title: a\nbase_url: https://x.cn/\n发布:\n  目标: s3://zx-site/www\n  服务地址: https://oss-cn-beijing.aliyuncs.com\n  地域: oss-cn-beijing\n",
+        );
+        assert_eq!(c.deploy.target.as_deref(), Some("s3://zx-site/www"));
+        assert_eq!(
+            c.deploy.endpoint.as_deref(),
+            Some("https://oss-cn-beijing.aliyuncs.com")
+        );
+        assert_eq!(c.deploy.region.as_deref(), Some("oss-cn-beijing"));
         assert_eq!(
             ok("title: a\nbase_url: https://x.cn/\n").deploy,
             DeploySettings::default()

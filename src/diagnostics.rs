@@ -282,9 +282,31 @@ pub fn is_disk_full(e: &std::io::Error) -> bool {
     )
 }
 
+/// A reason already written for the user, in Chinese, carried in an
+/// `io::Error` (a deploy target's answer, say) so that [`io_reason`] shows it
+/// as it is rather than by the error's kind.
+#[derive(Debug)]
+pub struct Reason(pub String);
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Reason {}
+
+/// An `io::Error` of `kind` whose reason [`io_reason`] shows as `text`.
+pub fn reason(kind: std::io::ErrorKind, text: impl Into<String>) -> std::io::Error {
+    std::io::Error::new(kind, Reason(text.into()))
+}
+
 /// A short Chinese reason for a file-system error.
 pub fn io_reason(e: &std::io::Error) -> String {
     use std::io::ErrorKind::*;
+    if let Some(Reason(text)) = e.get_ref().and_then(|inner| inner.downcast_ref::<Reason>()) {
+        return text.clone();
+    }
     match e.kind() {
         NotFound => "文件不存在".into(),
         PermissionDenied => "没有权限".into(),

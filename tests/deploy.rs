@@ -166,6 +166,23 @@ fn the_target_can_live_in_site_yaml_in_chinese() {
     let out = tongxin(&site, &["check"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("identity-secret"), "{}", text(&out));
+    // The site itself is unchanged: the target has it all, there is nothing
+    // to send and so nothing to check.
+    let out = tongxin(&site, &["deploy"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("已是最新"), "{}", text(&out));
+    // A post edited: now there is something to send, and the check stops it.
+    let post = first_news_post(&site);
+    let source = fs::read_to_string(&post).unwrap();
+    fs::write(
+        &post,
+        format!(
+            "{source}
+新加的一段。
+"
+        ),
+    )
+    .unwrap();
     let out = tongxin(&site, &["deploy"]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("没有发布任何文件"), "{}", text(&out));

@@ -1,6 +1,7 @@
-//! `tongxin deploy`: build (incrementally), check, then send what changed to
-//! the target ([`crate::deploy`]). Nothing is sent when the build fails, nor
-//! when `check` finds errors unless forced.
+//! `tongxin deploy`: build (incrementally), compare with the target, check,
+//! then send what changed ([`crate::deploy`]). Nothing is sent when the build
+//! fails, nor when `check` finds errors unless forced; when the target is
+//! already up to date there is nothing to check for.
 
 use std::path::PathBuf;
 
@@ -79,15 +80,11 @@ pub fn deploy(
         }
     };
     let build = build(&BuildOptions::new(&options.root)).map_err(|f| DeployFailure::Build(f.diagnostics))?;
-    let report = check(&CheckOptions::new(&options.root));
-    let forced_past = match (report.passed(), options.force) {
-        (true, _) => None,
-        (false, true) => Some(Box::new(report)),
-        (false, false) => return Err(DeployFailure::Check(Box::new(report))),
-    };
     // Already inside the site folder (`root/public`).
     let output = build.output.clone();
-    let mut destination = deploy::destination(&target, &base, &options.root, &output).map_err(DeployFailure::Target)?;
+    let deploy_settings = settings.map(|s| s.deploy).unwrap_or_default();
+    let mut destination =
+        deploy::destination(&target, &deploy_settings, &base, &options.root, &output).map_err(DeployFailure::Target)?;
     let name = destination.name();
     let unreadable = |e: std::io::Error, what: &str| {
         DeployFailure::Target(
@@ -95,12 +92,24 @@ pub fn deploy(
                 name.clone(),
                 format!("读不了{what}：{}", crate::diagnostics::io_reason(&e)),
             )
-            .hint("检查文件夹是否存在、有没有读写权限；发布记录 .tongxin-deploy.json 损坏时删掉它，下次会全部重新上传"),
+            .hint("检查发布目标（文件夹或存储桶）是否存在、有没有读写权限；发布记录 .tongxin-deploy.json 损坏时删掉它，下次会全部重新上传"),
         )
     };
     let files = deploy::site_files(&output).map_err(|e| unreadable(e, "生成的网站"))?;
     let manifest = destination.manifest().map_err(|e| unreadable(e, "目标上的发布记录"))?;
     let plan = deploy::plan(&files, &manifest);
+    // The check guards what is sent: when the target already has the site,
+    // there is nothing to guard (and it is most of a no-change deploy).
+    let forced_past = if plan.is_empty() {
+        None
+    } else {
+        let report = check(&CheckOptions::new(&options.root));
+        match (report.passed(), options.force) {
+            (true, _) => None,
+            (false, true) => Some(Box::new(report)),
+            (false, false) => return Err(DeployFailure::Check(Box::new(report))),
+        }
+    };
     let sent = if options.dry_run {
         None
     } else {

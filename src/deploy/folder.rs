@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::{Destination, MANIFEST, Manifest};
+use crate::diagnostics::reason;
 
 pub struct Folder {
     root: PathBuf,
@@ -23,10 +24,7 @@ impl Folder {
             .components()
             .all(|c| matches!(c, std::path::Component::Normal(_)));
         if !clean || site_path.is_empty() {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("不安全的路径 {site_path}"),
-            ));
+            return Err(reason(io::ErrorKind::InvalidInput, format!("不安全的路径 {site_path}")));
         }
         Ok(self.root.join(site_path))
     }
@@ -56,7 +54,7 @@ impl Destination for Folder {
     fn manifest(&mut self) -> io::Result<Manifest> {
         match fs::read(self.root.join(MANIFEST)) {
             Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("{MANIFEST} 已损坏"))),
+                .map_err(|_| reason(io::ErrorKind::InvalidData, format!("{MANIFEST} 已损坏"))),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Manifest::default()),
             Err(e) => Err(e),
         }

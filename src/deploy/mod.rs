@@ -12,6 +12,7 @@
 //! deploy cut off in the middle resumes without sending again what arrived.
 
 pub mod folder;
+pub mod s3;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -198,7 +199,9 @@ pub fn send(
             format!("{}/{path}", destination.name().trim_end_matches('/')),
             format!("{what} {path} 时出错：{}", io_reason(e)),
         )
-        .hint("检查网络、目标文件夹的权限和剩余空间后重新运行 tongxin deploy：已经发布的文件不会重复上传")
+        .hint(
+            "检查网络和发布目标（文件夹或存储桶）的权限、剩余空间后重新运行 tongxin deploy：已经发布的文件不会重复上传",
+        )
     };
     manifest.version = 1;
     let mut unsaved = 0;
@@ -251,17 +254,31 @@ fn plain(path: &Path) -> PathBuf {
     out
 }
 
-/// The destination for a target written in site.yaml or on the command line.
-/// `base` is the folder a relative folder is relative to; the target may
-/// neither overlap the site folder `site` nor its output folder `output`.
-pub fn destination(target: &str, base: &Path, site: &Path, output: &Path) -> Result<Box<dyn Destination>, Diagnostic> {
+/// The destination for a target written in site.yaml or on the command line:
+/// a folder, or `s3://` with the endpoint and region of `settings`. `base` is
+/// the folder a relative folder is relative to; a folder may neither overlap
+/// the site folder `site` nor its output folder `output`.
+pub fn destination(
+    target: &str,
+    settings: &crate::config::DeploySettings,
+    base: &Path,
+    site: &Path,
+    output: &Path,
+) -> Result<Box<dyn Destination>, Diagnostic> {
     let scheme = target.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-    if let Some(scheme) = scheme {
-        return Err(Diagnostic::error(
-            crate::config::FILE_NAME,
-            format!("发布目标“{target}”是 {scheme}:// 地址，这个版本的同心只能发布到文件夹"),
-        )
-        .hint("先发布到一个文件夹（例如挂载的共享文件夹或网站服务器的目录），再用原来的办法上传它"));
+    match scheme.as_deref() {
+        None => {}
+        Some("s3") => {
+            let place = s3::Place::parse(target, settings)?;
+            return Ok(Box::new(s3::Bucket::new(place, s3::Keys::from_env()?)));
+        }
+        Some(scheme) => {
+            return Err(Diagnostic::error(
+                crate::config::FILE_NAME,
+                format!("发布目标“{target}”是 {scheme}:// 地址，这个版本的同心只能发布到文件夹或 s3:// 存储桶"),
+            )
+            .hint("先发布到一个文件夹（例如挂载的共享文件夹或网站服务器的目录），再用原来的办法上传它"));
+        }
     }
     let folder = base.join(target);
     let (site, place) = (plain(site), plain(&folder));
@@ -352,24 +369,30 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let output = dir.path().join("public");
         std::fs::create_dir_all(&output).unwrap();
-        for target in ["sftp://zx@10.0.0.5/var/www", "s3://bucket/zx"] {
-            let Err(e) = destination(target, dir.path(), dir.path(), &output) else {
+        let none = crate::config::DeploySettings::default();
+        for target in ["sftp://zx@10.0.0.5/var/www", "ftp://10.0.0.5/www"] {
+            let Err(e) = destination(target, &none, dir.path(), dir.path(), &output) else {
                 panic!("{target} accepted")
             };
-            assert!(e.message.contains("只能发布到文件夹"), "{e:?}");
+            assert!(e.message.contains("只能发布到文件夹或 s3://"), "{e:?}");
         }
+        // An S3 bucket needs the storage service's address.
+        let Err(e) = destination("s3://zx-site/www", &none, dir.path(), dir.path(), &output) else {
+            panic!("s3 without an endpoint accepted")
+        };
+        assert!(e.message.contains("endpoint"), "{e:?}");
         for target in ["public", ".", "public/zx"] {
-            let Err(e) = destination(target, dir.path(), dir.path(), &output) else {
+            let Err(e) = destination(target, &none, dir.path(), dir.path(), &output) else {
                 panic!("{target} accepted")
             };
             assert!(e.message.contains("不能是网站文件夹"), "{e:?}");
         }
         for target in ["..", "public/../content"] {
             assert!(
-                destination(target, dir.path(), dir.path(), &output).is_err(),
+                destination(target, &none, dir.path(), dir.path(), &output).is_err(),
                 "{target}"
             );
         }
-        assert!(destination("../www", dir.path(), dir.path(), &output).is_ok());
+        assert!(destination("../www", &none, dir.path(), dir.path(), &output).is_ok());
     }
 }
