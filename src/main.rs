@@ -74,7 +74,7 @@ enum Command {
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
         #[arg(long, default_value = ".")]
         root: PathBuf,
-        /// 发布到哪里：文件夹（网站服务器的目录或共享文件夹）或 s3://存储桶/文件夹；不写时用 site.yaml 的 deploy.target
+        /// 发布到哪里：文件夹（网站服务器的目录或共享文件夹）、sftp://用户名@服务器/文件夹 或 s3://存储桶/文件夹；不写时用 site.yaml 的 deploy.target
         #[arg(long, value_name = "文件夹")]
         target: Option<String>,
         /// 只列出要上传和删除的文件，不真正发布

@@ -267,6 +267,7 @@ images:                                # 图片：照片缩成哪几种宽度、
 
 # deploy:                              # 发布：tongxin deploy 把网站复制到哪里；去掉这两行开头的“#”再改成实际的文件夹
 #   target: /var/www/zx                #   目标：网站服务器的目录或共享文件夹（Windows 上如 Z:/zx），密码不要写在这里
+#                                      #   SFTP 服务器写 sftp://用户名@服务器地址/文件夹，密码放在环境变量 TONGXIN_DEPLOY_PASSWORD 里
 #                                      #   对象存储（OSS、COS、OBS）写 s3://存储桶名/文件夹，另加下面两行；
 #   endpoint: https://oss-cn-beijing.aliyuncs.com   #   服务地址：存储桶概览里的“地域节点”或访问域名
 #   region: oss-cn-beijing             #   地域；访问密钥放在环境变量 AWS_ACCESS_KEY_ID、AWS_SECRET_ACCESS_KEY 里

@@ -13,6 +13,7 @@
 
 pub mod folder;
 pub mod s3;
+pub mod sftp;
 
 use std::collections::BTreeMap;
 use std::io;
@@ -272,12 +273,18 @@ pub fn destination(
             let place = s3::Place::parse(target, settings)?;
             return Ok(Box::new(s3::Bucket::new(place, s3::Keys::from_env()?)));
         }
+        Some("sftp") => {
+            let place = sftp::Place::parse(target)?;
+            return Ok(Box::new(sftp::Sftp::connect(place)?));
+        }
         Some(scheme) => {
             return Err(Diagnostic::error(
                 crate::config::FILE_NAME,
-                format!("发布目标“{target}”是 {scheme}:// 地址，这个版本的同心只能发布到文件夹或 s3:// 存储桶"),
+                format!("发布目标“{target}”是 {scheme}:// 地址，同心能发布到文件夹、sftp:// 服务器和 s3:// 存储桶"),
             )
-            .hint("先发布到一个文件夹（例如挂载的共享文件夹或网站服务器的目录），再用原来的办法上传它"));
+            .hint(
+                "FTP 不加密，密码和网页都以明文传输：请服务器管理员开通 SFTP（sftp://），或先发布到一个挂载的文件夹",
+            ));
         }
     }
     let folder = base.join(target);
@@ -370,11 +377,14 @@ mod tests {
         let output = dir.path().join("public");
         std::fs::create_dir_all(&output).unwrap();
         let none = crate::config::DeploySettings::default();
-        for target in ["sftp://zx@10.0.0.5/var/www", "ftp://10.0.0.5/www"] {
+        for target in ["ftp://10.0.0.5/www", "http://10.0.0.5/www"] {
             let Err(e) = destination(target, &none, dir.path(), dir.path(), &output) else {
                 panic!("{target} accepted")
             };
-            assert!(e.message.contains("只能发布到文件夹或 s3://"), "{e:?}");
+            assert!(
+                e.message.contains("能发布到文件夹、sftp:// 服务器和 s3:// 存储桶"),
+                "{e:?}"
+            );
         }
         // An S3 bucket needs the storage service's address.
         let Err(e) = destination("s3://zx-site/www", &none, dir.path(), dir.path(), &output) else {
