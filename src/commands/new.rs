@@ -80,9 +80,37 @@ struct Target {
     book_of: Option<String>,
 }
 
+/// A post `new` would write, planned but not written yet: the desk and
+/// `import` fill in its settings and text before writing it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    /// The new file relative to the site folder, e.g. `content/yaowen/2026-12-02-a.md`.
+    pub path: PathBuf,
+    /// The whole file: front matter with a comment on each setting, and an empty body.
+    pub text: String,
+    /// The column's title (and the book's, for a chapter).
+    pub column: String,
+    pub kind: ColumnKind,
+    /// What to do next, in Chinese, for the user.
+    pub next: String,
+}
+
 /// Creates the post; on failure, the reasons (site.yaml errors, an unknown
 /// column, an existing file).
 pub fn new_post(options: &NewOptions) -> Result<Created, Vec<Diagnostic>> {
+    let planned = plan_post(options)?;
+    write_new(&options.root, &planned.path, planned.text.as_bytes())?;
+    Ok(Created {
+        path: planned.path,
+        column: planned.column,
+        kind: planned.kind,
+        next: planned.next,
+    })
+}
+
+/// Plans the post `new_post` would write, writing nothing. Fails like it
+/// (site.yaml errors, an unknown column, an existing file).
+pub fn plan_post(options: &NewOptions) -> Result<Planned, Vec<Diagnostic>> {
     let root = &options.root;
     let title = options.title.trim();
     if title.is_empty() {
@@ -118,32 +146,43 @@ pub fn new_post(options: &NewOptions) -> Result<Created, Vec<Diagnostic>> {
     let plan = plan(&target, title, &now, &config, &siblings);
 
     let path = PathBuf::from(CONTENT_DIR).join(&plan.rel);
-    let absolute = root.join(&path);
-    if absolute.exists() {
+    if root.join(&path).exists() {
         return Err(vec![Diagnostic::error(&path, "这个文件已经存在，没有覆盖它").hint(
             "直接打开这个文件修改；如果是另一篇稿件，请换一个能区分的标题（例如写明届次、地点）再新建",
         )]);
-    }
-    let written = absolute
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::OpenOptions::new().write(true).create_new(true).open(&absolute))
-        .and_then(|mut file| std::io::Write::write_all(&mut file, plan.text.as_bytes()));
-    if let Err(e) = written {
-        return Err(vec![
-            Diagnostic::error(&path, format!("无法写入新文件（{}）", io_reason(&e)))
-                .hint("检查网站文件夹的写入权限和磁盘空间；文件已存在时请换一个标题"),
-        ]);
     }
     let column = match &target.book_of {
         Some(series) => format!("{series} › {}", target.title),
         None => target.title.clone(),
     };
-    Ok(Created {
+    Ok(Planned {
         path,
+        text: plan.text,
         column,
         kind: target.kind,
         next: plan.next,
+    })
+}
+
+/// Writes a new file at `path` (relative to `root`), making its folder;
+/// never replaces an existing file, even one made a moment ago.
+pub fn write_new(root: &std::path::Path, path: &std::path::Path, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
+    let absolute = root.join(path);
+    let written = absolute
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::OpenOptions::new().write(true).create_new(true).open(&absolute))
+        .and_then(|mut file| std::io::Write::write_all(&mut file, bytes));
+    written.map_err(|e| {
+        let message = if e.kind() == std::io::ErrorKind::AlreadyExists {
+            "这个文件已经存在，没有覆盖它".to_string()
+        } else {
+            format!("无法写入新文件（{}）", io_reason(&e))
+        };
+        vec![
+            Diagnostic::error(path, message)
+                .hint("检查网站文件夹的写入权限和磁盘空间；文件已存在时请换一个标题"),
+        ]
     })
 }
 
