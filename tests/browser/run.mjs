@@ -7,9 +7,10 @@
 //                [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 //
 // --only runs some of the parts (files, validator, a11y, reading, keyboard,
-// print, mourning, screenshots, crawl, search, search-speed, serve, readme, gallery, lighthouse), e.g.
+// print, mourning, screenshots, crawl, search, search-speed, serve, desk, readme, gallery, lighthouse), e.g.
 // while working on the theme. search needs --search-site (the build of
-// tests/browser/fixtures/search/), search-speed --bench-site.
+// tests/browser/fixtures/search/), search-speed --bench-site, serve --serve-site and
+// desk --desk-site (copies of a site that tongxin serve edits) with --tongxin.
 // It serves each folder on 127.0.0.1, runs every check, prints each result and
 // a summary with the Lighthouse scores and page weights, and exits 1 when any
 // check failed.
@@ -32,6 +33,7 @@ import { runReading } from './checks/reading.mjs';
 import { runScreenshots } from './checks/screenshots.mjs';
 import { runSearch, runSearchGoneOn, runSearchSpeed } from './checks/search.mjs';
 import { runServe } from './checks/serve.mjs';
+import { runDesk } from './checks/desk.mjs';
 import { runGallery } from './checks/gallery.mjs';
 import { runReadme } from './checks/readme.mjs';
 
@@ -45,6 +47,7 @@ const { values: opts } = parseArgs({
     'search-clean': { type: 'string' },
     'bench-site': { type: 'string' },
     'serve-site': { type: 'string' },
+    'desk-site': { type: 'string' },
     tongxin: { type: 'string' },
     'readme-dir': { type: 'string' },
     screenshots: { type: 'string', default: path.join(repo, 'target/screenshots') },
@@ -52,9 +55,9 @@ const { values: opts } = parseArgs({
     only: { type: 'string' },
   },
 });
-const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'readme', 'gallery', 'lighthouse'];
+const PARTS = ['files', 'validator', 'a11y', 'reading', 'keyboard', 'print', 'mourning', 'screenshots', 'crawl', 'search', 'search-speed', 'serve', 'desk', 'readme', 'gallery', 'lighthouse'];
 const USAGE = `usage: node run.mjs --site DIR [--mourning-site DIR] [--search-site DIR] [--bench-site DIR]
-                   [--serve-site DIR --tongxin BIN] [--readme-dir DIR --tongxin BIN]
+                   [--serve-site DIR --tongxin BIN] [--desk-site DIR --tongxin BIN] [--readme-dir DIR --tongxin BIN]
                    [--screenshots DIR] [--reports DIR] [--only PART,PART…]
 parts: ${PARTS.join(', ')} (default: all)`;
 if (!opts.site) {
@@ -161,6 +164,10 @@ try {
   if (want('serve')) {
     const siteCopy = opts['serve-site'] && path.resolve(opts['serve-site']);
     await runServe({ report, browser, binary: opts.tongxin && path.resolve(opts.tongxin), siteDir: siteCopy });
+  }
+  if (want('desk')) {
+    const siteCopy = opts['desk-site'] && path.resolve(opts['desk-site']);
+    await runDesk({ report, browser, binary: opts.tongxin && path.resolve(opts.tongxin), siteDir: siteCopy });
   }
   if (want('readme')) {
     await runReadme({

@@ -1488,7 +1488,7 @@
       var m = /^#{1,6} ([^\n]+)\n*/.exec(md);
       if (m) {
         titleWidget.set(m[1].replace(/\\([*`\\[\]])/g, '$1').replace(/\*\*/g, ''));
-        md = md.slice(m[0].length);
+        md = raiseHeadings(md.slice(m[0].length));
         onFormChange();
       }
     }
@@ -1522,6 +1522,20 @@
     } else if (md) {
       say('已把粘贴的内容转换成正文格式，请核对标题、列表和表格。', 'ok');
     }
+  }
+
+  /** 标题挪走以后，剩下的小标题从 ## 开始。 */
+  function raiseHeadings(md) {
+    var top = 7;
+    md.replace(/^(#{2,6}) /gm, function (all, hashes) {
+      top = Math.min(top, hashes.length);
+      return all;
+    });
+    if (top <= 2 || top === 7) return md;
+    var shift = top - 2;
+    return md.replace(/^(#{2,6}) /gm, function (all, hashes) {
+      return hashes.slice(shift) + ' ';
+    });
   }
 
   function replaceToken(token, replacement) {
