@@ -190,9 +190,15 @@
     );
   }
 
+  /** 句末没有标点时补一个句号。 */
+  function sentence(text) {
+    text = String(text || '').replace(/\s+$/, '');
+    return !text || /[。！？.!?）)”]$/.test(text) ? text : text + '。';
+  }
+
   function errorText(data, prefix) {
-    var text = (prefix || '') + ((data && data.error) || '出了问题。');
-    if (data && data.hint) text += ' ' + data.hint;
+    var text = (prefix || '') + sentence((data && data.error) || '出了问题。');
+    if (data && data.hint) text += sentence(data.hint);
     if (data && data.status === 403) text += ' 请刷新页面。';
     return text;
   }
@@ -708,7 +714,11 @@
     var errorId = id + '-error';
     var wrap = h('div', { class: 'field field-' + field.type, 'data-field': field.key });
     var describedBy = (field.hint ? hintId + ' ' : '') + errorId;
-    var labelNode = h('label', { for: id, id: id + '-label' }, [field.label || field.key, field.required ? h('span', { class: 'req', 'aria-hidden': 'true', text: ' *' }) : null]);
+    // 必填的星号放在 label 外面：label 的文字就是字段名本身。
+    var labelNode = h('div', { class: 'label-row' }, [
+      h('label', { for: id, id: id + '-label', text: field.label || field.key }),
+      field.required ? h('span', { class: 'req', 'aria-hidden': 'true', text: '*' }) : null,
+    ]);
     var hintNode = field.hint ? h('p', { class: 'hint', id: hintId, text: field.hint }) : null;
     var errorNode = h('p', { class: 'field-error', id: errorId, hidden: true });
     var control = null;
@@ -1644,23 +1654,21 @@
     };
     buildEditor();
     setFormValues(ed.original, ed.originalBody);
+    updateEditorHeader();
     if (ed.isNew) {
       // 新文章：日期先填上现在。
       column.fields.forEach(function (f) {
         if (f.type === 'datetime' && f.key === 'date' && ed.widgets.date) ed.widgets.date.set(nowLocal());
       });
-      takeBaseline();
-      // 新文章的“原样”是空表单（日期除外）：和它不同就算有修改。
-      ed.baseline.date = JSON.stringify(null);
-    } else {
-      takeBaseline();
     }
+    // 新文章：只有日期的空表单不算修改，用户动笔以后才暂存。
+    takeBaseline();
     await offerUnsaved(r);
     updateDirty();
     runPreview();
     var first = ed.widgets.title || ed.widgets[column.fields[0] && column.fields[0].key];
     if (first && ed.isNew) first.focus();
-    else main.focus();
+    else main.focus({ preventScroll: true });
   }
 
   function setFormValues(fields, body) {
@@ -1853,7 +1861,7 @@
       }
     }
     ed.dirty = dirty;
-    ed.saveState.textContent = dirty ? '有没有保存的修改（已暂存在这台电脑上）' : ed.isNew ? '还没有保存' : '已保存';
+    ed.saveState.textContent = dirty ? '有修改还没保存（已暂存在这台电脑上）' : ed.isNew ? '还没有保存' : '已保存';
     ed.saveState.className = 'save-state' + (dirty ? ' is-dirty' : '');
     return dirty;
   }
@@ -1875,7 +1883,9 @@
     if (!ed) return;
     if (!ed.key) {
       ed.key = randomKey();
-      if (ed.isNew) replaceHash('#/new/' + encodeURI(ed.column) + '?key=' + encodeURIComponent(ed.key));
+      // 网址里记下编号，刷新页面后还能找回这篇新文章。离开时网址已经是别的页面了，不能改。
+      var r = parseRoute();
+      if (ed.isNew && r && r.name === 'new' && !r.query.key) replaceHash('#/new/' + encodeURI(ed.column) + '?key=' + encodeURIComponent(ed.key));
     }
     var draft = {
       key: ed.key,
@@ -2178,7 +2188,7 @@
     var firstField = null;
     problems.forEach(function (p) {
       var w = p.field && ed.widgets[p.field];
-      var text = (p.message || '') + (p.hint ? ' 改法：' + p.hint : '');
+      var text = sentence(p.message || '') + (p.hint ? '改法：' + sentence(p.hint) : '');
       if (w) {
         w.setError(text);
         if (!firstField) firstField = w;
@@ -2240,12 +2250,12 @@
       var res = await api('POST', 'save', { json: payload });
       if (ed !== e) return;
       if (res.status === 409 && res.data && res.data.disk) {
-        say('没有保存：' + (res.data.error || '文件在别处被改过。'), 'error');
+        say('没有保存：' + sentence(res.data.error || '文件在别处被改过。'), 'error');
         await conflict(payload, res.data);
         return;
       }
       if (res.status === 400) {
-        say('没有保存：' + (res.data.error || '有几处需要改。') + (res.data.hint ? ' ' + res.data.hint : ''), 'error');
+        say('没有保存：' + sentence(res.data.error || '有几处需要改。') + sentence(res.data.hint || ''), 'error');
         showProblems(res.data.problems || [], '要改好这些地方才能保存');
         return;
       }
@@ -2335,7 +2345,7 @@
       title: '文件在别处被改过',
       wide: true,
       body: [
-        h('p', { text: (data.error || '你打开这篇文章以后，文件在磁盘上被改过（可能有人用别的编辑器改了它）。') + ' 请对照两份内容，选一份保存。' }),
+        h('p', { text: sentence(data.error || '你打开这篇文章以后，文件在磁盘上被改过（可能有人用别的编辑器改了它）。') + '请对照两份内容，选一份保存。' }),
         h('div', { class: 'compare' }, [
           h('section', { class: 'compare-side', 'aria-labelledby': mineId }, [h('h3', { id: mineId, text: '我的版本（写作台里的）' }), h('pre', { class: 'compare-text', tabindex: '0', text: mineText })]),
           h('section', { class: 'compare-side', 'aria-labelledby': diskId }, [h('h3', { id: diskId, text: '磁盘上的版本' }), h('pre', { class: 'compare-text', tabindex: '0', text: diskText })]),
