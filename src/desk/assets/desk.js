@@ -206,19 +206,39 @@
   // ───────────────────────── 状态提示 ─────────────────────────
 
   /** 在页面顶部的提示栏里说一句话（读屏软件会读出）。kind: ok、error、info；link: { href, text }。 */
+  var sayTimer = null;
+
   function say(text, kind, link) {
+    clearTimeout(sayTimer);
     clear(statusBox);
     if (!text) {
       statusBox.className = 'status-bar';
       return;
     }
     statusBox.className = 'status-bar is-' + (kind || 'info');
-    var p = h('p', {}, [text]);
+    var p = h('p', {}, [h('span', { class: 'status-text', text: text })]);
     if (link) {
       p.appendChild(document.createTextNode(' '));
       p.appendChild(h('a', { href: link.href, target: link.external ? '_blank' : null, rel: link.external ? 'noopener' : null, text: link.text }));
     }
+    p.appendChild(
+      h('button', {
+        type: 'button',
+        class: 'status-close',
+        'aria-label': '关闭提示',
+        text: '×',
+        onclick: function () {
+          say('');
+        },
+      })
+    );
     statusBox.appendChild(p);
+    // 成功的提示过一会儿自己收起；出错的一直留着，直到下一条提示。
+    if (kind === 'ok') {
+      sayTimer = setTimeout(function () {
+        if (!statusBox.contains(document.activeElement)) say('');
+      }, 15000);
+    }
   }
 
   // ───────────────────────── 对话框 ─────────────────────────
