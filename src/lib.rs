@@ -21,6 +21,7 @@ pub mod config;
 pub mod content;
 pub mod dates;
 pub mod deploy;
+pub mod desk;
 pub mod diagnostics;
 pub mod encoding;
 pub mod engine;

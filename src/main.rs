@@ -232,6 +232,9 @@ fn run_serve(options: ServeOptions, open: bool) -> ExitCode {
     };
     let url = server.url();
     eprintln!("\n预览地址：{url}\n保存文章、模板或 site.yaml 后页面会自动更新。按 Ctrl+C 停止预览。");
+    if bind.is_loopback() {
+        eprintln!("写作台：{url}_tongxin/  （在浏览器里写文章、粘贴 Word、放照片，只有本机能打开）");
+    }
     if !bind.is_loopback() {
         eprintln!("注意：现在同一网络的其他电脑也能打开这个预览（包括草稿）。只在本机预览时不要加 --bind。");
     }

@@ -261,6 +261,42 @@ pub fn key_lines<'k>(text: &str, keys: impl IntoIterator<Item = &'k str>) -> Has
     found
 }
 
+/// A YAML scalar for `text`: as it is when YAML reads it back as the same text,
+/// else in double quotes.
+pub fn yaml_text(text: &str) -> String {
+    let first = text.chars().next();
+    let special_start = first.is_none_or(|c| "-?:,[]{}#&*!|>'\"%@`~ \t".contains(c));
+    let looks_typed = text.parse::<f64>().is_ok()
+        || matches!(
+            text.to_lowercase().as_str(),
+            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
+        )
+        || text.starts_with(|c: char| c.is_ascii_digit()) && text.contains(['-', ':']);
+    let risky = text.contains(": ")
+        || text.contains(" #")
+        || text.ends_with(':')
+        || text.ends_with(' ')
+        || text.contains(['\n', '\r', '\t'])
+        || text.chars().any(char::is_control);
+    if !(special_start || looks_typed || risky) {
+        return text.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

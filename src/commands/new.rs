@@ -26,7 +26,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean, io_reason};
 use crate::model::column::ColumnKind;
 use crate::model::proposals::{numbers_in, session_order};
 use crate::model::slug::slugify;
-use crate::yaml::read;
+use crate::yaml::{read, yaml_text};
 
 /// Words of the title kept in the file name: enough to recognise the post.
 const SLUG_WORDS: usize = 5;
@@ -99,6 +99,12 @@ pub struct Planned {
 /// column, an existing file).
 pub fn new_post(options: &NewOptions) -> Result<Created, Vec<Diagnostic>> {
     let planned = plan_post(options)?;
+    if options.root.join(&planned.path).exists() {
+        return Err(vec![
+            Diagnostic::error(&planned.path, "这个文件已经存在，没有覆盖它")
+                .hint("直接打开这个文件修改；如果是另一篇稿件，请换一个能区分的标题（例如写明届次、地点）再新建"),
+        ]);
+    }
     write_new(&options.root, &planned.path, planned.text.as_bytes())?;
     Ok(Created {
         path: planned.path,
@@ -109,7 +115,8 @@ pub fn new_post(options: &NewOptions) -> Result<Created, Vec<Diagnostic>> {
 }
 
 /// Plans the post `new_post` would write, writing nothing. Fails like it
-/// (site.yaml errors, an unknown column, an existing file).
+/// (site.yaml errors, an unknown column), except that the planned file may
+/// exist already: the caller decides what to do then.
 pub fn plan_post(options: &NewOptions) -> Result<Planned, Vec<Diagnostic>> {
     let root = &options.root;
     let title = options.title.trim();
@@ -146,11 +153,6 @@ pub fn plan_post(options: &NewOptions) -> Result<Planned, Vec<Diagnostic>> {
     let plan = plan(&target, title, &now, &config, &siblings);
 
     let path = PathBuf::from(CONTENT_DIR).join(&plan.rel);
-    if root.join(&path).exists() {
-        return Err(vec![Diagnostic::error(&path, "这个文件已经存在，没有覆盖它").hint(
-            "直接打开这个文件修改；如果是另一篇稿件，请换一个能区分的标题（例如写明届次、地点）再新建",
-        )]);
-    }
     let column = match &target.book_of {
         Some(series) => format!("{series} › {}", target.title),
         None => target.title.clone(),
@@ -179,10 +181,7 @@ pub fn write_new(root: &std::path::Path, path: &std::path::Path, bytes: &[u8]) -
         } else {
             format!("无法写入新文件（{}）", io_reason(&e))
         };
-        vec![
-            Diagnostic::error(path, message)
-                .hint("检查网站文件夹的写入权限和磁盘空间；文件已存在时请换一个标题"),
-        ]
+        vec![Diagnostic::error(path, message).hint("检查网站文件夹的写入权限和磁盘空间；文件已存在时请换一个标题")]
     })
 }
 
@@ -573,42 +572,6 @@ impl Lines {
     fn comment(&mut self, example: &str, comment: &str) {
         self.line(&format!("# {example}"), comment);
     }
-}
-
-/// A YAML scalar for `text`: as it is when YAML reads it back as the same text,
-/// else in double quotes.
-pub fn yaml_text(text: &str) -> String {
-    let first = text.chars().next();
-    let special_start = first.is_none_or(|c| "-?:,[]{}#&*!|>'\"%@`~ \t".contains(c));
-    let looks_typed = text.parse::<f64>().is_ok()
-        || matches!(
-            text.to_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n"
-        )
-        || text.starts_with(|c: char| c.is_ascii_digit()) && text.contains(['-', ':']);
-    let risky = text.contains(": ")
-        || text.contains(" #")
-        || text.ends_with(':')
-        || text.ends_with(' ')
-        || text.contains(['\n', '\r', '\t'])
-        || text.chars().any(char::is_control);
-    if !(special_start || looks_typed || risky) {
-        return text.to_string();
-    }
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! is rendered later, once every page's URL is known, so that `@/` links can be
 //! checked.
 
+pub mod edit;
 pub mod figures;
 pub mod front_matter;
 pub mod highlight;
@@ -219,7 +220,26 @@ fn read_source(
         }
     };
     problems.extend(decoded.warnings);
-    let (text, bom) = (decoded.text, decoded.bom);
+    from_text(rel, shown, decoded.text, decoded.bom, tz, problems)
+}
+
+/// A Markdown file from its text, as if read from `content/<rel>`: the desk
+/// previews and checks what is being written before it is saved.
+pub fn parse_text(rel: String, text: String, tz: &TimeZone) -> (Option<SourceFile>, Vec<Diagnostic>) {
+    let shown = PathBuf::from(CONTENT_DIR).join(&rel);
+    let mut problems = Vec::new();
+    let file = from_text(rel, shown, text, false, tz, &mut problems);
+    (file, problems)
+}
+
+fn from_text(
+    rel: String,
+    shown: PathBuf,
+    text: String,
+    bom: bool,
+    tz: &TimeZone,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<SourceFile> {
     // An empty article (made and never written, or emptied by a failed save)
     // gets no page and one clear warning, not errors about a missing title and date.
     if text.trim().is_empty() && !(rel == "_index.md" || rel.ends_with("/_index.md")) {

@@ -907,6 +907,113 @@ impl Engine {
     }
 }
 
+/// A page rendered for the writing desk's preview: its HTML and what was
+/// found wrong with the text (the page renders anyway when it can).
+pub struct Preview {
+    pub html: Option<String>,
+    pub problems: Vec<Diagnostic>,
+}
+
+impl Engine {
+    /// The page `rel` (below `content/`) would be with `text` as its file,
+    /// rendered with the site's templates and data as last written, while
+    /// nothing is saved: the desk's live preview. A post that is not on the
+    /// site yet (new, or a draft) borrows the place of another page of its
+    /// column. The site is left exactly as it was.
+    pub fn preview(&mut self, rel: &str, text: String) -> Preview {
+        let failed = |problems: Vec<Diagnostic>| Preview { html: None, problems };
+        let Some(config) = self.config.as_ref() else {
+            return failed(vec![
+                Diagnostic::error(config::FILE_NAME, "site.yaml 有错误，无法预览")
+                    .hint("先按生成时的提示改好 site.yaml"),
+            ]);
+        };
+        let (file, mut problems) = crate::content::parse_text(rel.to_string(), text, &config.tz);
+        let Some(file) = file else { return failed(problems) };
+        if problems.iter().any(Diagnostic::is_error) {
+            return failed(problems);
+        }
+        let (Some(current), Some((tera, _))) = (self.current.as_mut(), self.templates.as_ref()) else {
+            problems.push(
+                Diagnostic::error(&file.shown, "网站还没有成功生成过，暂时无法预览")
+                    .hint("先改好预览窗口里列出的错误，网站生成成功后即可预览"),
+            );
+            return failed(problems);
+        };
+        let site = &mut current.site;
+        let folder = file.folder().to_string();
+        let found = site.pages.iter().position(|p| p.rel == rel);
+        let slot = found.or_else(|| {
+            site.pages
+                .iter()
+                .position(|p| p.rel.rsplit_once('/').is_some_and(|(dir, _)| dir == folder))
+        });
+        let Some(index) = slot else {
+            problems.push(
+                Diagnostic::error(&file.shown, "这个栏目还没有已发布的文章，暂时无法预览")
+                    .hint("保存后在网站预览里查看；栏目里有一篇已发布的文章后，这里就能预览"),
+            );
+            return failed(problems);
+        };
+        let links = site.link_table.links(&site.config.base_path, true);
+        let rendered = markdown::render(&file.body, file.body_line, &file.shown, &links, &mut problems);
+        let saved = site.pages[index].clone();
+        {
+            let page = &mut site.pages[index];
+            if found.is_none() {
+                // Where the new post will be: its photos are found beside it.
+                let column_path = page
+                    .path
+                    .trim_end_matches('/')
+                    .rsplit_once('/')
+                    .map_or("", |(dir, _)| dir);
+                page.path = format!("{column_path}/{}/", file.stem())
+                    .trim_start_matches('/')
+                    .to_string();
+                page.rel = file.rel.clone();
+                page.shown = file.shown.clone();
+            }
+            page.title = file
+                .meta
+                .title
+                .clone()
+                .or_else(|| file.meta.extra.get("name").and_then(crate::yaml::read::string))
+                .unwrap_or_default();
+            page.meta = file.meta.clone();
+            page.body = file.body.clone();
+            page.body_line = file.body_line;
+            page.char_count = rendered.char_count;
+            page.summary = match &page.meta.summary {
+                Some(s) => s.clone(),
+                None => rendered.summary.clone(),
+            };
+            page.content = rendered.html;
+            page.figures = rendered.figures;
+            page.toc = rendered.toc;
+        }
+        current.values.refresh_page(site, index);
+        let job = crate::render::article_job(site, index);
+        let prepared = crate::render::prepare_job(site, tera, &current.values, &job);
+        let mut html = Vec::new();
+        let result = crate::render::render_prepared(tera, &prepared, &mut html);
+        site.pages[index] = saved;
+        current.values.refresh_page(site, index);
+        match result {
+            Ok(()) => Preview {
+                html: Some(String::from_utf8_lossy(&html).into_owned()),
+                problems,
+            },
+            Err(e) => {
+                problems.push(
+                    Diagnostic::error(&file.shown, format!("预览时模板出错：{e}"))
+                        .hint("检查网站主题的模板；生成网站时会报告同样的错误"),
+                );
+                failed(problems)
+            }
+        }
+    }
+}
+
 /// Whether the settings of a page changed only in values that are shown but
 /// decide nothing about the site's structure (order, lists, links, files).
 fn light_change(old: &FrontMatter, new: &FrontMatter) -> bool {

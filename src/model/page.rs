@@ -8,7 +8,7 @@ use crate::content::markdown::Heading;
 
 use super::files::FileLink;
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Page {
     /// Source path below `content/`, e.g. `yaowen/2025-03-02-a.md`.
     pub rel: String,

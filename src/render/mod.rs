@@ -164,6 +164,15 @@ pub fn page_jobs(site: &Site) -> Vec<PageJob> {
         .collect()
 }
 
+/// The job of the article page `index` of `site.pages`.
+pub fn article_job(site: &Site, index: usize) -> PageJob {
+    let job = Job::Article(index);
+    PageJob {
+        path: job_path(site, &job),
+        job,
+    }
+}
+
 /// Prepares one page, recording what it shows.
 pub fn prepare_recorded(site: &Site, tera: &Tera, values: &Values, job: PageJob) -> Recorded {
     let reader = Reader::new(values);

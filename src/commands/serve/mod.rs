@@ -21,6 +21,7 @@ use std::time::Duration;
 use jiff::Timestamp;
 use tokio::sync::{oneshot, watch as channel};
 
+use crate::desk;
 use crate::diagnostics::{Diagnostic, display_path};
 use http::{ErrorItem, Shared, Status};
 use session::{Outcome, Report, Session, SessionOptions, Touched};
@@ -144,12 +145,14 @@ pub fn start(options: ServeOptions, print: fn(&str)) -> Result<Server, Diagnosti
         session.start_search();
     }
 
+    // The desk asks the engine for previews on the rebuild thread.
+    let (desk_tx, desk_rx) = std::sync::mpsc::channel::<desk::Request>();
     let stop = Arc::new(AtomicBool::new(false));
     let builder = {
         let stop = stop.clone();
         std::thread::Builder::new()
             .name("tongxin-rebuild".into())
-            .spawn(move || rebuild_loop(session, watcher, status_tx, &stop, print))
+            .spawn(move || rebuild_loop(session, watcher, status_tx, &desk_rx, &stop, print))
             .map_err(|e| Diagnostic::error("serve", format!("无法启动重新生成的线程（{e}）")))?
     };
 
@@ -157,6 +160,17 @@ pub fn start(options: ServeOptions, print: fn(&str)) -> Result<Server, Diagnosti
     let shared = Shared {
         root: Arc::new(output.clone()),
         status: status_rx.clone(),
+    };
+    let desk_routes = if desk::guard::desk_allowed(options.bind) {
+        desk::router(desk::Desk::new(
+            shown_root.clone(),
+            desk::guard::Guard::new(addr.port()),
+            status_rx.clone(),
+            desk_tx,
+            options.now,
+        ))
+    } else {
+        desk::disabled()
     };
     listener
         .set_nonblocking(true)
@@ -180,9 +194,10 @@ pub fn start(options: ServeOptions, print: fn(&str)) -> Result<Server, Diagnosti
                     print("无法启动预览服务器：端口不可用");
                     return;
                 };
-                let served = axum::serve(listener, http::router(shared)).with_graceful_shutdown(async move {
-                    let _ = shutdown_rx.await;
-                });
+                let served =
+                    axum::serve(listener, http::router(shared).merge(desk_routes)).with_graceful_shutdown(async move {
+                        let _ = shutdown_rx.await;
+                    });
                 if let Err(e) = served.await {
                     print(&format!("预览服务器出错停止了（{e}）"));
                 }
@@ -244,13 +259,18 @@ fn rebuild_loop(
     mut session: Session,
     mut watcher: SourceWatcher,
     status: channel::Sender<Status>,
+    desk: &std::sync::mpsc::Receiver<desk::Request>,
     stop: &AtomicBool,
     print: fn(&str),
 ) {
-    // Short waits, so that a stop request is seen quickly.
-    let tick = Duration::from_millis(100);
+    // Short waits, so that a stop request is seen quickly and the desk's
+    // preview follows typing.
+    let tick = Duration::from_millis(40);
     let mut quiet_for = Duration::ZERO;
     while !stop.load(Ordering::SeqCst) {
+        while let Ok(request) = desk.try_recv() {
+            session.answer(request);
+        }
         if session.search_finished().is_some() && !session.search_stale() {
             status.send_modify(|s| s.search_pending = false);
         }

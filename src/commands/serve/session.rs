@@ -113,4 +113,21 @@ impl Session {
             self.indexed = Some(done.generation);
         }
     }
+
+    /// Answers a request of the writing desk (see [`crate::desk::Request`]).
+    pub fn answer(&mut self, request: crate::desk::Request) {
+        match request {
+            crate::desk::Request::Preview { rel, text, reply } => {
+                let _ = reply.send(self.engine.preview(&rel, text));
+            }
+            crate::desk::Request::Urls { reply } => {
+                let urls = self
+                    .engine
+                    .site()
+                    .map(|site| site.pages.iter().map(|p| (p.rel.clone(), p.path.clone())).collect())
+                    .unwrap_or_default();
+                let _ = reply.send(urls);
+            }
+        }
+    }
 }

@@ -88,6 +88,21 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, Failure> {
     }
 }
 
+/// Whether a file is a photo the build can publish, and its size in pixels,
+/// without decoding it: the desk checks an upload with the build's rules.
+pub fn inspect(bytes: &[u8]) -> Result<(u32, u32), Failure> {
+    let format = sniff(bytes)?;
+    if format == ImageFormat::Jpeg && jpeg_truncated(bytes) {
+        return Err(Failure::Truncated);
+    }
+    let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let (width, height) = reader.into_dimensions().map_err(decode_error)?;
+    if u64::from(width) * u64::from(height) > MAX_PIXELS {
+        return Err(Failure::TooLarge { width, height });
+    }
+    Ok((width, height))
+}
+
 /// A JPEG whose last scan has no end marker was cut off (an interrupted copy
 /// or upload); the decoder would fill the rest with grey without a word.
 fn jpeg_truncated(bytes: &[u8]) -> bool {
