@@ -255,6 +255,7 @@ fn editing_rewrites_only_the_changed_lines() {
     assert_eq!(post["fields"]["title"], "旧标题");
     assert_eq!(post["fields"]["author"], "区政协办公室");
     assert_eq!(post["body"], "第一段。\n\n　　第二段，缩进保留。\n");
+    assert_eq!(post["body_line"], 10, "the line of 第一段 in the file");
     let mut fields = post["fields"].clone();
     fields["title"] = json!("新标题：常委会召开");
     let saved = desk.post(
@@ -328,6 +329,12 @@ fn a_new_post_is_planned_saved_and_published() {
         "{path}"
     );
     assert!(!desk.root.join(&path).exists(), "planning writes nothing");
+    let planned = r.json();
+    assert_eq!(planned["fields"]["date"], "2026-12-01 12:00", "{planned}");
+    assert!(
+        planned["fields"]["source"].is_string(),
+        "the source tongxin new fills in: {planned}"
+    );
 
     // A news post without its date is refused, naming the setting.
     let fields = json!({"title": "区政协召开界别协商会", "date": "", "tags": "界别协商、民主监督", "draft": false});
@@ -546,11 +553,7 @@ fn unsaved_text_is_kept_until_saved() {
     assert!(desk.root.join(".tongxin/desk/unsaved").read_dir().unwrap().count() == 1);
     let r = desk.call("DELETE", &format!("/_tongxin/api/unsaved?key={key}"), b"");
     assert_eq!(r.status, 200);
-    assert_eq!(
-        desk.call("GET", &format!("/_tongxin/api/unsaved?key={key}"), b"")
-            .status,
-        404
-    );
+    assert_eq!(desk.get(&format!("/_tongxin/api/unsaved?key={key}")), Value::Null);
 }
 
 #[test]

@@ -418,7 +418,7 @@ async fn findings(desk: &Desk) -> Option<Arc<CheckReport>> {
     Some(report)
 }
 
-fn findings_of(report: &CheckReport, shown: &str) -> Vec<Value> {
+fn findings_of(report: &CheckReport, shown: &str, settings: &HashMap<usize, &'static str>) -> Vec<Value> {
     report
         .findings
         .iter()
@@ -426,6 +426,7 @@ fn findings_of(report: &CheckReport, shown: &str) -> Vec<Value> {
         .map(|f| {
             json!({
                 "line": f.line,
+                "field": f.line.and_then(|l| settings.get(&l)),
                 "level": f.level,
                 "level_label": f.level.chinese(),
                 "rule": f.rule.id(),
@@ -553,6 +554,17 @@ fn shown_body(body: &str) -> String {
     body.strip_prefix('\n').unwrap_or(&body).to_string()
 }
 
+/// The line of the file where the body the form shows starts.
+fn body_line(file: &SourceFile) -> usize {
+    let stripped = file.body.starts_with('\n') || file.body.starts_with("\r\n");
+    file.body_line + usize::from(stripped)
+}
+
+/// Which setting each line of a file's front matter holds.
+fn setting_lines(file: &SourceFile) -> HashMap<usize, &'static str> {
+    file.meta.lines.iter().map(|(k, l)| (*l, *k)).collect()
+}
+
 /// Files in a post's own folder, for the photo and attachment pickers.
 fn own_files(root: &Path, post: &PostPath) -> Vec<Value> {
     let Ok(entries) = std::fs::read_dir(post.own_folder(root)) else {
@@ -599,9 +611,9 @@ fn read_post(root: &Path, post: &PostPath, tz: &jiff::tz::TimeZone) -> Option<On
 
 fn post_json(post: &PostPath, column: &Column, disk: &OnDisk) -> Value {
     let fields = form::fields(column.kind);
-    let (values, body) = match &disk.file {
-        Some(file) => (form::values(file, &fields), shown_body(&file.body)),
-        None => (Map::new(), String::new()),
+    let (values, body, body_line) = match &disk.file {
+        Some(file) => (form::values(file, &fields), shown_body(&file.body), body_line(file)),
+        None => (Map::new(), String::new(), 1),
     };
     json!({
         "path": post.shown(),
@@ -609,6 +621,7 @@ fn post_json(post: &PostPath, column: &Column, disk: &OnDisk) -> Value {
         "kind": column.kind.name(),
         "fields": values,
         "body": body,
+        "body_line": body_line,
         "version": disk.version,
         "problems": disk.problems.iter().map(diagnostic_json).collect::<Vec<_>>(),
     })
@@ -625,7 +638,7 @@ async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<
     };
     let work = {
         let post = post.clone();
-        move || -> Result<(Value, Vec<Value>), Response> {
+        move || -> Result<(Value, Vec<Value>, HashMap<usize, &'static str>), Response> {
             let loaded = load(&root)?;
             let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
             let disk = read_post(&root, &post, &loaded.config.tz).ok_or_else(|| {
@@ -635,10 +648,11 @@ async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<
                     "它可能已被删除或改名：回到文章列表重新打开",
                 )
             })?;
-            Ok((post_json(&post, column, &disk), own_files(&root, &post)))
+            let settings = disk.file.as_ref().map(setting_lines).unwrap_or_default();
+            Ok((post_json(&post, column, &disk), own_files(&root, &post), settings))
         }
     };
-    let (mut value, files) = match blocking(work).await {
+    let (mut value, files, settings) = match blocking(work).await {
         Some(Ok(v)) => v,
         Some(Err(r)) => return r,
         None => return internal(),
@@ -647,7 +661,11 @@ async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<
     let report = findings(&desk).await;
     value["url"] = url_of(&urls, &post.rel);
     value["files"] = json!(files);
-    value["findings"] = json!(report.map(|r| findings_of(&r, &post.shown())).unwrap_or_default());
+    value["findings"] = json!(
+        report
+            .map(|r| findings_of(&r, &post.shown(), &settings))
+            .unwrap_or_default()
+    );
     ok(value)
 }
 
@@ -659,8 +677,21 @@ async fn api_check(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query
         Ok(p) => p,
         Err(r) => return bad_path(r),
     };
+    let root = desk.root().to_path_buf();
+    let settings = {
+        let post = post.clone();
+        blocking(move || {
+            let tz = config::load(&root, &Overrides::default(), &Diagnostics::new())
+                .map_or(jiff::tz::TimeZone::UTC, |c| c.tz);
+            read_post(&root, &post, &tz)
+                .and_then(|d| d.file.as_ref().map(setting_lines))
+                .unwrap_or_default()
+        })
+        .await
+        .unwrap_or_default()
+    };
     let report = findings(&desk).await;
-    ok(json!({"findings": report.map(|r| findings_of(&r, &post.shown())).unwrap_or_default()}))
+    ok(json!({"findings": report.map(|r| findings_of(&r, &post.shown(), &settings)).unwrap_or_default()}))
 }
 
 #[derive(Deserialize)]
@@ -713,8 +744,20 @@ async fn api_plan(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> 
     } else {
         request.title
     };
-    match blocking(move || plan(&root, &request.column, &title, now)).await {
-        Some(Ok((path, _))) => ok(json!({"path": shown_path(&path)})),
+    let work = move || -> Result<Value, Response> {
+        let (path, text) = plan(&root, &request.column, &title, now)?;
+        let loaded = load(&root)?;
+        let post = store::post_path(&root, &shown_path(&path)).map_err(bad_path)?;
+        let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
+        // The settings `tongxin new` would start with (author, source, date…).
+        let (file, _) = content::parse_text(post.rel.clone(), text, &loaded.config.tz);
+        let fields = file
+            .map(|f| form::values(&f, &form::fields(column.kind)))
+            .unwrap_or_default();
+        Ok(json!({"path": post.shown(), "fields": fields}))
+    };
+    match blocking(work).await {
+        Some(Ok(value)) => ok(value),
         Some(Err(r)) => r,
         None => internal(),
     }
@@ -886,9 +929,11 @@ async fn api_save(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> 
             if let Some(key) = &request.key {
                 store::drop_unsaved(&root, key);
             }
+            let (saved, _) = content::parse_text(post.rel.clone(), drafted.text.clone(), &loaded.config.tz);
             Ok(json!({
                 "path": post.shown(),
                 "version": store::version(drafted.text.as_bytes()),
+                "body_line": saved.as_ref().map_or(1, body_line),
             }))
         }
     };
@@ -1207,7 +1252,8 @@ async fn api_unsaved_get(State(desk): State<Desk>, headers: HeaderMap, Query(q):
     let root = desk.root().to_path_buf();
     match blocking(move || store::unsaved(&root, &q.key)).await {
         Some(Some(u)) => ok(serde_json::to_value(u).unwrap_or(Value::Null)),
-        Some(None) => fail(StatusCode::NOT_FOUND, "没有未保存的内容", ""),
+        // Nothing kept is the usual case, not an error.
+        Some(None) => ok(Value::Null),
         None => internal(),
     }
 }
