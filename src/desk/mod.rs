@@ -561,7 +561,9 @@ fn body_line(file: &SourceFile) -> usize {
 }
 
 /// Which setting each line of a file's front matter holds.
-fn setting_lines(file: &SourceFile) -> HashMap<usize, &'static str> {
+type Settings = HashMap<usize, &'static str>;
+
+fn setting_lines(file: &SourceFile) -> Settings {
     file.meta.lines.iter().map(|(k, l)| (*l, *k)).collect()
 }
 
@@ -638,7 +640,7 @@ async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<
     };
     let work = {
         let post = post.clone();
-        move || -> Result<(Value, Vec<Value>, HashMap<usize, &'static str>), Response> {
+        move || -> Result<(Value, Vec<Value>, Settings), Response> {
             let loaded = load(&root)?;
             let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
             let disk = read_post(&root, &post, &loaded.config.tz).ok_or_else(|| {
