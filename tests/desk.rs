@@ -401,6 +401,7 @@ fn the_preview_is_the_sites_own_page_with_the_unsaved_text() {
         .collect();
     assert!(h1.iter().any(|t| t.contains("预览里的新标题")), "{h1:?}");
     assert!(html.contains("预览里才有的一段话"));
+    assert!(!html.contains("<script"), "the sandboxed preview runs no scripts");
     assert_eq!(page.select(&scraper::Selector::parse("table").unwrap()).count(), 1);
     assert!(
         page.select(&scraper::Selector::parse("link[rel=stylesheet]").unwrap())

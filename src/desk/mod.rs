@@ -1018,7 +1018,7 @@ async fn api_preview(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) 
     }
     match tokio::time::timeout(Duration::from_secs(30), answer).await {
         Ok(Ok(preview)) => ok(json!({
-            "html": preview.html,
+            "html": preview.html.map(|h| without_scripts(&h)),
             "problems": preview.problems.iter().map(diagnostic_json).collect::<Vec<_>>(),
         })),
         _ => fail(
@@ -1027,6 +1027,15 @@ async fn api_preview(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) 
             "网站可能正在重新生成，稍等一下再试",
         ),
     }
+}
+
+/// The page without its scripts: the preview frame runs none (it is
+/// sandboxed), and each would only log a blocked script.
+fn without_scripts(html: &str) -> String {
+    static SCRIPT: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"(?is)<script\b[^>]*>.*?</script\s*>").expect("a valid pattern")
+    });
+    SCRIPT.replace_all(html, "").into_owned()
 }
 
 // ---- uploads ---------------------------------------------------------------

@@ -109,6 +109,14 @@ export async function runReadme({ report, browser, binary, workDir, photo, scree
       });
       return [];
     });
+
+    await report.check('the 写作台 address tongxin serve prints opens the desk, which lists the new post', async () => {
+      const printed = log.join('').match(/写作台：(http:\/\/\S+\/_tongxin\/)/);
+      if (!printed) return [`tongxin serve printed no 写作台 address:\n${log.join('')}`];
+      await page.goto(printed[1]);
+      await waitFor('the new post in the desk\'s overview', async () => (await page.content()).includes('县政协召开常委会会议'));
+      return [];
+    });
   } finally {
     await context.close();
     server.kill('SIGINT');
