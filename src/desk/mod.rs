@@ -309,7 +309,9 @@ struct Loaded {
     columns: Vec<Column>,
 }
 
-fn load(root: &Path) -> Result<Loaded, Response> {
+/// Reads site.yaml and the columns; with `posts`, every post too (only the
+/// overview needs them: a 10,000-post site takes a while to read).
+fn load(root: &Path, posts: bool) -> Result<Loaded, Response> {
     let diagnostics = Diagnostics::new();
     let Some(config) = config::load(root, &Overrides::default(), &diagnostics) else {
         let first = diagnostics.into_sorted().into_iter().next();
@@ -319,7 +321,17 @@ fn load(root: &Path) -> Result<Loaded, Response> {
             "先按提示改好 site.yaml，再刷新写作台",
         ));
     };
-    let files = content::load(root, &config.tz, &Diagnostics::new()).files;
+    let files = if posts {
+        content::load(root, &config.tz, &Diagnostics::new()).files
+    } else {
+        content::list(root, &Diagnostics::new())
+            .map(|listing| listing.markdown)
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|rel| rel == "_index.md" || rel.ends_with("/_index.md"))
+            .filter_map(|rel| content::read_file(root, rel, &config.tz).0)
+            .collect()
+    };
     let columns = columns(&files);
     Ok(Loaded { config, files, columns })
 }
@@ -442,7 +454,7 @@ async fn api_site(State(desk): State<Desk>, headers: HeaderMap) -> Response {
         return denied(d);
     }
     let root = desk.root().to_path_buf();
-    let Some(loaded) = blocking(move || load(&root)).await else {
+    let Some(loaded) = blocking(move || load(&root, true)).await else {
         return internal();
     };
     let loaded = match loaded {
@@ -641,7 +653,7 @@ async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<
     let work = {
         let post = post.clone();
         move || -> Result<(Value, Vec<Value>, Settings), Response> {
-            let loaded = load(&root)?;
+            let loaded = load(&root, false)?;
             let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
             let disk = read_post(&root, &post, &loaded.config.tz).ok_or_else(|| {
                 fail(
@@ -748,7 +760,7 @@ async fn api_plan(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> 
     };
     let work = move || -> Result<Value, Response> {
         let (path, text) = plan(&root, &request.column, &title, now)?;
-        let loaded = load(&root)?;
+        let loaded = load(&root, false)?;
         let post = store::post_path(&root, &shown_path(&path)).map_err(bad_path)?;
         let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
         // The settings `tongxin new` would start with (author, source, date…).
@@ -896,7 +908,7 @@ async fn api_save(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> 
     let work = {
         let post = post.clone();
         move || -> Result<Value, Response> {
-            let loaded = load(&root)?;
+            let loaded = load(&root, false)?;
             let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
             if request.new && post.file(&root).exists() {
                 let disk = read_post(&root, &post, &loaded.config.tz);
@@ -983,7 +995,7 @@ async fn api_preview(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) 
     let root = desk.root().to_path_buf();
     let now = desk.inner.now;
     let work = move || -> Result<(String, String), Response> {
-        let loaded = load(&root)?;
+        let loaded = load(&root, false)?;
         // A new post without a path yet previews as a file of its column.
         let requested = match (&request.path, &request.column) {
             (Some(p), _) if !p.is_empty() => p.clone(),
@@ -1157,7 +1169,7 @@ async fn api_delete(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -
     let _writing = desk.inner.writing.lock().await;
     let now = desk.inner.now;
     let work = move || -> Result<Value, Response> {
-        let loaded = load(&root)?;
+        let loaded = load(&root, false)?;
         let column = column_of(&loaded, &post).ok_or_else(|| no_column(&post))?;
         let Some(disk) = read_post(&root, &post, &loaded.config.tz) else {
             return Err(fail(
