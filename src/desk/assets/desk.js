@@ -130,8 +130,8 @@
 
   function previewHref(url) {
     if (!url) return null;
-    var base = (site && site.preview) || '/';
     try {
+      var base = new URL((site && site.preview) || '/', location.href);
       return new URL(url, base).href;
     } catch (e) {
       return url;
@@ -1148,26 +1148,30 @@
 
   /** 新文章第一次上传或保存前，先问服务器文件会写在哪里。 */
   async function ensurePath() {
-    if (ed.path) return ed.path;
-    var title = ed.widgets.title ? ed.widgets.title.get() : null;
+    var e = ed;
+    if (!e) return null;
+    if (e.path) return e.path;
+    var title = e.widgets.title ? e.widgets.title.get() : null;
     if (!title) {
       say('请先填写标题：文章的文件名和图片文件夹按标题来起。', 'error');
-      if (ed.widgets.title) {
-        ed.widgets.title.setError('请先填写标题。');
-        ed.widgets.title.focus();
+      if (e.widgets.title) {
+        e.widgets.title.setError('请先填写标题。');
+        e.widgets.title.focus();
       }
       return null;
     }
-    var res = await api('POST', 'plan', { json: { column: ed.column, title: title } });
+    var res = await api('POST', 'plan', { json: { column: e.column, title: title } });
+    // 等回答的时候用户去了别的页面：这篇文章已经不在表单里了。
+    if (ed !== e) return null;
     if (!res.ok) {
       say(errorText(res.data, '无法确定文件位置：'), 'error');
       return null;
     }
-    ed.path = res.data.path;
-    ed.planned = true;
+    e.path = res.data.path;
+    e.planned = true;
     if (res.data.fields) applyDefaults(res.data.fields);
     updateEditorHeader();
-    return ed.path;
+    return e.path;
   }
 
   /** 上传一个文件到文章文件夹；失败时说明原因，返回 null。 */
@@ -1179,7 +1183,9 @@
     var path = await ensurePath();
     if (!path) return null;
     say('正在上传“' + file.name + '”（' + fmtSize(file.size) + '）……', 'info');
+    var e = ed;
     var res = await api('POST', 'upload', { query: { path: path, name: file.name || 'image.png' }, body: file, type: file.type || 'application/octet-stream' });
+    if (ed !== e) return null;
     if (!res.ok) {
       say(errorText(res.data, '“' + file.name + '”没有上传：'), 'error');
       return null;
