@@ -1772,11 +1772,14 @@
     if (col.fields.some(function (f) {
       return f.required;
     })) fieldsBox.appendChild(h('p', { class: 'hint field-wide', text: '带 * 的必须填写。' }));
+    // 标题、姓名、日期在正文上面，其余设置在正文下面：打开文章多半是为了写正文。
+    var PRIMARY = ['title', 'name', 'date'];
+    var moreBox = h('fieldset', { class: 'fields more-fields' }, [h('legend', { class: 'more-legend', text: '更多设置' })]);
     col.fields.forEach(function (f) {
       var w = makeField(f, onFormChange);
       ed.widgets[f.key] = w;
       if (f.type === 'textarea' || f.type === 'attachments' || f.type === 'members' || f.key === 'title') w.node.classList.add('field-wide');
-      fieldsBox.appendChild(w.node);
+      (PRIMARY.indexOf(f.key) >= 0 ? fieldsBox : moreBox).appendChild(w.node);
     });
     form.appendChild(fieldsBox);
 
@@ -1830,6 +1833,7 @@
     bodySection.appendChild(ta);
     bodySection.appendChild(h('p', { class: 'hint', id: 'body-hint', text: '段落之间空一行。可以直接粘贴 Word、WPS 的内容，格式会自动整理；照片可以拖到这里。' }));
     form.appendChild(bodySection);
+    if (moreBox.children.length > 1) form.appendChild(moreBox);
 
     // 保存栏
     ed.saveState = h('span', { class: 'save-state' });
