@@ -202,6 +202,25 @@ mod tests {
     use super::*;
 
     #[test]
+    fn unpacking_stops_at_the_budget() {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        zip.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        zip.write_all(&vec![b' '; 1 << 20]).unwrap();
+        let bytes = zip.finish().unwrap().into_inner();
+        // A megabyte of spaces packs into about a kilobyte.
+        assert!(bytes.len() < 8 << 10, "{}", bytes.len());
+        let mut package = Package::open(&bytes).unwrap();
+        package.budget = 1000;
+        assert!(matches!(package.read("word/document.xml"), Err(ImportError::TooLarge)));
+        let mut package = Package::open(&bytes).unwrap();
+        assert_eq!(package.read("Word/Document.xml").unwrap().unwrap().len(), 1 << 20);
+        assert_eq!(package.budget, MAX_UNPACKED - (1 << 20));
+        assert!(package.read("word/nothing.xml").unwrap().is_none());
+    }
+
+    #[test]
     fn targets_resolve_against_the_source_folder() {
         assert_eq!(
             resolve("word", "media/image1.png").as_deref(),
