@@ -11,27 +11,33 @@ use super::docx::{Block, Inline, Marker, is_space, plain};
 /// A paragraph this long or longer is no title, however it is set.
 const TITLE_CHARS: usize = 60;
 
-/// Takes the title out of `blocks`: the first heading (or the Title style);
-/// without headings, a short centred first paragraph, as Chinese documents
-/// set their titles by hand. The remaining headings are moved so that the
-/// highest becomes `##` (the page's title is the only `#`).
+/// Takes the title out of `blocks`: a paragraph in the Title style; else a
+/// short centred first paragraph, as most Chinese documents set their title
+/// by hand (the sections below it may still use heading styles); else the
+/// first heading. The remaining headings are moved so that the highest
+/// becomes `##` (the page's title is the only `#`).
 pub fn take_title(blocks: &mut Vec<Block>) -> Option<String> {
-    let heading = blocks.iter().position(|b| matches!(b, Block::Heading { .. }));
-    let index = heading.or_else(|| {
-        let first = blocks
-            .iter()
-            .position(|b| !b.plain_text().is_empty() || b.has_picture())?;
+    let titled = |b: &Block| !b.plain_text().is_empty();
+    let styled = blocks
+        .iter()
+        .position(|b| matches!(b, Block::Heading { level: 0, .. }) && titled(b));
+    let centred = || {
+        let first = blocks.iter().position(|b| titled(b) || b.has_picture())?;
         match &blocks[first] {
             Block::Paragraph {
                 centered: true,
                 caption: false,
                 inlines,
-            } if looks_like_title(&plain(inlines)) && !inlines.iter().any(|i| matches!(i, Inline::Picture { .. })) => {
-                Some(first)
-            }
+            } if looks_like_title(&plain(inlines)) && !blocks[first].has_picture() => Some(first),
             _ => None,
         }
-    });
+    };
+    let heading = || {
+        blocks
+            .iter()
+            .position(|b| matches!(b, Block::Heading { .. }) && titled(b))
+    };
+    let index = styled.or_else(centred).or_else(heading);
     let title = index.map(|i| blocks.remove(i).plain_text()).filter(|t| !t.is_empty());
     let top = blocks
         .iter()
@@ -611,6 +617,19 @@ mod tests {
             centered: true,
         }];
         assert_eq!(take_title(&mut centred).as_deref(), Some("关于召开全会的通知"));
+        // A centred first line is the title even when sections below use
+        // heading styles.
+        let mut both = vec![
+            Block::Paragraph {
+                inlines: vec![t("全会开幕")],
+                caption: false,
+                centered: true,
+            },
+            h(1, "一、会议议程"),
+            h(2, "（一）开幕式"),
+        ];
+        assert_eq!(take_title(&mut both).as_deref(), Some("全会开幕"));
+        assert_eq!(write(&both, &[]), "## 一、会议议程\n\n### （一）开幕式\n");
         let mut dated = vec![Block::Paragraph {
             inlines: vec![t("2026年3月2日")],
             caption: false,

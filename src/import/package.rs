@@ -12,6 +12,11 @@ use super::{ImportError, OtherKind};
 /// of a few kilobytes can claim gigabytes (a "zip bomb").
 pub const MAX_UNPACKED: u64 = 200 * 1024 * 1024;
 
+/// An XML part larger than this is refused: read into a tree it takes
+/// several times its size in memory. Real documents stay far below (a
+/// 500-page report's text is a few megabytes); pictures are not XML.
+const MAX_XML: usize = 64 * 1024 * 1024;
+
 /// The first bytes of an OLE compound file: old `.doc`, `.wps`, `.xls`, and
 /// any Office file with an opening password.
 const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
@@ -125,6 +130,7 @@ impl<'a> Package<'a> {
     pub fn xml(&mut self, name: &str) -> Result<Option<Element>, ImportError> {
         match self.read(name)? {
             None => Ok(None),
+            Some(bytes) if bytes.len() > MAX_XML => Err(ImportError::TooLarge),
             Some(bytes) => xml::parse(&bytes)
                 .map(Some)
                 .map_err(|e| ImportError::Damaged(format!("{name}：{}", e.0))),
