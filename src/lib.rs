@@ -12,6 +12,7 @@
 //!   updating only what a change touched
 //! - [`commands`]: what the `tongxin` binary runs
 //! - [`check`](mod@check): the rules of `tongxin check` (发布前检查), run over a loaded site
+//! - [`import`]: a Word document (`.docx`) read as a post, for `tongxin import` and the desk
 //!
 //! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`] and [`site_paths`] are shared by every stage.
 
@@ -27,6 +28,7 @@ pub mod encoding;
 pub mod engine;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod import;
 pub mod model;
 pub mod output;
 pub mod render;

@@ -96,6 +96,18 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// 导入 Word 文档：tongxin import 文件.docx --column 栏目（正文、小标题、表格和图片变成一篇新文章）
+    Import {
+        /// Word 文档（.docx）；旧版 .doc 和 .wps 请先用 Word 或 WPS 另存为 .docx
+        #[arg(value_name = "文件")]
+        file: PathBuf,
+        /// 栏目：文件夹名（yaowen）或栏目名称（政协要闻）
+        #[arg(long, value_name = "栏目")]
+        column: String,
+        /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// 新建一个网站：示例栏目和文章、带说明的 site.yaml 和默认主题
     Init {
         /// 新网站的文件夹（不存在时自动创建；已有文件时不会覆盖）
@@ -188,6 +200,17 @@ fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(&problems, "没有新建文章。"),
+            }
+        }
+        Command::Import { file, column, root } => {
+            use tongxin::commands::import::{ImportOptions, import};
+            match import(&ImportOptions::new(root, column, file)) {
+                Ok(created) => {
+                    println!("已创建：{}（{}）", display_path(&created.path), created.column);
+                    println!("{}", created.next);
+                    ExitCode::SUCCESS
+                }
+                Err(problems) => fail(&problems, "没有导入。"),
             }
         }
         Command::Init { dir } => match tongxin::commands::init::init(&tongxin::commands::init::InitOptions::new(dir)) {
