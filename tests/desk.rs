@@ -773,3 +773,46 @@ fn every_sample_post_keeps_all_but_the_changed_setting() {
     }
     assert!(edited > 50, "only {edited} posts found");
 }
+
+#[test]
+fn a_word_file_dropped_on_the_desk_becomes_a_post() {
+    let desk = Desk::open();
+    let docx = fs::read(repo().join("tests/fixtures/docx/huiyi.docx")).unwrap();
+    let r = desk.call(
+        "POST",
+        &format!("/_tongxin/api/import?column=yaowen&name={}", q("会议.docx")),
+        &docx,
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let made = r.json();
+    let path = made["path"].as_str().unwrap();
+    assert!(path.starts_with("content/yaowen/") && path.ends_with(".md"), "{made}");
+    assert!(
+        !made["next"].as_str().unwrap().contains("tongxin build"),
+        "the desk's user is not at the command line: {made}"
+    );
+    let post = desk.get(&format!("/_tongxin/api/post?path={}", q(path)));
+    assert!(
+        post["fields"]["title"].as_str().is_some_and(|t| !t.is_empty()),
+        "{post}"
+    );
+    assert!(!post["body"].as_str().unwrap().is_empty());
+
+    // An old .doc is refused, with what to do instead.
+    let doc = fs::read(repo().join("tests/fixtures/docx/old.doc")).unwrap();
+    let r = desk.call("POST", "/_tongxin/api/import?column=yaowen&name=old.doc", &doc);
+    assert_eq!(r.status, 400, "{}", r.body);
+    let e = r.json();
+    assert!(e["hint"].as_str().unwrap().contains("docx"), "{e}");
+    // So is a column that does not exist, and a request without the token.
+    let r = desk.call("POST", "/_tongxin/api/import?column=nope&name=a.docx", &docx);
+    assert_eq!(r.status, 400);
+    let r = raw(
+        desk.server.addr,
+        "POST",
+        "/_tongxin/api/import?column=yaowen&name=a.docx",
+        &[("Host", &desk.host())],
+        &docx,
+    );
+    assert_eq!(r.status, 403);
+}

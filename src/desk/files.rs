@@ -284,3 +284,49 @@ pub(super) async fn api_unsaved_delete(
         None => internal(),
     }
 }
+
+// ---- importing a Word file -------------------------------------------------
+
+#[derive(Deserialize)]
+pub(super) struct ImportQuery {
+    pub(super) column: String,
+    pub(super) name: String,
+}
+
+/// A .docx sent by the page becomes a new post, as `tongxin import` makes it.
+pub(super) async fn api_import(
+    State(desk): State<Desk>,
+    headers: HeaderMap,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> Response {
+    if let Err(d) = desk.inner.guard.api(&headers) {
+        return denied(d);
+    }
+    let root = desk.root().to_path_buf();
+    let now = desk.inner.now;
+    let _writing = desk.inner.writing.lock().await;
+    let result = blocking(move || crate::import::import_post(&root, &q.column, &q.name, &body, now)).await;
+    desk.inner.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    match result {
+        Some(Ok(created)) => ok(json!({
+            "path": created.path.to_string_lossy().replace('\\', "/"),
+            "next": created
+                .next
+                .strip_suffix(crate::import::ON_THE_COMMAND_LINE)
+                .unwrap_or(&created.next)
+                .trim_end(),
+        })),
+        Some(Err(problems)) => {
+            let first = problems.into_iter().next();
+            fail(
+                StatusCode::BAD_REQUEST,
+                first
+                    .as_ref()
+                    .map_or("无法导入这个文件".to_string(), |d| d.message.clone()),
+                first.and_then(|d| d.hint).unwrap_or_default(),
+            )
+        }
+        None => internal(),
+    }
+}

@@ -143,6 +143,10 @@ pub fn router(desk: Desk) -> Router {
             "/_tongxin/api/upload",
             post(files::api_upload).layer(DefaultBodyLimit::max(store::MAX_UPLOAD + 1)),
         )
+        .route(
+            "/_tongxin/api/import",
+            post(files::api_import).layer(DefaultBodyLimit::max(store::MAX_UPLOAD + 1)),
+        )
         .route("/_tongxin/api/delete", post(files::api_delete))
         .route("/_tongxin/api/trash", get(files::api_trash))
         .route("/_tongxin/api/restore", post(files::api_restore))

@@ -379,11 +379,13 @@ fn next_steps(imported: &Imported, folder: &Path, dated: bool, has_date: bool) -
     if has_date && !dated {
         out.push_str("文档里没有找到日期，发布时间先写成了现在，请核对。\n");
     }
-    out.push_str(
-        "请打开这个文件核对导入的正文，补全开头“---”之间空着的设置；然后运行 tongxin build 生成网站（或 tongxin serve 边写边预览），发布前运行 tongxin check。",
-    );
+    out.push_str(ON_THE_COMMAND_LINE);
     out
 }
+
+/// The last line of what to do next, for someone at the command line (the
+/// desk leaves it out: its user is already in the editor).
+pub const ON_THE_COMMAND_LINE: &str = "请打开这个文件核对导入的正文，补全开头“---”之间空着的设置；然后运行 tongxin build 生成网站（或 tongxin serve 边写边预览），发布前运行 tongxin check。";
 
 #[cfg(test)]
 mod tests {

@@ -481,7 +481,7 @@
         say(errorText(res.data, '导入“' + f.name + '”失败：'), 'error');
         return;
       }
-      say('已导入“' + f.name + '”，请检查标题、日期和正文，再保存。', 'ok');
+      say('已导入“' + f.name + '”，请检查标题、日期和正文，再保存。' + (res.data.next ? '\n' + res.data.next : ''), 'ok');
       location.hash = editHash(res.data.path);
     });
     box.appendChild(h('h2', { class: 'small-heading', text: '导入 Word 文件' }));
