@@ -15,6 +15,7 @@ import { CheckFailure, waitFor } from '../lib/report.mjs';
 import { DESKTOP, leavesLocalhost } from '../lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
+const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 function freePort() {
@@ -484,6 +485,36 @@ export async function runDesk({ report, browser, binary, siteDir }) {
       if (!(await body().inputValue()).includes('重新打开以后还在的文字')) problems.push('after a server restart, 恢复 did not bring the text back');
       if (fs.readFileSync(file(DRAFT_FILE), 'utf8').includes('重新打开以后还在的文字')) problems.push('the unsaved text was written into the file without 保存');
       return problems;
+    });
+
+    await report.check('导入 Word 文件 on the overview: the .docx becomes a post, opened in the form with its title and text', async () => {
+      await openDesk(page, origin, '#/', 'h1');
+      await page.getByLabel('导入到栏目').selectOption('yaowen');
+      const docx = path.join(REPO, 'tests/fixtures/docx/huiyi.docx');
+      await page.getByLabel('选择 Word 文件（.docx）').setInputFiles(docx);
+      await waitFor('the imported post open in the form', async () => page.url().includes('#/edit/content/yaowen/'));
+      await title().waitFor({ state: 'visible' });
+      const problems = [];
+      if (!(await title().inputValue()).trim()) problems.push('the imported post has no title in the form');
+      if ((await body().inputValue()).trim().length < 20) problems.push('the imported post has almost no text');
+      const rel = decodeURIComponent(page.url().split('#/edit/')[1]);
+      if (!fs.existsSync(file(rel))) problems.push(`${rel} was not written`);
+      return problems;
+    });
+
+    await report.check('删除 moves a post to the 回收站, and 恢复 there brings it back', async () => {
+      await openDesk(page, origin, `#/edit/${CONFLICT_FILE}`, '#body');
+      const before = fs.readFileSync(file(CONFLICT_FILE), 'utf8');
+      await page.getByRole('button', { name: '删除', exact: true }).click();
+      const dialog = page.getByRole('dialog', { name: '删除文章' });
+      await dialog.getByRole('button', { name: '删除', exact: true }).click();
+      await waitFor('the post gone from disk', async () => !fs.existsSync(file(CONFLICT_FILE)));
+      await openDesk(page, origin, '#/', 'h1');
+      const restore = page.getByRole('button', { name: /恢复/ }).first();
+      await restore.waitFor({ state: 'visible' });
+      await restore.click();
+      await waitFor('the post back on disk', async () => fs.existsSync(file(CONFLICT_FILE)));
+      return fs.readFileSync(file(CONFLICT_FILE), 'utf8') === before ? [] : ['the restored post differs from the deleted one'];
     });
 
     report.record('no script errors on the desk', pageErrors);
