@@ -260,6 +260,7 @@ fn run_serve(options: ServeOptions, open: bool) -> ExitCode {
     }
     if !bind.is_loopback() {
         eprintln!("注意：现在同一网络的其他电脑也能打开这个预览（包括草稿）。只在本机预览时不要加 --bind。");
+        eprintln!("写作台已关闭：它能改动网站文件，只在不加 --bind 的本机预览时开启。");
     }
     if open && let Err(e) = serve::open_browser(&url) {
         eprintln!("没能自动打开浏览器（{e}），请手动打开 {url}");

@@ -371,6 +371,17 @@ fn a_new_post_is_planned_saved_and_published() {
         "{text}"
     );
     let stem = path.trim_start_matches("content/yaowen/").trim_end_matches(".md");
+    // The desk tells the engine itself: the site is up to date before the
+    // save is answered, without waiting for the file watcher.
+    assert_eq!(r.json()["url"], format!("/yaowen/{stem}/"), "{}", r.body);
+    let site = desk.get("/_tongxin/api/site");
+    let listed = site["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["posts"].as_array().unwrap())
+        .any(|p| p["path"] == path.as_str() && p["title"] == "区政协召开界别协商会");
+    assert!(listed, "the overview lists the new post at once");
     desk.wait_for_page(&format!("/yaowen/{stem}/"), "发挥界别作用");
 
     // Saving "new" again at the same path is a conflict, not an overwrite.

@@ -26,6 +26,8 @@ pub(super) async fn api_upload(
     };
     let result = blocking(move || upload(&root, &post, &q.name, &body)).await;
     desk.inner.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    // Files were added or moved (a folder, too): the engine looks at them all.
+    desk.changed(Vec::new(), true);
     result.unwrap_or_else(internal)
 }
 
@@ -151,6 +153,8 @@ pub(super) async fn api_delete(State(desk): State<Desk>, headers: HeaderMap, bod
     };
     let result = blocking(work).await;
     desk.inner.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    // Files were added or moved (a folder, too): the engine looks at them all.
+    desk.changed(Vec::new(), true);
     match result {
         Some(Ok(v)) => ok(v),
         Some(Err(r)) => r,
@@ -185,6 +189,8 @@ pub(super) async fn api_restore(State(desk): State<Desk>, headers: HeaderMap, bo
     let _writing = desk.inner.writing.lock().await;
     let result = blocking(move || store::restore(&root, &request.id)).await;
     desk.inner.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    // Files were added or moved (a folder, too): the engine looks at them all.
+    desk.changed(Vec::new(), true);
     match result {
         Some(Ok(post)) => ok(json!({"path": post.shown()})),
         Some(Err(store::RestoreError::NotFound)) => fail(
@@ -308,6 +314,8 @@ pub(super) async fn api_import(
     let _writing = desk.inner.writing.lock().await;
     let result = blocking(move || crate::import::import_post(&root, &q.column, &q.name, &body, now)).await;
     desk.inner.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    // Files were added or moved (a folder, too): the engine looks at them all.
+    desk.changed(Vec::new(), true);
     match result {
         Some(Ok(created)) => ok(json!({
             "path": created.path.to_string_lossy().replace('\\', "/"),

@@ -66,6 +66,20 @@ pub enum Request {
     Urls {
         reply: oneshot::Sender<HashMap<String, String>>,
     },
+    /// Every Markdown file as the engine last read it (drafts too): the
+    /// overview without reading the whole site from disk again.
+    Content { reply: oneshot::Sender<Vec<SourceFile>> },
+    /// The desk wrote these files (below `content/`): the site is brought
+    /// up to date at once, before anything the desk asks next, instead of
+    /// when the watcher reports them.
+    Changed { files: Vec<String>, rescan: bool },
+}
+
+impl Desk {
+    /// Tells the engine what the desk just wrote.
+    fn changed(&self, files: Vec<String>, rescan: bool) {
+        let _ = self.inner.engine.send(Request::Changed { files, rescan });
+    }
 }
 
 /// A `check` report and what the site was when it ran: (builds, desk writes).

@@ -426,6 +426,9 @@ pub(super) async fn api_save(State(desk): State<Desk>, headers: HeaderMap, body:
     };
     let result = blocking(work).await;
     desk.inner.writes.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    if matches!(result, Some(Ok(_))) {
+        desk.changed(vec![post.rel.clone()], false);
+    }
     match result {
         Some(Ok(mut value)) => {
             value["url"] = url_of(&urls(&desk).await, &post.rel);

@@ -269,7 +269,20 @@ fn rebuild_loop(
     let mut quiet_for = Duration::ZERO;
     while !stop.load(Ordering::SeqCst) {
         while let Ok(request) = desk.try_recv() {
-            session.answer(request);
+            match request {
+                desk::Request::Changed { files, rescan } => {
+                    quiet_for = Duration::ZERO;
+                    status.send_modify(|s| s.building = true);
+                    let outcome = session.rebuild(session::Touched {
+                        content: true,
+                        files,
+                        rescan,
+                        ..session::Touched::default()
+                    });
+                    report(&outcome, print, &status);
+                }
+                other => session.answer(other),
+            }
         }
         if session.search_finished().is_some() && !session.search_stale() {
             status.send_modify(|s| s.search_pending = false);

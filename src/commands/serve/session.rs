@@ -120,6 +120,19 @@ impl Session {
             crate::desk::Request::Preview { rel, text, reply } => {
                 let _ = reply.send(self.engine.preview(&rel, text));
             }
+            crate::desk::Request::Content { reply } => {
+                let _ = reply.send(self.engine.content().files);
+            }
+            crate::desk::Request::Changed { files, rescan } => {
+                // The server's loop handles this itself, to report the
+                // outcome to the open pages; a session on its own just updates.
+                self.rebuild(Touched {
+                    content: true,
+                    files,
+                    rescan,
+                    ..Touched::default()
+                });
+            }
             crate::desk::Request::Urls { reply } => {
                 let urls = self
                     .engine
