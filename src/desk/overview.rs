@@ -163,7 +163,26 @@ pub(super) async fn api_site(State(desk): State<Desk>, headers: HeaderMap) -> Re
         return denied(d);
     }
     let root = desk.root().to_path_buf();
-    let Some(loaded) = blocking(move || load(&root, true)).await else {
+    // The posts as the engine read them; from disk when it cannot answer.
+    let (reply, answer) = oneshot::channel();
+    let engine_files = if desk.inner.engine.send(Request::Content { reply }).is_ok() {
+        tokio::time::timeout(Duration::from_secs(30), answer)
+            .await
+            .ok()
+            .and_then(Result::ok)
+    } else {
+        None
+    };
+    let Some(loaded) = blocking(move || match engine_files {
+        Some(files) if !files.is_empty() => load(&root, false).map(|mut l| {
+            l.columns = columns(&files);
+            l.files = files;
+            l
+        }),
+        _ => load(&root, true),
+    })
+    .await
+    else {
         return internal();
     };
     let loaded = match loaded {
