@@ -12,13 +12,10 @@ pub(super) struct UploadQuery {
 
 pub(super) async fn api_upload(
     State(desk): State<Desk>,
-    headers: HeaderMap,
+    _: Allowed,
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
     let root = desk.root().to_path_buf();
     let post = match store::post_path(&root, &q.path) {
         Ok(p) => p,
@@ -108,13 +105,7 @@ pub(super) struct DeleteRequest {
     pub(super) version: Option<String>,
 }
 
-pub(super) async fn api_delete(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
-    let Ok(request) = serde_json::from_slice::<DeleteRequest>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试");
-    };
+pub(super) async fn api_delete(State(desk): State<Desk>, Body(request): Body<DeleteRequest>) -> Response {
     let root = desk.root().to_path_buf();
     let post = match store::post_path(&root, &request.path) {
         Ok(p) => p,
@@ -162,10 +153,7 @@ pub(super) async fn api_delete(State(desk): State<Desk>, headers: HeaderMap, bod
     }
 }
 
-pub(super) async fn api_trash(State(desk): State<Desk>, headers: HeaderMap) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
+pub(super) async fn api_trash(State(desk): State<Desk>, _: Allowed) -> Response {
     let root = desk.root().to_path_buf();
     match blocking(move || store::trashed(&root)).await {
         Some(items) => ok(json!({"items": items})),
@@ -178,13 +166,7 @@ pub(super) struct RestoreRequest {
     pub(super) id: String,
 }
 
-pub(super) async fn api_restore(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
-    let Ok(request) = serde_json::from_slice::<RestoreRequest>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试");
-    };
+pub(super) async fn api_restore(State(desk): State<Desk>, Body(request): Body<RestoreRequest>) -> Response {
     let root = desk.root().to_path_buf();
     let _writing = desk.inner.writing.lock().await;
     let result = blocking(move || store::restore(&root, &request.id)).await;
@@ -223,14 +205,7 @@ pub(super) fn good_key(key: &str) -> bool {
     !key.is_empty() && key.len() <= 300
 }
 
-pub(super) async fn api_unsaved_get(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Query(q): Query<KeyQuery>,
-) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
+pub(super) async fn api_unsaved_get(State(desk): State<Desk>, _: Allowed, Query(q): Query<KeyQuery>) -> Response {
     if !good_key(&q.key) {
         return fail(StatusCode::BAD_REQUEST, "未保存内容的编号不对", "刷新写作台页面后再试");
     }
@@ -243,13 +218,7 @@ pub(super) async fn api_unsaved_get(
     }
 }
 
-pub(super) async fn api_unsaved_put(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
-    let Ok(mut unsaved) = serde_json::from_slice::<store::Unsaved>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试");
-    };
+pub(super) async fn api_unsaved_put(State(desk): State<Desk>, Body(mut unsaved): Body<store::Unsaved>) -> Response {
     if !good_key(&unsaved.key) {
         return fail(StatusCode::BAD_REQUEST, "未保存内容的编号不对", "刷新写作台页面后再试");
     }
@@ -273,14 +242,7 @@ pub(super) async fn api_unsaved_put(State(desk): State<Desk>, headers: HeaderMap
     }
 }
 
-pub(super) async fn api_unsaved_delete(
-    State(desk): State<Desk>,
-    headers: HeaderMap,
-    Query(q): Query<KeyQuery>,
-) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
+pub(super) async fn api_unsaved_delete(State(desk): State<Desk>, _: Allowed, Query(q): Query<KeyQuery>) -> Response {
     if !good_key(&q.key) {
         return fail(StatusCode::BAD_REQUEST, "未保存内容的编号不对", "刷新写作台页面后再试");
     }
@@ -302,13 +264,10 @@ pub(super) struct ImportQuery {
 /// A .docx sent by the page becomes a new post, as `tongxin import` makes it.
 pub(super) async fn api_import(
     State(desk): State<Desk>,
-    headers: HeaderMap,
+    _: Allowed,
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
     let root = desk.root().to_path_buf();
     let now = desk.inner.now;
     let _writing = desk.inner.writing.lock().await;

@@ -250,6 +250,42 @@ pub(super) fn diagnostic_json(d: &Diagnostic) -> Value {
     json!({"line": d.line, "message": d.message, "hint": d.hint, "error": d.is_error()})
 }
 
+// ---- what every API call passes ------------------------------------------
+
+/// An API call that passed the [`guard`]: from this computer, this origin,
+/// with the session's token. Every handler of `/_tongxin/api/` takes one (or
+/// [`Body`]), so none can forget the check.
+pub(super) struct Allowed;
+
+impl axum::extract::FromRequestParts<Desk> for Allowed {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, desk: &Desk) -> Result<Self, Response> {
+        desk.inner.guard.api(&parts.headers).map(|()| Allowed).map_err(denied)
+    }
+}
+
+/// The JSON body of an API call that passed the [`guard`].
+pub(super) struct Body<T>(pub(super) T);
+
+impl<T: serde::de::DeserializeOwned> axum::extract::FromRequest<Desk> for Body<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: axum::extract::Request, desk: &Desk) -> Result<Self, Response> {
+        desk.inner.guard.api(request.headers()).map_err(denied)?;
+        let bytes = Bytes::from_request(request, desk).await.map_err(|_| {
+            fail(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "发送的内容太大或不完整",
+                "文章正文最多 10 MB；照片和附件请用上传按钮",
+            )
+        })?;
+        serde_json::from_slice(&bytes)
+            .map(Body)
+            .map_err(|_| fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试"))
+    }
+}
+
 // ---- pages -----------------------------------------------------------------
 
 pub(super) async fn redirect() -> Response {

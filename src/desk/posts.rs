@@ -103,10 +103,7 @@ pub(super) fn post_json(post: &PostPath, column: &Column, disk: &OnDisk) -> Valu
     })
 }
 
-pub(super) async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<PathQuery>) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
+pub(super) async fn api_post(State(desk): State<Desk>, _: Allowed, Query(q): Query<PathQuery>) -> Response {
     let root = desk.root().to_path_buf();
     let post = match store::post_path(&root, &q.path) {
         Ok(p) => p,
@@ -145,10 +142,7 @@ pub(super) async fn api_post(State(desk): State<Desk>, headers: HeaderMap, Query
     ok(value)
 }
 
-pub(super) async fn api_check(State(desk): State<Desk>, headers: HeaderMap, Query(q): Query<PathQuery>) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
+pub(super) async fn api_check(State(desk): State<Desk>, _: Allowed, Query(q): Query<PathQuery>) -> Response {
     let post = match store::post_path(desk.root(), &q.path) {
         Ok(p) => p,
         Err(r) => return bad_path(r),
@@ -211,13 +205,7 @@ pub(super) fn shown_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-pub(super) async fn api_plan(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
-    let Ok(request) = serde_json::from_slice::<PlanRequest>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试");
-    };
+pub(super) async fn api_plan(State(desk): State<Desk>, Body(request): Body<PlanRequest>) -> Response {
     let root = desk.root().to_path_buf();
     let now = desk.inner.now;
     let title = if request.title.trim().is_empty() {
@@ -364,13 +352,7 @@ pub(super) fn refusals(
     out
 }
 
-pub(super) async fn api_save(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
-    let Ok(request) = serde_json::from_slice::<SaveRequest>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试");
-    };
+pub(super) async fn api_save(State(desk): State<Desk>, Body(request): Body<SaveRequest>) -> Response {
     let root = desk.root().to_path_buf();
     let post = match store::post_path(&root, &request.path) {
         Ok(p) => p,
@@ -461,13 +443,7 @@ pub(super) struct PreviewRequest {
     pub(super) body: String,
 }
 
-pub(super) async fn api_preview(State(desk): State<Desk>, headers: HeaderMap, body: Bytes) -> Response {
-    if let Err(d) = desk.inner.guard.api(&headers) {
-        return denied(d);
-    }
-    let Ok(request) = serde_json::from_slice::<PreviewRequest>(&body) else {
-        return fail(StatusCode::BAD_REQUEST, "请求的格式不对", "刷新写作台页面后再试");
-    };
+pub(super) async fn api_preview(State(desk): State<Desk>, Body(request): Body<PreviewRequest>) -> Response {
     let root = desk.root().to_path_buf();
     let now = desk.inner.now;
     let work = move || -> Result<(String, String), Response> {
