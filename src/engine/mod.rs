@@ -31,10 +31,10 @@ use jiff::Timestamp;
 use tera::Tera;
 
 use crate::config::{self, Overrides, SiteConfig};
-use crate::content::Content;
 use crate::content::front_matter::FrontMatter;
 use crate::content::markdown::{self, Observer};
 use crate::content::memo::MarkdownMemo;
+use crate::content::{Content, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::column::ColumnKind;
 use crate::model::published::{self, Owner, PublishedFiles};
@@ -890,18 +890,7 @@ impl Engine {
         }
         self.memo
             .put(file.body_hash, file.body_line, &file.shown, &links, &rendered);
-        let page = &mut site.pages[index];
-        page.title = title;
-        page.meta = file.meta.clone();
-        page.body_line = file.body_line;
-        page.char_count = rendered.char_count;
-        page.summary = match &page.meta.summary {
-            Some(s) => s.clone(),
-            None => rendered.summary.clone(),
-        };
-        page.content = rendered.html;
-        page.figures = rendered.figures;
-        page.toc = rendered.toc;
+        fill_page(&mut site.pages[index], file, title, rendered);
         current.values.refresh_page(&current.site, index);
         Some(index)
     }
@@ -973,23 +962,13 @@ impl Engine {
                 page.rel = file.rel.clone();
                 page.shown = file.shown.clone();
             }
-            page.title = file
+            let title = file
                 .meta
                 .title
                 .clone()
                 .or_else(|| file.meta.extra.get("name").and_then(crate::yaml::read::string))
                 .unwrap_or_default();
-            page.meta = file.meta.clone();
-            page.body = file.body.clone();
-            page.body_line = file.body_line;
-            page.char_count = rendered.char_count;
-            page.summary = match &page.meta.summary {
-                Some(s) => s.clone(),
-                None => rendered.summary.clone(),
-            };
-            page.content = rendered.html;
-            page.figures = rendered.figures;
-            page.toc = rendered.toc;
+            fill_page(page, &file, title, rendered);
         }
         current.values.refresh_page(site, index);
         let job = crate::render::article_job(site, index);
@@ -1012,6 +991,22 @@ impl Engine {
             }
         }
     }
+}
+
+/// Puts a file's settings and its rendered text into its page: what an edit
+/// of the text or of the shown settings changes.
+fn fill_page(page: &mut crate::model::page::Page, file: &SourceFile, title: String, rendered: markdown::Rendered) {
+    page.title = title;
+    page.meta = file.meta.clone();
+    page.body_line = file.body_line;
+    page.char_count = rendered.char_count;
+    page.summary = match &page.meta.summary {
+        Some(s) => s.clone(),
+        None => rendered.summary.clone(),
+    };
+    page.content = rendered.html;
+    page.figures = rendered.figures;
+    page.toc = rendered.toc;
 }
 
 /// Whether the settings of a page changed only in values that are shown but

@@ -7,27 +7,16 @@
 // and the form; the form works with the keyboard alone; unsaved text survives
 // a reload and a server restart.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { spawn } from 'node:child_process';
 import { CheckFailure, waitFor } from '../lib/report.mjs';
+import { freePort } from '../lib/server.mjs';
 import { DESKTOP, leavesLocalhost } from '../lib/browser.mjs';
 
 const require = createRequire(import.meta.url);
 const REPO = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../..');
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `tongxin serve` on the site copy; resolves when the desk answers. */
 async function startServer(binary, siteDir, port) {

@@ -4,22 +4,11 @@
 // good page stays; fixing the post clears the overlay and shows the new text.
 // The server runs on a copy of a small site that this check edits.
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { CheckFailure, waitFor } from '../lib/report.mjs';
+import { freePort } from '../lib/server.mjs';
 import { DESKTOP } from '../lib/browser.mjs';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** The first post of the site's `yaowen` column, with its page path. */
 function firstPost(siteDir) {

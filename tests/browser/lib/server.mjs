@@ -4,6 +4,7 @@
 // status 404, and text is gzip-compressed when the browser asks for it (so the
 // page weights we report are what a real host would send).
 import http from 'node:http';
+import net from 'node:net';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -147,6 +148,18 @@ export function serveSite(root, { basePath = '/' } = {}) {
             server.closeAllConnections();
           }),
       });
+    });
+  });
+}
+
+/** A port nobody listens on now, on 127.0.0.1 (for a `tongxin serve` a check starts). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
     });
   });
 }
