@@ -12,6 +12,8 @@
 //!   updating only what a change touched
 //! - [`commands`]: what the `tongxin` binary runs
 //! - [`check`](mod@check): the rules of `tongxin check` (发布前检查), run over a loaded site
+//! - [`desk`]: 写作台, the writing desk inside `tongxin serve`
+//! - [`deploy`]: sending a built site to a folder, an SFTP server or an S3 bucket
 //! - [`import`]: a Word document (`.docx`) read as a post, for `tongxin import` and the desk
 //!
 //! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`] and [`site_paths`] are shared by every stage.

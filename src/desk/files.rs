@@ -4,6 +4,7 @@
 use super::overview::*;
 use super::posts::*;
 use super::*;
+
 #[derive(Deserialize)]
 pub(super) struct UploadQuery {
     pub(super) path: String,

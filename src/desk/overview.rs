@@ -3,6 +3,7 @@
 //! posts' addresses on the preview site.
 
 use super::*;
+
 /// A column (or a book of a `series` column) posts can be written in.
 pub(super) struct Column {
     /// Below `content/`: `yaowen`, or `wenshi/book`.

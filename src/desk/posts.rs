@@ -4,6 +4,7 @@
 
 use super::overview::*;
 use super::*;
+
 #[derive(Deserialize)]
 pub(super) struct PathQuery {
     pub(super) path: String,
