@@ -827,3 +827,67 @@ fn a_word_file_dropped_on_the_desk_becomes_a_post() {
     );
     assert_eq!(r.status, 403);
 }
+
+#[test]
+fn a_proposal_previews_with_its_own_unsaved_record() {
+    let desk = Desk::open();
+    // A new proposal borrows the place of another in its column, but never
+    // shows that one's number or proposers.
+    let planned = desk
+        .post(
+            "/_tongxin/api/plan",
+            &json!({"column": "tian", "title": "关于增设社区食堂的提案"}),
+        )
+        .json();
+    let mut fields = planned["fields"].clone();
+    fields["title"] = json!("关于增设社区食堂的提案");
+    fields["number"] = json!("10-5-099");
+    fields["session"] = json!("十届五次会议");
+    fields["status"] = json!("办理中");
+    fields["proposers"] = json!(["民建溪山区基层委员会"]);
+    let r = desk.post(
+        "/_tongxin/api/preview",
+        &json!({"path": planned["path"], "column": "tian", "fields": fields, "body": "建议在老旧小区增设社区食堂。"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let html = r.json()["html"].as_str().unwrap().to_string();
+    assert!(
+        html.contains("10-5-099") && html.contains("民建溪山区基层委员会"),
+        "the unsaved record shows"
+    );
+    let site = desk.get("/_tongxin/api/site");
+    let tian = site["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["folder"] == "tian")
+        .unwrap();
+    for post in tian["posts"].as_array().unwrap() {
+        let other = desk.get(&format!(
+            "/_tongxin/api/post?path={}",
+            q(post["path"].as_str().unwrap())
+        ));
+        if let Some(number) = other["fields"]["number"].as_str() {
+            assert!(
+                !html.contains(&format!(">{number}<")),
+                "another proposal's number {number} in the preview"
+            );
+        }
+    }
+    // Without a status yet, no proposal record at all; the problem is named.
+    fields["status"] = Value::Null;
+    let r = desk.post(
+        "/_tongxin/api/preview",
+        &json!({"path": planned["path"], "column": "tian", "fields": fields, "body": "x"}),
+    );
+    let reply = r.json();
+    assert!(!reply["html"].as_str().unwrap_or("").contains("10-4-001"), "{reply}");
+    assert!(
+        reply["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["message"].as_str().unwrap().contains("状态")),
+        "{reply}"
+    );
+}

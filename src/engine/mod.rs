@@ -970,12 +970,19 @@ impl Engine {
                 .unwrap_or_default();
             fill_page(page, &file, title, rendered);
         }
+        // A member's or a proposal's own record is read from the model, not
+        // from the page's settings: the unsaved settings' record stands in
+        // for it (and not the record of the page whose place was borrowed).
+        let found_problems = Diagnostics::new();
+        let records = swap_records(site, index, found.is_none(), &found_problems);
+        problems.extend(found_problems.into_sorted());
         current.values.refresh_page(site, index);
         let job = crate::render::article_job(site, index);
         let prepared = crate::render::prepare_job(site, tera, &current.values, &job);
         let mut html = Vec::new();
         let result = crate::render::render_prepared(tera, &prepared, &mut html);
         site.pages[index] = saved;
+        records.put_back(site);
         current.values.refresh_page(site, index);
         match result {
             Ok(()) => Preview {
@@ -991,6 +998,72 @@ impl Engine {
             }
         }
     }
+}
+
+/// The member or proposal records a preview replaced, to put back.
+#[derive(Default)]
+struct Swapped {
+    member: Option<(usize, crate::model::members::Member)>,
+    proposal: Option<(usize, crate::model::proposals::Proposal)>,
+}
+
+impl Swapped {
+    fn put_back(self, site: &mut Site) {
+        if let Some((i, member)) = self.member {
+            site.members[i] = member;
+        }
+        if let Some((i, proposal)) = self.proposal {
+            site.proposals[i] = proposal;
+        }
+    }
+}
+
+/// Puts the records page `index`'s settings make in place of the ones the
+/// model holds for it, with their problems; returns those, to put back. A `borrowed` page whose
+/// settings make no proposal yet shows none (rather than its owner's).
+fn swap_records(site: &mut Site, index: usize, borrowed: bool, problems: &Diagnostics) -> Swapped {
+    use crate::model::{members, proposals};
+    let mut swapped = Swapped::default();
+    let page = &site.pages[index];
+    if let Some(m) = page.member {
+        let member = members::member_of(m, page, problems);
+        swapped.member = Some((m, std::mem::replace(&mut site.members[m], member)));
+    }
+    let page = &site.pages[index];
+    if let (Some(p), Some(fields)) = (page.proposal, proposals::fields_of(page, problems)) {
+        let directory = members::Directory::new(&site.members);
+        let proposers = fields
+            .proposers
+            .iter()
+            .map(|name| match directory.find(name) {
+                Some(m) => proposals::Proposer::Member(m),
+                None => proposals::Proposer::Named(name.clone()),
+            })
+            .collect();
+        let old = &site.proposals[p];
+        let reply = match (fields.reply, &old.reply) {
+            // A reply letter is found on disk by the build; the text is shown as typed.
+            (Some(text), _) if !crate::model::files::looks_like_file(&text) => Some(proposals::Reply::Text(text)),
+            (Some(_), Some(proposals::Reply::File(link))) => Some(proposals::Reply::File(link.clone())),
+            _ => None,
+        };
+        let record = proposals::Proposal {
+            page: old.page,
+            number: fields.number,
+            session: fields.session,
+            proposers,
+            category: fields.category,
+            status: fields.status,
+            handler: fields.handler,
+            reply,
+            result: fields.result,
+            satisfaction: fields.satisfaction,
+        };
+        swapped.proposal = Some((p, std::mem::replace(&mut site.proposals[p], record)));
+    } else if borrowed {
+        site.pages[index].proposal = None;
+    }
+    swapped
 }
 
 /// Puts a file's settings and its rendered text into its page: what an edit
