@@ -78,6 +78,7 @@ rules! {
     FreshColumn => ("fresh-column", "栏目更新", Warning),
     FreshEmpty => ("fresh-empty", "空白栏目", Warning),
     FreshVeto => ("fresh-veto", "单项否决", Error),
+    FreshReply => ("fresh-reply", "来信答复", Warning),
     LinkInternal => ("link-internal", "站内链接", Error),
     LinkImage => ("link-image", "图片", Error),
     LinkAttachment => ("link-attachment", "附件", Error),

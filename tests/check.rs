@@ -85,6 +85,8 @@ fn every_rule_is_triggered_at_its_file_and_line() {
         ("fresh-empty", "content/jiandu/_index.md", Some(1), None),
         ("fresh-empty", "content/ziliao/_index.md", Some(1), None),
         ("fresh-veto", "content", None, None),
+        // Accepted on 1 July, no reply by 1 December; the one of 20 September is not late yet.
+        ("fresh-reply", "content/xinxiang/2026-07-02-laixin.md", Some(4), None),
         ("placeholder", "content/yaowen/2026-09-01-zhanwei.md", Some(2), None),
         ("placeholder", "content/yaowen/2026-09-01-zhanwei.md", Some(7), Some(12)),
         ("placeholder", "content/yaowen/2026-09-01-zhanwei.md", Some(7), Some(17)),

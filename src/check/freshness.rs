@@ -14,6 +14,8 @@ use super::Finding;
 use crate::check::rules::Rule;
 use crate::dates;
 use crate::model::Site;
+use crate::model::column::ColumnKind;
+use crate::model::letters;
 
 /// The home page's window, in days.
 pub const HOME_DAYS: i64 = 14;
@@ -159,6 +161,7 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
             empty,
         });
     }
+    findings.extend(unanswered(site, today));
     let summary = Summary {
         today: today.to_string(),
         home_latest: home_latest.map(|d| d.to_string()),
@@ -170,6 +173,43 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
         columns,
     };
     (findings, summary)
+}
+
+/// Months a letter may wait for its published reply before `fresh-reply`.
+pub const REPLY_MONTHS: i8 = 3;
+
+/// Letters accepted more than [`REPLY_MONTHS`] months before `today` and still
+/// without a reply: a working interactive channel answers, and an inspection
+/// fails the site over a mailbox that does not.
+fn unanswered(site: &Site, today: Date) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Letters) {
+        for &i in &column.pages {
+            let page = &site.pages[i];
+            let letter = letters::fields_of(page, &site.config.tz, None);
+            let (Some(received), None) = (letter.received, letter.replied) else {
+                continue;
+            };
+            let due = received.checked_add(jiff::Span::new().months(REPLY_MONTHS));
+            if due.is_ok_and(|due| due < today) {
+                findings.push(
+                    Finding::new(
+                        Rule::FreshReply,
+                        &page.shown.to_string_lossy().replace('\\', "/"),
+                        format!(
+                            "这封来信 {} 受理，已经 {} 天没有答复（超过 {REPLY_MONTHS} 个月）",
+                            dates::chinese(received),
+                            days_between(received, today)
+                        ),
+                    )
+                    .line(page.meta.line_of("received").or(Some(1)))
+                    .text(page.title.clone())
+                    .fix("催办并公开答复：写上答复日期 replied、答复单位 replier，正文写答复内容；不宜公开的来信不要放在这个栏目"),
+                );
+            }
+        }
+    }
+    findings
 }
 
 /// The single-veto findings, once silenced columns are left out of the counts.

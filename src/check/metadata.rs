@@ -23,7 +23,8 @@ pub fn default_require(kind: ColumnKind) -> &'static [&'static str] {
         | ColumnKind::Members
         | ColumnKind::Proposals
         | ColumnKind::Series
-        | ColumnKind::Study => &[],
+        | ColumnKind::Study
+        | ColumnKind::Letters => &[],
     }
 }
 

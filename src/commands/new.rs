@@ -326,7 +326,8 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
         | ColumnKind::Speech
         | ColumnKind::Opinions
         | ColumnKind::Proposals
-        | ColumnKind::Study) => {
+        | ColumnKind::Study
+        | ColumnKind::Letters) => {
             fm.set("title", title, "标题");
             fm.raw(&format!("date: {date}"), "发布时间");
             if kind == ColumnKind::Proposals {
@@ -351,6 +352,19 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
                     fm.comment("  - file: xuexi-tiyao.pdf", "");
                     fm.comment("    title: 学习提要", "");
                 }
+                ColumnKind::Letters => {
+                    fm.raw(
+                        &format!("received: {}", now.strftime("%Y-%m-%d")),
+                        "受理日期：收到并受理来信的日期",
+                    );
+                    fm.empty(
+                        "letter",
+                        "来信摘要：概括来信反映的问题和建议，不写来信人的姓名、电话、住址",
+                    );
+                    fm.comment("replied: 2026-10-20", "答复日期：答复后取消“#”并改成答复的日期");
+                    fm.comment("replier: 区住房和城乡建设局", "答复单位");
+                    next.push_str("正文写答复内容。");
+                }
                 ColumnKind::News
                 | ColumnKind::Notice
                 | ColumnKind::Proposals
@@ -358,7 +372,9 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
                 | ColumnKind::Members
                 | ColumnKind::Series => {}
             }
-            if kind != ColumnKind::Proposals {
+            if kind == ColumnKind::Letters {
+                fm.raw("tags: []", "标签，例如 [城市建设]");
+            } else if kind != ColumnKind::Proposals {
                 fm.raw("tags: []", "标签，例如 [协商议政, 民主监督]");
                 fm.empty("members", "本文涉及的委员编号或姓名，例如 [zhang-wei]");
                 fm.comment("summary: 一句话摘要", "摘要，不写时自动取正文开头约 120 个字");

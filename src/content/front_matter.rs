@@ -39,6 +39,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("page_size", "每页条数"),
     ("description", "说明"),
     ("stale_after_days", "更新周期"),
+    ("reply_days", "答复时限"),
     // speeches and opinions
     ("speaker", "讲话人"),
     ("occasion", "场合"),
@@ -62,6 +63,11 @@ pub const KEYS: &[(&str, &str)] = &[
     ("reply", "答复"),
     ("result", "办理结果"),
     ("satisfaction", "满意度"),
+    // letters (来信选登)
+    ("letter", "来信摘要"),
+    ("received", "受理日期"),
+    ("replied", "答复日期"),
+    ("replier", "答复单位"),
     // books and study materials
     ("editor", "主编"),
     ("year", "年份"),

@@ -126,6 +126,32 @@ pub fn fields(kind: ColumnKind) -> Vec<Field> {
             list.extend([TAGS, TOPICS, SUMMARY, COVER, ATTACHMENTS, DRAFT]);
             list
         }
+        ColumnKind::Letters => vec![
+            TITLE,
+            required(DATE),
+            required(field(
+                "received",
+                "受理日期",
+                Input::Text,
+                "收到并受理来信的日期，例如 2026-10-08",
+            )),
+            field(
+                "letter",
+                "来信摘要",
+                Input::Textarea,
+                "概括来信反映的问题和建议；不写来信人的姓名、电话、住址",
+            ),
+            field(
+                "replied",
+                "答复日期",
+                Input::Text,
+                "答复后填写，例如 2026-10-20；正文写答复内容",
+            ),
+            field("replier", "答复单位", Input::Text, "例如 区住房和城乡建设局"),
+            TAGS,
+            ATTACHMENTS,
+            DRAFT,
+        ],
         ColumnKind::Page => vec![TITLE, WEIGHT, SUMMARY, ATTACHMENTS, DRAFT],
         ColumnKind::Series => vec![
             TITLE,

@@ -16,6 +16,7 @@ pub enum ColumnKind {
     Proposals,
     Series,
     Study,
+    Letters,
 }
 
 /// (kind, English name, Chinese names users may write).
@@ -29,6 +30,11 @@ const NAMES: &[(ColumnKind, &str, &[&str])] = &[
     (ColumnKind::Proposals, "proposals", &["提案", "提案工作"]),
     (ColumnKind::Series, "series", &["文史资料", "文史"]),
     (ColumnKind::Study, "study", &["学习园地", "学习"]),
+    (
+        ColumnKind::Letters,
+        "letters",
+        &["来信选登", "答复公开", "来信", "主席信箱", "信箱"],
+    ),
 ];
 
 impl ColumnKind {
@@ -75,7 +81,9 @@ impl ColumnKind {
     /// study materials may go without one.
     pub fn needs_date(self) -> bool {
         match self {
-            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions => true,
+            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Letters => {
+                true
+            }
             ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series | ColumnKind::Study => {
                 false
             }
@@ -91,7 +99,8 @@ impl ColumnKind {
             | ColumnKind::Speech
             | ColumnKind::Opinions
             | ColumnKind::Proposals
-            | ColumnKind::Study => true,
+            | ColumnKind::Study
+            | ColumnKind::Letters => true,
             ColumnKind::Page | ColumnKind::Members | ColumnKind::Series => false,
         }
     }
@@ -106,7 +115,10 @@ impl ColumnKind {
             | ColumnKind::Members
             | ColumnKind::Proposals
             | ColumnKind::Series
-            | ColumnKind::Study => None,
+            | ColumnKind::Study
+            // Replies are judged one by one (`check`'s fresh-reply), not by
+            // how new the column's latest post is.
+            | ColumnKind::Letters => None,
         }
     }
 }
@@ -124,6 +136,8 @@ pub struct Column {
     pub weight: i64,
     pub page_size: usize,
     pub stale_after_days: Option<i64>,
+    /// Days a letter may wait for its reply (`letters` columns).
+    pub reply_days: i64,
     /// The HTML of the `_index.md` body (an introduction).
     pub content: String,
     pub figures: Vec<crate::content::figures::Figure>,

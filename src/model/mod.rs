@@ -5,6 +5,7 @@
 pub mod column;
 pub mod files;
 pub mod home;
+pub mod letters;
 pub mod members;
 pub mod page;
 pub mod pagination;
@@ -28,6 +29,7 @@ use crate::content::{Content, SourceFile};
 use crate::diagnostics::{Diagnostic, Diagnostics, did_you_mean};
 use column::{Column, ColumnKind, DEFAULT_PAGE_SIZE};
 pub use home::Home;
+pub use letters::LettersView;
 use members::Member;
 pub use members::MembersView;
 use page::Page;
@@ -57,6 +59,8 @@ pub struct Site {
     /// The views of `members` and `proposals` columns beyond a plain list.
     pub member_views: Vec<MembersView>,
     pub proposal_views: Vec<ProposalsView>,
+    /// The statistics of `letters` columns.
+    pub letter_views: Vec<LettersView>,
     /// Related items of each page (by page index), from shared tags.
     pub related: Vec<Vec<usize>>,
     /// Where `@/` links point, kept so that one body can be rendered again
@@ -277,6 +281,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         books: Vec::new(),
         member_views: Vec::new(),
         proposal_views: Vec::new(),
+        letter_views: Vec::new(),
         related: Vec::new(),
         link_table: LinkTable::default(),
     };
@@ -305,6 +310,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
     members::collect(&mut site, diagnostics);
     proposals::collect(&mut site, &options.root, diagnostics);
+    letters::collect(&mut site, diagnostics);
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
@@ -382,12 +388,45 @@ fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
         weight: meta.weight.unwrap_or(0),
         page_size: meta.page_size.map_or(DEFAULT_PAGE_SIZE, |n| n as usize),
         stale_after_days: meta.stale_after_days.or(kind.default_stale_after_days()),
+        reply_days: reply_days(file, diagnostics),
         content: String::new(),
         figures: Vec::new(),
         extra: meta.extra.clone(),
         pages: Vec::new(),
         folder,
     })
+}
+
+/// A column's `reply_days` (答复时限): the days a letter may wait for its
+/// reply before the reply counts as late.
+fn reply_days(file: &SourceFile, diagnostics: &Diagnostics) -> i64 {
+    let Some(value) = file.meta.extra.get("reply_days") else {
+        return letters::DEFAULT_REPLY_DAYS;
+    };
+    match value
+        .as_i64()
+        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))
+    {
+        Some(days) if (1..=3650).contains(&days) => days,
+        _ => {
+            let mut d = Diagnostic::error(
+                &file.shown,
+                format!(
+                    "答复时限 reply_days 应是天数，写的是“{}”",
+                    crate::yaml::read::string(value).unwrap_or_default()
+                ),
+            )
+            .hint(format!(
+                "写一个 1 到 3650 之间的整数，例如“reply_days: 15”；不写时按 {} 天计算",
+                letters::DEFAULT_REPLY_DAYS
+            ));
+            if let Some(line) = file.meta.line_of("reply_days") {
+                d = d.at_line(line);
+            }
+            diagnostics.push(d);
+            letters::DEFAULT_REPLY_DAYS
+        }
+    }
 }
 
 fn make_page(
@@ -771,7 +810,7 @@ fn order_pages(site: &mut Site) {
                 });
                 false
             }
-            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions => {
+            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Letters => {
                 column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
                 true
             }

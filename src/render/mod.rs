@@ -242,9 +242,12 @@ fn jobs(site: &Site) -> Vec<Job> {
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
     match kind {
         ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series => items.max(1),
-        ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Study => {
-            page_size
-        }
+        ColumnKind::News
+        | ColumnKind::Notice
+        | ColumnKind::Speech
+        | ColumnKind::Opinions
+        | ColumnKind::Study
+        | ColumnKind::Letters => page_size,
     }
 }
 
@@ -315,6 +318,13 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
                     ctx.insert_value("books", tera::Value::from(books));
                 }
                 ColumnKind::Study => ctx.insert_value("issues", views::issues(&paginator)),
+                // The statistics lead the first page only.
+                ColumnKind::Letters => {
+                    if let Some(v) = site.letter_views.iter().find(|v| v.column == column && number == 1) {
+                        ctx.insert_value("stats", tera::Value::from_serializable(&v.stats));
+                        ctx.insert("reply_days", &c.reply_days);
+                    }
+                }
                 // A plain paginated list.
                 ColumnKind::News
                 | ColumnKind::Notice

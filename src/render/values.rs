@@ -68,6 +68,8 @@ struct PageRef<'a> {
     issue: Option<String>,
     member: Option<MemberData<'a>>,
     proposal: Option<ProposalData<'a>>,
+    /// A letter's dates and who replied (`letters` columns).
+    letter: Option<LetterData>,
     /// The book of a chapter.
     book: Option<BookLink<'a>>,
 }
@@ -105,6 +107,48 @@ struct ProposalData<'a> {
     result: Option<&'static str>,
     result_meaning: Option<&'static str>,
     satisfaction: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct LetterData {
+    /// 来信摘要.
+    letter: String,
+    /// 受理日期 and 答复日期, as `2026年3月2日` and as `2026-03-02`.
+    received: Option<String>,
+    received_iso: Option<String>,
+    replied: Option<String>,
+    replied_iso: Option<String>,
+    replier: String,
+    /// 已答复 or 办理中.
+    status: &'static str,
+    /// Days from acceptance to reply.
+    days: Option<i64>,
+    /// The column's time limit, and whether the reply came later.
+    limit: i64,
+    late: bool,
+}
+
+/// A letter's data, read from the page's own settings (not from the model's
+/// statistics), so that the desk's preview of unsaved text shows its own.
+fn letter_data(site: &Site, page: &Page) -> Option<LetterData> {
+    let column = &site.columns[page.column?];
+    if column.kind != crate::model::column::ColumnKind::Letters {
+        return None;
+    }
+    let f = crate::model::letters::fields_of(page, &site.config.tz, None);
+    let days = f.days();
+    Some(LetterData {
+        received: f.received.map(dates::chinese),
+        received_iso: f.received.map(|d| d.to_string()),
+        replied: f.replied.map(dates::chinese),
+        replied_iso: f.replied.map(|d| d.to_string()),
+        status: f.status(),
+        late: days.is_some_and(|d| d > column.reply_days),
+        limit: column.reply_days,
+        days,
+        letter: f.letter,
+        replier: f.replier,
+    })
 }
 
 #[derive(Serialize)]
@@ -300,6 +344,7 @@ fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
         issue: meta.extra.get("issue").and_then(crate::yaml::read::string),
         member: page.member.map(|m| member_data(site, pictures, &site.members[m])),
         proposal: page.proposal.map(|p| proposal_data(site, &site.proposals[p])),
+        letter: letter_data(site, page),
         book: page.book.map(|b| BookLink {
             title: &site.books[b].title,
             url: url(site, &site.books[b].path),
