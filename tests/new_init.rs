@@ -96,6 +96,7 @@ fn a_new_site_has_every_column_kind_and_the_whole_theme() {
         "page",
         "members",
         "proposals",
+        "letters",
         "series",
         "study",
     ];

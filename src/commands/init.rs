@@ -114,6 +114,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("sheqing", "opinions"),
     ("weiyuan", "members"),
     ("tian", "proposals"),
+    ("laixin", "letters"),
     ("wenshi", "series"),
     ("xuexi", "study"),
     ("guanyu", "page"),
@@ -191,6 +192,16 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "content/laixin/_index.md",
+            "---\ntitle: 来信选登\nkind: letters       # 栏目类型：来信选登，按年份统计受理和答复\nweight: 6\nreply_days: 15      # 答复时限（天）：用时超过它的答复单独统计\ndescription: 选登主席信箱来信和有关单位的答复。\n---\n".to_string(),
+        ),
+        (
+            "content/laixin/gongjiao-banci.md",
+            format!(
+                "---\n# 示例来信：换成本单位选登的来信后删去\ntitle: 关于增开早班公交的建议\ndate: {d}\nreceived: {d}       # 受理日期\nletter: 来信建议增开乡镇到县城的早班公交。   # 来信摘要：不写来信人的姓名、电话、住址\nreplied: {d}        # 答复日期：还没有答复时删去这一行，正文留空\nreplier: 县交通运输局   # 答复单位\nsource: 示例县政协\n---\n\n这是一封示例来信的答复，请换成本单位选登的来信。正文写答复内容。\n\n来信收悉。经调查，县交通运输局已会同公交公司调整早高峰班次。\n"
+            ),
+        ),
+        (
             "content/wenshi/_index.md",
             "---\ntitle: 文史资料\nkind: series        # 栏目类型：文史资料，每本书一个文件夹\nweight: 7\ndescription: 县政协征集编印的地方文史资料。\n---\n".to_string(),
         ),
@@ -253,7 +264,7 @@ suggestion:                            # 建言渠道：主席信箱等在线意
   title: 主席信箱                        # 名称
   url: /guanyu/lianxi/                   # 网址：本站页面、mailto:邮箱或外部网址
 
-nav: [yaowen, tongzhi, jianghua, sheqing, weiyuan, tian, wenshi, xuexi, guanyu]   # 导航：栏目文件夹名，按显示顺序
+nav: [yaowen, tongzhi, jianghua, sheqing, weiyuan, tian, laixin, wenshi, xuexi, guanyu]   # 导航：栏目文件夹名，按显示顺序
 
 mourning: false                        # 哀悼模式：true 全站变灰；或日期列表 [2026-04-04, 2026-12-13]，日期段写成 2026-04-04~2026-04-06
 

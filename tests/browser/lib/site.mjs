@@ -74,6 +74,7 @@ export function discoverPages(paths) {
     home: '/',
     column: '/yaowen/',
     stats: '/tian/',
+    letters: '/laixin/',
     memberIndex: '/weiyuan/',
     books: '/wenshi/',
     sitemapPage: '/sitemap/',
@@ -84,6 +85,7 @@ export function discoverPages(paths) {
     chapter: first((s) => s.length === 3 && s[0] === 'wenshi' && s[2] !== 'quanshu' && s[2] !== 'page'),
     wholeBook: first((s) => s.length === 3 && s[0] === 'wenshi' && s[2] === 'quanshu'),
     proposal: first((s) => s.length === 2 && s[0] === 'tian' && s[1] !== 'page'),
+    letter: first((s) => s.length === 2 && s[0] === 'laixin' && s[1] !== 'page'),
   };
   const missing = Object.entries(pages)
     .filter(([, v]) => !v)
