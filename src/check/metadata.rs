@@ -24,7 +24,8 @@ pub fn default_require(kind: ColumnKind) -> &'static [&'static str] {
         | ColumnKind::Proposals
         | ColumnKind::Series
         | ColumnKind::Study
-        | ColumnKind::Letters => &[],
+        | ColumnKind::Letters
+        | ColumnKind::Leaders => &[],
     }
 }
 

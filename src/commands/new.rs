@@ -293,6 +293,20 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
             next.push_str("正文写委员简介。委员编号就是文件名，其他文章用 members 列出这位委员时写它。");
             format!("{folder}/{}.md", name_slug(title))
         }
+        ColumnKind::Leaders => {
+            fm.set("name", title, "姓名");
+            fm.empty("roles", "职务，例如 区政协副主席");
+            fm.empty("duties", "分工，例如 协助主席分管提案工作，联系提案委员会");
+            let weight = siblings.iter().filter_map(|f| f.meta.weight).max().unwrap_or(0) + 1;
+            fm.raw(&format!("weight: {weight}"), "排序：按职务从高到低，数字小的在前");
+            fm.comment(
+                "photo: zhaopian.jpg",
+                "照片，放在与本文件同名的文件夹里；不写时显示姓氏头像",
+            );
+            fm.comment("member: zhang-wei", "委员编号：这位领导也是本站委员时写，两页互相链接");
+            next.push_str("正文写简历。这位领导的讲话（讲话人写他的姓名或文件名）和参加的活动（涉及委员里写他）会自动列在他的页面上。");
+            format!("{folder}/{}.md", name_slug(title))
+        }
         ColumnKind::Page => {
             fm.set("title", title, "标题");
             let weight = siblings.iter().filter_map(|f| f.meta.weight).max().unwrap_or(0) + 1;
@@ -370,7 +384,8 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
                 | ColumnKind::Proposals
                 | ColumnKind::Page
                 | ColumnKind::Members
-                | ColumnKind::Series => {}
+                | ColumnKind::Series
+                | ColumnKind::Leaders => {}
             }
             if kind == ColumnKind::Letters {
                 fm.raw("tags: []", "标签，例如 [城市建设]");

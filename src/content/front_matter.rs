@@ -53,6 +53,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("party", "党派"),
     ("employer", "工作单位"),
     ("term", "届次"),
+    // leaders (领导之窗)
+    ("duties", "分工"),
+    ("member", "委员编号"),
     // proposals
     ("number", "提案号"),
     ("session", "会议"),

@@ -152,6 +152,25 @@ pub fn fields(kind: ColumnKind) -> Vec<Field> {
             ATTACHMENTS,
             DRAFT,
         ],
+        ColumnKind::Leaders => vec![
+            required(field("name", "姓名", Input::Text, "")),
+            field("roles", "职务", Input::Text, "例如 区政协副主席"),
+            field(
+                "duties",
+                "分工",
+                Input::Textarea,
+                "例如 协助主席分管提案工作，联系提案委员会",
+            ),
+            field("photo", "照片", Input::Image, "不放照片时显示姓氏头像"),
+            field(
+                "member",
+                "委员编号",
+                Input::Text,
+                "这位领导也是本站委员时写委员编号，两页互相链接",
+            ),
+            field("weight", "排序", Input::Number, "按职务从高到低，数字小的在前"),
+            DRAFT,
+        ],
         ColumnKind::Page => vec![TITLE, WEIGHT, SUMMARY, ATTACHMENTS, DRAFT],
         ColumnKind::Series => vec![
             TITLE,

@@ -853,7 +853,7 @@ impl Engine {
     /// or `None` (having changed nothing) whenever the edit might matter
     /// elsewhere: settings or other files changed, the body has problems, a
     /// photo it names is missing, the page's place in the site could move, or
-    /// it is a member or a proposal (their names and numbers are shown by
+    /// it is a member, a leader or a proposal (their names and numbers are shown by
     /// other pages' own data).
     fn patch_page(&mut self, changed: &[String]) -> Option<usize> {
         let [rel] = changed else { return None };
@@ -867,7 +867,11 @@ impl Engine {
         let index = site.pages.iter().position(|p| &p.rel == rel)?;
         let page = &site.pages[index];
         let kind = page.column.map(|c| site.columns[c].kind);
-        if matches!(kind, Some(ColumnKind::Members | ColumnKind::Proposals)) || !light_change(&page.meta, &file.meta) {
+        if matches!(
+            kind,
+            Some(ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Leaders)
+        ) || !light_change(&page.meta, &file.meta)
+        {
             return None;
         }
         let title = file.meta.title.clone()?;

@@ -17,6 +17,7 @@ pub enum ColumnKind {
     Series,
     Study,
     Letters,
+    Leaders,
 }
 
 /// (kind, English name, Chinese names users may write).
@@ -35,6 +36,7 @@ const NAMES: &[(ColumnKind, &str, &[&str])] = &[
         "letters",
         &["来信选登", "答复公开", "来信", "主席信箱", "信箱"],
     ),
+    (ColumnKind::Leaders, "leaders", &["领导之窗", "领导", "主席会议成员"]),
 ];
 
 impl ColumnKind {
@@ -84,9 +86,12 @@ impl ColumnKind {
             ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Letters => {
                 true
             }
-            ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series | ColumnKind::Study => {
-                false
-            }
+            ColumnKind::Page
+            | ColumnKind::Members
+            | ColumnKind::Proposals
+            | ColumnKind::Series
+            | ColumnKind::Study
+            | ColumnKind::Leaders => false,
         }
     }
 
@@ -101,7 +106,7 @@ impl ColumnKind {
             | ColumnKind::Proposals
             | ColumnKind::Study
             | ColumnKind::Letters => true,
-            ColumnKind::Page | ColumnKind::Members | ColumnKind::Series => false,
+            ColumnKind::Page | ColumnKind::Members | ColumnKind::Series | ColumnKind::Leaders => false,
         }
     }
 
@@ -118,7 +123,8 @@ impl ColumnKind {
             | ColumnKind::Study
             // Replies are judged one by one (`check`'s fresh-reply), not by
             // how new the column's latest post is.
-            | ColumnKind::Letters => None,
+            | ColumnKind::Letters
+            | ColumnKind::Leaders => None,
         }
     }
 }

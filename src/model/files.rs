@@ -270,6 +270,13 @@ pub fn resolve_files(site: &mut Site, root: &Path, diagnostics: &Diagnostics) {
             member.photo = resolve(root, &Owner::page(page), photo, "", Role::Photo, line, diagnostics);
         }
     }
+    for leader in &mut site.leaders {
+        let page = &site.pages[leader.page];
+        if let Some(photo) = &leader.photo_file {
+            let line = page.meta.line_of("photo");
+            leader.photo = resolve(root, &Owner::page(page), photo, "", Role::Photo, line, diagnostics);
+        }
+    }
     for book in &mut site.books {
         if let Some(cover) = &book.cover_file {
             book.cover = resolve(

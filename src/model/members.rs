@@ -297,6 +297,7 @@ fn add_to_records(
     pages: &[Page],
     columns: &[Column],
     proposers: &HashMap<usize, Vec<usize>>,
+    leaders: &HashMap<String, usize>,
     order: &[usize],
     diagnostics: &Diagnostics,
 ) -> HashMap<usize, usize> {
@@ -311,6 +312,8 @@ fn add_to_records(
         for key in &page.meta.members {
             match directory.find(key) {
                 Some(m) => named.push(m),
+                // A leader who is not a member is in their own record.
+                None if leaders.contains_key(key.trim()) => {}
                 None => diagnostics.push(directory.unknown(page, key, "委员", columns)),
             }
         }
@@ -429,6 +432,7 @@ pub fn gather_records(site: &mut Site, newest_first: &[usize], diagnostics: &Dia
         &site.pages,
         &site.columns,
         &proposers,
+        &site.leader_keys,
         newest_first,
         diagnostics,
     );

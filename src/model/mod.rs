@@ -5,6 +5,7 @@
 pub mod column;
 pub mod files;
 pub mod home;
+pub mod leaders;
 pub mod letters;
 pub mod members;
 pub mod page;
@@ -61,6 +62,10 @@ pub struct Site {
     pub proposal_views: Vec<ProposalsView>,
     /// The statistics of `letters` columns.
     pub letter_views: Vec<LettersView>,
+    /// Leaders of every `leaders` column, in their columns' order.
+    pub leaders: Vec<leaders::Leader>,
+    /// Every way a post may name a leader (id, name, member id and name).
+    pub leader_keys: HashMap<String, usize>,
     /// Related items of each page (by page index), from shared tags.
     pub related: Vec<Vec<usize>>,
     /// Where `@/` links point, kept so that one body can be rendered again
@@ -282,6 +287,8 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         member_views: Vec::new(),
         proposal_views: Vec::new(),
         letter_views: Vec::new(),
+        leaders: Vec::new(),
+        leader_keys: HashMap::new(),
         related: Vec::new(),
         link_table: LinkTable::default(),
     };
@@ -311,6 +318,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     members::collect(&mut site, diagnostics);
     proposals::collect(&mut site, &options.root, diagnostics);
     letters::collect(&mut site, diagnostics);
+    leaders::collect(&mut site, &all, diagnostics);
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
@@ -438,15 +446,21 @@ fn make_page(
 ) -> Option<Page> {
     let mut ok = true;
     let kind = column.map(|c| columns[c].kind);
-    // A member's profile may give just the name.
-    let name = (kind == Some(ColumnKind::Members))
+    // A member's or a leader's profile may give just the name.
+    let person = matches!(kind, Some(ColumnKind::Members | ColumnKind::Leaders));
+    let name = person
         .then(|| file.meta.extra.get("name").and_then(crate::yaml::read::string))
         .flatten()
         .filter(|n| !n.is_empty());
     let title = file.meta.title.clone().or(name).unwrap_or_else(|| {
-        if kind == Some(ColumnKind::Members) {
+        if person {
+            let who = if kind == Some(ColumnKind::Leaders) {
+                "领导"
+            } else {
+                "委员"
+            };
             diagnostics.push(
-                Diagnostic::error(&file.shown, "委员资料缺少姓名 name")
+                Diagnostic::error(&file.shown, format!("{who}资料缺少姓名 name"))
                     .at_line(1)
                     .hint("在文件开头的设置里加一行，例如“name: 张伟”"),
             );
@@ -520,6 +534,7 @@ fn make_page(
         cover: None,
         book: None,
         member: None,
+        leader: None,
         proposal: None,
         speaker: None,
     })
@@ -814,8 +829,9 @@ fn order_pages(site: &mut Site) {
                 column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
                 true
             }
-            // Members are listed by name in their own views; single pages by weight.
-            ColumnKind::Page | ColumnKind::Members => {
+            // Members are listed by name in their own views; single pages
+            // and leaders (by rank) by weight.
+            ColumnKind::Page | ColumnKind::Members | ColumnKind::Leaders => {
                 column.pages.sort_by(by_weight);
                 false
             }

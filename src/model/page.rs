@@ -47,6 +47,8 @@ pub struct Page {
     pub book: Option<usize>,
     /// Index into `Site::members` for a member's profile page.
     pub member: Option<usize>,
+    /// Index into `Site::leaders` for a leader's page.
+    pub leader: Option<usize>,
     /// Index into `Site::proposals` for a proposal page.
     pub proposal: Option<usize>,
     /// Index into `Site::members` of a speech's speaker, when a member.

@@ -241,7 +241,9 @@ fn jobs(site: &Site) -> Vec<Job> {
 /// proposal table (with its filters) and the shelf of books.
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
     match kind {
-        ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series => items.max(1),
+        ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series | ColumnKind::Leaders => {
+            items.max(1)
+        }
         ColumnKind::News
         | ColumnKind::Notice
         | ColumnKind::Speech
@@ -318,6 +320,15 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
                     ctx.insert_value("books", tera::Value::from(books));
                 }
                 ColumnKind::Study => ctx.insert_value("issues", views::issues(&paginator)),
+                ColumnKind::Leaders => {
+                    let leaders: Vec<tera::Value> = site
+                        .leaders
+                        .iter()
+                        .filter(|l| site.pages[l.page].column == Some(column))
+                        .map(|l| values.page(l.page))
+                        .collect();
+                    ctx.insert_value("leaders", tera::Value::from(leaders));
+                }
                 // The statistics lead the first page only.
                 ColumnKind::Letters => {
                     if let Some(v) = site.letter_views.iter().find(|v| v.column == column && number == 1) {

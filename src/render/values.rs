@@ -12,6 +12,7 @@ use crate::content::text;
 use crate::dates;
 use crate::model::column::Column;
 use crate::model::files::FileLink;
+use crate::model::leaders::Leader;
 use crate::model::members::{self, Member};
 use crate::model::page::Page;
 use crate::model::proposals::{Proposal, Reply};
@@ -70,6 +71,8 @@ struct PageRef<'a> {
     proposal: Option<ProposalData<'a>>,
     /// A letter's dates and who replied (`letters` columns).
     letter: Option<LetterData>,
+    /// A leader's position, duties and photo (`leaders` columns).
+    leader: Option<LeaderData<'a>>,
     /// The book of a chapter.
     book: Option<BookLink<'a>>,
 }
@@ -94,6 +97,8 @@ struct MemberData<'a> {
     party: &'a str,
     employer: &'a str,
     term: &'a str,
+    /// The member's page in 领导之窗, when they are a leader.
+    leader_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -107,6 +112,33 @@ struct ProposalData<'a> {
     result: Option<&'static str>,
     result_meaning: Option<&'static str>,
     satisfaction: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct LeaderData<'a> {
+    id: &'a str,
+    name: &'a str,
+    /// The first character, for the placeholder portrait.
+    initial: String,
+    position: &'a str,
+    duties: &'a str,
+    photo: Option<String>,
+    photo_image: Option<ImageData>,
+    /// The leader's member page, when they are a member.
+    member_url: Option<String>,
+}
+
+fn leader_data<'a>(site: &Site, pictures: &Pictures, l: &'a Leader) -> LeaderData<'a> {
+    LeaderData {
+        id: &l.id,
+        name: &l.name,
+        initial: l.name.chars().next().map(String::from).unwrap_or_default(),
+        position: &l.position,
+        duties: &l.duties,
+        photo: l.photo.as_ref().map(|f| url(site, &f.path)),
+        photo_image: l.photo.as_ref().and_then(|f| image_data(site, pictures, f)),
+        member_url: l.member.map(|m| url(site, &site.pages[site.members[m].page].path)),
+    }
 }
 
 #[derive(Serialize)]
@@ -320,6 +352,10 @@ fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<
 
 fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
     let meta = &page.meta;
+    let speaker_leader = match (&meta.speaker, page.column.map(|c| site.columns[c].kind)) {
+        (Some(name), Some(crate::model::column::ColumnKind::Speech)) => site.leader_keys.get(name.trim()).copied(),
+        _ => None,
+    };
     let data = PageRef {
         title: &page.title,
         url: url(site, &page.path),
@@ -333,18 +369,25 @@ fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
         featured: meta.featured,
         column: page.column.map(|c| column_ref(site, &site.columns[c])),
         tags: term_links(site, site.taxonomy(TaxonomyKind::Tags), &meta.tags),
-        // A speaker written as a member id is shown by name.
-        speaker: match page.speaker {
-            Some(m) => Some(site.members[m].name.as_str()),
-            None => meta.speaker.as_deref(),
+        // A speaker written as a member's or a leader's id is shown by name,
+        // linked to their page (a leader's, when they are both).
+        speaker: match (page.speaker, speaker_leader) {
+            (_, Some(l)) => Some(site.leaders[l].name.as_str()),
+            (Some(m), None) => Some(site.members[m].name.as_str()),
+            (None, None) => meta.speaker.as_deref(),
         },
-        speaker_url: page.speaker.map(|m| url(site, &site.pages[site.members[m].page].path)),
+        speaker_url: match (page.speaker, speaker_leader) {
+            (_, Some(l)) => Some(url(site, &site.pages[site.leaders[l].page].path)),
+            (Some(m), None) => Some(url(site, &site.pages[site.members[m].page].path)),
+            (None, None) => None,
+        },
         occasion: meta.occasion.as_deref(),
         topic: meta.topic.as_deref(),
         issue: meta.extra.get("issue").and_then(crate::yaml::read::string),
         member: page.member.map(|m| member_data(site, pictures, &site.members[m])),
         proposal: page.proposal.map(|p| proposal_data(site, &site.proposals[p])),
         letter: letter_data(site, page),
+        leader: page.leader.map(|l| leader_data(site, pictures, &site.leaders[l])),
         book: page.book.map(|b| BookLink {
             title: &site.books[b].title,
             url: url(site, &site.books[b].path),
@@ -366,6 +409,11 @@ fn member_data<'a>(site: &Site, pictures: &Pictures, m: &'a Member) -> MemberDat
         party: &m.party,
         employer: &m.employer,
         term: &m.term,
+        leader_url: site
+            .leaders
+            .iter()
+            .find(|l| l.member.is_some_and(|x| std::ptr::eq(&site.members[x], m)))
+            .map(|l| url(site, &site.pages[l.page].path)),
     }
 }
 
@@ -556,6 +604,12 @@ pub fn page_full(site: &Site, values: &Reader, index: usize) -> Value {
             }
         };
         map.insert("reply".into(), reply);
+    }
+    if let Some(l) = page.leader {
+        let leader = &site.leaders[l];
+        let refs = |list: &[usize]| Value::from(list.iter().map(|&i| values.page(i)).collect::<Vec<_>>());
+        map.insert("speeches".into(), refs(&leader.speeches));
+        map.insert("activities".into(), refs(&leader.activities));
     }
     if let Some(b) = page.book {
         map.insert("book".into(), values.books[b].clone());
