@@ -97,6 +97,7 @@ fn a_new_site_has_every_column_kind_and_the_whole_theme() {
         "members",
         "proposals",
         "letters",
+        "leaders",
         "series",
         "study",
     ];

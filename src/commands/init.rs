@@ -110,6 +110,7 @@ pub fn init(options: &InitOptions) -> Result<Initialized, Diagnostic> {
 pub const COLUMNS: &[(&str, &str)] = &[
     ("yaowen", "news"),
     ("tongzhi", "notice"),
+    ("lingdao", "leaders"),
     ("jianghua", "speech"),
     ("sheqing", "opinions"),
     ("weiyuan", "members"),
@@ -152,6 +153,14 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
             format!(
                 "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 关于召开示例县政协常委会会议的通知\ndate: {d}\nsource: 示例县政协\n---\n\n这是一篇示例通知，请换成本单位的稿件。\n\n各位常委：\n\n县政协定于{cn}召开常委会会议，请准时参加。\n"
             ),
+        ),
+        (
+            "content/lingdao/_index.md",
+            "---\ntitle: 领导之窗\nkind: leaders       # 栏目类型：领导之窗，每位领导一个文件，按 weight 排列\nweight: 2\ndescription: 县政协主席会议成员的职务、分工和简历。\n---\n".to_string(),
+        ),
+        (
+            "content/lingdao/shili-zhuxi.md",
+            "---\n# 示例领导：换成本单位主席会议成员的资料后删去\nname: 示例委员\nroles: 县政协主席         # 职务\nduties: 主持县政协全面工作   # 分工\nmember: shili-weiyuan     # 委员编号：也是本站委员时写，两页互相链接\nweight: 1                 # 排序：数字小的在前\n---\n\n这是一位示例领导，正文写简历，请换成本单位的资料。讲话人写他的姓名或文件名的讲话、涉及委员里写他的文章，会自动列在这个页面上。\n".to_string(),
         ),
         (
             "content/jianghua/_index.md",
@@ -264,7 +273,7 @@ suggestion:                            # 建言渠道：主席信箱等在线意
   title: 主席信箱                        # 名称
   url: /guanyu/lianxi/                   # 网址：本站页面、mailto:邮箱或外部网址
 
-nav: [yaowen, tongzhi, jianghua, sheqing, weiyuan, tian, laixin, wenshi, xuexi, guanyu]   # 导航：栏目文件夹名，按显示顺序
+nav: [yaowen, tongzhi, lingdao, jianghua, sheqing, weiyuan, tian, laixin, wenshi, xuexi, guanyu]   # 导航：栏目文件夹名，按显示顺序
 
 mourning: false                        # 哀悼模式：true 全站变灰；或日期列表 [2026-04-04, 2026-12-13]，日期段写成 2026-04-04~2026-04-06
 

@@ -75,6 +75,7 @@ export function discoverPages(paths) {
     column: '/yaowen/',
     stats: '/tian/',
     letters: '/laixin/',
+    leaders: '/lingdao/',
     memberIndex: '/weiyuan/',
     books: '/wenshi/',
     sitemapPage: '/sitemap/',
@@ -86,6 +87,7 @@ export function discoverPages(paths) {
     wholeBook: first((s) => s.length === 3 && s[0] === 'wenshi' && s[2] === 'quanshu'),
     proposal: first((s) => s.length === 2 && s[0] === 'tian' && s[1] !== 'page'),
     letter: first((s) => s.length === 2 && s[0] === 'laixin' && s[1] !== 'page'),
+    leader: first((s) => s.length === 2 && s[0] === 'lingdao'),
   };
   const missing = Object.entries(pages)
     .filter(([, v]) => !v)
