@@ -1008,6 +1008,7 @@ impl Engine {
 #[derive(Default)]
 struct Swapped {
     member: Option<(usize, crate::model::members::Member)>,
+    leader: Option<(usize, crate::model::leaders::Leader)>,
     proposal: Option<(usize, crate::model::proposals::Proposal)>,
 }
 
@@ -1015,6 +1016,9 @@ impl Swapped {
     fn put_back(self, site: &mut Site) {
         if let Some((i, member)) = self.member {
             site.members[i] = member;
+        }
+        if let Some((i, leader)) = self.leader {
+            site.leaders[i] = leader;
         }
         if let Some((i, proposal)) = self.proposal {
             site.proposals[i] = proposal;
@@ -1026,12 +1030,36 @@ impl Swapped {
 /// model holds for it, with their problems; returns those, to put back. A `borrowed` page whose
 /// settings make no proposal yet shows none (rather than its owner's).
 fn swap_records(site: &mut Site, index: usize, borrowed: bool, problems: &Diagnostics) -> Swapped {
-    use crate::model::{members, proposals};
+    use crate::model::{leaders, members, proposals};
     let mut swapped = Swapped::default();
     let page = &site.pages[index];
     if let Some(m) = page.member {
-        let member = members::member_of(m, page, problems);
+        let mut member = members::member_of(m, page, problems);
+        // The record comes from other pages, and the photo is found on disk
+        // by the build: the saved ones stand while the photo is the same.
+        let old = &site.members[m];
+        if !borrowed {
+            member.record.clone_from(&old.record);
+        }
+        if member.photo_file == old.photo_file {
+            member.photo.clone_from(&old.photo);
+        }
         swapped.member = Some((m, std::mem::replace(&mut site.members[m], member)));
+    }
+    let page = &site.pages[index];
+    if let Some(l) = page.leader {
+        let directory = members::Directory::new(&site.members);
+        let mut leader = leaders::leader_of(l, page, &directory, problems);
+        leader.page = site.leaders[l].page;
+        let old = &site.leaders[l];
+        if !borrowed {
+            leader.speeches.clone_from(&old.speeches);
+            leader.activities.clone_from(&old.activities);
+        }
+        if leader.photo_file == old.photo_file {
+            leader.photo.clone_from(&old.photo);
+        }
+        swapped.leader = Some((l, std::mem::replace(&mut site.leaders[l], leader)));
     }
     let page = &site.pages[index];
     if let (Some(p), Some(fields)) = (page.proposal, proposals::fields_of(page, problems)) {

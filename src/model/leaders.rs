@@ -18,6 +18,7 @@ use super::Site;
 use super::column::ColumnKind;
 use super::files::FileLink;
 use super::members::Directory;
+use super::page::Page;
 
 #[derive(Debug)]
 pub struct Leader {
@@ -49,64 +50,7 @@ pub fn collect(site: &mut Site, newest_first: &[usize], diagnostics: &Diagnostic
     let mut leaders: Vec<Leader> = Vec::new();
     for column in site.columns.iter().filter(|c| c.kind == ColumnKind::Leaders) {
         for &p in &column.pages {
-            let page = &site.pages[p];
-            let extra = &page.meta.extra;
-            let text = |key: &str| extra.get(key).and_then(read::string).unwrap_or_default();
-            let id = page
-                .rel
-                .rsplit('/')
-                .next()
-                .unwrap_or(&page.rel)
-                .trim_end_matches(".md")
-                .to_string();
-            let name = match text("name") {
-                n if !n.trim().is_empty() => n.trim().to_string(),
-                _ => page.title.clone(),
-            };
-            // 职务 may be a list, as members write it.
-            let position = match extra.get("roles").map(read::string_list) {
-                Some(Some(list)) => list.join("、"),
-                _ => text("roles"),
-            };
-            let member = match text("member").trim() {
-                "" => None,
-                key => {
-                    let found = directory.find(key);
-                    if found.is_none() {
-                        let mut d = Diagnostic::error(&page.shown, format!("委员编号“{key}”不是本站的委员"))
-                            .hint(match directory.suggest(key) {
-                                Some(close) => format!(
-                                    "是不是想写“{close}”？member（委员编号）写这位领导在委员风采栏目里的文件名；不是委员的，删掉这一行"
-                                ),
-                                None => "member（委员编号）写这位领导在委员风采栏目里的文件名；不是委员的，删掉这一行".into(),
-                            });
-                        if let Some(line) = page.meta.line_of("member") {
-                            d = d.at_line(line);
-                        }
-                        diagnostics.push(d);
-                    }
-                    found
-                }
-            };
-            if position.trim().is_empty() {
-                diagnostics.push(
-                    Diagnostic::warning(&page.shown, format!("领导“{name}”没有写职务 roles（职务）"))
-                        .at_line(page.meta.line_of("name").unwrap_or(1))
-                        .hint("加一行，例如“roles: 区政协副主席”"),
-                );
-            }
-            leaders.push(Leader {
-                page: p,
-                id,
-                name,
-                position,
-                duties: text("duties").trim().to_string(),
-                photo_file: Some(text("photo")).filter(|s| !s.trim().is_empty()),
-                photo: None,
-                member,
-                speeches: Vec::new(),
-                activities: Vec::new(),
-            });
+            leaders.push(leader_of(p, &site.pages[p], &directory, diagnostics));
         }
     }
     let keys = keys_of(&leaders, site);
@@ -145,6 +89,67 @@ pub fn collect(site: &mut Site, newest_first: &[usize], diagnostics: &Diagnostic
     }
     site.leader_keys = keys;
     site.leaders = leaders;
+}
+
+/// The leader a profile page describes, with their member found in
+/// `directory`; speeches, activities and the photo are filled in later.
+pub fn leader_of(index: usize, page: &Page, directory: &Directory, diagnostics: &Diagnostics) -> Leader {
+    let extra = &page.meta.extra;
+    let text = |key: &str| extra.get(key).and_then(read::string).unwrap_or_default();
+    let id = page
+        .rel
+        .rsplit('/')
+        .next()
+        .unwrap_or(&page.rel)
+        .trim_end_matches(".md")
+        .to_string();
+    let name = match text("name") {
+        n if !n.trim().is_empty() => n.trim().to_string(),
+        _ => page.title.clone(),
+    };
+    // 职务 may be a list, as members write it.
+    let position = match extra.get("roles").map(read::string_list) {
+        Some(Some(list)) => list.join("、"),
+        _ => text("roles"),
+    };
+    let member = match text("member").trim() {
+        "" => None,
+        key => {
+            let found = directory.find(key);
+            if found.is_none() {
+                let how = "member（委员编号）写这位领导在委员风采栏目里的文件名；不是委员的，删掉这一行";
+                let hint = match directory.suggest(key) {
+                    Some(close) => format!("是不是想写“{close}”？{how}"),
+                    None => how.to_string(),
+                };
+                let mut d = Diagnostic::error(&page.shown, format!("委员编号“{key}”不是本站的委员")).hint(hint);
+                if let Some(line) = page.meta.line_of("member") {
+                    d = d.at_line(line);
+                }
+                diagnostics.push(d);
+            }
+            found
+        }
+    };
+    if position.trim().is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(&page.shown, format!("领导“{name}”没有写职务 roles（职务）"))
+                .at_line(page.meta.line_of("name").unwrap_or(1))
+                .hint("加一行，例如“roles: 区政协副主席”"),
+        );
+    }
+    Leader {
+        page: index,
+        id,
+        name,
+        position,
+        duties: text("duties").trim().to_string(),
+        photo_file: Some(text("photo")).filter(|s| !s.trim().is_empty()),
+        photo: None,
+        member,
+        speeches: Vec::new(),
+        activities: Vec::new(),
+    }
 }
 
 /// Every way a leader is named: id, name, and their member's id and name.

@@ -35,7 +35,7 @@ pub struct Member {
     pub record: Vec<RecordGroup>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct RecordGroup {
     pub kind: Option<ColumnKind>,
     /// Indices into `Site::pages`, newest first.
