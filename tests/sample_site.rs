@@ -47,6 +47,15 @@ fn sample_site_shows_the_engine_features() {
     let notice = page(&out, "tongzhi/2025-12-19-quanhui-zhaokai-jueding/index.html");
     assert!(texts(&notice, ".article-body pre").is_empty());
     assert!(texts(&notice, ".article-body p").len() > 2);
+    // A repealed notice says so, and names the notice that replaces it.
+    let repealed = page(&out, "tongzhi/2026-06-05-sheqing-minyi-zhengji/index.html");
+    let banner = texts(&repealed, ".doc-status p").join("");
+    assert!(banner.contains("本文件已于2026年10月15日废止"), "{banner}");
+    assert_eq!(
+        attrs(&repealed, ".doc-status a", "href"),
+        ["/tongzhi/2026-10-15-sheqing-minyi-banfa/"]
+    );
+    assert!(texts(&page(&out, "tongzhi/index.html"), ".doc-mark").contains(&"【已废止】".to_string()));
     // Every article has a title and a Chinese date.
     for entry in walkdir::WalkDir::new(out.path().join("public/yaowen"))
         .into_iter()

@@ -62,6 +62,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("reply", "答复"),
     ("result", "办理结果"),
     ("satisfaction", "满意度"),
+    // a notice or document's validity (`status` above, outside proposals)
+    ("status_date", "变更日期"),
+    ("replaced_by", "替代文件"),
     // books and study materials
     ("editor", "主编"),
     ("year", "年份"),

@@ -14,6 +14,7 @@ pub mod related;
 pub mod series;
 pub mod slug;
 pub mod taxonomy;
+pub mod validity;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -305,6 +306,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     all.sort_by(|&a, &b| newest_first(&site.pages[a], &site.pages[b]));
     members::collect(&mut site, diagnostics);
     proposals::collect(&mut site, &options.root, diagnostics);
+    validity::collect(&mut site, diagnostics);
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
@@ -483,6 +485,7 @@ fn make_page(
         member: None,
         proposal: None,
         speaker: None,
+        status: None,
     })
 }
 
