@@ -56,6 +56,16 @@ fn sample_site_shows_the_engine_features() {
         ["/tongzhi/2026-10-15-sheqing-minyi-banfa/"]
     );
     assert!(texts(&page(&out, "tongzhi/index.html"), ".doc-mark").contains(&"【已废止】".to_string()));
+    // A short video with its poster and captions, published beside the post.
+    let songxi = page(&out, "lvzhi/2026-08-19-wenhua-litang-songxi/index.html");
+    assert_eq!(attrs(&songxi, "video source", "type"), ["video/mp4"]);
+    assert_eq!(attrs(&songxi, "video track", "srclang"), ["zh"]);
+    assert!(texts(&songxi, ".video-meta").join("").contains("时长"));
+    assert!(
+        out.path()
+            .join("public/lvzhi/2026-08-19-wenhua-litang-songxi/songxi.mp4")
+            .exists()
+    );
     // Every article has a title and a Chinese date.
     for entry in walkdir::WalkDir::new(out.path().join("public/yaowen"))
         .into_iter()

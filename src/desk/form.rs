@@ -391,7 +391,7 @@ mod tests {
         assert_eq!(v["status"], json!("已废止"));
         assert_eq!(v["replaced_by"], json!("@/tongzhi/b.md"));
         assert_eq!(v["status_date"], Value::Null);
-        assert!(fields(ColumnKind::News).iter().all(|f| f.key != "status"));
+        assert!(super::fields(ColumnKind::News).iter().all(|f| f.key != "status"));
     }
 
     #[test]
