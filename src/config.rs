@@ -138,6 +138,9 @@ pub struct CheckSettings {
     /// Attachments larger than this many MB are a warning (`attachment-size`);
     /// 20 when not set.
     pub attachment_max_mb: Option<u64>,
+    /// Videos larger than this many MB are a warning (`meta-video-size`);
+    /// 200 when not set.
+    pub video_max_mb: Option<u64>,
 }
 
 impl CheckSettings {
@@ -145,6 +148,12 @@ impl CheckSettings {
 
     pub fn attachment_max_mb(&self) -> u64 {
         self.attachment_max_mb.unwrap_or(Self::DEFAULT_ATTACHMENT_MAX_MB)
+    }
+
+    pub const DEFAULT_VIDEO_MAX_MB: u64 = 200;
+
+    pub fn video_max_mb(&self) -> u64 {
+        self.video_max_mb.unwrap_or(Self::DEFAULT_VIDEO_MAX_MB)
     }
 }
 
@@ -228,6 +237,7 @@ const CHECK_KEYS: &[(&str, &str)] = &[
     ("wording", "用语"),
     ("external", "外部链接"),
     ("attachment_max_mb", "附件上限"),
+    ("video_max_mb", "视频上限"),
 ];
 const WORDING_KEYS: &[(&str, &str)] = &[("add", "增加"), ("remove", "删除"), ("file", "词表")];
 const EXTERNAL_KEYS: &[(&str, &str)] = &[
@@ -638,6 +648,16 @@ impl Reader<'_> {
                     "attachment_max_mb",
                     "附件大小上限 attachment_max_mb 应是不小于 1 的整数（单位 MB）".into(),
                     "例如“attachment_max_mb: 20”",
+                ),
+            }
+        }
+        if let Some(v) = m.get("video_max_mb") {
+            match read::integer(v) {
+                Some(n) if n >= 1 => settings.video_max_mb = Some(n as u64),
+                _ => self.error_at(
+                    "video_max_mb",
+                    "视频大小上限 video_max_mb 应是不小于 1 的整数（单位 MB）".into(),
+                    "例如“video_max_mb: 200”",
                 ),
             }
         }

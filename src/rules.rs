@@ -100,6 +100,7 @@ rules! {
     MetaAuthor => ("meta-author", "作者", Warning),
     MetaAlt => ("meta-alt", "图片说明", Warning),
     MetaAttachmentSize => ("meta-attachment-size", "附件大小", Warning),
+    MetaVideoSize => ("meta-video-size", "视频大小", Warning),
     IdentityIcp => ("identity-icp", "ICP备案号", Error),
     IdentityPolice => ("identity-police", "公安备案号", Error),
     IdentitySiteCode => ("identity-site-code", "网站标识码", Error),

@@ -69,6 +69,18 @@ fn bad_site() -> tempfile::TempDir {
         "---\ntitle: 附件太大的方案\ndate: 2026-09-10\nsource: 测试区政协\nattachments:\n  - { file: fangan.pdf, title: 实施方案 }\n---\n见附件。\n",
     )
     .unwrap();
+    // A video over the fixture's 1 MB limit, made here too.
+    std::fs::create_dir_all(dir.path().join("content/yaowen/2026-09-11-shipin")).unwrap();
+    std::fs::write(
+        dir.path().join("content/yaowen/2026-09-11-shipin/huiyi.mp4"),
+        vec![0u8; 1100 * 1024],
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/yaowen/2026-09-11-shipin.md"),
+        "---\ntitle: 视频太大的报道\ndate: 2026-09-11\nsource: 测试区政协\n---\n会议实况：\n\n```video\nhuiyi.mp4 会议实况\n```\n",
+    )
+    .unwrap();
     dir
 }
 
@@ -140,6 +152,7 @@ fn every_rule_is_triggered_at_its_file_and_line() {
             Some(5),
             None,
         ),
+        ("meta-video-size", "content/yaowen/2026-09-11-shipin.md", Some(9), None),
         ("encoding-legacy", "content/yaowen/2026-09-08-gbk.md", None, None),
         ("encoding-bom", "content/yaowen/2026-09-09-bom.md", Some(1), None),
         ("identity-suggestion", "site.yaml", Some(1), None),
@@ -148,7 +161,7 @@ fn every_rule_is_triggered_at_its_file_and_line() {
         ("identity-icp", "site.yaml", Some(5), None),
         ("identity-police", "site.yaml", Some(5), None),
         ("identity-site-code", "site.yaml", Some(6), None),
-        ("identity-secret", "site.yaml", Some(13), None),
+        ("identity-secret", "site.yaml", Some(14), None),
     ];
     for &(rule, file, line, column) in expected {
         assert!(

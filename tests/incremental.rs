@@ -80,7 +80,14 @@ impl Walk {
             .flat_map(|e| {
                 let text = fs::read_to_string(e.path()).unwrap_or_default();
                 text.match_indices("@/")
-                    .map(|(i, _)| text[i + 2..].split([')', '#']).next().unwrap_or("").to_string())
+                    .map(|(i, _)| {
+                        // `[..](@/a.md)` in the text, `replaced_by: "@/a.md"` in the settings.
+                        text[i + 2..]
+                            .split([')', '#', '"', '\'', ' ', '\n'])
+                            .next()
+                            .unwrap_or("")
+                            .to_string()
+                    })
                     .collect::<Vec<_>>()
             })
             .collect();
@@ -151,7 +158,7 @@ impl Walk {
         self.counter += 1;
         let n = self.counter;
         let post = rng.pick(&self.posts).clone();
-        match rng.below(14) {
+        match rng.below(15) {
             0 => {
                 let text = self.read(&post);
                 self.write(&post, &format!("{text}\n第{n}次补充的一段正文，说明后续安排。\n"));
@@ -354,6 +361,31 @@ impl Walk {
                         statics: true,
                         ..Touched::default()
                     },
+                }
+            }
+            13 => {
+                // A document's validity: the page shows a banner naming its
+                // replacement (a member page, which no edit moves, or a web
+                // address), and every list that shows the page a mark.
+                let status = rng.pick(&["已修改", "已废止", "repealed", "已失效"]).to_string();
+                let replacement = if rng.below(2) == 0 {
+                    "https://www.gov.cn/zhengce/".to_string()
+                } else {
+                    let member = fs::read_dir(self.path("weiyuan"))
+                        .unwrap()
+                        .filter_map(Result::ok)
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .filter(|n| n.ends_with(".md") && n != "_index.md")
+                        .min()
+                        .unwrap();
+                    format!("\"@/weiyuan/{member}\"")
+                };
+                self.set_key(&post, "status", &status);
+                self.set_key(&post, "status_date", &format!("2026-10-{:02}", 1 + rng.below(28)));
+                self.set_key(&post, "replaced_by", &replacement);
+                Edit {
+                    what: format!("status of {post}: {status}, replaced by {replacement}"),
+                    touched: content(&post),
                 }
             }
             _ => {

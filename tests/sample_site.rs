@@ -47,6 +47,25 @@ fn sample_site_shows_the_engine_features() {
     let notice = page(&out, "tongzhi/2025-12-19-quanhui-zhaokai-jueding/index.html");
     assert!(texts(&notice, ".article-body pre").is_empty());
     assert!(texts(&notice, ".article-body p").len() > 2);
+    // A repealed notice says so, and names the notice that replaces it.
+    let repealed = page(&out, "tongzhi/2026-06-05-sheqing-minyi-zhengji/index.html");
+    let banner = texts(&repealed, ".doc-status p").join("");
+    assert!(banner.contains("本文件已于2026年10月15日废止"), "{banner}");
+    assert_eq!(
+        attrs(&repealed, ".doc-status a", "href"),
+        ["/tongzhi/2026-10-15-sheqing-minyi-banfa/"]
+    );
+    assert!(texts(&page(&out, "tongzhi/index.html"), ".doc-mark").contains(&"【已废止】".to_string()));
+    // A short video with its poster and captions, published beside the post.
+    let songxi = page(&out, "lvzhi/2026-08-19-wenhua-litang-songxi/index.html");
+    assert_eq!(attrs(&songxi, "video source", "type"), ["video/mp4"]);
+    assert_eq!(attrs(&songxi, "video track", "srclang"), ["zh"]);
+    assert!(texts(&songxi, ".video-meta").join("").contains("时长"));
+    assert!(
+        out.path()
+            .join("public/lvzhi/2026-08-19-wenhua-litang-songxi/songxi.mp4")
+            .exists()
+    );
     // Every article has a title and a Chinese date.
     for entry in walkdir::WalkDir::new(out.path().join("public/yaowen"))
         .into_iter()

@@ -10,8 +10,10 @@ use std::collections::HashMap;
 
 use super::Finding;
 use crate::check::rules::Rule;
+use crate::content::figures::Figure;
 use crate::model::Site;
 use crate::model::column::ColumnKind;
+use crate::model::published::{Found, Owner, PublishedFiles};
 
 /// The fields a column's posts must have when its `_index.md` does not say.
 pub fn default_require(kind: ColumnKind) -> &'static [&'static str] {
@@ -91,6 +93,43 @@ pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding
         }
     }
     findings.extend(attachment_sizes(site));
+    findings
+}
+
+/// Videos of the pages' ```` ```video ```` blocks over `check.video_max_mb`:
+/// a reader on a phone pays for every megabyte, and hosts limit uploads.
+pub fn video_sizes(site: &Site, files: &PublishedFiles) -> Vec<Finding> {
+    let max_mb = site.config.check.video_max_mb();
+    let max = max_mb * 1024 * 1024;
+    let mut findings = Vec::new();
+    for page in &site.pages {
+        let owner = Owner::page(page);
+        for figure in &page.figures {
+            let Figure::Video(block) = figure else { continue };
+            for entry in &block.entries {
+                let Found::File(dest) = files.find(&entry.src, &owner) else {
+                    continue;
+                };
+                let bytes = files
+                    .source(&dest)
+                    .and_then(|p| std::fs::metadata(p).ok())
+                    .map_or(0, |m| m.len());
+                if bytes <= max {
+                    continue;
+                }
+                findings.push(
+                    Finding::new(
+                        Rule::MetaVideoSize,
+                        page.shown.to_string_lossy().replace('\\', "/"),
+                        format!("视频“{}”有 {}，超过 {max_mb} MB", entry.src, crate::model::files::human_size(bytes)),
+                    )
+                    .line(Some(entry.line))
+                    .text(entry.src.clone())
+                    .fix("读者用手机流量观看很费流量，有的服务器也不让上传：用格式工厂、剪映等软件把视频转成 MP4（H.264），分辨率降到 1280×720、码率 2 Mbps 左右；长视频可剪短或分成几段。确实需要时可在 site.yaml 里调高上限，例如“check: { video_max_mb: 500 }”"),
+                );
+            }
+        }
+    }
     findings
 }
 

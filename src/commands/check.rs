@@ -110,6 +110,7 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     // Photos are looked for as the build looks for them, with the same errors.
     let files = PublishedFiles::new(static_list(site, root), &site.assets);
     published::report_missing(site, &files, &diagnostics);
+    findings.extend(metadata::video_sizes(site, &files));
     let pictures = Arc::new(Pictures::unprocessed(files, &site.config.base_path));
 
     // Where each published source file is on the site.

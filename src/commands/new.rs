@@ -379,8 +379,18 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
                     fm.comment("replier: 区住房和城乡建设局", "答复单位");
                     next.push_str("正文写答复内容。");
                 }
+                ColumnKind::Notice => {
+                    fm.comment(
+                        "status: 已废止",
+                        "文件效力：有效、已修改、已废止、已失效；文件仍然有效时不用写",
+                    );
+                    fm.comment("status_date: 2026-05-01", "修改、废止或失效的日期");
+                    fm.comment(
+                        "replaced_by: \"@/栏目文件夹/文件名.md\"",
+                        "替代它的现行文件：本站文章或网址",
+                    );
+                }
                 ColumnKind::News
-                | ColumnKind::Notice
                 | ColumnKind::Proposals
                 | ColumnKind::Page
                 | ColumnKind::Members

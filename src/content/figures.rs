@@ -1,4 +1,5 @@
-//! Photos in a Markdown body: `![说明](photo.jpg)` and ```` ```gallery ```` blocks.
+//! Photos in a Markdown body: `![说明](photo.jpg)` and ```` ```gallery ````
+//! blocks; videos in ```` ```video ```` blocks.
 //!
 //! The Markdown is rendered before the photos are processed, so each photo is
 //! written as plain `<img>` markup between two markers and remembered as a
@@ -48,6 +49,221 @@ pub enum Figure {
     /// written (it has no marked span), but its file must exist like any
     /// photo's.
     Pasted(BodyImage),
+    Video(VideoBlock),
+}
+
+/// A ```` ```video ```` block: one or more videos of the post's folder.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VideoBlock {
+    pub entries: Vec<VideoEntry>,
+    /// Line of the opening fence.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VideoEntry {
+    /// The video file (`huiyi.mp4`), as written.
+    pub src: String,
+    pub caption: String,
+    pub line: usize,
+    /// The poster image as written (`封面: huiyi.jpg` on the next line), and its line.
+    pub poster: Option<(String, usize)>,
+}
+
+/// Video files a page may show, with their MIME types.
+pub const VIDEO_TYPES: &[(&str, &str)] = &[("mp4", "video/mp4"), ("webm", "video/webm")];
+
+/// What the build knows of a published video file.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct VideoInfo {
+    pub bytes: u64,
+    /// From the file's header, when it says.
+    pub seconds: Option<f64>,
+}
+
+/// The captions of a video, looked for beside it: `huiyi.zh.vtt`, then `huiyi.vtt`.
+pub fn caption_candidates(video: &str) -> [String; 2] {
+    let stem = video.rsplit_once('.').map_or(video, |(stem, _)| stem);
+    [format!("{stem}.zh.vtt"), format!("{stem}.vtt")]
+}
+
+/// `1分05秒`, `1小时2分3秒`, `8秒`: a duration as Chinese readers say it,
+/// rounded to the second.
+pub fn duration_text(seconds: f64) -> String {
+    let total = seconds.round() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    match (h, m) {
+        (0, 0) => format!("{s}秒"),
+        (0, m) => format!("{m}分{s:02}秒"),
+        (h, m) => format!("{h}小时{m:02}分{s:02}秒"),
+    }
+}
+
+/// Reads the text of a ```` ```video ```` block whose first line (after the
+/// fence) is `first_line`: each line a video file and, after a space, its
+/// caption (`huiyi.mp4 常委会会议实况`); a line `封面: huiyi.jpg` gives the
+/// video above it a poster image.
+pub fn parse_video(
+    text: &str,
+    first_line: usize,
+    fence_line: usize,
+    file: &std::path::Path,
+) -> Result<VideoBlock, Vec<Diagnostic>> {
+    let mut entries: Vec<VideoEntry> = Vec::new();
+    let mut problems = Vec::new();
+    let how = "视频块里每行写一个视频文件名，后面空一格写说明，例如“huiyi.mp4 常委会会议实况”；需要封面时在下一行写“封面: huiyi.jpg”";
+    let types = VIDEO_TYPES
+        .iter()
+        .map(|(e, _)| e.to_uppercase())
+        .collect::<Vec<_>>()
+        .join(" 或 ");
+    for (i, raw) in text.lines().enumerate() {
+        let line = first_line + i;
+        let item = raw.trim_matches([' ', '\t', '\u{3000}', '\r']);
+        if item.is_empty() {
+            continue;
+        }
+        let poster = ["封面", "poster"].iter().find_map(|key| {
+            let rest = item.strip_prefix(key)?;
+            let rest = rest.trim_start_matches([' ', '\t', '\u{3000}']);
+            rest.strip_prefix([':', '：'])
+        });
+        if let Some(poster) = poster {
+            let poster = poster.trim_matches([' ', '\t', '\u{3000}', '<', '>']);
+            let Some(video) = entries.last_mut().filter(|v| v.poster.is_none()) else {
+                problems.push(
+                    Diagnostic::error(file, "视频封面前面没有对应的视频")
+                        .at_line(line)
+                        .hint(format!("{how}；每个视频只能有一个封面")),
+                );
+                continue;
+            };
+            if poster.is_empty() || !GALLERY_EXTENSIONS.contains(&extension(poster).as_str()) || is_external(poster) {
+                problems.push(
+                    Diagnostic::error(file, format!("视频封面“{poster}”不是本站的图片文件"))
+                        .at_line(line)
+                        .hint("封面写文章文件夹里的一张图片，例如“封面: huiyi.jpg”（JPG、PNG 或 WebP）"),
+                );
+                continue;
+            }
+            video.poster = Some((poster.to_string(), line));
+            continue;
+        }
+        let (src, caption) = if let Some(rest) = item.strip_prefix('<') {
+            match rest.split_once('>') {
+                Some((name, caption)) => (name.trim(), caption),
+                None => {
+                    problems.push(
+                        Diagnostic::error(file, format!("视频块第 {} 行的尖括号没有配对", i + 1))
+                            .at_line(line)
+                            .hint("文件名里有空格时写成“<文件 名.mp4> 说明”"),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            match item.split_once([' ', '\t', '\u{3000}']) {
+                Some((name, caption)) => (name, caption),
+                None => (item, ""),
+            }
+        };
+        if is_external(src) {
+            problems.push(
+                Diagnostic::error(file, format!("视频“{src}”是其他网站的文件"))
+                    .at_line(line)
+                    .hint("网站不引用外部的视频和播放器：把视频文件放进文章的文件夹，再写文件名"),
+            );
+            continue;
+        }
+        if !VIDEO_TYPES.iter().any(|(e, _)| *e == extension(src)) {
+            problems.push(
+                Diagnostic::error(file, format!("“{src}”不是网页能播放的视频文件"))
+                    .at_line(line)
+                    .hint(format!(
+                        "{how}。视频要是 {types} 格式；其他格式请先用格式工厂等软件转换成 MP4（H.264 编码）"
+                    )),
+            );
+            continue;
+        }
+        entries.push(VideoEntry {
+            src: src.to_string(),
+            caption: caption.trim_matches([' ', '\t', '\u{3000}']).to_string(),
+            line,
+            poster: None,
+        });
+    }
+    if entries.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::error(file, "视频块里没有列出视频")
+                .at_line(fence_line)
+                .hint(how),
+        );
+    }
+    if problems.is_empty() {
+        Ok(VideoBlock {
+            entries,
+            line: fence_line,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+/// One video, ready to show.
+pub struct VideoItem<'a> {
+    pub url: String,
+    pub mime: &'static str,
+    pub poster: Option<String>,
+    pub captions: Option<String>,
+    pub caption: &'a str,
+    /// `MP4`, `WEBM`.
+    pub format: String,
+    /// `1.2 MB`, when known.
+    pub size: Option<String>,
+    pub duration: Option<String>,
+}
+
+/// A video with the browser's own controls: nothing loads before the reader
+/// presses play, captions are on when a `.vtt` file is beside it, and a
+/// download link stands in where the browser cannot play it.
+pub fn video_html(item: &VideoItem) -> String {
+    let url = escape_html(&item.url);
+    let mut out = String::from("<figure class=\"video\">\n<video controls preload=\"none\"");
+    if let Some(poster) = &item.poster {
+        let _ = write!(out, " poster=\"{}\"", escape_html(poster));
+    }
+    if !item.caption.is_empty() {
+        let _ = write!(out, " aria-label=\"{}\"", escape_html(item.caption));
+    }
+    let _ = write!(out, ">\n<source src=\"{url}\" type=\"{}\">\n", item.mime);
+    if let Some(captions) = &item.captions {
+        let _ = writeln!(
+            out,
+            "<track kind=\"captions\" src=\"{}\" srclang=\"zh\" label=\"中文字幕\" default>",
+            escape_html(captions)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<p>您的浏览器无法直接播放这段视频，请<a href=\"{url}\" download>下载视频</a>后观看。</p>\n</video>"
+    );
+    let mut facts = vec![format!("{} 视频", item.format)];
+    if let Some(d) = &item.duration {
+        facts.push(format!("时长{d}"));
+    }
+    if let Some(s) = &item.size {
+        facts.push(s.clone());
+    }
+    out.push_str("<figcaption>");
+    if !item.caption.is_empty() {
+        let _ = write!(out, "<span class=\"video-title\">{}</span>", escape_html(item.caption));
+    }
+    let _ = write!(
+        out,
+        "<span class=\"video-meta\">{}，<a href=\"{url}\" download>下载</a></span></figcaption>\n</figure>\n",
+        escape_html(&facts.join("，"))
+    );
+    out
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -386,6 +602,43 @@ mod tests {
         let empty = parse_gallery("\n  \n", 5, 4, Path::new("a.md")).unwrap_err();
         assert_eq!(empty[0].message, "图集里没有列出照片");
         assert_eq!(empty[0].line, Some(4));
+    }
+
+    #[test]
+    fn video_lines_with_posters_and_their_errors() {
+        let v = parse_video(
+            "huiyi.mp4 常委会会议实况\n封面：huiyi.jpg\n\n<会议 2.webm>\n",
+            3,
+            2,
+            Path::new("a.md"),
+        )
+        .unwrap();
+        assert_eq!(v.entries.len(), 2);
+        assert_eq!(v.entries[0].caption, "常委会会议实况");
+        assert_eq!(v.entries[0].poster, Some(("huiyi.jpg".to_string(), 4)));
+        assert_eq!((v.entries[1].src.as_str(), v.entries[1].line), ("会议 2.webm", 6));
+
+        let errors = parse_video(
+            "封面: a.jpg\nhuiyi.avi 说明\nhttps://x.cn/a.mp4\na.mp4\n封面: a.docx\n",
+            5,
+            4,
+            Path::new("a.md"),
+        )
+        .unwrap_err();
+        let lines: Vec<Option<usize>> = errors.iter().map(|d| d.line).collect();
+        assert_eq!(lines, [Some(5), Some(6), Some(7), Some(9)]);
+        assert!(errors[1].message.contains("huiyi.avi"));
+        assert!(errors[1].hint.as_deref().unwrap().contains("MP4"));
+        let empty = parse_video("\n", 5, 4, Path::new("a.md")).unwrap_err();
+        assert_eq!(empty[0].line, Some(4));
+    }
+
+    #[test]
+    fn durations_and_caption_files() {
+        assert_eq!(duration_text(8.4), "8秒");
+        assert_eq!(duration_text(65.5), "1分06秒");
+        assert_eq!(duration_text(3723.0), "1小时02分03秒");
+        assert_eq!(caption_candidates("a/huiyi.mp4"), ["a/huiyi.zh.vtt", "a/huiyi.vtt"]);
     }
 
     #[test]

@@ -71,6 +71,9 @@ pub const KEYS: &[(&str, &str)] = &[
     ("received", "受理日期"),
     ("replied", "答复日期"),
     ("replier", "答复单位"),
+    // a notice or document's validity (`status` above, outside proposals)
+    ("status_date", "变更日期"),
+    ("replaced_by", "替代文件"),
     // books and study materials
     ("editor", "主编"),
     ("year", "年份"),

@@ -169,6 +169,15 @@ pub fn render(body: &str, first_line: usize, file: &Path, links: &Links, problem
                             }
                             Err(found) => problems.extend(found),
                         }
+                    } else if lang == "video" {
+                        let fence_line = positions.line_col(*start).0 + first_line - 1;
+                        match figures::parse_video(buffer, fence_line + 1, fence_line, file) {
+                            Ok(block) => {
+                                let fallback = video_fallback(&block, links.base_path);
+                                rendered.push_figure(Figure::Video(block), fallback, false, &mut out);
+                            }
+                            Err(found) => problems.extend(found),
+                        }
                     } else if links.html {
                         out.push(Event::Html(highlight::to_html(buffer, lang).into()));
                     }
@@ -403,6 +412,34 @@ fn gallery_fallback(gallery: &figures::Gallery, base_path: &str) -> String {
         })
         .collect();
     figures::gallery_html(&items, base_path)
+}
+
+/// Videos as written, for a build without the image stage: the files as
+/// they are, without size, duration or captions.
+fn video_fallback(block: &figures::VideoBlock, base_path: &str) -> String {
+    block
+        .entries
+        .iter()
+        .map(|e| {
+            let ext = figures::extension(&e.src);
+            figures::video_html(&figures::VideoItem {
+                url: root_relative(e.src.clone().into(), base_path).to_string(),
+                mime: figures::VIDEO_TYPES
+                    .iter()
+                    .find(|(x, _)| *x == ext)
+                    .map_or("video/mp4", |(_, m)| m),
+                poster: e
+                    .poster
+                    .as_ref()
+                    .map(|(p, _)| root_relative(p.clone().into(), base_path).to_string()),
+                captions: None,
+                caption: &e.caption,
+                format: ext.to_uppercase(),
+                size: None,
+                duration: None,
+            })
+        })
+        .collect()
 }
 
 /// The events to write as HTML; none are kept when no HTML is wanted.

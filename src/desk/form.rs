@@ -95,6 +95,31 @@ const DRAFT: Field = field("draft", "草稿", Input::Bool, "草稿不出现在�
 const ATTACHMENTS: Field = field("attachments", "附件", Input::Attachments, "PDF、Word、Excel 等文件");
 const WEIGHT: Field = field("weight", "排序", Input::Number, "数字小的排在前面");
 
+/// A notice's validity (see [`crate::model::validity`]).
+const DOCUMENT_STATUS: [Field; 3] = [
+    select(
+        field(
+            "status",
+            "文件效力",
+            Input::Select,
+            "文件被修改、废止或失效时选择；仍然有效可不选",
+        ),
+        &["有效", "已修改", "已废止", "已失效"],
+    ),
+    field(
+        "status_date",
+        "变更日期",
+        Input::Text,
+        "修改、废止或失效的日期，例如 2026-05-01",
+    ),
+    field(
+        "replaced_by",
+        "替代文件",
+        Input::Text,
+        "现行文件：本站文章写 @/栏目文件夹/文件名.md，其他网站写网址",
+    ),
+];
+
 /// The settings of a post in a column of `kind`, in the order shown.
 pub fn fields(kind: ColumnKind) -> Vec<Field> {
     let dated = |own: &[Field]| {
@@ -104,7 +129,8 @@ pub fn fields(kind: ColumnKind) -> Vec<Field> {
         list
     };
     match kind {
-        ColumnKind::News | ColumnKind::Notice => dated(&[]),
+        ColumnKind::News => dated(&[]),
+        ColumnKind::Notice => dated(&DOCUMENT_STATUS),
         ColumnKind::Speech => dated(&[
             field("speaker", "讲话人", Input::Text, "委员编号或姓名"),
             field("occasion", "场合", Input::Text, "例如 区政协十届五次会议开幕会"),
@@ -397,6 +423,20 @@ mod tests {
         assert_eq!(missing.len(), 1);
         assert_eq!(missing[0].0, "date");
         assert!(missing[0].1.contains("日期"));
+    }
+
+    #[test]
+    fn a_notice_has_its_validity_with_the_fixed_choices() {
+        let file = source("---\n标题: 通知\n状态: 已废止\n替代文件: \"@/tongzhi/b.md\"\n---\n");
+        let fields = fields(ColumnKind::Notice);
+        let status = fields.iter().find(|f| f.key == "status").unwrap();
+        assert_eq!(status.input, Input::Select);
+        assert_eq!(status.options, ["有效", "已修改", "已废止", "已失效"]);
+        let v = values(&file, &fields);
+        assert_eq!(v["status"], json!("已废止"));
+        assert_eq!(v["replaced_by"], json!("@/tongzhi/b.md"));
+        assert_eq!(v["status_date"], Value::Null);
+        assert!(super::fields(ColumnKind::News).iter().all(|f| f.key != "status"));
     }
 
     #[test]

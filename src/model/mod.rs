@@ -16,6 +16,7 @@ pub mod related;
 pub mod series;
 pub mod slug;
 pub mod taxonomy;
+pub mod validity;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -319,6 +320,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     proposals::collect(&mut site, &options.root, diagnostics);
     letters::collect(&mut site, diagnostics);
     leaders::collect(&mut site, &all, diagnostics);
+    validity::collect(&mut site, diagnostics);
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
@@ -537,6 +539,7 @@ fn make_page(
         leader: None,
         proposal: None,
         speaker: None,
+        status: None,
     })
 }
 

@@ -53,4 +53,6 @@ pub struct Page {
     pub proposal: Option<usize>,
     /// Index into `Site::members` of a speech's speaker, when a member.
     pub speaker: Option<usize>,
+    /// A document's validity (有效, 已废止…), outside proposals columns.
+    pub status: Option<super::validity::DocStatus>,
 }

@@ -252,6 +252,32 @@ pub fn report_owner(
                     diagnostics.push(d.at(image.line, image.column));
                 }
             }
+            Figure::Video(block) => {
+                for entry in &block.entries {
+                    if !matches!(files.find(&entry.src, owner), Found::File(_)) {
+                        diagnostics.push(
+                            Diagnostic::error(shown, format!("视频“{}”找不到", entry.src))
+                                .at_line(entry.line)
+                                .hint(format!(
+                                    "把视频文件放进 {own} 文件夹里，并核对文件名（包括扩展名 .mp4 或 .webm）"
+                                ))
+                                .rule(crate::rules::Rule::LinkAttachment),
+                        );
+                    }
+                    if let Some((poster, line)) = &entry.poster
+                        && !matches!(files.find(poster, owner), Found::File(_))
+                    {
+                        diagnostics.push(
+                            Diagnostic::error(shown, format!("视频封面“{poster}”找不到"))
+                                .at_line(*line)
+                                .hint(format!(
+                                    "把封面图片放进 {own} 文件夹里并核对文件名；不需要封面时删掉“封面:”这一行"
+                                ))
+                                .rule(crate::rules::Rule::LinkImage),
+                        );
+                    }
+                }
+            }
             Figure::Gallery(gallery) => {
                 for entry in &gallery.entries {
                     let found = if entry.is_folder() {

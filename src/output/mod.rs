@@ -10,6 +10,7 @@ pub mod sink;
 pub mod sitemap;
 pub mod standby;
 pub mod static_files;
+pub mod video;
 
 use std::fs::{self, File};
 use std::io::{self, BufWriter};

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use crate::content::figures::{self, Figure, GalleryItem, Picture};
+use crate::content::figures::{self, Figure, GalleryItem, Picture, VideoInfo, VideoItem};
 use crate::model::published::{Found, Owner, PublishedFiles};
 
 /// What the site publishes, and the photos the image stage made of it.
@@ -23,6 +23,8 @@ pub struct Pictures {
     made: HashMap<String, Picture>,
     /// Width and height of images published as they are (SVG, GIF).
     sizes: HashMap<String, (u32, u32)>,
+    /// Size and duration of the videos, by site path.
+    videos: HashMap<String, VideoInfo>,
     base_path: String,
     /// Whether the image stage ran: then a photo without a picture is one
     /// that could not be published, and is left out of galleries.
@@ -40,6 +42,7 @@ impl Pictures {
             files,
             made,
             sizes,
+            videos: HashMap::new(),
             base_path: base_path.to_string(),
             processed: true,
         }
@@ -52,6 +55,12 @@ impl Pictures {
             processed: false,
             ..Self::new(files, HashMap::new(), HashMap::new(), base_path)
         }
+    }
+
+    /// With the size and duration of each published video.
+    pub fn with_videos(mut self, videos: HashMap<String, VideoInfo>) -> Self {
+        self.videos = videos;
+        self
     }
 
     /// The processed photo published at `dest`.
@@ -113,6 +122,42 @@ impl Pictures {
                     }
                 }
                 Some(figures::gallery_html(&items, &self.base_path))
+            }
+            Figure::Video(block) => {
+                let mut html = String::new();
+                for entry in &block.entries {
+                    let Found::File(dest) = self.files.find(&entry.src, owner) else {
+                        // Missing: the build said so before rendering.
+                        return None;
+                    };
+                    let ext = figures::extension(&dest);
+                    let poster = entry
+                        .poster
+                        .as_ref()
+                        .and_then(|(src, _)| match self.files.find(src, owner) {
+                            Found::File(p) => Some(self.made.get(&p).map_or(p, |picture| picture.src.clone())),
+                            Found::Missing(_) | Found::Outside => None,
+                        });
+                    let captions = figures::caption_candidates(&dest)
+                        .into_iter()
+                        .find(|c| self.files.contains(c));
+                    let info = self.videos.get(&dest);
+                    let url = |path: &str| format!("{}{}", self.base_path, figures::url_path(path));
+                    html.push_str(&figures::video_html(&VideoItem {
+                        url: url(&dest),
+                        mime: figures::VIDEO_TYPES
+                            .iter()
+                            .find(|(x, _)| *x == ext)
+                            .map_or("video/mp4", |(_, m)| m),
+                        poster: poster.as_deref().map(url),
+                        captions: captions.as_deref().map(url),
+                        caption: &entry.caption,
+                        format: ext.to_uppercase(),
+                        size: info.map(|i| crate::model::files::human_size(i.bytes)),
+                        duration: info.and_then(|i| i.seconds).map(figures::duration_text),
+                    }));
+                }
+                Some(html)
             }
             // Published as written; there is no span to replace.
             Figure::Pasted(_) => None,

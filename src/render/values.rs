@@ -18,6 +18,7 @@ use crate::model::page::Page;
 use crate::model::proposals::{Proposal, Reply};
 use crate::model::series::{self, Book};
 use crate::model::taxonomy::{Taxonomy, TaxonomyKind, Term};
+use crate::model::validity::{DocStatus, Replacement};
 use crate::model::{Site, pagination};
 
 use std::sync::Arc;
@@ -75,6 +76,40 @@ struct PageRef<'a> {
     leader: Option<LeaderData<'a>>,
     /// The book of a chapter.
     book: Option<BookLink<'a>>,
+    /// A document's validity, when its front matter gives one.
+    status: Option<StatusData>,
+}
+
+/// A document's validity as templates show it: `label` (已废止…), `name`
+/// (repealed…, for class names), `marked` (no longer valid: banner and list
+/// mark), the `date` (ISO) and `date_text` (2026年5月1日), and `sentence`, the
+/// banner's first words. Where it is replaced is in the page's full data only
+/// (`replaced_by`), since it reads another page.
+#[derive(Serialize)]
+struct StatusData {
+    label: &'static str,
+    name: &'static str,
+    marked: bool,
+    date: Option<String>,
+    date_text: Option<String>,
+    sentence: String,
+    /// What leads to the replacement: “现行文件见” (修改: “修改后的文件见”).
+    replaced_words: &'static str,
+}
+
+fn status_data(status: &DocStatus) -> StatusData {
+    StatusData {
+        label: status.validity.label(),
+        name: status.validity.name(),
+        marked: status.is_marked(),
+        date: status.date.map(|d| d.to_string()),
+        date_text: status.date.map(dates::chinese),
+        sentence: status.sentence(),
+        replaced_words: match status.validity {
+            crate::model::validity::Validity::Amended => "修改后的文件见",
+            _ => "现行文件见",
+        },
+    }
 }
 
 #[derive(Serialize)]
@@ -392,6 +427,7 @@ fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
             title: &site.books[b].title,
             url: url(site, &site.books[b].path),
         }),
+        status: page.status.as_ref().map(status_data),
     };
     Value::from_serializable(&data)
 }
@@ -614,6 +650,9 @@ pub fn page_full(site: &Site, values: &Reader, index: usize) -> Value {
     if let Some(b) = page.book {
         map.insert("book".into(), values.books[b].clone());
     }
+    if let Some(replacement) = page.status.as_ref().and_then(|s| s.replaced_by.as_ref()) {
+        map.insert("replaced_by".into(), replacement_value(site, values, replacement));
+    }
     let related: Vec<Value> = site
         .related
         .get(index)
@@ -622,6 +661,42 @@ pub fn page_full(site: &Site, values: &Reader, index: usize) -> Value {
         .map(|&i| values.page(i))
         .collect();
     map.insert("related".into(), Value::from(related));
+    Value::from(map)
+}
+
+/// What replaces a document: `url`, and `title` when it is a page of the
+/// site (read through `values`, so that a new title shows here too);
+/// `external` for a web address, whose page is opened as it is.
+fn replacement_value(site: &Site, values: &Reader, replacement: &Replacement) -> Value {
+    let mut map = Map::new();
+    match replacement {
+        Replacement::Page(i) => {
+            let target = values.page(*i);
+            let field = |k: &'static str| {
+                target
+                    .as_map()
+                    .and_then(|m| m.get(&k.into()).cloned())
+                    .unwrap_or_else(Value::none)
+            };
+            map.insert("title".into(), field("title"));
+            map.insert("url".into(), field("url"));
+            map.insert("permalink".into(), field("permalink"));
+            map.insert("external".into(), Value::from(false));
+        }
+        Replacement::Url(link) => {
+            let web = !link.starts_with('/');
+            let href = if web { link.clone() } else { suggestion_url(site, link) };
+            let permalink = if web {
+                link.clone()
+            } else {
+                permalink(site, link.trim_start_matches('/'))
+            };
+            map.insert("title".into(), Value::none());
+            map.insert("url".into(), Value::from(href));
+            map.insert("permalink".into(), Value::from(permalink));
+            map.insert("external".into(), Value::from(web));
+        }
+    }
     Value::from(map)
 }
 

@@ -76,8 +76,14 @@ pub fn publish(
     let mut rest = Vec::new();
     let mut photos: HashMap<String, PathBuf> = HashMap::new();
     let mut sizes: HashMap<String, (u32, u32)> = HashMap::new();
+    let mut videos = HashMap::new();
     for (dest, src) in files.iter() {
         let ext = figures::extension(dest);
+        if figures::VIDEO_TYPES.iter().any(|(e, _)| *e == ext)
+            && let Some(info) = crate::output::video::probe(src, &ext)
+        {
+            videos.insert(dest.clone(), info);
+        }
         if PROCESSED.contains(&ext.as_str()) {
             photos.insert(dest.clone(), src.clone());
         } else {
@@ -99,7 +105,7 @@ pub fn publish(
         copies: rest,
         summary,
         written,
-        pictures: Pictures::new(files, made, sizes, &site.config.base_path),
+        pictures: Pictures::new(files, made, sizes, &site.config.base_path).with_videos(videos),
     }
 }
 

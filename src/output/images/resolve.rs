@@ -49,6 +49,13 @@ pub fn references(site: &Site, files: &PublishedFiles) -> Refs {
                         add(dest, &shown, Some(image.line));
                     }
                 }
+                Figure::Video(block) => {
+                    for (poster, line) in block.entries.iter().filter_map(|e| e.poster.as_ref()) {
+                        if let Found::File(dest) = files.find(poster, &owner) {
+                            add(dest, &shown, Some(*line));
+                        }
+                    }
+                }
                 Figure::Gallery(gallery) => {
                     for entry in &gallery.entries {
                         if entry.is_folder() {

@@ -199,7 +199,7 @@ impl Corpus {
                 let page = &site.pages[i];
                 Doc {
                     url: url(&page.path),
-                    title: page.title.clone(),
+                    title: shown_title(page),
                     column: column_byte(page.column),
                     date: page
                         .meta
@@ -286,6 +286,15 @@ impl Corpus {
         } else {
             (format!("{text} {furniture}"), shown)
         }
+    }
+}
+
+/// A page's title in the results: a document no longer valid says so first
+/// (【已废止】……), as the column lists do.
+fn shown_title(page: &Page) -> String {
+    match &page.status {
+        Some(status) if status.is_marked() => format!("【{}】{}", status.validity.label(), page.title),
+        _ => page.title.clone(),
     }
 }
 
