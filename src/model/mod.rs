@@ -10,6 +10,7 @@ pub mod page;
 pub mod pagination;
 pub mod proposals;
 pub mod published;
+pub mod redirects;
 pub mod related;
 pub mod series;
 pub mod slug;
@@ -62,6 +63,8 @@ pub struct Site {
     /// Where `@/` links point, kept so that one body can be rendered again
     /// after an edit (`tongxin serve`).
     pub link_table: LinkTable,
+    /// Old addresses and where they lead, sorted by old address.
+    pub redirects: Vec<redirects::Redirect>,
 }
 
 /// Source path (`yaowen/a.md`) → site path, and the sources left out of the
@@ -279,6 +282,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         proposal_views: Vec::new(),
         related: Vec::new(),
         link_table: LinkTable::default(),
+        redirects: Vec::new(),
     };
     site.books = books;
 
@@ -308,6 +312,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
+    site.redirects = redirects::collect(&site, diagnostics);
     site.taxonomies = vec![
         Taxonomy::collect(
             TaxonomyKind::Tags,
