@@ -116,7 +116,10 @@ impl OldUrl {
                 "照旧网站地址栏里的样子完整复制网址，或把 %xx 换回原来的文字".to_string(),
             )
         })?;
-        if let Some(c) = path.chars().find(|c| FORBIDDEN.contains(c) || c.is_whitespace() || c.is_control()) {
+        if let Some(c) = path
+            .chars()
+            .find(|c| FORBIDDEN.contains(c) || c.is_whitespace() || c.is_control())
+        {
             return Err((
                 format!("旧网址“{text}”解码后含有不能用的字符“{}”", c.escape_default()),
                 "这样的地址无法生成跳转，请删掉这一条，或请技术人员在服务器上单独设置".into(),
@@ -132,10 +135,7 @@ impl OldUrl {
                 ));
             }
             if segment.is_empty() && i != last {
-                return Err((
-                    format!("旧网址“{text}”中有连续的“//”"),
-                    "把“//”改成一个“/”".into(),
-                ));
+                return Err((format!("旧网址“{text}”中有连续的“//”"), "把“//”改成一个“/”".into()));
             }
         }
         if path == "/" {
@@ -281,7 +281,10 @@ impl NewTarget {
         let Some(path) = text.strip_prefix('/') else {
             return Err((format!("新网址“{text}”不是以“/”或“@/”开头"), example.into()));
         };
-        if text.chars().any(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(&c) || c == '?') {
+        if text
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(&c) || c == '?')
+        {
             return Err((
                 format!("新网址“{text}”中有不能用的字符"),
                 "新网址只写本网站页面的路径，不带空格、引号、“?”和“#”".into(),
@@ -338,7 +341,11 @@ fn row(old: &str, new: &str, file: &'static str, line: usize, problems: &mut Vec
     let old_url = OldUrl::parse(old);
     let target = NewTarget::parse(new);
     for (message, hint) in [old_url.as_ref().err(), target.as_ref().err()].into_iter().flatten() {
-        problems.push(Diagnostic::error(file, message.clone()).at_line(line).hint(hint.clone()));
+        problems.push(
+            Diagnostic::error(file, message.clone())
+                .at_line(line)
+                .hint(hint.clone()),
+        );
     }
     Some(TableRow {
         old: old_url.ok()?,
@@ -363,7 +370,11 @@ pub fn parse_csv(text: &str, file: &'static str, problems: &mut Vec<Diagnostic>)
             continue;
         }
         // Typed by hand with a Chinese input method: a full-width comma.
-        let separator = if !line.contains(',') && line.contains('，') { '，' } else { ',' };
+        let separator = if !line.contains(',') && line.contains('，') {
+            '，'
+        } else {
+            ','
+        };
         let Some(cells) = csv_cells(line, separator) else {
             problems.push(
                 Diagnostic::error(file, "这一行的英文引号没有配对")
@@ -394,7 +405,10 @@ pub fn parse_csv(text: &str, file: &'static str, problems: &mut Vec<Diagnostic>)
 
 fn is_title_row(first: &str) -> bool {
     let first = first.trim_matches('"').to_ascii_lowercase();
-    matches!(first.as_str(), "旧网址" | "旧地址" | "old" | "from" | "old_url" | "原网址")
+    matches!(
+        first.as_str(),
+        "旧网址" | "旧地址" | "old" | "from" | "old_url" | "原网址"
+    )
 }
 
 /// Splits one CSV line; `None` when a quote is not closed.
@@ -489,7 +503,10 @@ mod tests {
 
     #[test]
     fn old_addresses_and_their_files() {
-        assert_eq!(old("/html/2019/0312/1234.html").file().as_deref(), Some("html/2019/0312/1234.html"));
+        assert_eq!(
+            old("/html/2019/0312/1234.html").file().as_deref(),
+            Some("html/2019/0312/1234.html")
+        );
         assert_eq!(old("/zxyw/123/").file().as_deref(), Some("zxyw/123/index.html"));
         assert_eq!(old("/zxyw/123").file().as_deref(), Some("zxyw/123/index.html"));
         assert_eq!(old("/zxyw/123").key(), old("/zxyw/123/").key());
@@ -498,7 +515,10 @@ mod tests {
         assert_eq!(old("/files/a.pdf").file(), None);
         assert_eq!(old("/News/Show.ASP").file().as_deref(), Some("News/Show.ASP"));
         let full = old("http://Old.Example.gov.cn/x.html?a=1");
-        assert_eq!((full.host.as_deref(), full.path.as_str()), (Some("old.example.gov.cn"), "/x.html"));
+        assert_eq!(
+            (full.host.as_deref(), full.path.as_str()),
+            (Some("old.example.gov.cn"), "/x.html")
+        );
         assert_eq!(old("/%E6%96%B0%E9%97%BB/1.html").path, "/新闻/1.html");
     }
 
@@ -525,7 +545,10 @@ mod tests {
 
     #[test]
     fn new_targets() {
-        assert_eq!(NewTarget::parse("@/yaowen/a.md"), Ok(NewTarget::Source("yaowen/a.md".into())));
+        assert_eq!(
+            NewTarget::parse("@/yaowen/a.md"),
+            Ok(NewTarget::Source("yaowen/a.md".into()))
+        );
         assert_eq!(NewTarget::parse("/yaowen/a/"), Ok(NewTarget::Path("yaowen/a/".into())));
         assert!(NewTarget::parse("https://x.cn/a/").is_err());
         assert!(NewTarget::parse("yaowen/a/").is_err());

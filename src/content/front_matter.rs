@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::dates;
-use crate::old_urls::{Alias, OldUrl};
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::old_urls::{Alias, OldUrl};
 use crate::yaml::{self, read};
 
 /// Every documented key as (English, Chinese).
@@ -449,16 +449,30 @@ impl Reader<'_, '_> {
                 );
                 break;
             };
-            // The line the address is on: the first from the key's line on
-            // that holds it (a list spreads over several lines).
-            let line = yaml
+            // The line the address is on: from the key's line on, the first
+            // whose value is exactly it, else the first that holds it (a list
+            // spreads over several lines).
+            let wanted = text.trim();
+            let lines: Vec<(usize, &str)> = yaml
                 .lines()
                 .enumerate()
                 .map(|(i, l)| (i + first_line, l))
                 .skip(from.saturating_sub(first_line))
-                .find(|(_, l)| l.contains(text.trim()))
-                .map_or(from, |(n, _)| n);
-            from = line;
+                .collect();
+            let value_of = |l: &str| {
+                let l = l.trim().trim_start_matches('-').trim_start();
+                let l = match l.split_once([':', '：']) {
+                    Some((key, rest)) if key == "aliases" || key == "旧网址" => rest.trim(),
+                    _ => l,
+                };
+                l.trim_matches(['"', '\'']).to_string()
+            };
+            let line = lines
+                .iter()
+                .find(|(_, l)| value_of(l) == wanted)
+                .or_else(|| lines.iter().find(|(_, l)| l.contains(wanted)))
+                .map_or(from, |(n, _)| *n);
+            from = if items.len() > 1 { line + 1 } else { line };
             match OldUrl::parse(&text) {
                 Ok(url) => out.push(Alias { url, line }),
                 Err((message, hint)) => {

@@ -59,11 +59,7 @@ pub fn collect(site: &Site, diagnostics: &Diagnostics) -> Vec<Redirect> {
         .pages
         .iter()
         .map(|p| (p.rel.as_str(), p.title.as_str()))
-        .chain(
-            site.columns
-                .iter()
-                .map(|c| (c.folder.as_str(), c.title.as_str())),
-        )
+        .chain(site.columns.iter().map(|c| (c.folder.as_str(), c.title.as_str())))
         .collect();
     for row in &site.config.redirects {
         if !same_site(row.old.host.as_deref(), &own_host) {
@@ -104,16 +100,19 @@ pub fn collect(site: &Site, diagnostics: &Diagnostics) -> Vec<Redirect> {
             Some(&first) => {
                 let first: &Redirect = &kept[first];
                 diagnostics.push(
-                    Diagnostic::error(&redirect.origin, format!(
-                        "旧网址 {} 已经在 {} 写过（{}）",
-                        redirect.old.shown(),
-                        first.place(),
-                        if first.old.shown() == redirect.old.shown() {
-                            "同一个地址".to_string()
-                        } else {
-                            format!("{} 与 {} 是同一个地址", first.old.shown(), redirect.old.shown())
-                        }
-                    ))
+                    Diagnostic::error(
+                        &redirect.origin,
+                        format!(
+                            "旧网址 {} 已经在 {} 写过（{}）",
+                            redirect.old.shown(),
+                            first.place(),
+                            if first.old.shown() == redirect.old.shown() {
+                                "同一个地址".to_string()
+                            } else {
+                                format!("{} 与 {} 是同一个地址", first.old.shown(), redirect.old.shown())
+                            }
+                        ),
+                    )
                     .at_line(redirect.line)
                     .hint("一个旧网址只能跳转到一个地方：删掉其中一处"),
                 );
@@ -162,15 +161,20 @@ fn other_host(file: &str, line: usize, url: &OldUrl, own: &str) -> Diagnostic {
 
 fn missing_source(site: &Site, file: &str, line: usize, rel: &str) -> Diagnostic {
     let message = format!("新网址 @/{rel} 指向的文章不存在");
-    let d = Diagnostic::error(file, match site.link_table.excluded.get(rel) {
-        Some(why) if !why.is_empty() => format!("新网址 @/{rel} 指向的文章不会发布（{why}）"),
-        _ => message,
-    })
+    let d = Diagnostic::error(
+        file,
+        match site.link_table.excluded.get(rel) {
+            Some(why) if !why.is_empty() => format!("新网址 @/{rel} 指向的文章不会发布（{why}）"),
+            _ => message,
+        },
+    )
     .at_line(line);
     let names = site.link_table.targets.keys().map(String::as_str);
     match did_you_mean(rel, names) {
         Some(close) => d.hint(format!("是不是想写“@/{close}”？")),
-        None => d.hint("写 content/ 下文章文件的路径，例如“@/yaowen/2025-03-02-changweihui.md”，并确认文件存在、不是草稿"),
+        None => {
+            d.hint("写 content/ 下文章文件的路径，例如“@/yaowen/2025-03-02-changweihui.md”，并确认文件存在、不是草稿")
+        }
     }
 }
 

@@ -60,7 +60,11 @@ pub fn paths(site: &Site) -> Vec<String> {
 pub fn page(site: &Site, r: &Redirect) -> String {
     let href = escape_html(&format!("{}{}", site.config.base_path, r.to));
     let canonical = escape_html(&format!("{}{}", site.config.base_url, r.to));
-    let shown = escape_html(r.title.as_deref().unwrap_or(&format!("{}{}", site.config.base_url, r.to)));
+    let shown = escape_html(
+        r.title
+            .as_deref()
+            .unwrap_or(&format!("{}{}", site.config.base_url, r.to)),
+    );
     let site_title = escape_html(&site.config.title);
     let lang = escape_html(&site.config.language);
     format!(
@@ -122,7 +126,9 @@ pub fn nginx(site: &Site) -> String {
     for (path, (queries, plain)) in by_path(site) {
         out.push_str(&format!("\nlocation = \"{path}\" {{\n"));
         for (query, to) in &queries {
-            out.push_str(&format!("    if ($args = \"{query}\") {{\n        return 301 \"{to}\";\n    }}\n"));
+            out.push_str(&format!(
+                "    if ($args = \"{query}\") {{\n        return 301 \"{to}\";\n    }}\n"
+            ));
         }
         if let Some(to) = plain {
             out.push_str(&format!("    return 301 \"{to}\";\n"));
@@ -205,16 +211,19 @@ pub fn report(site: &Site, statics: &[StaticFile], root: &Path, diagnostics: &Di
         owners.insert(dest.clone(), format!("静态文件 {shown}"));
     }
     for r in &site.redirects {
-        if let Some(file) = r.old.file()
+        // A path the rules alone redirect (`/a.pdf`) hides a file as much as
+        // a redirect page does.
+        let file = r
+            .old
+            .file()
+            .or_else(|| r.old.query.is_none().then(|| r.old.path[1..].to_string()));
+        if let Some(file) = file
             && let Some(owner) = owners.get(&file)
         {
             diagnostics.push(
-                Diagnostic::error(
-                    &r.origin,
-                    format!("旧网址 {} 与{owner}是同一个地址", r.old.shown()),
-                )
-                .at_line(r.line)
-                .hint("旧网址不能是本网站现有页面或文件的地址：删掉这个旧网址，或给那个页面（文件）换个名字"),
+                Diagnostic::error(&r.origin, format!("旧网址 {} 与{owner}是同一个地址", r.old.shown()))
+                    .at_line(r.line)
+                    .hint("旧网址不能是本网站现有页面或文件的地址：删掉这个旧网址，或给那个页面（文件）换个名字"),
             );
         }
         if r.by_path {
