@@ -67,7 +67,15 @@ pub fn collect(site: &Site, diagnostics: &Diagnostics) -> Vec<Redirect> {
             continue;
         }
         let (to, title, by_path) = match &row.target {
-            NewTarget::Path(path) => (path.clone(), None, true),
+            NewTarget::Path(path) => {
+                let title = site
+                    .pages
+                    .iter()
+                    .find(|p| p.path == *path)
+                    .map(|p| p.title.clone())
+                    .or_else(|| site.columns.iter().find(|c| c.path == *path).map(|c| c.title.clone()));
+                (path.clone(), title, true)
+            }
             NewTarget::Source(rel) => match site.link_table.targets.get(rel) {
                 Some(path) => {
                     let folder = rel.strip_suffix("/_index.md").unwrap_or(rel);

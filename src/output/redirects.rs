@@ -73,8 +73,8 @@ pub fn page(site: &Site, r: &Redirect) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <meta name=\"robots\" content=\"noindex\">\n\
          <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n\
-         <link rel=\"canonical\" href=\"{canonical}\">\n</head>\n<body>\n\
-         <p>本页已迁移到<a href=\"{href}\">{shown}</a>。</p>\n</body>\n</html>\n"
+         <link rel=\"canonical\" href=\"{canonical}\">\n</head>\n<body>\n<main>\n<h1>本页已迁移</h1>\n\
+         <p>本页已迁移到<a href=\"{href}\">{shown}</a>。</p>\n</main>\n</body>\n</html>\n"
     )
 }
 
