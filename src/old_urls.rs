@@ -217,10 +217,8 @@ fn split_scheme(text: &str) -> Option<(String, &str)> {
         &text[7..]
     } else if lower.starts_with("https://") {
         &text[8..]
-    } else if text.starts_with("//") {
-        &text[2..]
     } else {
-        return None;
+        text.strip_prefix("//")?
     };
     let end = after.find(['/', '?']).unwrap_or(after.len());
     let host = after[..end].rsplit('@').next().unwrap_or("");

@@ -441,7 +441,7 @@ impl Reader<'_, '_> {
         let mut out = Vec::new();
         let mut from = key_line.unwrap_or(first_line);
         for item in items {
-            let Some(text) = read::string(item).filter(|_| !item.is_array() && !item.is_object()) else {
+            let Some(text) = read::string(item) else {
                 self.error(
                     "aliases",
                     "“aliases”（旧网址）应是一个或一组网址".into(),

@@ -131,7 +131,7 @@ pub fn collect(site: &Site, diagnostics: &Diagnostics) -> Vec<Redirect> {
             }
         }
     }
-    kept.sort_by(|a, b| a.old.key().cmp(&b.old.key()));
+    kept.sort_by_key(|r| r.old.key());
     kept
 }
 
