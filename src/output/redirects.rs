@@ -1,7 +1,7 @@
 //! The files of the old addresses (`Site::redirects`): a small redirect page
 //! at each old address that can be a file, which works on any static host,
 //! and the rules for servers that can answer a real 301 (nginx, Apache) in
-//! [`RULES_FOLDER`](crate::old_urls::RULES_FOLDER). An old address with a
+//! `_tongxin/` ([`RULES_FOLDER`]). An old address with a
 //! query string (`/news/show.asp?id=1`) cannot be a file: only the rules
 //! redirect it.
 
