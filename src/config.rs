@@ -53,6 +53,10 @@ pub struct SiteConfig {
     /// Where `tongxin deploy` publishes.
     #[serde(skip)]
     pub deploy: DeploySettings,
+    /// The rows of `redirects.csv` / `redirects.yaml` (旧网址 → 新网址), read
+    /// beside site.yaml by the engine (`old_urls::load_tables`).
+    #[serde(skip)]
+    pub redirects: Vec<crate::old_urls::TableRow>,
 }
 
 /// The `deploy` section (发布): where `tongxin deploy` publishes. Secrets
@@ -488,6 +492,7 @@ pub fn parse(text: &str, overrides: &Overrides) -> Result<SiteConfig, Vec<Diagno
         defaults,
         images,
         deploy,
+        redirects: Vec::new(),
     };
     if errors.is_empty() { Ok(config) } else { Err(errors) }
 }

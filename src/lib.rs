@@ -16,7 +16,8 @@
 //! - [`deploy`]: sending a built site to a folder, an SFTP server or an S3 bucket
 //! - [`import`]: a Word document (`.docx`) read as a post, for `tongxin import` and the desk
 //!
-//! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`] and [`site_paths`] are shared by every stage.
+//! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`], [`site_paths`] and
+//! [`old_urls`] (old addresses to redirect) are shared by every stage.
 
 pub mod check;
 pub mod commands;
@@ -32,6 +33,7 @@ pub mod engine;
 pub mod fuzzing;
 pub mod import;
 pub mod model;
+pub mod old_urls;
 pub mod output;
 pub mod render;
 pub mod rules;

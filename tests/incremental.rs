@@ -158,7 +158,7 @@ impl Walk {
         self.counter += 1;
         let n = self.counter;
         let post = rng.pick(&self.posts).clone();
-        match rng.below(15) {
+        match rng.below(17) {
             0 => {
                 let text = self.read(&post);
                 self.write(&post, &format!("{text}\n第{n}次补充的一段正文，说明后续安排。\n"));
@@ -386,6 +386,33 @@ impl Walk {
                 Edit {
                     what: format!("status of {post}: {status}, replaced by {replacement}"),
                     touched: content(&post),
+                }
+            }
+            14 => {
+                // Old addresses (旧网址): one, or a list with a folder and a query string.
+                let value = if rng.below(2) == 0 {
+                    format!("/html/2019/{n}.html")
+                } else {
+                    format!("[/zxyw/{n}/, \"/news/show.asp?id={n}\"]")
+                };
+                self.set_key(&post, "aliases", &value);
+                Edit {
+                    what: format!("aliases of {post}: {value}"),
+                    touched: content(&post),
+                }
+            }
+            15 => {
+                // The table of old addresses, read with site.yaml.
+                let column = rng.pick(&["yaowen", "lvzhi", "tongzhi"]).to_string();
+                let text =
+                    format!("旧网址,新网址\n/lanmu/{n}.asp,/{column}/\n/list.asp?cls={n},@/{column}/_index.md\n");
+                fs::write(self.root.join("redirects.csv"), text).unwrap();
+                Edit {
+                    what: format!("redirects.csv to {column}"),
+                    touched: Touched {
+                        config: true,
+                        ..Touched::default()
+                    },
                 }
             }
             _ => {

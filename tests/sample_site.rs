@@ -88,6 +88,16 @@ fn sample_site_shows_the_engine_features() {
 fn sample_site_has_no_orphan_pages() {
     let (out, _) = build_sample();
     assert_no_orphans(&out.path().join("public"));
+    // Its old addresses (旧网址 in a post, and redirects.csv) redirect.
+    let old = page(&out, "html/2025/0918/1563.html");
+    assert_eq!(
+        attrs(&old, "meta[http-equiv=refresh]", "content"),
+        ["0; url=/yaowen/2025-09-18-changweihui-laojiu-xiaoqu/"]
+    );
+    let column = page(&out, "zxyw/index.html");
+    assert_eq!(attrs(&column, "body a", "href"), ["/yaowen/"]);
+    let nginx = std::fs::read_to_string(out.path().join("public/_tongxin/redirects.nginx.conf")).unwrap();
+    assert!(nginx.contains("if ($args = \"id=1563\")"), "{nginx}");
 }
 
 /// What the sample site must hold to show every kind convincingly.

@@ -108,7 +108,9 @@ pub fn check(options: &CheckOptions) -> CheckReport {
     let site = &loaded.site;
     let outputs = Outputs::new(site, root);
     // Photos are looked for as the build looks for them, with the same errors.
-    let files = PublishedFiles::new(static_list(site, root), &site.assets);
+    let statics = static_list(site, root);
+    crate::output::redirects::report(site, &statics, root, &diagnostics);
+    let files = PublishedFiles::new(statics, &site.assets);
     published::report_missing(site, &files, &diagnostics);
     findings.extend(metadata::video_sizes(site, &files));
     let pictures = Arc::new(Pictures::unprocessed(files, &site.config.base_path));

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::dates;
 use crate::diagnostics::{Diagnostic, did_you_mean};
+use crate::old_urls::{Alias, OldUrl};
 use crate::yaml::{self, read};
 
 /// Every documented key as (English, Chinese).
@@ -34,6 +35,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("slug", "网址名"),
     ("weight", "排序"),
     ("attachments", "附件"),
+    ("aliases", "旧网址"),
     // columns (_index.md)
     ("kind", "类型"),
     ("page_size", "每页条数"),
@@ -154,6 +156,8 @@ pub struct FrontMatter {
     pub slug: Option<String>,
     pub weight: Option<i64>,
     pub attachments: Vec<Attachment>,
+    /// Old addresses that redirect to this page (see [`crate::old_urls`]).
+    pub aliases: Vec<Alias>,
     pub kind: Option<String>,
     pub page_size: Option<i64>,
     pub description: Option<String>,
@@ -301,6 +305,7 @@ pub fn parse(split: &Split, file: &Path, tz: &TimeZone, problems: &mut Vec<Diagn
             "stale_after_days" => fm.stale_after_days = r.integer(en, &value, 1),
             "date" => fm.date = r.date(&value, tz),
             "attachments" => fm.attachments = r.attachments(&value),
+            "aliases" => fm.aliases = r.aliases(&value, split.yaml, split.yaml_line),
             other => {
                 fm.extra.insert(other.to_string(), value);
             }
@@ -435,6 +440,63 @@ impl Reader<'_, '_> {
     }
 }
 
+impl Reader<'_, '_> {
+    /// `aliases`: one old address or a list of them. Each is checked on its
+    /// own, and an error names the line the address is written on.
+    fn aliases(&mut self, v: &Value, yaml: &str, first_line: usize) -> Vec<Alias> {
+        let items = match v {
+            Value::Array(items) => items.as_slice(),
+            Value::Null => return Vec::new(),
+            other => std::slice::from_ref(other),
+        };
+        let key_line = (self.line_of)("aliases").or_else(|| (self.line_of)("旧网址"));
+        let mut out = Vec::new();
+        let mut from = key_line.unwrap_or(first_line);
+        for item in items {
+            let Some(text) = read::string(item) else {
+                self.error(
+                    "aliases",
+                    "“aliases”（旧网址）应是一个或一组网址".into(),
+                    "写成“aliases: /html/2019/0312/1234.html”，多个时每行一个“- /旧网址”".into(),
+                );
+                break;
+            };
+            // The line the address is on: from the key's line on, the first
+            // whose value is exactly it, else the first that holds it (a list
+            // spreads over several lines).
+            let wanted = text.trim();
+            let lines: Vec<(usize, &str)> = yaml
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i + first_line, l))
+                .skip(from.saturating_sub(first_line))
+                .collect();
+            let value_of = |l: &str| {
+                let l = l.trim().trim_start_matches('-').trim_start();
+                let l = match l.split_once([':', '：']) {
+                    Some((key, rest)) if key == "aliases" || key == "旧网址" => rest.trim(),
+                    _ => l,
+                };
+                l.trim_matches(['"', '\'']).to_string()
+            };
+            let line = lines
+                .iter()
+                .find(|(_, l)| value_of(l) == wanted)
+                .or_else(|| lines.iter().find(|(_, l)| l.contains(wanted)))
+                .map_or(from, |(n, _)| *n);
+            from = if items.len() > 1 { line + 1 } else { line };
+            match OldUrl::parse(&text) {
+                Ok(url) => out.push(Alias { url, line }),
+                Err((message, hint)) => {
+                    self.problems
+                        .push(Diagnostic::error(self.file, message).at_line(line).hint(hint));
+                }
+            }
+        }
+        out
+    }
+}
+
 fn file_title(file: &str) -> String {
     let name = file.rsplit('/').next().unwrap_or(file);
     name.rsplit_once('.').map_or(name, |(stem, _)| stem).to_string()
@@ -503,6 +565,23 @@ mod tests {
         assert!(!problems[0].is_error());
         assert!(problems[0].hint.as_deref().unwrap().contains("title"));
         assert_eq!(fm.extra["titel"], "a");
+    }
+
+    #[test]
+    fn aliases_one_or_many_with_their_lines() {
+        let (fm, problems) = parse_text("---\ntitle: a\n旧网址: /a.html\n---\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(fm.aliases[0].url.path, "/a.html");
+        assert_eq!(fm.aliases[0].line, 3);
+        let (fm, problems) =
+            parse_text("---\ntitle: a\naliases:\n  - /b.html\n  - /a/../c.html\n  - /news/show.asp?id=1\n---\n");
+        assert_eq!(fm.aliases.len(), 2);
+        assert_eq!(fm.aliases[1].line, 6);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, Some(5));
+        assert!(problems[0].message.contains(".."));
+        let (_, problems) = parse_text("---\ntitle: a\naliases:\n  - {a: 1}\n---\n");
+        assert_eq!(problems[0].line, Some(3));
     }
 
     #[test]

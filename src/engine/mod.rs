@@ -304,10 +304,19 @@ impl Engine {
                 base_url: self.options.base_url.clone(),
             };
             self.config = config::load(&self.options.root, &overrides, &diagnostics);
+            // The table of old addresses is read with site.yaml, and counts
+            // as part of it: a change to either models the site anew.
+            let table = crate::old_urls::load_tables(&self.options.root, &diagnostics);
+            if let Some(config) = self.config.as_mut() {
+                config.redirects = table;
+            }
             self.config_problems = diagnostics.into_sorted();
             let hash = std::fs::read(self.options.root.join(config::FILE_NAME))
                 .ok()
-                .map(|bytes| crate::output::hash_bytes(&bytes));
+                .map(|mut bytes| {
+                    bytes.extend(crate::old_urls::tables_bytes(&self.options.root));
+                    crate::output::hash_bytes(&bytes)
+                });
             if hash.is_none() || hash != self.config_hash {
                 // The time zone or base path may have changed: read and render anew.
                 self.sources.clear();
@@ -506,7 +515,9 @@ impl Engine {
         if diagnostics.has_errors() || self.config.is_none() || self.templates.is_none() {
             // Model the content anyway, so that one update reports every error.
             let site = self.model(&diagnostics);
-            let files = PublishedFiles::new(static_list(&site, &self.options.root), &site.assets);
+            let statics = static_list(&site, &self.options.root);
+            crate::output::redirects::report(&site, &statics, &self.options.root, &diagnostics);
+            let files = PublishedFiles::new(statics, &site.assets);
             published::report_missing(&site, &files, &diagnostics);
             return Err(diagnostics.into_sorted());
         }
@@ -522,7 +533,9 @@ impl Engine {
             Reuse::Same | Reuse::Patched(_) => None,
             Reuse::No => {
                 let site = self.model(&diagnostics);
-                let files = PublishedFiles::new(static_list(&site, &self.options.root), &site.assets);
+                let statics = static_list(&site, &self.options.root);
+                crate::output::redirects::report(&site, &statics, &self.options.root, &diagnostics);
+                let files = PublishedFiles::new(statics, &site.assets);
                 published::report_missing(&site, &files, &diagnostics);
                 if diagnostics.has_errors() {
                     return Err(diagnostics.into_sorted());

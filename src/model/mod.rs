@@ -12,6 +12,7 @@ pub mod page;
 pub mod pagination;
 pub mod proposals;
 pub mod published;
+pub mod redirects;
 pub mod related;
 pub mod series;
 pub mod slug;
@@ -72,6 +73,8 @@ pub struct Site {
     /// Where `@/` links point, kept so that one body can be rendered again
     /// after an edit (`tongxin serve`).
     pub link_table: LinkTable,
+    /// Old addresses and where they lead, sorted by old address.
+    pub redirects: Vec<redirects::Redirect>,
 }
 
 /// Source path (`yaowen/a.md`) → site path, and the sources left out of the
@@ -292,6 +295,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         leader_keys: HashMap::new(),
         related: Vec::new(),
         link_table: LinkTable::default(),
+        redirects: Vec::new(),
     };
     site.books = books;
 
@@ -324,6 +328,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
+    site.redirects = redirects::collect(&site, diagnostics);
     site.taxonomies = vec![
         Taxonomy::collect(
             TaxonomyKind::Tags,

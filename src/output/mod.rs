@@ -5,6 +5,7 @@
 pub mod feeds;
 pub mod images;
 pub mod plan;
+pub mod redirects;
 pub mod search;
 pub mod sink;
 pub mod sitemap;

@@ -1,5 +1,5 @@
 //! What a build writes besides the rendered pages: the Atom feeds, the
-//! sitemap, `robots.txt`, and the files copied as they are (theme and site
+//! sitemap, `robots.txt`, the redirects of old addresses, and the files copied as they are (theme and site
 //! `static/`, the files beside the Markdown). Every command plans its output
 //! here: `build` and `serve` to write it, `check` to know which links lead
 //! somewhere.
@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::static_files::{self, StaticFile};
-use super::{feeds, robots_txt, sitemap};
+use super::{feeds, redirects, robots_txt, sitemap};
 use crate::content;
 use crate::dates;
 use crate::model::Site;
@@ -60,15 +60,24 @@ pub fn static_list(site: &Site, root: &Path) -> Vec<StaticFile> {
 /// robots.txt, static files and the files beside the Markdown), as paths below
 /// the output folder; `check` resolves links against them.
 pub fn extra_paths(site: &Site, root: &Path) -> Vec<String> {
-    let mut paths: Vec<String> = feed_list(site).into_iter().map(|(path, ..)| path).collect();
-    paths.push("sitemap.xml".into());
-    paths.push("robots.txt".into());
+    let mut paths = generated_paths(site);
+    paths.extend(redirects::paths(site));
     paths.extend(static_list(site, root).into_iter().map(|(_, dest)| dest));
     paths
 }
 
+/// The feeds, `sitemap.xml` and `robots.txt`, as paths below the output.
+pub fn generated_paths(site: &Site) -> Vec<String> {
+    let mut paths: Vec<String> = feed_list(site).into_iter().map(|(path, ..)| path).collect();
+    paths.push("sitemap.xml".into());
+    paths.push("robots.txt".into());
+    paths
+}
+
 /// The files made from the whole site besides its pages: the Atom feeds,
-/// `sitemap.xml` and `robots.txt`, as (path below the output, text).
+/// `sitemap.xml`, `robots.txt`, and the redirect pages and server rules of
+/// the old addresses, as (path below the output, text). The redirect pages
+/// are not in the sitemap.
 pub fn generated_files(site: &Site, pictures: &Pictures) -> Vec<(String, String)> {
     // A feed with no dated item says it was updated when the site last was
     // (the newest date anywhere), not when it was built: the same sources
@@ -126,5 +135,6 @@ pub fn generated_files(site: &Site, pictures: &Pictures) -> Vec<(String, String)
     }
     written.push(("sitemap.xml".to_string(), sitemap::sitemap(&entries)));
     written.push(("robots.txt".to_string(), robots_txt(base)));
+    written.extend(redirects::files(site));
     written
 }

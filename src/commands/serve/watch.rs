@@ -150,6 +150,7 @@ pub fn classify(rel: &Path) -> Touched {
     }
     match parts.first().map(String::as_str) {
         Some(config::FILE_NAME) if parts.len() == 1 => touched.config = true,
+        Some(name) if parts.len() == 1 && crate::old_urls::TABLE_FILES.contains(&name) => touched.config = true,
         Some("content") => {
             touched.content = true;
             if parts.len() > 1 {
