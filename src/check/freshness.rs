@@ -195,7 +195,7 @@ fn unanswered(site: &Site, today: Date) -> Vec<Finding> {
                 findings.push(
                     Finding::new(
                         Rule::FreshReply,
-                        &page.shown.to_string_lossy().replace('\\', "/"),
+                        page.shown.to_string_lossy().replace('\\', "/"),
                         format!(
                             "这封来信 {} 受理，已经 {} 天没有答复（超过 {REPLY_MONTHS} 个月）",
                             dates::chinese(received),
