@@ -93,8 +93,20 @@ pub fn is_han(c: char) -> bool {
 pub fn strip_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut in_tag = false;
-    for c in html.chars() {
+    let mut chars = html.char_indices();
+    while let Some((at, c)) = chars.next() {
         match c {
+            // What a `<video>` holds is for browsers that cannot play it
+            // ("download it instead"), not part of the text.
+            '<' if html[at..].starts_with("<video") => {
+                let end = html[at..]
+                    .find("</video>")
+                    .map_or(html.len(), |e| at + e + "</video>".len());
+                out.push(' ');
+                while chars.clone().next().is_some_and(|(i, _)| i < end) {
+                    chars.next();
+                }
+            }
             '<' => {
                 in_tag = true;
                 out.push(' ');
@@ -131,6 +143,17 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn strip_html_leaves_out_what_a_video_holds() {
+        let html =
+            "<p>前</p><video controls><source src=\"a.mp4\"><p>请下载视频</p></video><figcaption>演出</figcaption>";
+        let text = strip_html(html);
+        assert!(!text.contains("下载"), "{text}");
+        assert!(text.contains('前') && text.contains("演出"), "{text}");
+        // An unclosed video drops the rest rather than show its markup.
+        assert!(!strip_html("<video><p>x").contains('x'));
+    }
 
     #[test]
     fn short_text_is_kept_whole() {
