@@ -442,6 +442,55 @@ fn the_preview_is_the_sites_own_page_with_the_unsaved_text() {
     );
 }
 
+/// A leader's and a member's previews show the unsaved settings with what
+/// other pages say about them (speeches, activities, the 履职记录).
+#[test]
+fn people_preview_with_their_records() {
+    let desk = Desk::open();
+    let path = "content/lingdao/lin-zhenhua.md";
+    let post = desk.get(&format!("/_tongxin/api/post?path={}", q(path)));
+    let mut fields = post["fields"].clone();
+    fields["duties"] = json!("预览里的新分工");
+    let r = desk.post(
+        "/_tongxin/api/preview",
+        &json!({"path": path, "fields": fields, "body": post["body"]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let page = scraper::Html::parse_document(r.json()["html"].as_str().unwrap());
+    let text = |css: &str| -> Vec<String> {
+        page.select(&scraper::Selector::parse(css).unwrap())
+            .map(|e| e.text().collect::<String>())
+            .collect()
+    };
+    assert!(
+        text(".facts dd").iter().any(|d| d == "预览里的新分工"),
+        "{:?}",
+        text(".facts dd")
+    );
+    assert!(!text("#speeches-title + ul a").is_empty(), "the saved speeches stay");
+    assert!(
+        !text("#activities-title + ul a").is_empty(),
+        "the saved activities stay"
+    );
+
+    let path = "content/weiyuan/lin-zhenhua.md";
+    let post = desk.get(&format!("/_tongxin/api/post?path={}", q(path)));
+    let mut fields = post["fields"].clone();
+    fields["party"] = json!("预览里的党派");
+    let r = desk.post(
+        "/_tongxin/api/preview",
+        &json!({"path": path, "fields": fields, "body": post["body"]}),
+    );
+    let page = scraper::Html::parse_document(r.json()["html"].as_str().unwrap());
+    let dds: Vec<String> = page
+        .select(&scraper::Selector::parse(".facts dd").unwrap())
+        .map(|e| e.text().collect())
+        .collect();
+    assert!(dds.iter().any(|d| d == "预览里的党派"), "{dds:?}");
+    let record = page.select(&scraper::Selector::parse(".record li").unwrap()).count();
+    assert!(record > 0, "the member's record stays in the preview");
+}
+
 #[test]
 fn photos_are_checked_named_safely_and_shown_with_srcset_once_saved() {
     let desk = Desk::open();
