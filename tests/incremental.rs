@@ -249,6 +249,14 @@ impl Walk {
                     .unwrap();
                 }
                 fs::rename(self.path(&old), self.path(&new)).unwrap();
+                // Photos named from the Markdown file's folder (Typora's way)
+                // move with it, as the person renaming would fix them.
+                let stem = |rel: &str| rel.trim_end_matches(".md").rsplit('/').next().unwrap().to_string();
+                let text = self.read(&new);
+                let moved = text.replace(&format!("]({}/", stem(&old)), &format!("]({}/", stem(&new)));
+                if moved != text {
+                    self.write(&new, &moved);
+                }
                 self.posts[i] = new.clone();
                 let (old_folder, new_folder) = (old.trim_end_matches(".md"), new.trim_end_matches(".md"));
                 for (owner, photo) in &mut self.photos {

@@ -866,7 +866,7 @@ impl Engine {
     /// or `None` (having changed nothing) whenever the edit might matter
     /// elsewhere: settings or other files changed, the body has problems, a
     /// photo it names is missing, the page's place in the site could move, or
-    /// it is a member, a leader or a proposal (their names and numbers are shown by
+    /// it is a member, a leader, a proposal or an old address's target (their names, numbers and titles are shown by
     /// other pages' own data).
     fn patch_page(&mut self, changed: &[String]) -> Option<usize> {
         let [rel] = changed else { return None };
@@ -880,10 +880,13 @@ impl Engine {
         let index = site.pages.iter().position(|p| &p.rel == rel)?;
         let page = &site.pages[index];
         let kind = page.column.map(|c| site.columns[c].kind);
+        // An old address's redirect page shows the title of the page it leads to.
+        let redirected = site.redirects.iter().any(|r| r.to == page.path);
         if matches!(
             kind,
             Some(ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Leaders)
-        ) || !light_change(&page.meta, &file.meta)
+        ) || redirected
+            || !light_change(&page.meta, &file.meta)
         {
             return None;
         }
