@@ -99,6 +99,22 @@ pub fn duration_text(seconds: f64) -> String {
     }
 }
 
+/// A block line's file name and caption: `会场.jpg 全体会议现场`, or
+/// `<会场 1.jpg> 说明` for a name with spaces; `None` when a `<` is not closed.
+fn name_and_caption(item: &str) -> Option<(&str, &str)> {
+    match item.strip_prefix('<') {
+        Some(rest) => rest.split_once('>').map(|(name, caption)| (name.trim(), caption)),
+        None => Some(item.split_once([' ', '\t', '\u{3000}']).unwrap_or((item, ""))),
+    }
+}
+
+/// The error for a `<` without its `>` on line `n` of a `block` (图集, 视频块).
+fn unpaired_brackets(block: &str, example: &str, n: usize, line: usize, file: &std::path::Path) -> Diagnostic {
+    Diagnostic::error(file, format!("{block}第 {n} 行的尖括号没有配对"))
+        .at_line(line)
+        .hint(format!("文件名里有空格时写成“<{example}> 说明”"))
+}
+
 /// Reads the text of a ```` ```video ```` block whose first line (after the
 /// fence) is `first_line`: each line a video file and, after a space, its
 /// caption (`huiyi.mp4 常委会会议实况`); a line `封面: huiyi.jpg` gives the
@@ -149,23 +165,9 @@ pub fn parse_video(
             video.poster = Some((poster.to_string(), line));
             continue;
         }
-        let (src, caption) = if let Some(rest) = item.strip_prefix('<') {
-            match rest.split_once('>') {
-                Some((name, caption)) => (name.trim(), caption),
-                None => {
-                    problems.push(
-                        Diagnostic::error(file, format!("视频块第 {} 行的尖括号没有配对", i + 1))
-                            .at_line(line)
-                            .hint("文件名里有空格时写成“<文件 名.mp4> 说明”"),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            match item.split_once([' ', '\t', '\u{3000}']) {
-                Some((name, caption)) => (name, caption),
-                None => (item, ""),
-            }
+        let Some((src, caption)) = name_and_caption(item) else {
+            problems.push(unpaired_brackets("视频块", "文件 名.mp4", i + 1, line, file));
+            continue;
         };
         if is_external(src) {
             problems.push(
@@ -339,23 +341,9 @@ pub fn parse_gallery(
         if item.is_empty() {
             continue;
         }
-        let (src, caption) = if let Some(rest) = item.strip_prefix('<') {
-            match rest.split_once('>') {
-                Some((name, caption)) => (name.trim(), caption),
-                None => {
-                    problems.push(
-                        Diagnostic::error(file, format!("图集第 {} 行的尖括号没有配对", i + 1))
-                            .at_line(line)
-                            .hint("文件名里有空格时写成“<文件 名.jpg> 说明”"),
-                    );
-                    continue;
-                }
-            }
-        } else {
-            match item.split_once([' ', '\t', '\u{3000}']) {
-                Some((name, caption)) => (name, caption),
-                None => (item, ""),
-            }
+        let Some((src, caption)) = name_and_caption(item) else {
+            problems.push(unpaired_brackets("图集", "文件 名.jpg", i + 1, line, file));
+            continue;
         };
         let caption = caption.trim_matches([' ', '\t', '\u{3000}']).to_string();
         if is_external(src) {

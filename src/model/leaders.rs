@@ -96,13 +96,7 @@ pub fn collect(site: &mut Site, newest_first: &[usize], diagnostics: &Diagnostic
 pub fn leader_of(index: usize, page: &Page, directory: &Directory, diagnostics: &Diagnostics) -> Leader {
     let extra = &page.meta.extra;
     let text = |key: &str| extra.get(key).and_then(read::string).unwrap_or_default();
-    let id = page
-        .rel
-        .rsplit('/')
-        .next()
-        .unwrap_or(&page.rel)
-        .trim_end_matches(".md")
-        .to_string();
+    let id = super::members::file_id(&page.rel);
     let name = match text("name") {
         n if !n.trim().is_empty() => n.trim().to_string(),
         _ => page.title.clone(),

@@ -85,13 +85,7 @@ pub fn member_of(index: usize, page: &Page, diagnostics: &Diagnostics) -> Member
         Some(n) if !n.is_empty() => n,
         _ => page.title.clone(),
     };
-    let id = page
-        .rel
-        .rsplit('/')
-        .next()
-        .unwrap_or(&page.rel)
-        .trim_end_matches(".md")
-        .to_string();
+    let id = file_id(&page.rel);
     Member {
         page: index,
         sort_key: sort_key(&name),
@@ -107,6 +101,16 @@ pub fn member_of(index: usize, page: &Page, diagnostics: &Diagnostics) -> Member
         term: text("term"),
         record: Vec::new(),
     }
+}
+
+/// A person's id: their file's name without `.md` (`weiyuan/zhang-wei.md` →
+/// `zhang-wei`), for members and leaders alike.
+pub fn file_id(rel: &str) -> String {
+    rel.rsplit('/')
+        .next()
+        .unwrap_or(rel)
+        .trim_end_matches(".md")
+        .to_string()
 }
 
 /// Finds members by id (the file stem) or by their name, as users write either.
