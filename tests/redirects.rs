@@ -281,6 +281,37 @@ fn bad_values_name_file_and_line_and_never_panic() {
     }
 }
 
+/// A column's old address belongs in the table: written in its `_index.md`
+/// it would do nothing, so the build says where to put it.
+#[test]
+fn aliases_in_a_column_index_are_a_warning_pointing_at_the_table() {
+    let f = Fixture::with_news(1);
+    f.write(
+        "content/yaowen/_index.md",
+        "---\ntitle: 政协要闻\nkind: news\n旧网址: /zxyw/\n---\n",
+    );
+    let report = f.build();
+    let warning = report
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("旧网址不起作用"))
+        .unwrap_or_else(|| panic!("{:?}", report.warnings));
+    assert_eq!(
+        warning.file.to_string_lossy().replace('\\', "/"),
+        "content/yaowen/_index.md"
+    );
+    assert_eq!(warning.line, Some(4));
+    assert!(
+        warning
+            .hint
+            .as_deref()
+            .unwrap_or("")
+            .contains("/zxyw/,@/yaowen/_index.md"),
+        "{warning:?}"
+    );
+    assert!(!f.exists("zxyw/index.html"));
+}
+
 #[test]
 fn editing_aliases_updates_the_output_incrementally() {
     let f = site_with_aliases("aliases: /old/1.html\n");

@@ -390,6 +390,16 @@ fn make_column(file: &SourceFile, diagnostics: &Diagnostics) -> Option<Column> {
             folder.clone()
         }
     };
+    if let Some(first) = meta.aliases.first() {
+        diagnostics.push(
+            Diagnostic::warning(&file.shown, "栏目的 _index.md 里写的旧网址不起作用")
+                .at_line(first.line)
+                .hint(format!(
+                    "栏目的旧网址写在网站根目录的 redirects.csv 里，每行一个，例如“{},@/{folder}/_index.md”；然后删掉这里的旧网址",
+                    first.url.path
+                )),
+        );
+    }
     let slug = match slug::slugify(&folder) {
         s if s.is_empty() => folder.clone(),
         s => s,
