@@ -153,8 +153,14 @@ try {
   if (want('mourning')) await runMourning({ report, browser, guard, pages, url, mourningUrl });
   if (want('screenshots')) await runScreenshots({ report, browser, guard, pages, url, outDir: opts.screenshots });
   if (want('crawl')) {
-    const pagePaths = htmlFiles(siteDir).map((f) => `/${f.replace(/(^|\/)index\.html$/, '$1')}`);
-    await runCrawl({ report, browser, guard, url, pagePaths });
+    // Old addresses' redirect pages move on by themselves: they are followed
+    // to where they lead instead of being read like pages.
+    const files = htmlFiles(siteDir);
+    const isRedirect = (f) => /<meta http-equiv="refresh"/i.test(fs.readFileSync(path.join(siteDir, f), 'utf8'));
+    const toPath = (f) => `/${f.replace(/(^|\/)index\.html$/, '$1')}`;
+    const pagePaths = files.filter((f) => !isRedirect(f)).map(toPath);
+    const redirectPaths = files.filter(isRedirect).map(toPath);
+    await runCrawl({ report, browser, guard, url, pagePaths, redirectPaths });
   }
   if (want('search')) {
     await runSearch({ report, browser, guard, url: searchSite?.url, siteDir: searchSite?.dir, prefix: searchSite?.basePath });

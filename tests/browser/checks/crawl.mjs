@@ -25,8 +25,8 @@ const RESOURCE_SELECTORS = [
 // <link rel> values that make the browser fetch or connect by themselves.
 const FETCHING_LINKS = /\b(stylesheet|icon|apple-touch-icon|preload|prefetch|modulepreload|preconnect|dns-prefetch|manifest|prerender)\b/i;
 
-export async function runCrawl({ report, browser, guard, url, pagePaths }) {
-  report.section(`Every page of the build (${pagePaths.length} pages)`);
+export async function runCrawl({ report, browser, guard, url, pagePaths, redirectPaths = [] }) {
+  report.section(`Every page of the build (${pagePaths.length} pages, ${redirectPaths.length} redirects of old addresses)`);
   const ctx = await guard.context(browser, DESKTOP);
   const page = await ctx.newPage();
   const notLoaded = [];
@@ -65,7 +65,23 @@ export async function runCrawl({ report, browser, guard, url, pagePaths }) {
       problems.push(`${p}: ${String(err.message).split('\n')[0]}`);
     }
   }
+  // Each old address's page must land, by itself, on a page of the site.
+  const known = new Set(pagePaths.map((p) => decodeURIComponent(new URL(url(p)).pathname)));
+  const redirects = [];
+  for (const p of redirectPaths) {
+    try {
+      const start = new URL(url(p));
+      await page.goto(url(p), { waitUntil: 'commit', timeout: 30000 });
+      await page.waitForURL((u) => u.pathname !== start.pathname, { timeout: 10000 });
+      await page.waitForLoadState('load');
+      const landed = decodeURIComponent(new URL(page.url()).pathname);
+      if (!known.has(landed)) redirects.push(`${p} led to ${landed}, which is not a page of the site`);
+    } catch (err) {
+      redirects.push(`${p}: ${String(err.message).split('\n')[0]}`);
+    }
+  }
   await ctx.close();
   guard.outside.push(...notLoaded);
   report.record('every page of the build opens', problems);
+  report.record(`every old address's redirect page leads to a page of the site (${redirectPaths.length})`, redirects);
 }
