@@ -1065,9 +1065,8 @@ fn swap_records(site: &mut Site, index: usize, borrowed: bool, problems: &Diagno
     let page = &site.pages[index];
     if let Some(l) = page.leader {
         let directory = members::Directory::new(&site.members);
-        let mut leader = leaders::leader_of(l, page, &directory, problems);
-        leader.page = site.leaders[l].page;
         let old = &site.leaders[l];
+        let mut leader = leaders::leader_of(old.page, page, &directory, problems);
         if !borrowed {
             leader.speeches.clone_from(&old.speeches);
             leader.activities.clone_from(&old.activities);
