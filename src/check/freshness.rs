@@ -122,10 +122,16 @@ pub fn check(site: &Site, today: Date, home_limit: i64, home_file: &str) -> (Vec
     let mut columns = Vec::new();
     for column in &site.columns {
         let file = format!("content/{}/_index.md", column.folder);
-        let latest = column.pages.iter().filter_map(|&i| date_of(i)).max();
+        // A 专题 holds the posts that name it, wherever they are.
+        let items = site
+            .topics
+            .iter()
+            .find(|t| site.columns[t.column].folder == column.folder)
+            .map_or(column.pages.as_slice(), |t| t.pages.as_slice());
+        let latest = items.iter().filter_map(|&i| date_of(i)).max();
         let days = latest.map(|d| days_between(d, today));
         let limit = column.stale_after_days.filter(|_| column.kind.has_feed());
-        let empty = column.pages.is_empty();
+        let empty = items.is_empty();
         let stale = !empty && matches!((days, limit), (Some(d), Some(l)) if d > l);
         if empty {
             findings.push(

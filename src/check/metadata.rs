@@ -27,7 +27,8 @@ pub fn default_require(kind: ColumnKind) -> &'static [&'static str] {
         | ColumnKind::Series
         | ColumnKind::Study
         | ColumnKind::Letters
-        | ColumnKind::Leaders => &[],
+        | ColumnKind::Leaders
+        | ColumnKind::Topic => &[],
     }
 }
 

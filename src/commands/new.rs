@@ -341,7 +341,8 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
         | ColumnKind::Opinions
         | ColumnKind::Proposals
         | ColumnKind::Study
-        | ColumnKind::Letters) => {
+        | ColumnKind::Letters
+        | ColumnKind::Topic) => {
             fm.set("title", title, "标题");
             fm.raw(&format!("date: {date}"), "发布时间");
             if kind == ColumnKind::Proposals {
@@ -391,6 +392,7 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
                     );
                 }
                 ColumnKind::News
+                | ColumnKind::Topic
                 | ColumnKind::Proposals
                 | ColumnKind::Page
                 | ColumnKind::Members
@@ -400,7 +402,14 @@ fn plan(target: &Target, title: &str, now: &Zoned, config: &SiteConfig, siblings
             if kind == ColumnKind::Letters {
                 fm.raw("tags: []", "标签，例如 [城市建设]");
             } else if kind != ColumnKind::Proposals {
-                fm.raw("tags: []", "标签，例如 [协商议政, 民主监督]");
+                if kind == ColumnKind::Topic {
+                    fm.raw(
+                        "tags: []",
+                        "标签：写上专题分栏的名字（如 [今日焦点]），文章就归入那个分栏",
+                    );
+                } else {
+                    fm.raw("tags: []", "标签，例如 [协商议政, 民主监督]");
+                }
                 fm.empty("members", "本文涉及的委员编号或姓名，例如 [zhang-wei]");
                 fm.comment("summary: 一句话摘要", "摘要，不写时自动取正文开头约 120 个字");
                 fm.comment("cover: fengmian.jpg", "封面图片，放在与本文件同名的文件夹里");

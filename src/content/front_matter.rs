@@ -42,6 +42,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("description", "说明"),
     ("stale_after_days", "更新周期"),
     ("reply_days", "答复时限"),
+    // 专题 (topic columns)
+    ("short_name", "简称"),
+    ("banner", "横幅"),
+    ("start", "开始日期"),
+    ("end", "结束日期"),
+    ("sections", "分栏"),
+    ("section_count", "每栏条数"),
     // speeches and opinions
     ("speaker", "讲话人"),
     ("occasion", "场合"),

@@ -129,7 +129,8 @@ pub fn fields(kind: ColumnKind) -> Vec<Field> {
         list
     };
     match kind {
-        ColumnKind::News => dated(&[]),
+        // A 专题's own posts go to the sub-section their tags name.
+        ColumnKind::News | ColumnKind::Topic => dated(&[]),
         ColumnKind::Notice => dated(&DOCUMENT_STATUS),
         ColumnKind::Speech => dated(&[
             field("speaker", "讲话人", Input::Text, "委员编号或姓名"),

@@ -759,7 +759,8 @@ impl Engine {
             _ => Some(state::MemoSave::Whole(self.memo.save())),
         };
         saved.statics = self.sources.statics.iter().map(|(p, s)| (p.clone(), *s)).collect();
-        saved.due = self.sources.next_due(self.now());
+        let tz = self.config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
+        saved.due = self.sources.next_due(self.now(), &tz);
         saved.articles = self.articles;
         saved.warnings = self.warnings.clone();
         saved.photos = self.photos;

@@ -70,11 +70,24 @@ impl Sources {
         changed
     }
 
-    /// The soonest moment after `now` at which a source's date comes due
-    /// (a post published for later appears then).
-    pub fn next_due(&self, now: jiff::Timestamp) -> Option<jiff::Timestamp> {
+    /// The soonest moment after `now` at which a source's date comes due:
+    /// a post published for later appears then, a 专题's window opens or
+    /// closes (read in the site's time zone `tz`).
+    pub fn next_due(&self, now: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> Option<jiff::Timestamp> {
         self.read()
-            .filter_map(|f| f.meta.date.as_ref().map(jiff::Zoned::timestamp))
+            .flat_map(|f| {
+                let windows = if f.is_index() {
+                    crate::model::topics::window_moments(&f.meta, tz)
+                } else {
+                    Vec::new()
+                };
+                f.meta
+                    .date
+                    .as_ref()
+                    .map(jiff::Zoned::timestamp)
+                    .into_iter()
+                    .chain(windows)
+            })
             .filter(|t| *t > now)
             .min()
     }

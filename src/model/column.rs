@@ -18,6 +18,7 @@ pub enum ColumnKind {
     Study,
     Letters,
     Leaders,
+    Topic,
 }
 
 /// (kind, English name, Chinese names users may write).
@@ -37,6 +38,7 @@ const NAMES: &[(ColumnKind, &str, &[&str])] = &[
         &["来信选登", "答复公开", "来信", "主席信箱", "信箱"],
     ),
     (ColumnKind::Leaders, "leaders", &["领导之窗", "领导", "主席会议成员"]),
+    (ColumnKind::Topic, "topic", &["专题", "专题栏目"]),
 ];
 
 impl ColumnKind {
@@ -83,9 +85,13 @@ impl ColumnKind {
     /// study materials may go without one.
     pub fn needs_date(self) -> bool {
         match self {
-            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Letters => {
-                true
-            }
+            ColumnKind::News
+            | ColumnKind::Notice
+            | ColumnKind::Speech
+            | ColumnKind::Opinions
+            | ColumnKind::Letters
+            // A 专题's own posts are its news.
+            | ColumnKind::Topic => true,
             ColumnKind::Page
             | ColumnKind::Members
             | ColumnKind::Proposals
@@ -105,7 +111,8 @@ impl ColumnKind {
             | ColumnKind::Opinions
             | ColumnKind::Proposals
             | ColumnKind::Study
-            | ColumnKind::Letters => true,
+            | ColumnKind::Letters
+            | ColumnKind::Topic => true,
             ColumnKind::Page | ColumnKind::Members | ColumnKind::Series | ColumnKind::Leaders => false,
         }
     }
@@ -124,7 +131,9 @@ impl ColumnKind {
             // Replies are judged one by one (`check`'s fresh-reply), not by
             // how new the column's latest post is.
             | ColumnKind::Letters
-            | ColumnKind::Leaders => None,
+            | ColumnKind::Leaders
+            // A 专题 ends; it is not expected to go on.
+            | ColumnKind::Topic => None,
         }
     }
 }

@@ -49,6 +49,16 @@ impl<'a> Owner<'a> {
         }
     }
 
+    /// A column's `_index.md`: its files sit in the column's folder.
+    pub fn column(column: &'a super::column::Column, shown: &'a Path) -> Self {
+        Owner {
+            shown,
+            own_folder: &column.folder,
+            path: &column.path,
+            folder: &column.folder,
+        }
+    }
+
     pub fn book(book: &'a super::series::Book) -> Self {
         Owner {
             shown: &book.shown,
@@ -67,6 +77,7 @@ pub enum Role {
     Cover,
     Photo,
     Reply,
+    Banner,
 }
 
 impl Role {
@@ -76,12 +87,13 @@ impl Role {
             Role::Cover => "封面",
             Role::Photo => "照片",
             Role::Reply => "答复",
+            Role::Banner => "横幅",
         }
     }
 
     fn rule(self) -> crate::rules::Rule {
         match self {
-            Role::Cover | Role::Photo => crate::rules::Rule::LinkImage,
+            Role::Cover | Role::Photo | Role::Banner => crate::rules::Rule::LinkImage,
             Role::Attachment | Role::Reply => crate::rules::Rule::LinkAttachment,
         }
     }
@@ -275,6 +287,14 @@ pub fn resolve_files(site: &mut Site, root: &Path, diagnostics: &Diagnostics) {
         if let Some(photo) = &leader.photo_file {
             let line = page.meta.line_of("photo");
             leader.photo = resolve(root, &Owner::page(page), photo, "", Role::Photo, line, diagnostics);
+        }
+    }
+    for topic in &mut site.topics {
+        if let Some(banner) = &topic.banner_file {
+            let column = &site.columns[topic.column];
+            let shown = std::path::PathBuf::from(format!("{CONTENT_DIR}/{}/_index.md", column.folder));
+            let owner = Owner::column(column, &shown);
+            topic.banner = resolve(root, &owner, banner, "", Role::Banner, topic.banner_line, diagnostics);
         }
     }
     for book in &mut site.books {

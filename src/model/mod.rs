@@ -17,6 +17,7 @@ pub mod related;
 pub mod series;
 pub mod slug;
 pub mod taxonomy;
+pub mod topics;
 pub mod validity;
 
 use std::collections::{BTreeMap, HashMap};
@@ -75,6 +76,8 @@ pub struct Site {
     pub link_table: LinkTable,
     /// Old addresses and where they lead, sorted by old address.
     pub redirects: Vec<redirects::Redirect>,
+    /// The 专题 of every `topic` column, in column order.
+    pub topics: Vec<topics::Topic>,
 }
 
 /// Source path (`yaowen/a.md`) → site path, and the sources left out of the
@@ -120,6 +123,23 @@ impl Site {
             .iter()
             .find(|t| t.kind == kind)
             .expect("both taxonomies are built with the model")
+    }
+
+    /// Whether a taxonomy has pages: it has terms, or (专题) the site has
+    /// 专题 columns for its index to list.
+    pub fn has_taxonomy_pages(&self, taxonomy: &Taxonomy) -> bool {
+        !taxonomy.terms.is_empty() || (taxonomy.kind == TaxonomyKind::Topics && !self.topics.is_empty())
+    }
+
+    /// The pages a term's list shows: a topic that names a 专题 lists every
+    /// post of the 专题 (its own and those naming it by any of its names).
+    pub fn term_pages<'s>(&'s self, taxonomy: &Taxonomy, term: &'s taxonomy::Term) -> &'s [usize] {
+        match taxonomy.kind {
+            TaxonomyKind::Topics => {
+                topics::topic_named(self, &term.name).map_or(term.pages.as_slice(), |t| self.topics[t].pages.as_slice())
+            }
+            TaxonomyKind::Tags => &term.pages,
+        }
     }
 
     /// The member a page is the profile of.
@@ -271,6 +291,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         );
     }
 
+    let topics = topics::settings(&columns, &column_bodies, options.now, &config.tz, diagnostics);
     let nav = navigation(&config, &columns, diagnostics);
     let blocks = home::blocks(home_source.as_ref(), &columns, &nav, diagnostics);
     let mut site = Site {
@@ -296,6 +317,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
         related: Vec::new(),
         link_table: LinkTable::default(),
         redirects: Vec::new(),
+        topics,
     };
     site.books = books;
 
@@ -325,6 +347,7 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     letters::collect(&mut site, diagnostics);
     leaders::collect(&mut site, &all, diagnostics);
     validity::collect(&mut site, diagnostics);
+    topics::gather(&mut site, &all);
     members::gather_records(&mut site, &all, diagnostics);
     files::resolve_files(&mut site, &options.root, diagnostics);
     check_unique_paths(&site, diagnostics);
@@ -638,6 +661,17 @@ fn check_unique_paths(site: &Site, diagnostics: &Diagnostics) {
             }
         }
     }
+    for topic in &site.topics {
+        for section in &topic.sections {
+            claim(
+                section.path.clone(),
+                format!(
+                    "专题“{}”的分栏“{}”（系统生成）",
+                    site.columns[topic.column].title, section.name
+                ),
+            );
+        }
+    }
     for p in &site.pages {
         claim(p.path.clone(), p.shown.to_string_lossy().replace('\\', "/"));
     }
@@ -843,7 +877,12 @@ fn order_pages(site: &mut Site) {
                 });
                 false
             }
-            ColumnKind::News | ColumnKind::Notice | ColumnKind::Speech | ColumnKind::Opinions | ColumnKind::Letters => {
+            ColumnKind::News
+            | ColumnKind::Notice
+            | ColumnKind::Speech
+            | ColumnKind::Opinions
+            | ColumnKind::Letters
+            | ColumnKind::Topic => {
                 column.pages.sort_by(|&a, &b| newest_first(&pages[a], &pages[b]));
                 true
             }

@@ -133,6 +133,9 @@ pub fn generated_files(site: &Site, pictures: &Pictures) -> Vec<(String, String)
     for taxonomy in &site.taxonomies {
         entries.extend(taxonomy.terms.iter().map(|t| (format!("{base}{}", t.path), None)));
     }
+    for topic in &site.topics {
+        entries.extend(topic.sections.iter().map(|s| (format!("{base}{}", s.path), None)));
+    }
     written.push(("sitemap.xml".to_string(), sitemap::sitemap(&entries)));
     written.push(("robots.txt".to_string(), robots_txt(base)));
     written.extend(redirects::files(site));

@@ -44,6 +44,12 @@ enum Job {
     },
     Book(usize),
     WholeBook(usize),
+    /// One list page of a 专题's sub-section.
+    TopicSection {
+        topic: usize,
+        section: usize,
+        number: usize,
+    },
     TaxonomyIndex(usize),
     Term {
         taxonomy: usize,
@@ -219,13 +225,26 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job::Book(b));
         jobs.push(Job::WholeBook(b));
     }
+    for (t, topic) in site.topics.iter().enumerate() {
+        let size = site.columns[topic.column].page_size;
+        for (s, section) in topic.sections.iter().enumerate() {
+            for number in 1..=pagination::page_count(section.pages.len(), size) {
+                jobs.push(Job::TopicSection {
+                    topic: t,
+                    section: s,
+                    number,
+                });
+            }
+        }
+    }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-        if taxonomy.terms.is_empty() {
+        if !site.has_taxonomy_pages(taxonomy) {
             continue;
         }
         jobs.push(Job::TaxonomyIndex(t));
         for (i, term) in taxonomy.terms.iter().enumerate() {
-            for number in 1..=pagination::page_count(term.pages.len(), crate::model::column::DEFAULT_PAGE_SIZE) {
+            let count = site.term_pages(taxonomy, term).len();
+            for number in 1..=pagination::page_count(count, crate::model::column::DEFAULT_PAGE_SIZE) {
                 jobs.push(Job::Term {
                     taxonomy: t,
                     term: i,
@@ -238,12 +257,16 @@ fn jobs(site: &Site) -> Vec<Job> {
 }
 
 /// Columns shown whole on one page: single pages, members (grouped), the
-/// proposal table (with its filters) and the shelf of books.
+/// proposal table (with its filters), the shelf of books, leaders, and a
+/// 专题 (its sub-sections have their own lists).
 fn list_page_size(kind: ColumnKind, page_size: usize, items: usize) -> usize {
     match kind {
-        ColumnKind::Page | ColumnKind::Members | ColumnKind::Proposals | ColumnKind::Series | ColumnKind::Leaders => {
-            items.max(1)
-        }
+        ColumnKind::Page
+        | ColumnKind::Members
+        | ColumnKind::Proposals
+        | ColumnKind::Series
+        | ColumnKind::Leaders
+        | ColumnKind::Topic => items.max(1),
         ColumnKind::News
         | ColumnKind::Notice
         | ColumnKind::Speech
@@ -267,6 +290,9 @@ fn job_path(site: &Site, job: &Job) -> String {
         }
         Job::Book(b) => site.books[b].path.clone(),
         Job::WholeBook(b) => format!("{}{}/", site.books[b].path, crate::model::series::WHOLE_BOOK),
+        Job::TopicSection { topic, section, number } => {
+            pagination::page_path(&site.topics[topic].sections[section].path, number)
+        }
         Job::Article(index) => site.pages[index].path.clone(),
         Job::TaxonomyIndex(t) => format!("{}/", site.taxonomies[t].kind.folder()),
         Job::Term { taxonomy, term, number } => {
@@ -336,6 +362,11 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
                         ctx.insert("reply_days", &c.reply_days);
                     }
                 }
+                ColumnKind::Topic => {
+                    if let Some(t) = site.topics.iter().position(|t| t.column == column) {
+                        views::topic(&mut ctx, site, values, t);
+                    }
+                }
                 // A plain paginated list.
                 ColumnKind::News
                 | ColumnKind::Notice
@@ -366,6 +397,17 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
             ctx.insert_value("book", values::book_full(site, values, b));
             "book.html".to_string()
         }
+        Job::TopicSection { topic, section, number } => {
+            views::topic_section(&mut ctx, site, values, topic, section);
+            let t = &site.topics[topic];
+            let s = &t.sections[section];
+            let size = site.columns[t.column].page_size;
+            ctx.insert_value(
+                "paginator",
+                values::paginator(site, values, &s.pages, size, &s.path, number),
+            );
+            "topic_section.html".to_string()
+        }
         Job::WholeBook(b) => {
             let book = &site.books[b];
             ctx.insert_value("column", values.columns[book.column].clone());
@@ -391,12 +433,23 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
         Job::TaxonomyIndex(t) => {
             let taxonomy = &site.taxonomies[t];
             ctx.insert_value("taxonomy", values::taxonomy_value(site, taxonomy));
+            // Topics that name a 专题 are listed as the 专题 itself.
             let terms: Vec<tera::Value> = taxonomy
                 .terms
                 .iter()
+                .filter(|term| {
+                    taxonomy.kind != crate::model::taxonomy::TaxonomyKind::Topics
+                        || crate::model::topics::topic_named(site, &term.name).is_none()
+                })
                 .map(|term| values::term_value(site, taxonomy, term))
                 .collect();
             ctx.insert_value("terms", tera::Value::from(terms));
+            // The 专题 index is also their archive: those on now, and past ones.
+            if taxonomy.kind == crate::model::taxonomy::TaxonomyKind::Topics {
+                use crate::model::topics::When;
+                ctx.insert_value("current_topics", views::topic_list(site, values, When::Current));
+                ctx.insert_value("past_topics", views::topic_list(site, values, When::Past));
+            }
             "taxonomy_index.html".to_string()
         }
         Job::Term {
@@ -413,7 +466,7 @@ fn prepare(site: &Site, tera: &Tera, values: &Reader, job: &Job, path: &str) -> 
                 values::paginator(
                     site,
                     values,
-                    &term.pages,
+                    site.term_pages(taxonomy, term),
                     crate::model::column::DEFAULT_PAGE_SIZE,
                     &term.path,
                     number,

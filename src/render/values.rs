@@ -372,6 +372,8 @@ fn column_ref<'a>(site: &Site, c: &'a Column) -> ColumnRef<'a> {
     }
 }
 
+/// Links to the pages of a page's tags or topics; a topic that names a 专题
+/// leads to the 专题 itself.
 fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<Link<'a>> {
     names
         .iter()
@@ -379,10 +381,21 @@ fn term_links<'a>(site: &Site, taxonomy: &Taxonomy, names: &'a [String]) -> Vec<
             let term = taxonomy.terms.iter().find(|t| &t.name == name)?;
             Some(Link {
                 name,
-                url: url(site, &term.path),
+                url: url(site, &term_target(site, taxonomy, term)),
             })
         })
         .collect()
+}
+
+/// Where a link to `term` goes: its own page, or the 专题 it names.
+fn term_target(site: &Site, taxonomy: &Taxonomy, term: &Term) -> String {
+    match taxonomy.kind {
+        TaxonomyKind::Topics => crate::model::topics::topic_named(site, &term.name).map_or_else(
+            || term.path.clone(),
+            |t| site.columns[site.topics[t].column].path.clone(),
+        ),
+        TaxonomyKind::Tags => term.path.clone(),
+    }
 }
 
 fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
@@ -724,13 +737,23 @@ pub fn term_value(site: &Site, taxonomy: &Taxonomy, term: &Term) -> Value {
         url: String,
         count: usize,
         kind: &'static str,
+        /// The 专题 this topic names, if any (its page leads there).
+        topic_url: Option<String>,
+        topic_title: Option<&'a str>,
     }
+    let topic = match taxonomy.kind {
+        TaxonomyKind::Topics => crate::model::topics::topic_named(site, &term.name),
+        TaxonomyKind::Tags => None,
+    }
+    .map(|t| &site.columns[site.topics[t].column]);
     Value::from_serializable(&TermData {
         name: &term.name,
         slug: &term.slug,
         url: url(site, &term.path),
-        count: term.pages.len(),
+        count: site.term_pages(taxonomy, term).len(),
         kind: taxonomy.kind.folder(),
+        topic_url: topic.map(|c| url(site, &c.path)),
+        topic_title: topic.map(|c| c.title.as_str()),
     })
 }
 
@@ -872,4 +895,50 @@ pub fn suggestion_url(site: &Site, url: &str) -> String {
 
 pub fn nav_value(site: &Site, values: &Values) -> Value {
     Value::from(site.nav.iter().map(|&c| values.columns[c].clone()).collect::<Vec<_>>())
+}
+
+/// A 专题 as lists show it: banner, window and where it stands.
+pub fn topic_value(site: &Site, values: &Reader, index: usize) -> Value {
+    #[derive(Serialize)]
+    struct TopicData<'a> {
+        title: &'a str,
+        url: String,
+        short_name: Option<&'a str>,
+        description: &'a str,
+        banner: Option<String>,
+        banner_image: Option<ImageData>,
+        /// `2027年1月10日至1月31日`; empty when no window is set.
+        window: String,
+        start: Option<String>,
+        end: Option<String>,
+        /// `coming`, `current` or `past`.
+        when: &'static str,
+        count: usize,
+        /// Every post of the 专题 newest first, on the page of a topic naming it.
+        all_url: Option<String>,
+    }
+    let topic = &site.topics[index];
+    let column = &site.columns[topic.column];
+    let all = site
+        .taxonomy(TaxonomyKind::Topics)
+        .terms
+        .iter()
+        .find(|term| topic.names.contains(&term.name));
+    Value::from_serializable(&TopicData {
+        title: &column.title,
+        url: url(site, &column.path),
+        short_name: topic.short_name.as_deref(),
+        description: &column.description,
+        banner: topic.banner.as_ref().map(|b| url(site, &b.path)),
+        banner_image: topic
+            .banner
+            .as_ref()
+            .and_then(|b| image_data(site, &values.pictures, b)),
+        window: crate::model::topics::window_text(topic),
+        start: topic.start.map(|d| d.to_string()),
+        end: topic.end.map(|d| d.to_string()),
+        when: topic.when.name(),
+        count: topic.pages.len(),
+        all_url: all.map(|term| url(site, &term.path)),
+    })
 }

@@ -11,6 +11,8 @@ use super::digest::PageData;
 use crate::model::Site;
 use crate::model::column::ColumnKind;
 use crate::model::members::Grouping;
+use crate::model::taxonomy::TaxonomyKind;
+use crate::model::topics::When;
 
 use super::charts;
 use super::filters::join_url;
@@ -272,11 +274,74 @@ pub fn home(site: &Site, values: &Reader, latest: usize) -> Value {
     let taxonomies: Vec<Value> = site
         .taxonomies
         .iter()
-        .filter(|t| !t.terms.is_empty())
+        .filter(|t| site.has_taxonomy_pages(t))
         .map(|t| super::values::taxonomy_value(site, t))
         .collect();
     map.insert("taxonomies".into(), Value::from(taxonomies));
+    // 专题 whose window is open, the newest first.
+    map.insert("topics".into(), topic_list(site, values, When::Current));
+    map.insert(
+        "topics_url".into(),
+        Value::from(url(site, &format!("{}/", TaxonomyKind::Topics.folder()))),
+    );
     Value::from(map)
+}
+
+/// The 专题 that stand at `when`, the one that started (or ended) last first.
+pub fn topic_list(site: &Site, values: &Reader, when: When) -> Value {
+    let mut list: Vec<usize> = (0..site.topics.len())
+        .filter(|&t| site.topics[t].when == when)
+        .collect();
+    list.sort_by_key(|&t| {
+        let topic = &site.topics[t];
+        (std::cmp::Reverse((topic.end, topic.start)), topic.column)
+    });
+    Value::from(
+        list.into_iter()
+            .map(|t| super::values::topic_value(site, values, t))
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// A 专题's own page: its banner and window, and each sub-section with its
+/// newest items.
+pub fn topic(ctx: &mut PageData, site: &Site, values: &Reader, index: usize) {
+    let topic = &site.topics[index];
+    ctx.insert_value("topic", super::values::topic_value(site, values, index));
+    let sections: Vec<Value> = topic
+        .sections
+        .iter()
+        .map(|section| {
+            let mut map = Map::new();
+            map.insert("name".into(), Value::from(section.name.as_str()));
+            map.insert("url".into(), Value::from(url(site, &section.path)));
+            map.insert("total".into(), Value::from(section.pages.len()));
+            map.insert("more".into(), Value::from(section.pages.len() > topic.section_count));
+            let items: Vec<Value> = section
+                .pages
+                .iter()
+                .take(topic.section_count)
+                .map(|&i| values.page(i))
+                .collect();
+            map.insert("items".into(), Value::from(items));
+            Value::from(map)
+        })
+        .collect();
+    ctx.insert_value("sections", Value::from(sections));
+    ctx.insert("topics_url", &url(site, &format!("{}/", TaxonomyKind::Topics.folder())));
+}
+
+/// One sub-section of a 专题, as its list pages show it.
+pub fn topic_section(ctx: &mut PageData, site: &Site, values: &Reader, index: usize, section: usize) {
+    let topic = &site.topics[index];
+    let section = &topic.sections[section];
+    ctx.insert_value("column", values.columns[topic.column].clone());
+    ctx.insert_value("topic", super::values::topic_value(site, values, index));
+    let mut map = Map::new();
+    map.insert("name".into(), Value::from(section.name.as_str()));
+    map.insert("url".into(), Value::from(url(site, &section.path)));
+    map.insert("total".into(), Value::from(section.pages.len()));
+    ctx.insert_value("section", Value::from(map));
 }
 
 /// The human-readable site map (网站地图): every column in navigation order, then
@@ -342,6 +407,16 @@ pub fn site_map(site: &Site, values: &Reader) -> Value {
                         url: url(site, &v.path),
                     })
                     .collect(),
+                ColumnKind::Topic => site
+                    .topics
+                    .iter()
+                    .filter(|t| t.column == c)
+                    .flat_map(|t| &t.sections)
+                    .map(|s| Entry {
+                        title: s.name.clone(),
+                        url: url(site, &s.path),
+                    })
+                    .collect(),
                 _ => Vec::new(),
             };
             let mut map = values.columns[c].as_map().cloned().unwrap_or_default();
@@ -353,7 +428,7 @@ pub fn site_map(site: &Site, values: &Reader) -> Value {
     let taxonomies: Vec<Value> = site
         .taxonomies
         .iter()
-        .filter(|t| !t.terms.is_empty())
+        .filter(|t| site.has_taxonomy_pages(t))
         .map(|t| super::values::taxonomy_value(site, t))
         .collect();
     let mut map = Map::new();

@@ -86,5 +86,11 @@ pub fn references(site: &Site, files: &PublishedFiles) -> Refs {
             add(cover.path.clone(), &book.shown, book.cover_line);
         }
     }
+    for topic in &site.topics {
+        if let Some(banner) = topic.banner.as_ref().filter(|b| !b.external) {
+            let shown = PathBuf::from(format!("{CONTENT_DIR}/{}/_index.md", site.columns[topic.column].folder));
+            add(banner.path.clone(), &shown, topic.banner_line);
+        }
+    }
     refs
 }
