@@ -4,7 +4,10 @@
 //! in TONGXIN_DEPLOY_KEY: everything arrives, a second deploy sends nothing,
 //! an edit sends only what changed, removed pages go, the server's own files
 //! stay. An unknown host key without a terminal, a changed host key, a wrong
-//! password and a closed port are refused with plain Chinese messages.
+//! password and a closed port are refused with plain Chinese messages. A
+//! server whose disk fills up (a small tmpfs under the target) is said to be
+//! full, though OpenSSH answers only “Failure”, and the deploy after space is
+//! freed leaves the server holding the whole site.
 //!
 //! These tests need `/usr/sbin/sshd` (Debian's openssh-server) and root (sshd
 //! wants its privilege-separation folder), so `cargo test` skips them;
@@ -308,4 +311,63 @@ fn unknown_or_changed_host_keys_wrong_passwords_and_closed_ports_are_refused() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("连不上 127.0.0.1:"), "{}", text(&out));
     assert!(!text(&out).contains("panicked"), "{}", text(&out));
+}
+
+#[test]
+#[ignore = "needs /usr/sbin/sshd and root (it mounts a tmpfs); .ci/run runs it"]
+fn a_full_disk_on_the_server_is_said_plainly_and_the_next_deploy_completes() {
+    let sshd = Sshd::start();
+    let home = sshd.path("home");
+    let (_dir, site) = new_site(&home, &sshd.target());
+    let known = sshd.known_hosts();
+    let key = sshd.path("user_key");
+    let env = [
+        ("TONGXIN_DEPLOY_KEY", key.as_path()),
+        ("TONGXIN_DEPLOY_KNOWN_HOSTS", known.as_path()),
+    ];
+    let out = tongxin(&site, &home, &["build"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    let need = common::pages_of(&site_files(&site.join("public")));
+    let www = sshd.path("www");
+    let disk = match common::Tmpfs::mount(&www, 2 * need + (1 << 20)) {
+        Ok(disk) => disk,
+        Err(why) if !common::is_root() => {
+            eprintln!("跳过：挂载 tmpfs 需要 root（{why}）");
+            return;
+        }
+        Err(why) => panic!("mount -t tmpfs failed as root: {why}"),
+    };
+    // Room for half the site.
+    let ballast = disk.leave_free(need / 2);
+
+    let out = tongxin(&site, &home, &["deploy"], &env);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(!said.contains("发布完成"), "{said}");
+    assert!(said.contains("发布没有完成"), "{said}");
+    // OpenSSH answers only “Failure”: the message must say what it means.
+    assert!(said.contains("磁盘空间已满"), "{said}");
+    assert!(said.contains("删掉那里用不着的文件"), "{said}");
+    assert!(said.contains(&format!("127.0.0.1:{}", sshd.port)), "{said}");
+    let leftovers = |dir: &Path| -> Vec<String> {
+        common::folder_files(dir)
+            .into_keys()
+            .filter(|k| k.ends_with(".tongxin-deploy"))
+            .collect()
+    };
+    assert_eq!(leftovers(&www), Vec::<String>::new());
+    let arrived = site_files(&www).into_keys().filter(|k| k != "ballast").count();
+    assert!(arrived > 0, "nothing arrived before the disk was full");
+
+    // Space freed: the next deploy completes, and the server holds the site.
+    fs::remove_file(ballast).unwrap();
+    let out = tongxin(&site, &home, &["deploy"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("发布完成"), "{}", text(&out));
+    assert_eq!(
+        common::differences(&site_files(&www), &site_files(&site.join("public"))),
+        None
+    );
+    assert_eq!(leftovers(&www), Vec::<String>::new());
+    drop(disk);
 }
