@@ -97,8 +97,6 @@ SITE="$WORK/site/tongxin"
 PUBLIC="$SITE/public"
 echo ">> 生成网站：tongxin build" >&2
 "$TONGXIN" build --root "$SITE" >"$WORK/build.log" 2>&1 || { tail -n 30 "$WORK/build.log" >&2; die "tongxin build 失败。"; }
-FILES="$(find "$PUBLIC" -type f | wc -l)"
-SIZE="$(du -sm "$PUBLIC" | cut -f1)"
 
 # 最新一篇“政协要闻”：(c) 在它的正文末尾加一段。
 POST="$(find "$SITE/content/yaowen" -name '*.md' ! -name '_index.md' | sort | tail -n 1)"
@@ -212,6 +210,9 @@ for run in $(seq 1 "$RUNS"); do
     "$TONGXIN" build --root "$SITE" >"$WORK/build.log" 2>&1 || die "tongxin build 失败。"
 
     echo "   (a) 第一次上传整个网站" >&2
+    # tongxin 自己的标记文件 .tongxin-output 不算；rsync 会传它。
+    FILES="$(find "$PUBLIC" -type f ! -name .tongxin-output | wc -l)"
+    SIZE="$(du -sm "$PUBLIC" | cut -f1)"
     T[a_t]+="$(deploy_tongxin "$WORK/a-tongxin.log");"
     T[a_r]+="$(deploy_rsync "$WORK/a-rsync.log");"
     same_as_output "$REMOTE_T" || die "tongxin deploy 之后服务器上的文件与输出不一致。"
