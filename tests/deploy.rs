@@ -2,7 +2,9 @@
 //! it: everything arrives, a second deploy sends nothing, an edit sends only
 //! what changed, removed pages go, files others put there stay, a failed build
 //! or a failed check sends nothing, and a deploy cut off part way completes on
-//! the next run.
+//! the next run. A target whose disk fills up is said plainly and leaves no
+//! part-written files; that test mounts a small tmpfs, so it needs root and
+//! `cargo test` skips it (`.ci/run` runs it with `-- --ignored`).
 
 mod common;
 
@@ -304,4 +306,65 @@ fn a_deploy_cut_off_completes_next_time_without_sending_again() {
     let out = tongxin(&site, &["deploy", "--target", "../www"]);
     assert!(out.status.success(), "{}", text(&out));
     assert_eq!(bytes_of(&files(&www)), bytes_of(&files(&public)));
+}
+
+/// Mounts a tmpfs on `dir`; `None` (said why) when this is not root and so
+/// the test cannot run. Root that cannot mount is a failure.
+fn small_disk(dir: &Path, size: u64) -> Option<common::Tmpfs> {
+    match common::Tmpfs::mount(dir, size) {
+        Ok(disk) => Some(disk),
+        Err(why) if !common::is_root() => {
+            eprintln!("跳过：挂载 tmpfs 需要 root（{why}）");
+            None
+        }
+        Err(why) => panic!("mount -t tmpfs failed as root: {why}"),
+    }
+}
+
+/// Temporary files a deploy writes before renaming them into place.
+fn leftovers(dir: &Path) -> Vec<String> {
+    common::folder_files(dir)
+        .into_keys()
+        .filter(|k| k.ends_with(".tongxin-deploy"))
+        .collect()
+}
+
+#[test]
+#[ignore = "mounts a tmpfs, so needs root; .ci/run runs it"]
+fn a_full_disk_on_the_target_is_said_plainly_and_the_next_deploy_completes() {
+    let (dir, site) = new_site();
+    let out = tongxin(&site, &["build"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let public = site.join("public");
+    let need = common::pages_of(&bytes_of_folder(&public));
+    let www = dir.path().join("www");
+    let Some(disk) = small_disk(&www, 2 * need + (1 << 20)) else {
+        return;
+    };
+    // Room for half the site.
+    let ballast = disk.leave_free(need / 2);
+
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(!said.contains("发布完成"), "{said}");
+    assert!(said.contains("发布没有完成"), "{said}");
+    assert!(said.contains("磁盘空间已满"), "{said}");
+    assert!(said.contains("删掉那里用不着的文件"), "{said}");
+    assert!(said.contains(&www.display().to_string()), "{said}");
+    assert!(!said.contains("系统提示"), "{said}");
+    assert_eq!(leftovers(&www), Vec::<String>::new());
+    let arrived = bytes_of_folder(&www).into_keys().filter(|k| k != "ballast").count();
+    assert!(arrived > 0, "nothing arrived before the disk was full");
+
+    // Space freed: the next deploy completes, and the target holds the site.
+    fs::remove_file(ballast).unwrap();
+    let out = tongxin(&site, &["deploy", "--target", "../www"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("发布完成"), "{}", text(&out));
+    let got = bytes_of_folder(&www);
+    let want = bytes_of_folder(&public);
+    assert_eq!(common::differences(&got, &want), None);
+    assert_eq!(leftovers(&www), Vec::<String>::new());
+    drop(disk);
 }

@@ -4,7 +4,13 @@
 //! in TONGXIN_DEPLOY_KEY: everything arrives, a second deploy sends nothing,
 //! an edit sends only what changed, removed pages go, the server's own files
 //! stay. An unknown host key without a terminal, a changed host key, a wrong
-//! password and a closed port are refused with plain Chinese messages.
+//! password and a closed port are refused with plain Chinese messages. At a
+//! terminal (a pseudo-terminal from python3's `pty`) a first connection asks
+//! with the key's fingerprint: “no” sends nothing, “yes” deploys and writes
+//! the key into the known-hosts file. A
+//! server whose disk fills up (a small tmpfs under the target) is said to be
+//! full, though OpenSSH answers only “Failure”, and the deploy after space is
+//! freed leaves the server holding the whole site.
 //!
 //! These tests need `/usr/sbin/sshd` (Debian's openssh-server) and root (sshd
 //! wants its privilege-separation folder), so `cargo test` skips them;
@@ -308,4 +314,188 @@ fn unknown_or_changed_host_keys_wrong_passwords_and_closed_ports_are_refused() {
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("连不上 127.0.0.1:"), "{}", text(&out));
     assert!(!text(&out).contains("panicked"), "{}", text(&out));
+}
+
+#[test]
+#[ignore = "needs /usr/sbin/sshd and root (it mounts a tmpfs); .ci/run runs it"]
+fn a_full_disk_on_the_server_is_said_plainly_and_the_next_deploy_completes() {
+    let sshd = Sshd::start();
+    let home = sshd.path("home");
+    let (_dir, site) = new_site(&home, &sshd.target());
+    let known = sshd.known_hosts();
+    let key = sshd.path("user_key");
+    let env = [
+        ("TONGXIN_DEPLOY_KEY", key.as_path()),
+        ("TONGXIN_DEPLOY_KNOWN_HOSTS", known.as_path()),
+    ];
+    let out = tongxin(&site, &home, &["build"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    let need = common::pages_of(&site_files(&site.join("public")));
+    let www = sshd.path("www");
+    let disk = match common::Tmpfs::mount(&www, 2 * need + (1 << 20)) {
+        Ok(disk) => disk,
+        Err(why) if !common::is_root() => {
+            eprintln!("跳过：挂载 tmpfs 需要 root（{why}）");
+            return;
+        }
+        Err(why) => panic!("mount -t tmpfs failed as root: {why}"),
+    };
+    // Room for half the site.
+    let ballast = disk.leave_free(need / 2);
+
+    let out = tongxin(&site, &home, &["deploy"], &env);
+    let said = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(!said.contains("发布完成"), "{said}");
+    assert!(said.contains("发布没有完成"), "{said}");
+    // OpenSSH answers only “Failure”: the message must say what it means.
+    assert!(said.contains("磁盘空间已满"), "{said}");
+    assert!(said.contains("删掉那里用不着的文件"), "{said}");
+    assert!(said.contains(&format!("127.0.0.1:{}", sshd.port)), "{said}");
+    let leftovers = |dir: &Path| -> Vec<String> {
+        common::folder_files(dir)
+            .into_keys()
+            .filter(|k| k.ends_with(".tongxin-deploy"))
+            .collect()
+    };
+    assert_eq!(leftovers(&www), Vec::<String>::new());
+    let arrived = site_files(&www).into_keys().filter(|k| k != "ballast").count();
+    assert!(arrived > 0, "nothing arrived before the disk was full");
+
+    // Space freed: the next deploy completes, and the server holds the site.
+    fs::remove_file(ballast).unwrap();
+    let out = tongxin(&site, &home, &["deploy"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("发布完成"), "{}", text(&out));
+    assert_eq!(
+        common::differences(&site_files(&www), &site_files(&site.join("public"))),
+        None
+    );
+    assert_eq!(leftovers(&www), Vec::<String>::new());
+    drop(disk);
+}
+
+/// Runs a program under a pseudo-terminal (Python's `pty`), as if typed at a
+/// command window: when the text `ARGV[1]` has appeared, types `ARGV[2]` and
+/// Enter; prints all the terminal showed and exits as the program did.
+const AT_A_TERMINAL: &str = r#"
+import os, pty, select, sys, time
+question, answer, program = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3:]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(program[0], program)
+shown, asked, deadline = b"", False, time.time() + 120
+while time.time() < deadline:
+    ready, _, _ = select.select([fd], [], [], 0.5)
+    if not ready:
+        continue
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:  # the program has ended and closed the terminal
+        break
+    if not chunk:
+        break
+    shown += chunk
+    if not asked and question in shown:
+        asked = True
+        time.sleep(0.3)  # let it start reading keys
+        os.write(fd, answer + b"\r")
+else:
+    os.kill(pid, 9)
+_, status = os.waitpid(pid, 0)
+sys.stdout.buffer.write(shown)
+sys.exit(os.waitstatus_to_exitcode(status))
+"#;
+
+/// `tongxin deploy` in `site` under a terminal, answering `answer` when
+/// asked about the server's key; `None` without python3.
+fn deploy_at_a_terminal(site: &Path, home: &Path, env: &[(&str, &Path)], answer: &str) -> Option<Output> {
+    if Command::new("python3").arg("--version").output().is_err() {
+        eprintln!("跳过：这个测试用 python3 的 pty 模块模拟终端，这台机器上没有 python3");
+        return None;
+    }
+    let mut command = Command::new("python3");
+    command
+        .args(["-c", AT_A_TERMINAL, "确认无误并继续连接", answer])
+        .arg(env!("CARGO_BIN_EXE_tongxin"))
+        .arg("deploy")
+        .current_dir(site)
+        .stdin(Stdio::null())
+        .env("HOME", home)
+        .env("TERM", "xterm")
+        .env_remove("SSH_AUTH_SOCK")
+        .env_remove("TONGXIN_DEPLOY_KEY")
+        .env_remove("TONGXIN_DEPLOY_PASSWORD")
+        .env_remove("TONGXIN_DEPLOY_KNOWN_HOSTS");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    Some(command.output().unwrap())
+}
+
+/// The server's key as `ssh-keygen -l` shows its fingerprint: `SHA256:…`.
+fn fingerprint(public_key: &Path) -> String {
+    let out = Command::new("ssh-keygen").arg("-lf").arg(public_key).output().unwrap();
+    let line = String::from_utf8_lossy(&out.stdout).to_string();
+    line.split_whitespace()
+        .find(|w| w.starts_with("SHA256:"))
+        .unwrap_or_else(|| panic!("{line}"))
+        .to_string()
+}
+
+#[test]
+#[ignore = "needs /usr/sbin/sshd and root; .ci/run runs it"]
+fn a_first_connection_at_a_terminal_asks_and_remembers_the_key() {
+    let sshd = Sshd::start();
+    let home = sshd.path("home");
+    let (_dir, site) = new_site(&home, &sshd.target());
+    let key = sshd.path("user_key");
+    let www = sshd.path("www");
+    let known = sshd.path("empty_known_hosts");
+    fs::write(&known, "").unwrap();
+    let env = [
+        ("TONGXIN_DEPLOY_KEY", key.as_path()),
+        ("TONGXIN_DEPLOY_KNOWN_HOSTS", known.as_path()),
+    ];
+    let fingerprint = fingerprint(&sshd.path("host_key.pub"));
+
+    // Answered no: nothing sent, nothing remembered, and it says why.
+    let Some(out) = deploy_at_a_terminal(&site, &home, &env, "no") else {
+        return;
+    };
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{shown}");
+    assert!(
+        shown.contains(&format!("第一次连接服务器 127.0.0.1:{}", sshd.port)),
+        "{shown}"
+    );
+    assert!(shown.contains(&fingerprint), "{fingerprint} not in {shown}");
+    assert!(
+        shown.contains(&format!("没有确认服务器 127.0.0.1:{} 的密钥，没有连接", sshd.port)),
+        "{shown}"
+    );
+    assert!(shown.contains("发布没有完成"), "{shown}");
+    assert!(!shown.contains("发布完成"), "{shown}");
+    assert!(!www.exists());
+    assert_eq!(fs::read_to_string(&known).unwrap(), "");
+
+    // Answered yes: the deploy completes and the key is written down.
+    let out = deploy_at_a_terminal(&site, &home, &env, "yes").unwrap();
+    let shown = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert!(shown.contains(&fingerprint), "{fingerprint} not in {shown}");
+    assert!(shown.contains("发布完成"), "{shown}");
+    assert_eq!(site_files(&www), site_files(&site.join("public")));
+    let host_key = fs::read_to_string(sshd.path("host_key.pub")).unwrap();
+    let host_key: Vec<&str> = host_key.split_whitespace().take(2).collect();
+    let remembered = fs::read_to_string(&known).unwrap();
+    assert!(
+        remembered.contains(&format!("[127.0.0.1]:{}", sshd.port)) && remembered.contains(host_key[1]),
+        "{remembered}"
+    );
+
+    // Remembered: the next deploy, without a terminal, asks nothing.
+    let out = tongxin(&site, &home, &["deploy"], &env);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("已是最新"), "{}", text(&out));
 }

@@ -40,10 +40,13 @@ fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let temp = path.with_file_name(format!(".{name}.tongxin-deploy"));
-    fs::write(&temp, bytes)?;
-    fs::rename(&temp, path).inspect_err(|_| {
-        let _ = fs::remove_file(&temp);
-    })
+    // A write cut short (a full disk) leaves a part of the file: it goes too,
+    // so that it neither holds the space nor stays on the target as litter.
+    fs::write(&temp, bytes)
+        .and_then(|()| fs::rename(&temp, path))
+        .inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
 }
 
 impl Destination for Folder {

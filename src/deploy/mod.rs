@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, display_path, io_reason};
+use crate::diagnostics::{Diagnostic, display_path, io_reason, is_disk_full};
 
 /// The manifest's name on the target.
 pub const MANIFEST: &str = ".tongxin-deploy.json";
@@ -195,12 +195,26 @@ pub fn send(
     progress: &mut dyn FnMut(usize, u64),
 ) -> Result<Sent, Diagnostic> {
     let mut sent = Sent::default();
-    let failed = |what: &str, path: &str, e: &io::Error, destination: &dyn Destination| {
-        Diagnostic::error(
-            format!("{}/{path}", destination.name().trim_end_matches('/')),
+    let total = plan.bytes();
+    // `left`: the bytes still to send, the failed file's among them.
+    let failed = |what: &str, path: &str, e: &io::Error, destination: &dyn Destination, left: u64| {
+        let name = destination.name();
+        let problem = Diagnostic::error(
+            format!("{}/{path}", name.trim_end_matches('/')),
             format!("{what} {path} 时出错：{}", io_reason(e)),
-        )
-        .hint(
+        );
+        if is_disk_full(e) {
+            let more = if left > 0 {
+                format!("（还要上传约 {}）", size_text(left))
+            } else {
+                String::new()
+            };
+            return problem.hint(format!(
+                "发布目标 {name} 所在的磁盘没有空间了：请删掉那里用不着的文件，或请管理员加大磁盘空间{more}，\
+                 然后重新运行 tongxin deploy：已经发布的文件不会重复上传"
+            ));
+        }
+        problem.hint(
             "检查网络和发布目标（文件夹或存储桶）的权限、剩余空间后重新运行 tongxin deploy：已经发布的文件不会重复上传",
         )
     };
@@ -210,7 +224,7 @@ pub fn send(
         let result = std::fs::read(output.join(&upload.path)).and_then(|bytes| destination.put(&upload.path, &bytes));
         if let Err(e) = result {
             let _ = destination.save_manifest(&manifest);
-            return Err(failed("上传", &upload.path, &e, destination));
+            return Err(failed("上传", &upload.path, &e, destination, total - sent.bytes));
         }
         manifest.files.insert(upload.path.clone(), upload.hash.clone());
         sent.uploaded += 1;
@@ -221,20 +235,20 @@ pub fn send(
             unsaved = 0;
             destination
                 .save_manifest(&manifest)
-                .map_err(|e| failed("保存发布记录", MANIFEST, &e, destination))?;
+                .map_err(|e| failed("保存发布记录", MANIFEST, &e, destination, 0))?;
         }
     }
     for path in &plan.deletions {
         if let Err(e) = destination.delete(path) {
             let _ = destination.save_manifest(&manifest);
-            return Err(failed("删除", path, &e, destination));
+            return Err(failed("删除", path, &e, destination, 0));
         }
         manifest.files.remove(path);
         sent.deleted += 1;
     }
     destination
         .save_manifest(&manifest)
-        .map_err(|e| failed("保存发布记录", MANIFEST, &e, destination))?;
+        .map_err(|e| failed("保存发布记录", MANIFEST, &e, destination, 0))?;
     Ok(sent)
 }
 

@@ -405,11 +405,56 @@ fn sftp_reason(e: &russh_sftp::client::error::Error, path: &str) -> io::Error {
                 io::ErrorKind::PermissionDenied,
                 format!("没有权限写 {path}（请管理员给这个用户写这个文件夹的权限）"),
             ),
-            _ => reason(io::ErrorKind::Other, format!("服务器回答：{}", status.error_message)),
+            _ => reason(
+                io::ErrorKind::Other,
+                format!("服务器没能完成对 {path} 的操作（它的回答是：{}）", status.error_message),
+            ),
         },
         E::Timeout => reason(io::ErrorKind::TimedOut, "服务器长时间没有回应".to_string()),
         other => reason(io::ErrorKind::Other, format!("SFTP 出错：{other}")),
     }
+}
+
+/// A write the server refused. OpenSSH speaks version 3 of SFTP, which has
+/// no word for a full disk: it answers “Failure” ([`out_of_space`] asks).
+fn write_reason(e: io::Error, path: &str) -> io::Error {
+    if e.kind() == io::ErrorKind::TimedOut {
+        return reason(io::ErrorKind::TimedOut, "服务器长时间没有回应".to_string());
+    }
+    reason(
+        io::ErrorKind::Other,
+        format!("服务器没能写入 {path}（它的回答是：{e}）"),
+    )
+}
+
+/// When a write failed: whether the server's disk that holds the first of
+/// `folders` it can measure has no room left for `needed` more bytes or for
+/// one more file, and if so the error that says so. Uses OpenSSH's
+/// `statvfs@openssh.com`; `None` when the server cannot tell or has room.
+async fn out_of_space(raw: &RawSftpSession, folders: &[&str], needed: u64) -> Option<io::Error> {
+    for folder in folders {
+        let Ok(disk) = raw.statvfs(*folder).await else {
+            continue;
+        };
+        let free = disk.blocks_avail.saturating_mul(disk.fragment_size);
+        // A file takes whole blocks: less than one block more than the file
+        // is no room.
+        let room = free >= needed.saturating_add(disk.block_size.max(1));
+        let no_more_files = disk.inodes > 0 && disk.inodes_avail == 0;
+        if room && !no_more_files {
+            return None;
+        }
+        let why = if room {
+            "不能再建新文件（文件个数到了上限）".to_string()
+        } else {
+            format!("只剩 {}", super::size_text(free))
+        };
+        return Some(reason(
+            io::ErrorKind::StorageFull,
+            format!("服务器上 {folder} 所在的磁盘空间已满（{why}）"),
+        ));
+    }
+    None
 }
 
 /// An SSH string: its length, then its bytes.
@@ -450,6 +495,7 @@ impl Destination for Sftp {
         let (folder, name) = full.rsplit_once('/').unwrap_or((".", full.as_str()));
         let temp = format!("{folder}/.{name}.tongxin-deploy");
         let Sftp {
+            place,
             runtime,
             files,
             raw,
@@ -457,17 +503,30 @@ impl Destination for Sftp {
             ..
         } = self;
         runtime.block_on(async {
-            Self::make_folders(files, folders, folder).await?;
-            let mut file = files
-                .open_with_flags(
-                    temp.as_str(),
-                    OpenFlags::CREATE | OpenFlags::TRUNCATE | OpenFlags::WRITE,
-                )
-                .await
-                .map_err(|e| sftp_reason(&e, &temp))?;
-            file.write_all(bytes).await?;
-            file.shutdown().await?;
-            drop(file);
+            if let Err(e) = Self::make_folders(files, folders, folder).await {
+                return Err(out_of_space(raw, &[folder, place.folder.as_str()], 0)
+                    .await
+                    .unwrap_or(e));
+            }
+            let written = async {
+                let mut file = files
+                    .open_with_flags(
+                        temp.as_str(),
+                        OpenFlags::CREATE | OpenFlags::TRUNCATE | OpenFlags::WRITE,
+                    )
+                    .await
+                    .map_err(|e| sftp_reason(&e, &temp))?;
+                file.write_all(bytes).await.map_err(|e| write_reason(e, &full))?;
+                file.shutdown().await.map_err(|e| write_reason(e, &full))
+            }
+            .await;
+            if let Err(e) = written {
+                // Asked while the part written still holds its space; then
+                // the part goes, so that it is no litter on the server.
+                let full_disk = out_of_space(raw, &[folder], bytes.len() as u64).await;
+                let _ = files.remove_file(temp.as_str()).await;
+                return Err(full_disk.unwrap_or(e));
+            }
             // Replace in one step where the server can (OpenSSH); elsewhere
             // the old file goes first and the new one follows at once.
             let mut names = Vec::new();

@@ -279,3 +279,66 @@ pub fn differences(
     (!extra.is_empty() || !missing.is_empty() || !differ.is_empty())
         .then(|| format!("extra {extra:?}, missing {missing:?}, different {differ:?}"))
 }
+
+/// A small memory file system (tmpfs) mounted on a folder, to play a disk
+/// that fills up; unmounted when dropped. Mounting needs root.
+pub struct Tmpfs {
+    pub dir: PathBuf,
+}
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` bytes on `dir` (made if missing). `Err` says
+    /// why not, so that a test run without root can skip and say so.
+    pub fn mount(dir: &Path, size: u64) -> Result<Tmpfs, String> {
+        fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let out = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("mount: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(Tmpfs { dir: dir.to_path_buf() })
+    }
+
+    /// Fills the file system with a file `ballast` until only `free` bytes
+    /// are left (in whole pages).
+    pub fn leave_free(&self, free: u64) -> PathBuf {
+        let ballast = self.dir.join("ballast");
+        let now = self.free();
+        assert!(now > free, "only {now} bytes free, wanted {free}");
+        fs::write(&ballast, vec![0u8; (now - free) as usize]).unwrap();
+        ballast
+    }
+
+    /// Bytes free, as `df` counts them.
+    pub fn free(&self) -> u64 {
+        let out = std::process::Command::new("df")
+            .args(["--output=avail", "-B1"])
+            .arg(&self.dir)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        text.lines().nth(1).unwrap().trim().parse().unwrap()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.dir).status();
+    }
+}
+
+/// Whether this process runs as root (mounting needs it).
+pub fn is_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+/// The bytes `files` take on a file system of 4 KiB pages, like tmpfs.
+pub fn pages_of(files: &std::collections::BTreeMap<String, Vec<u8>>) -> u64 {
+    files.values().map(|b| (b.len() as u64).div_ceil(4096) * 4096).sum()
+}
