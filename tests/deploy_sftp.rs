@@ -479,8 +479,8 @@ fn a_first_connection_at_a_terminal_asks_and_remembers_the_key() {
     assert!(!www.exists());
     assert_eq!(fs::read_to_string(&known).unwrap(), "");
 
-    // Answered yes: the deploy completes and the key is written down.
-    let out = deploy_at_a_terminal(&site, &home, &env, "yes").unwrap();
+    // Answered 是 (yes): the deploy completes and the key is written down.
+    let out = deploy_at_a_terminal(&site, &home, &env, "是").unwrap();
     let shown = text(&out);
     assert_eq!(out.status.code(), Some(0), "{shown}");
     assert!(shown.contains(&fingerprint), "{fingerprint} not in {shown}");

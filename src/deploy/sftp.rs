@@ -145,9 +145,9 @@ impl Client {
             ));
         }
         eprintln!("第一次连接服务器 {shown}，它的密钥指纹是：\n  {fingerprint}");
-        eprint!("请向服务器管理员核实这个指纹。确认无误并继续连接，请输入 yes：");
+        eprint!("请向服务器管理员核实这个指纹。确认无误并继续连接，请输入 yes 或“是”：");
         let answer = console::Term::stderr().read_line().unwrap_or_default();
-        if answer.trim().eq_ignore_ascii_case("yes") {
+        if confirms(&answer) {
             if let Err(e) = russh::keys::known_hosts::learn_known_hosts_path(&self.host, self.port, key, &file) {
                 eprintln!(
                     "（没能把密钥记进 {}：{e}；下次还会再问）",
@@ -560,9 +560,26 @@ impl Destination for Sftp {
     }
 }
 
+/// Whether the answer to "trust this server?" is yes: `yes` in any case, or
+/// 是 for someone typing Chinese (a `y` alone is not enough for a key).
+fn confirms(answer: &str) -> bool {
+    let answer = answer.trim();
+    answer.eq_ignore_ascii_case("yes") || answer == "是"
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn yes_or_shi_trusts_a_new_server_and_nothing_else_does() {
+        for yes in ["yes", "YES\n", " 是 "] {
+            assert!(confirms(yes), "{yes:?}");
+        }
+        for no in ["", "y", "no", "否", "是的吧", "yess"] {
+            assert!(!confirms(no), "{no:?}");
+        }
+    }
 
     #[test]
     fn targets_with_user_port_and_folder() {
