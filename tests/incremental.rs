@@ -185,7 +185,9 @@ impl Walk {
             3 => {
                 let tags = ["协商议政", "民主监督", "乡村振兴", "新标签甲", "新标签乙"];
                 let chosen = format!("[{}, {}]", rng.pick(&tags), rng.pick(&tags));
-                self.set_key(&post, "tags", &chosen);
+                // Topics too: the sample site's 专题 gather posts by them.
+                let key = if rng.below(3) == 0 { "topics" } else { "tags" };
+                self.set_key(&post, key, &chosen);
                 Edit {
                     what: format!("tags of {post}: {chosen}"),
                     touched: content(&post),
@@ -328,9 +330,20 @@ impl Walk {
                 }
             }
             10 => {
-                let column = rng.pick(&["yaowen", "lvzhi", "tongzhi"]).to_string();
+                let column = rng
+                    .pick(&["yaowen", "lvzhi", "tongzhi", "zhuanti-xiangcun"])
+                    .to_string();
                 let rel = format!("{column}/_index.md");
+                if !self.path(&rel).exists() {
+                    return self.edit(rng);
+                }
                 self.set_key(&rel, "description", &format!("栏目说明第{n}版"));
+                // A 专题's window: closed before the build's day, or still open.
+                if column.starts_with("zhuanti") && rng.below(2) == 0 {
+                    // Its start is 2026-10-01; the build's day is 2026-12-01.
+                    let end = format!("2026-{:02}-{:02}", 10 + rng.below(3), 1 + rng.below(28));
+                    self.set_key(&rel, "end", &end);
+                }
                 if rng.below(2) == 0 {
                     self.set_key(&rel, "page_size", &format!("{}", 5 + rng.below(20)));
                 }

@@ -131,6 +131,27 @@ impl Site {
         !taxonomy.terms.is_empty() || (taxonomy.kind == TaxonomyKind::Topics && !self.topics.is_empty())
     }
 
+    /// Whether a term has a page: every tag and topic does, except that of
+    /// the names a 专题 goes by only the first (in name order) has one, which
+    /// lists all its posts; links to any of them lead to the 专题 itself.
+    pub fn term_has_page(&self, taxonomy: &Taxonomy, term: &taxonomy::Term) -> bool {
+        match taxonomy.kind {
+            TaxonomyKind::Topics => self
+                .topic_term(taxonomy, &term.name)
+                .is_none_or(|first| first.name == term.name),
+            TaxonomyKind::Tags => true,
+        }
+    }
+
+    /// The term with a page among those naming the 专题 that `name` names.
+    pub fn topic_term<'s>(&'s self, taxonomy: &'s Taxonomy, name: &str) -> Option<&'s taxonomy::Term> {
+        let t = topics::topic_named(self, name)?;
+        taxonomy
+            .terms
+            .iter()
+            .find(|term| topics::topic_named(self, &term.name) == Some(t))
+    }
+
     /// The pages a term's list shows: a topic that names a 专题 lists every
     /// post of the 专题 (its own and those naming it by any of its names).
     pub fn term_pages<'s>(&'s self, taxonomy: &Taxonomy, term: &'s taxonomy::Term) -> &'s [usize] {

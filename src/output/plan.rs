@@ -131,7 +131,13 @@ pub fn generated_files(site: &Site, pictures: &Pictures) -> Vec<(String, String)
             .map(|p| (format!("{base}{}", p.path), p.meta.date.as_ref().map(dates::rfc3339))),
     );
     for taxonomy in &site.taxonomies {
-        entries.extend(taxonomy.terms.iter().map(|t| (format!("{base}{}", t.path), None)));
+        entries.extend(
+            taxonomy
+                .terms
+                .iter()
+                .filter(|t| site.term_has_page(taxonomy, t))
+                .map(|t| (format!("{base}{}", t.path), None)),
+        );
     }
     for topic in &site.topics {
         entries.extend(topic.sections.iter().map(|s| (format!("{base}{}", s.path), None)));

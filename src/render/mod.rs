@@ -243,6 +243,9 @@ fn jobs(site: &Site) -> Vec<Job> {
         }
         jobs.push(Job::TaxonomyIndex(t));
         for (i, term) in taxonomy.terms.iter().enumerate() {
+            if !site.term_has_page(taxonomy, term) {
+                continue;
+            }
             let count = site.term_pages(taxonomy, term).len();
             for number in 1..=pagination::page_count(count, crate::model::column::DEFAULT_PAGE_SIZE) {
                 jobs.push(Job::Term {

@@ -919,11 +919,8 @@ pub fn topic_value(site: &Site, values: &Reader, index: usize) -> Value {
     }
     let topic = &site.topics[index];
     let column = &site.columns[topic.column];
-    let all = site
-        .taxonomy(TaxonomyKind::Topics)
-        .terms
-        .iter()
-        .find(|term| topic.names.contains(&term.name));
+    let topics = site.taxonomy(TaxonomyKind::Topics);
+    let all = site.topic_term(topics, &column.title);
     Value::from_serializable(&TopicData {
         title: &column.title,
         url: url(site, &column.path),
