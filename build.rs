@@ -67,6 +67,13 @@ fn jieba_dictionary(manifest: &Path, out: &Path) -> PathBuf {
     {
         return PathBuf::from(path);
     }
+    // The registry first: `cargo metadata` resolves dev-dependencies too, and
+    // on a fresh machine `cargo build` has not downloaded those, so offline it
+    // fails (online, it would wait for the package lock this build holds).
+    if let Some(path) = registry_dictionary(&lock) {
+        std::fs::write(&cache, format!("{key}\n{}", path.to_string_lossy())).expect("OUT_DIR is writable");
+        return path;
+    }
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = std::process::Command::new(cargo)
         .args(["metadata", "--format-version", "1", "--offline", "--filter-platform"])
@@ -99,6 +106,36 @@ fn jieba_dictionary(manifest: &Path, out: &Path) -> PathBuf {
         .expect("cargo metadata names the jieba-rs package, with src/data/dict.txt");
     std::fs::write(&cache, format!("{key}\n{}", path.to_string_lossy())).expect("OUT_DIR is writable");
     path
+}
+
+/// jieba-rs's dictionary in Cargo's registry, for the version Cargo.lock
+/// names, if it is there (`$CARGO_HOME/registry/src/<index>/jieba-rs-<version>`).
+fn registry_dictionary(lock: &[u8]) -> Option<PathBuf> {
+    let lock = String::from_utf8_lossy(lock);
+    let version = lock
+        .split("[[package]]")
+        .find(|p| p.contains("\nname = \"jieba-rs\"\n"))?
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))?
+        .trim_end_matches('"')
+        .to_string();
+    let home = std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| {
+        std::env::var_os("HOME")
+            .or_else(|| std::env::var_os("USERPROFILE"))
+            .map(|h| PathBuf::from(h).join(".cargo"))
+    })?;
+    std::fs::read_dir(home.join("registry").join("src"))
+        .ok()?
+        .flatten()
+        .map(|index| {
+            index
+                .path()
+                .join(format!("jieba-rs-{version}"))
+                .join("src")
+                .join("data")
+                .join("dict.txt")
+        })
+        .find(|dict| dict.is_file())
 }
 
 /// A hash of every file of `src/`, of Cargo.lock and of the theme: two
