@@ -78,6 +78,22 @@ fn a_new_site_builds_and_passes_check_with_no_findings() {
 }
 
 #[test]
+fn a_new_sites_example_topic_is_on_the_home_page_with_the_posts_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    init_site(dir.path());
+    build(dir.path());
+    let read =
+        |rel: &str| scraper::Html::parse_document(&fs::read_to_string(dir.path().join("public").join(rel)).unwrap());
+    assert_eq!(texts(&read("index.html"), ".home-topics .topic-name"), ["示例专题"]);
+    let topic = read("zhuanti/index.html");
+    assert_eq!(texts(&topic, ".topic-section h2"), ["专题报道", "委员建言"]);
+    assert_eq!(
+        texts(&topic, ".topic-section .item-list a"),
+        ["示例县政协召开常委会会议", "关于完善社区养老服务的建议"]
+    );
+}
+
+#[test]
 fn a_new_site_has_every_column_kind_and_the_whole_theme() {
     let dir = tempfile::tempdir().unwrap();
     init_site(dir.path());
@@ -98,6 +114,7 @@ fn a_new_site_has_every_column_kind_and_the_whole_theme() {
         "proposals",
         "letters",
         "leaders",
+        "topic",
         "series",
         "study",
     ];

@@ -116,6 +116,7 @@ pub const COLUMNS: &[(&str, &str)] = &[
     ("weiyuan", "members"),
     ("tian", "proposals"),
     ("laixin", "letters"),
+    ("zhuanti", "topic"),
     ("wenshi", "series"),
     ("xuexi", "study"),
     ("guanyu", "page"),
@@ -141,7 +142,7 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         (
             "content/yaowen/changweihui-zhaokai.md",
             format!(
-                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 示例县政协召开常委会会议\ndate: {d}\nauthor: 县政协办公室\nsource: 示例县政协\ntags: [协商议政]\nmembers: [shili-weiyuan]\n---\n\n这是一篇示例文章，演示新闻类栏目的写法，请换成本单位的稿件。\n\n{month_day}，示例县政协召开常委会会议，围绕全县中心工作协商议政。示例委员在会上作了发言。\n\n## 会议议程\n\n正文可以从 Word、WPS 直接粘贴。小标题写成“## 小标题”，图片放在与文章同名的文件夹里。\n"
+                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 示例县政协召开常委会会议\ndate: {d}\nauthor: 县政协办公室\nsource: 示例县政协\ntags: [协商议政]\ntopics: [示例专题]   # 专题：写上专题的名称，文章就汇集到专题页上\nmembers: [shili-weiyuan]\n---\n\n这是一篇示例文章，演示新闻类栏目的写法，请换成本单位的稿件。\n\n{month_day}，示例县政协召开常委会会议，围绕全县中心工作协商议政。示例委员在会上作了发言。\n\n## 会议议程\n\n正文可以从 Word、WPS 直接粘贴。小标题写成“## 小标题”，图片放在与文章同名的文件夹里。\n"
             ),
         ),
         (
@@ -179,7 +180,7 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
         (
             "content/sheqing/yanglao-fuwu.md",
             format!(
-                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 关于完善社区养老服务的建议\ndate: {d}\ntopic: 养老服务\nsource: 示例县政协\nmembers: [shili-weiyuan]\n---\n\n这是一篇示例社情民意信息，请换成本单位的稿件。\n\n示例委员反映，部分社区养老服务设施利用率不高，建议因地制宜完善助餐、助医等服务。\n"
+                "---\n# 示例文章：换成本单位的稿件后删去\ntitle: 关于完善社区养老服务的建议\ndate: {d}\ntopic: 养老服务\ntopics: [示例专题]\nsource: 示例县政协\nmembers: [shili-weiyuan]\n---\n\n这是一篇示例社情民意信息，请换成本单位的稿件。\n\n示例委员反映，部分社区养老服务设施利用率不高，建议因地制宜完善助餐、助医等服务。\n"
             ),
         ),
         (
@@ -208,6 +209,12 @@ fn site_files(today: Date) -> Vec<(&'static str, String)> {
             "content/laixin/gongjiao-banci.md",
             format!(
                 "---\n# 示例来信：换成本单位选登的来信后删去\ntitle: 关于增开早班公交的建议\ndate: {d}\nreceived: {d}       # 受理日期\nletter: 来信建议增开乡镇到县城的早班公交。   # 来信摘要：不写来信人的姓名、电话、住址\nreplied: {d}        # 答复日期：还没有答复时删去这一行，正文留空\nreplier: 县交通运输局   # 答复单位\nsource: 示例县政协\n---\n\n这是一封示例来信的答复，请换成本单位选登的来信。正文写答复内容。\n\n来信收悉。经调查，县交通运输局已会同公交公司调整早高峰班次。\n"
+            ),
+        ),
+        (
+            "content/zhuanti/_index.md",
+            format!(
+                "---\n# 示例专题：换成本单位的专题后删去（或把它当作第一个专题来改）\ntitle: 示例专题\nkind: topic         # 栏目类型：专题，汇集各栏目“专题”写了它的文章\nstart: {d}     # 开始日期：从这天起首页显示本专题\n# end: {year}-12-31     # 结束日期：这天过后专题离开首页，进入“往期专题”\n# banner: hengfu.jpg   # 横幅图片，放在本文件夹里\ndescription: 示例专题的一句话介绍。\nsections:           # 分栏：文章按所在栏目（或标签）归入，按这里的顺序显示\n  - name: 专题报道\n    columns: [yaowen]\n  - name: 委员建言\n    columns: [sheqing]\n---\n\n这是一个示例专题，正文写专题介绍，请换成本单位的专题。其他栏目的文章在“topics”（专题）里写上“示例专题”，就会出现在这里。\n"
             ),
         ),
         (

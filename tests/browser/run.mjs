@@ -130,7 +130,7 @@ const benchSite = await serveOther(opts['bench-site'], 'search-speed');
 
 // The pages whose axe and layout results are required by the issue.
 const keyPages = Object.fromEntries(
-  ['home', 'column', 'article', 'member', 'stats', 'chapter', 'sitemapPage', 'search'].filter((k) => pages[k]).map((k) => [k, pages[k]]),
+  ['home', 'column', 'article', 'member', 'stats', 'chapter', 'sitemapPage', 'search', 'letters', 'leaders', 'topic', 'topicSection', 'topics'].filter((k) => pages[k]).map((k) => [k, pages[k]]),
 );
 
 const guard = new Guard();

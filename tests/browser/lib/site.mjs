@@ -76,6 +76,10 @@ export function discoverPages(paths) {
     stats: '/tian/',
     letters: '/laixin/',
     leaders: '/lingdao/',
+    // A past 专题 with banner and sub-sections, one sub-section, and the archive.
+    topic: '/zhuanti-quanhui/',
+    topicSection: first((s) => s.length === 2 && s[0] === 'zhuanti-quanhui' && !/^\d{4}-/.test(s[1]) && s[1] !== 'page'),
+    topics: '/topics/',
     memberIndex: '/weiyuan/',
     books: '/wenshi/',
     sitemapPage: '/sitemap/',
