@@ -228,6 +228,27 @@ fn the_overview_lists_columns_posts_and_members() {
             .iter()
             .any(|m| m["name"].is_string())
     );
+    // The 专题 a post may join, open ones first, with their short names; the
+    // sample's 乡村振兴 opened on 2026-10-01, its 全会 专题 closed in January.
+    let topics: Vec<(&str, &str, &str)> = site["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap(),
+                t["short"].as_str().unwrap_or(""),
+                t["when"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        topics,
+        [
+            ("助力乡村全面振兴", "乡村振兴", "current"),
+            ("区政协十届五次会议专题", "十届五次会议", "past")
+        ]
+    );
     // A series column is written in its books.
     assert!(
         columns

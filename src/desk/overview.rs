@@ -3,6 +3,7 @@
 //! posts' addresses on the preview site.
 
 use super::*;
+use crate::model::topics;
 
 /// A column (or a book of a `series` column) posts can be written in.
 pub(super) struct Column {
@@ -243,6 +244,30 @@ pub(super) async fn api_site(State(desk): State<Desk>, _: Allowed) -> Response {
         .filter(|f| !f.is_index() && member_columns.contains(&f.folder()))
         .map(|f| json!({"id": f.stem(), "name": post_title(f)}))
         .collect();
+    // The 专题 a post may join (its 专题 field offers them): open ones first.
+    let mut topics: Vec<(u8, &str, Value)> = loaded
+        .files
+        .iter()
+        .filter(|f| f.is_index() && !f.folder().is_empty() && !f.folder().contains('/'))
+        .filter(|f| f.meta.kind.as_deref().and_then(ColumnKind::parse) == Some(ColumnKind::Topic))
+        .map(|f| {
+            let when = topics::when_as_written(&f.meta, now.timestamp(), &loaded.config.tz);
+            let order = match when {
+                topics::When::Current => 0,
+                topics::When::Coming => 1,
+                topics::When::Past => 2,
+            };
+            let name = f.meta.title.clone().unwrap_or_else(|| f.folder().to_string());
+            let short = topics::short_name_as_written(&f.meta);
+            (
+                order,
+                f.folder(),
+                json!({"name": name, "short": short, "folder": f.folder(), "when": when.name()}),
+            )
+        })
+        .collect();
+    topics.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let topics: Vec<Value> = topics.into_iter().map(|(_, _, v)| v).collect();
     let unsaved: Vec<Value> = store::all_unsaved(desk.root())
         .into_iter()
         .map(|u| {
@@ -261,6 +286,7 @@ pub(super) async fn api_site(State(desk): State<Desk>, _: Allowed) -> Response {
         "preview": "/",
         "columns": columns,
         "members": members,
+        "topics": topics,
         "unsaved": unsaved,
         "errors": errors,
     }))

@@ -115,11 +115,7 @@ pub fn settings(
             }
             diagnostics.push(d);
         };
-        let short_name = meta
-            .extra
-            .get("short_name")
-            .and_then(read::string)
-            .filter(|s| !s.is_empty());
+        let short_name = short_name_as_written(meta);
         let mut names = vec![column.title.clone(), column.folder.clone()];
         names.extend(short_name.clone());
         names.dedup();
@@ -322,6 +318,28 @@ pub fn window_moments(meta: &FrontMatter, tz: &TimeZone) -> Vec<Timestamp> {
     if meta.kind.as_deref().and_then(ColumnKind::parse) != Some(ColumnKind::Topic) {
         return Vec::new();
     }
+    let (start, end) = window_as_written(meta, tz);
+    let (opens, closes) = bounds(start, end, tz);
+    opens.into_iter().chain(closes).collect()
+}
+
+/// Where a 专题 stands at `now`, from its `_index.md` alone (for the desk,
+/// which lists 专题 without modelling the site; a date that is not one is
+/// left out here and reported by the build).
+pub fn when_as_written(meta: &FrontMatter, now: Timestamp, tz: &TimeZone) -> When {
+    let (start, end) = window_as_written(meta, tz);
+    when(start, end, now, tz)
+}
+
+/// The short name (简称) of a 专题 as its `_index.md` writes it.
+pub fn short_name_as_written(meta: &FrontMatter) -> Option<String> {
+    meta.extra
+        .get("short_name")
+        .and_then(read::string)
+        .filter(|s| !s.is_empty())
+}
+
+fn window_as_written(meta: &FrontMatter, tz: &TimeZone) -> (Option<Date>, Option<Date>) {
     let date = |key: &str| {
         meta.extra
             .get(key)
@@ -329,8 +347,7 @@ pub fn window_moments(meta: &FrontMatter, tz: &TimeZone) -> Vec<Timestamp> {
             .and_then(|t| dates::parse(&t, tz))
             .map(|z| z.date())
     };
-    let (opens, closes) = bounds(date("start"), date("end"), tz);
-    opens.into_iter().chain(closes).collect()
+    (date("start"), date("end"))
 }
 
 /// Fills each 专题 with its posts, from `newest_first` (every page, newest

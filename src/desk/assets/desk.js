@@ -800,6 +800,8 @@
         fill(s);
         control.value = s;
       };
+    } else if (t === 'list' && field.key === 'topics' && (site.topics || []).length) {
+      return topicsField(field, onChange, wrap, hintNode, errorNode, common);
     } else if (t === 'list') {
       control = h('input', Object.assign({ type: 'text', class: 'input', oninput: onChange }, common));
       if (!field.hint) wrap.appendChild(h('span', { hidden: true }));
@@ -857,6 +859,98 @@
         control.removeAttribute('aria-invalid');
         wrap.classList.remove('has-error');
       }
+    };
+  }
+
+  /**
+   * 专题：本站的专题逐个勾选（不必记名称，也不会写错字）；不是本站专题的专题词写在下面的输入框里。
+   * 文章里原来写的是简称的，保存时仍写简称；顺序照原样。
+   */
+  function topicsField(field, onChange, wrap, hintNode, errorNode, common) {
+    var topics = site.topics || [];
+    var whenText = { current: '正在首页', coming: '还没开始', past: '往期' };
+    var chosen = []; // 勾选的专题（下标），按写入的先后
+    var written = {}; // 下标 → 文章里原来的写法
+    var boxes = topics.map(function (t, i) {
+      return h('input', {
+        type: 'checkbox',
+        class: 'checkbox',
+        id: common.id + '-' + i,
+        value: t.name,
+        onchange: function () {
+          var at = chosen.indexOf(i);
+          if (boxes[i].checked && at < 0) chosen.push(i);
+          if (!boxes[i].checked && at >= 0) chosen.splice(at, 1);
+          onChange();
+        },
+      });
+    });
+    var choices = h(
+      'ul',
+      { class: 'topic-choices' },
+      topics.map(function (t, i) {
+        var text = t.name + (t.short ? '（简称 ' + t.short + '）' : '') + ' · ' + (whenText[t.when] || '');
+        return h('li', { class: 'check-row' }, [boxes[i], h('label', { for: boxes[i].id, text: text })]);
+      })
+    );
+    var other = h('input', Object.assign({ type: 'text', class: 'input', oninput: onChange }, common));
+    var fieldset = h('fieldset', { class: 'radio-group topic-group' }, [
+      h('legend', { id: common.id + '-label', text: field.label || field.key }),
+      choices,
+      h('label', { for: common.id, class: 'other-label', text: '其他专题词（不是本站专题的，用顿号隔开）' }),
+      other,
+    ]);
+    if (hintNode) {
+      // 有可勾选的专题时，提示说勾选，不说“用顿号隔开”。
+      hintNode.textContent = '勾选后，文章出现在专题页对应的分栏里。';
+      fieldset.appendChild(hintNode);
+    }
+    fieldset.appendChild(errorNode);
+    wrap.appendChild(fieldset);
+    var find = function (text) {
+      for (var i = 0; i < topics.length; i++) {
+        var t = topics[i];
+        if (text === t.name || (t.short && text === t.short) || text === t.folder) return i;
+      }
+      return -1;
+    };
+    return {
+      node: wrap,
+      get: function () {
+        var out = chosen.map(function (i) {
+          return written[i] || topics[i].name;
+        });
+        splitList(other.value).forEach(function (v) {
+          // 在输入框里写了本站专题的名称：和勾选一样。
+          var i = find(v);
+          var shown = i >= 0 ? written[i] || topics[i].name : v;
+          if (out.indexOf(shown) < 0) out.push(v);
+        });
+        return out;
+      },
+      set: function (v) {
+        var items = Array.isArray(v) ? v.map(String) : v ? splitList(String(v)) : [];
+        chosen = [];
+        written = {};
+        var rest = [];
+        items.forEach(function (item) {
+          var i = find(item);
+          if (i >= 0 && chosen.indexOf(i) < 0) {
+            chosen.push(i);
+            written[i] = item;
+          } else if (i < 0) {
+            rest.push(item);
+          }
+        });
+        boxes.forEach(function (b, i) {
+          b.checked = chosen.indexOf(i) >= 0;
+        });
+        other.value = rest.join('、');
+      },
+      focus: function () {
+        (boxes[0] || other).focus();
+      },
+      setError: fieldErrorSetter(other, errorNode, wrap),
     };
   }
 

@@ -249,6 +249,9 @@ export async function runDesk({ report, browser, binary, siteDir }) {
       await title().fill('写作台新建的测试文章');
       await page.getByLabel('作者', { exact: true }).fill('区政协办公室');
       await page.getByLabel('标签', { exact: true }).fill('协商议政、民主监督');
+      // 专题: the site's 专题 are ticked, other 专题 words typed.
+      await page.getByRole('checkbox', { name: /^助力乡村全面振兴/ }).check();
+      await page.getByLabel(/^其他专题词/).fill('学习贯彻全会精神');
       await body().fill('这是在写作台里写下的第一段正文。\n\n这是第二段。');
       await saveButton().click();
       await waitSaved(page, 'the new post');
@@ -261,6 +264,7 @@ export async function runDesk({ report, browser, binary, siteDir }) {
       if (!/^(title|标题): 写作台新建的测试文章(\s+#.*)?$/m.test(text)) problems.push(`${createdPath} has no title line:\n${text}`);
       if (!text.includes('这是在写作台里写下的第一段正文。')) problems.push(`${createdPath} lacks the body`);
       if (!/协商议政/.test(text) || !/民主监督/.test(text)) problems.push(`${createdPath} lacks the tags`);
+      if (!/^(topics|专题): *\[?助力乡村全面振兴[,、，] *学习贯彻全会精神\]?/m.test(text)) problems.push(`${createdPath} lacks the 专题 line (助力乡村全面振兴, 学习贯彻全会精神):\n${text}`);
       const link = await page.locator('.form-actions a', { hasText: '打开预览页' }).getAttribute('href');
       if (!link) return [...problems, 'no 打开预览页 link after saving'];
       const href = new URL(link, desk).href;
@@ -275,6 +279,18 @@ export async function runDesk({ report, browser, binary, siteDir }) {
       } finally {
         await preview.close();
       }
+      return problems;
+    });
+
+    await report.check('the 专题 field offers the site\'s 专题 as checkboxes; a post that wrote a short name (简称) shows its 专题 ticked', async () => {
+      await openDesk(page, origin, '#/edit/content/yaowen/2026-10-22-shicha-chachanye.md', '#body');
+      const problems = [];
+      const boxes = await page.locator('.topic-choices label').allTextContents();
+      if (boxes.length !== 2 || !boxes.some((b) => b.startsWith('助力乡村全面振兴')) || !boxes.some((b) => b.startsWith('区政协十届五次会议专题'))) problems.push(`the 专题 choices are ${JSON.stringify(boxes)}`);
+      if (!(await page.getByRole('checkbox', { name: /^助力乡村全面振兴/ }).isChecked())) problems.push('乡村振兴 (the short name this post wrote) is not ticked as 助力乡村全面振兴');
+      if (await page.getByRole('checkbox', { name: /^区政协十届五次会议专题/ }).isChecked()) problems.push('a 专题 the post does not name is ticked');
+      const other = await page.getByLabel(/^其他专题词/).inputValue();
+      if (other !== '') problems.push(`其他专题词 shows “${other}”`);
       return problems;
     });
 
