@@ -101,6 +101,7 @@ rules! {
     MetaAlt => ("meta-alt", "图片说明", Warning),
     MetaAttachmentSize => ("meta-attachment-size", "附件大小", Warning),
     MetaVideoSize => ("meta-video-size", "视频大小", Warning),
+    MetaTopic => ("meta-topic", "专题名称", Warning),
     IdentityIcp => ("identity-icp", "ICP备案号", Error),
     IdentityPolice => ("identity-police", "公安备案号", Error),
     IdentitySiteCode => ("identity-site-code", "网站标识码", Error),

@@ -8,6 +8,7 @@ mod common;
 
 use common::*;
 use tongxin::commands::build::BuildOptions;
+use tongxin::commands::check::CheckOptions;
 use tongxin::commands::new::{NewOptions, new_post};
 
 /// Two 专题 — one on now (the fixture's day is 2026-06-01), one past, one to
@@ -268,4 +269,41 @@ fn new_writes_a_post_of_the_topic_with_its_sub_section_tag() {
     assert!(text.contains("date: 2026-05-30"), "{text}");
     assert!(text.contains("tags: []") && text.contains("专题分栏"), "{text}");
     f.build();
+}
+
+#[test]
+fn check_warns_about_a_topic_name_that_only_nearly_names_a_topic() {
+    let f = site();
+    // “全会专题” contains the short name 全会; “营商环境” names no 专题.
+    f.write(
+        "content/yaowen/2026-05-27-h.md",
+        "---\ntitle: 全会花絮\ndate: 2026-05-27\ntopics: [营商环境, 全会专题]\n---\n花絮。\n",
+    );
+    let run = || {
+        tongxin::check(&CheckOptions {
+            now: tongxin::commands::check::parse_now("2026-06-01"),
+            ..CheckOptions::new(f.root())
+        })
+        .findings
+        .into_iter()
+        .filter(|x| x.rule.id() == "meta-topic")
+        .collect::<Vec<_>>()
+    };
+    let found = run();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].file, "content/yaowen/2026-05-27-h.md");
+    assert_eq!(found[0].line, Some(4));
+    assert!(found[0].message.contains("“全会专题”"), "{}", found[0].message);
+    assert!(
+        found[0].message.contains("专题“2026年全会专题”"),
+        "{}",
+        found[0].message
+    );
+    assert!(found[0].fix.contains("简称“全会”"), "{}", found[0].fix);
+    // Written right, nothing to say.
+    f.write(
+        "content/yaowen/2026-05-27-h.md",
+        "---\ntitle: 全会花絮\ndate: 2026-05-27\ntopics: [营商环境, 全会]\n---\n花絮。\n",
+    );
+    assert!(run().is_empty());
 }

@@ -94,6 +94,57 @@ pub fn check(site: &Site, require: &HashMap<String, Vec<String>>) -> Vec<Finding
         }
     }
     findings.extend(attachment_sizes(site));
+    findings.extend(topic_names(site));
+    findings
+}
+
+/// A `topics` entry that is not a 专题's name but contains one, or is part of
+/// one (“乡村振兴专题” for the 专题 乡村振兴): the post meant to join it and
+/// silently does not.
+fn topic_names(site: &Site) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if site.topics.is_empty() {
+        return findings;
+    }
+    let named = |text: &str| site.topics.iter().any(|t| t.names.iter().any(|n| n == text));
+    let near = |text: &str| {
+        site.topics.iter().find(|t| {
+            t.names.iter().any(|n| {
+                let long_enough = |s: &str| s.chars().count() >= 2;
+                (long_enough(n) && text.contains(n.as_str())) || (long_enough(text) && n.contains(text))
+            })
+        })
+    };
+    for page in &site.pages {
+        for written in &page.meta.topics {
+            if named(written) {
+                continue;
+            }
+            let Some(topic) = near(written) else { continue };
+            let column = &site.columns[topic.column];
+            let short = topic
+                .short_name
+                .as_ref()
+                .map(|s| format!("或简称“{s}”"))
+                .unwrap_or_default();
+            findings.push(
+                Finding::new(
+                    Rule::MetaTopic,
+                    page.shown.to_string_lossy().replace('\\', "/"),
+                    format!(
+                        "“专题”里写的“{written}”不是本站专题的名称，文章不会出现在专题“{}”里",
+                        column.title
+                    ),
+                )
+                .line(page.meta.line_of("topics").or(Some(1)))
+                .text(written.clone())
+                .fix(format!(
+                    "要放进这个专题，改成它的名称“{}”{short}；“{written}”本来就是另一个专题词时，不必理会这条提示，或在开头的设置里加一行“check: [meta-topic]”",
+                    column.title
+                )),
+            );
+        }
+    }
     findings
 }
 
