@@ -117,6 +117,7 @@ fn topic_names(site: &Site) -> Vec<Finding> {
     };
     for page in &site.pages {
         for written in &page.meta.topics {
+            let written = written.trim();
             if named(written) {
                 continue;
             }
@@ -137,7 +138,7 @@ fn topic_names(site: &Site) -> Vec<Finding> {
                     ),
                 )
                 .line(page.meta.line_of("topics").or(Some(1)))
-                .text(written.clone())
+                .text(written.to_string())
                 .fix(format!(
                     "要放进这个专题，改成它的名称“{}”{short}；“{written}”本来就是另一个专题词时，不必理会这条提示，或在开头的设置里加一行“check: [meta-topic]”",
                     column.title
