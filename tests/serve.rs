@@ -627,3 +627,37 @@ fn a_busy_port_is_a_clear_error() {
     assert!(error.message.contains("无法在这个地址上启动预览服务器"), "{error}");
     assert!(error.hint.unwrap().contains("--port"));
 }
+
+#[test]
+fn a_post_dated_for_later_appears_at_its_time_while_the_server_runs() {
+    let site = common::Fixture::with_news(2);
+    // Due a few seconds from now, by the clock the server runs on.
+    let due = Timestamp::now() + Duration::from_secs(3);
+    let due_text = due.round(jiff::Unit::Second).unwrap().to_string();
+    site.write(
+        "content/yaowen/2030-01-01-later.md",
+        &format!("---\ntitle: 定时发布的要闻\ndate: {due_text}\nslug: later\n---\n到点才发布。\n"),
+    );
+    let server = serve::start(
+        ServeOptions {
+            port: 0,
+            ..ServeOptions::new(site.root())
+        },
+        |_| {},
+    )
+    .expect("the server starts");
+    let addr = server.addr;
+    let builds = status_json(addr)["builds"].as_u64().unwrap();
+    let (status, _, _) = raw_get(addr, "/yaowen/later/");
+    assert_eq!(status, 404, "not yet due");
+    // No file changes: the server updates at the post's time by itself.
+    let status = wait_for_rebuild(addr, builds);
+    assert!(Timestamp::now() >= due, "updated before the post was due");
+    assert!(status["errors"].as_array().unwrap().is_empty(), "{status}");
+    let (status, _, body) = raw_get(addr, "/yaowen/later/");
+    assert_eq!(status, 200);
+    assert!(body_text(&body).contains("到点才发布"));
+    let (_, _, list) = raw_get(addr, "/yaowen/");
+    assert!(body_text(&list).contains("定时发布的要闻"), "the column lists it too");
+    server.stop();
+}

@@ -280,8 +280,17 @@ impl Engine {
         &self.options
     }
 
-    fn now(&self) -> Timestamp {
+    /// The moment the engine builds for: the clock, or the fixed one of tests.
+    pub fn now(&self) -> Timestamp {
         self.options.now.unwrap_or_else(Timestamp::now)
+    }
+
+    /// The soonest moment after now at which what the site shows changes
+    /// without any file changing (a post published for later, a 专题's
+    /// window); a long-running `serve` updates then.
+    pub fn next_due(&self) -> Option<Timestamp> {
+        let tz = self.config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
+        self.sources.next_due(self.now(), &tz)
     }
 
     /// The site as last written.
@@ -759,8 +768,7 @@ impl Engine {
             _ => Some(state::MemoSave::Whole(self.memo.save())),
         };
         saved.statics = self.sources.statics.iter().map(|(p, s)| (p.clone(), *s)).collect();
-        let tz = self.config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
-        saved.due = self.sources.next_due(self.now(), &tz);
+        saved.due = self.next_due();
         saved.articles = self.articles;
         saved.warnings = self.warnings.clone();
         saved.photos = self.photos;

@@ -267,6 +267,11 @@ fn rebuild_loop(
     // preview follows typing.
     let tick = Duration::from_millis(40);
     let mut quiet_for = Duration::ZERO;
+    // A post dated later appears, a 专题 opens or closes, while the preview
+    // keeps running (overnight, say): at that moment the whole site is
+    // modelled again, as `build` would on that day. Looked up after each
+    // update, not on every tick: it reads every source's date.
+    let mut due = session.next_due();
     while !stop.load(Ordering::SeqCst) {
         while let Ok(request) = desk.try_recv() {
             match request {
@@ -280,9 +285,17 @@ fn rebuild_loop(
                         ..session::Touched::default()
                     });
                     report(&outcome, print, &status);
+                    due = session.next_due();
                 }
                 other => session.answer(other),
             }
+        }
+        if due.is_some_and(|d| session.has_come(d)) {
+            quiet_for = Duration::ZERO;
+            status.send_modify(|s| s.building = true);
+            let outcome = session.rebuild(session::Touched::everything());
+            report(&outcome, print, &status);
+            due = session.next_due();
         }
         if session.search_finished().is_some() && !session.search_stale() {
             status.send_modify(|s| s.search_pending = false);
@@ -303,6 +316,7 @@ fn rebuild_loop(
                 status.send_modify(|s| s.building = true);
                 let outcome = session.rebuild(touched);
                 report(&outcome, print, &status);
+                due = session.next_due();
             }
         }
     }

@@ -66,6 +66,16 @@ impl Session {
         outcome
     }
 
+    /// When the site next changes by the clock alone (see [`Engine::next_due`]).
+    pub fn next_due(&self) -> Option<Timestamp> {
+        self.engine.next_due()
+    }
+
+    /// Whether `due` has come, by the engine's clock.
+    pub fn has_come(&self, due: Timestamp) -> bool {
+        self.engine.now() >= due
+    }
+
     /// Whether the search index lags behind the pages.
     pub fn search_stale(&self) -> bool {
         self.engine.site().is_some() && self.indexed != Some(self.generation)
