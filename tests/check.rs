@@ -69,6 +69,18 @@ fn bad_site() -> tempfile::TempDir {
         "---\ntitle: 附件太大的方案\ndate: 2026-09-10\nsource: 测试区政协\nattachments:\n  - { file: fangan.pdf, title: 实施方案 }\n---\n见附件。\n",
     )
     .unwrap();
+    // A 专题, and a post whose second 专题 word only nearly names it.
+    std::fs::create_dir_all(dir.path().join("content/quanhui")).unwrap();
+    std::fs::write(
+        dir.path().join("content/quanhui/_index.md"),
+        "---\ntitle: 全会专题\nkind: topic\nshort_name: 全会\n---\n全会的报道。\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("content/yaowen/2026-09-12-quanhui.md"),
+        "---\ntitle: 全会开幕\ndate: 2026-09-12\nsource: 测试区政协\ntopics: [全会, 全会报道]\n---\n开幕。\n",
+    )
+    .unwrap();
     // A video over the fixture's 1 MB limit, made here too.
     std::fs::create_dir_all(dir.path().join("content/yaowen/2026-09-11-shipin")).unwrap();
     std::fs::write(
@@ -153,6 +165,7 @@ fn every_rule_is_triggered_at_its_file_and_line() {
             None,
         ),
         ("meta-video-size", "content/yaowen/2026-09-11-shipin.md", Some(9), None),
+        ("meta-topic", "content/yaowen/2026-09-12-quanhui.md", Some(5), None),
         ("encoding-legacy", "content/yaowen/2026-09-08-gbk.md", None, None),
         ("encoding-bom", "content/yaowen/2026-09-09-bom.md", Some(1), None),
         ("identity-suggestion", "site.yaml", Some(1), None),
