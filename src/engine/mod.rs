@@ -192,6 +192,9 @@ pub struct Engine {
     /// A hash of site.yaml's bytes and a fingerprint of the templates, as
     /// last read.
     config_hash: Option<u64>,
+    /// When the site was last modelled: a moment that came due while it was
+    /// being built is still ahead of this (see [`Engine::next_due`]).
+    modelled_at: Option<Timestamp>,
     templates_hash: Option<u64>,
     /// Restored from a saved state and not yet updated: what it was saved
     /// with, to tell whether anything changed at all.
@@ -263,6 +266,7 @@ impl Engine {
             current: None,
             written: Written::default(),
             config_hash: None,
+            modelled_at: None,
             templates_hash: None,
             restored: None,
             statics_changed: false,
@@ -290,7 +294,8 @@ impl Engine {
     /// window); a long-running `serve` updates then.
     pub fn next_due(&self) -> Option<Timestamp> {
         let tz = self.config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
-        self.sources.next_due(self.now(), &tz)
+        self.sources
+            .next_due(self.modelled_at.unwrap_or_else(|| self.now()), &tz)
     }
 
     /// The site as last written.
@@ -541,6 +546,7 @@ impl Engine {
         let model = match reuse {
             Reuse::Same | Reuse::Patched(_) => None,
             Reuse::No => {
+                self.modelled_at = Some(self.now());
                 let site = self.model(&diagnostics);
                 let statics = static_list(&site, &self.options.root);
                 crate::output::redirects::report(&site, &statics, &self.options.root, &diagnostics);
