@@ -17,7 +17,8 @@
 //! - [`import`]: a Word document (`.docx`) read as a post, for `tongxin import` and the desk
 //!
 //! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`], [`site_paths`] and
-//! [`old_urls`] (old addresses to redirect) are shared by every stage.
+//! [`old_urls`] (old addresses to redirect) are shared by every stage; [`terminal`]
+//! writes what the commands print in the encoding their reader expects.
 
 pub mod check;
 pub mod commands;
@@ -38,6 +39,7 @@ pub mod output;
 pub mod render;
 pub mod rules;
 pub mod site_paths;
+pub mod terminal;
 pub mod yaml;
 
 pub use check::report::CheckReport;

@@ -7,7 +7,22 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use tongxin::commands::serve::{self, ServeOptions};
 use tongxin::diagnostics::display_path;
+use tongxin::terminal::{self, Stream};
 use tongxin::{BuildOptions, CheckOptions, build};
+
+/// `println!` in the encoding the reader expects (see `tongxin::terminal`).
+macro_rules! say {
+    ($($arg:tt)*) => {
+        terminal::write(Stream::Out, &format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprintln!` in the encoding the reader expects.
+macro_rules! tell {
+    ($($arg:tt)*) => {
+        terminal::write(Stream::Err, &format!("{}\n", format_args!($($arg)*)))
+    };
+}
 
 #[derive(Parser)]
 #[command(name = "tongxin", version, about = "同心：把 Markdown 文章生成政协宣传网站")]
@@ -122,13 +137,28 @@ enum Format {
     Json,
 }
 
+/// Help, the version or a mistake in the arguments, as clap words them.
+fn clap_says(e: &clap::Error) -> ExitCode {
+    let stream = if e.use_stderr() { Stream::Err } else { Stream::Out };
+    if terminal::needs_encoding(stream) {
+        // Plain text: clap's colours are for a console only.
+        terminal::write(stream, &e.render().to_string());
+    } else {
+        let _ = e.print();
+    }
+    ExitCode::from(e.exit_code().clamp(0, 255) as u8)
+}
+
 fn parse_now(text: &str) -> Result<jiff::civil::DateTime, String> {
     tongxin::commands::check::parse_now(text)
         .ok_or_else(|| format!("无法识别日期“{text}”，请写成 2026-12-01 或 2026-12-01 14:30"))
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return clap_says(&e),
+    };
     let Some(command) = cli.command else {
         return without_command();
     };
@@ -195,8 +225,8 @@ fn main() -> ExitCode {
                 title.join(" "),
             )) {
                 Ok(created) => {
-                    println!("已创建：{}（{}）", display_path(&created.path), created.column);
-                    println!("{}", created.next);
+                    say!("已创建：{}（{}）", display_path(&created.path), created.column);
+                    say!("{}", created.next);
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(&problems, "没有新建文章。"),
@@ -206,8 +236,8 @@ fn main() -> ExitCode {
             use tongxin::commands::import::{ImportOptions, import};
             match import(&ImportOptions::new(root, column, file)) {
                 Ok(created) => {
-                    println!("已创建：{}（{}）", display_path(&created.path), created.column);
-                    println!("{}", created.next);
+                    say!("已创建：{}（{}）", display_path(&created.path), created.column);
+                    say!("{}", created.next);
                     ExitCode::SUCCESS
                 }
                 Err(problems) => fail(&problems, "没有导入。"),
@@ -215,8 +245,8 @@ fn main() -> ExitCode {
         }
         Command::Init { dir } => match tongxin::commands::init::init(&tongxin::commands::init::InitOptions::new(dir)) {
             Ok(site) => {
-                println!("已新建网站：{}（{} 个文件）", display_path(&site.dir), site.files);
-                println!("{}", site.next);
+                say!("已新建网站：{}（{} 个文件）", display_path(&site.dir), site.files);
+                say!("{}", site.next);
                 ExitCode::SUCCESS
             }
             Err(problem) => fail(&[problem], "没有新建网站。"),
@@ -232,13 +262,17 @@ fn without_command() -> ExitCode {
     match launch::without_command(launch::started_by_double_click(), &folder) {
         Launch::Preview => run_serve(ServeOptions::new(PathBuf::from(".")), true),
         Launch::Explain => {
-            println!("{}", launch::explanation(&folder));
+            say!("{}", launch::explanation(&folder));
             let _ = std::io::stdin().read_line(&mut String::new());
             ExitCode::FAILURE
         }
         Launch::Help => {
             use clap::CommandFactory;
-            let _ = Cli::command().print_help();
+            if terminal::needs_encoding(Stream::Out) {
+                terminal::write(Stream::Out, &Cli::command().render_help().to_string());
+            } else {
+                let _ = Cli::command().print_help();
+            }
             ExitCode::from(2)
         }
     }
@@ -246,27 +280,27 @@ fn without_command() -> ExitCode {
 
 fn run_serve(options: ServeOptions, open: bool) -> ExitCode {
     let bind = options.bind;
-    let server = match serve::start(options, |line| eprintln!("{line}")) {
+    let server = match serve::start(options, |line| tell!("{line}")) {
         Ok(server) => server,
         Err(d) => {
-            eprintln!("{d}");
+            tell!("{d}");
             return ExitCode::FAILURE;
         }
     };
     let url = server.url();
-    eprintln!("\n预览地址：{url}\n保存文章、模板或 site.yaml 后页面会自动更新。按 Ctrl+C 停止预览。");
+    tell!("\n预览地址：{url}\n保存文章、模板或 site.yaml 后页面会自动更新。按 Ctrl+C 停止预览。");
     if bind.is_loopback() {
-        eprintln!("写作台：{url}_tongxin/  （在浏览器里写文章、粘贴 Word、放照片，只有本机能打开）");
+        tell!("写作台：{url}_tongxin/  （在浏览器里写文章、粘贴 Word、放照片，只有本机能打开）");
     }
     if !bind.is_loopback() {
-        eprintln!("注意：现在同一网络的其他电脑也能打开这个预览（包括草稿）。只在本机预览时不要加 --bind。");
-        eprintln!("写作台已关闭：它能改动网站文件，只在不加 --bind 的本机预览时开启。");
+        tell!("注意：现在同一网络的其他电脑也能打开这个预览（包括草稿）。只在本机预览时不要加 --bind。");
+        tell!("写作台已关闭：它能改动网站文件，只在不加 --bind 的本机预览时开启。");
     }
     if open && let Err(e) = serve::open_browser(&url) {
-        eprintln!("没能自动打开浏览器（{e}），请手动打开 {url}");
+        tell!("没能自动打开浏览器（{e}），请手动打开 {url}");
     }
     wait_for_ctrl_c();
-    eprintln!("正在停止预览……");
+    tell!("正在停止预览……");
     server.stop();
     ExitCode::SUCCESS
 }
@@ -284,9 +318,9 @@ fn wait_for_ctrl_c() {
 
 fn fail(problems: &[tongxin::diagnostics::Diagnostic], summary: &str) -> ExitCode {
     for d in problems {
-        eprintln!("{d}\n");
+        tell!("{d}\n");
     }
-    eprintln!("{summary}");
+    tell!("{summary}");
     ExitCode::FAILURE
 }
 
@@ -311,20 +345,20 @@ fn run_deploy(options: &tongxin::commands::deploy::DeployOptions) -> ExitCode {
     match result {
         Ok(report) => {
             if let Some(findings) = &report.forced_past {
-                eprintln!("{}\n已按 --force 照样发布。", findings.text().trim_end());
+                tell!("{}\n已按 --force 照样发布。", findings.text().trim_end());
             }
             let plan = &report.plan;
             let size = tongxin::deploy::size_text(plan.bytes());
             match &report.sent {
                 None => {
-                    println!("试发布（--dry-run），没有改动 {}：", report.target);
+                    say!("试发布（--dry-run），没有改动 {}：", report.target);
                     for upload in &plan.uploads {
-                        println!("  上传 {}", upload.path);
+                        say!("  上传 {}", upload.path);
                     }
                     for path in &plan.deletions {
-                        println!("  删除 {path}");
+                        say!("  删除 {path}");
                     }
-                    println!(
+                    say!(
                         "将上传 {} 个文件（{size}），删除 {} 个，{} 个没有变化。",
                         plan.uploads.len(),
                         plan.deletions.len(),
@@ -332,12 +366,13 @@ fn run_deploy(options: &tongxin::commands::deploy::DeployOptions) -> ExitCode {
                     );
                 }
                 Some(_) if plan.is_empty() => {
-                    println!(
+                    say!(
                         "{} 上的网站已是最新，没有要上传的文件（{} 个文件没有变化）。",
-                        report.target, plan.unchanged
+                        report.target,
+                        plan.unchanged
                     );
                 }
-                Some(sent) => println!(
+                Some(sent) => say!(
                     "发布完成：上传 {} 个文件（{}），删除 {} 个，{} 个没有变化。\n发布到 {}",
                     sent.uploaded,
                     tongxin::deploy::size_text(sent.bytes),
@@ -350,8 +385,8 @@ fn run_deploy(options: &tongxin::commands::deploy::DeployOptions) -> ExitCode {
         }
         Err(DeployFailure::Build(problems)) => fail(&problems, "生成失败，没有发布任何文件。"),
         Err(DeployFailure::Check(report)) => {
-            println!("{}", report.text().trim_end());
-            eprintln!("发布前检查发现错误，没有发布任何文件。改正后重新运行；确实要照样发布，请加 --force。");
+            say!("{}", report.text().trim_end());
+            tell!("发布前检查发现错误，没有发布任何文件。改正后重新运行；确实要照样发布，请加 --force。");
             ExitCode::FAILURE
         }
         Err(DeployFailure::Target(problem)) => fail(&[problem], "发布没有完成。"),
@@ -366,13 +401,16 @@ fn run_check(options: &CheckOptions, format: Format) -> ExitCode {
         Format::Json => report.json() + "\n",
     };
     // One write: a long report is not flushed line by line.
-    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
+    match format {
+        Format::Text => terminal::write(Stream::Out, &text),
+        Format::Json => terminal::write_json(&text),
+    }
     if std::env::var_os("TONGXIN_TIMINGS").is_some() {
         for (stage, time) in &report.stages {
-            eprintln!("{stage}：{:.3} 秒", time.as_secs_f64());
+            tell!("{stage}：{:.3} 秒", time.as_secs_f64());
         }
-        eprintln!("输出报告：{:.3} 秒", printing.elapsed().as_secs_f64());
-        eprintln!(
+        tell!("输出报告：{:.3} 秒", printing.elapsed().as_secs_f64());
+        tell!(
             "检查用时 {:.2} 秒，渲染检查了 {} 个页面",
             report.elapsed.as_secs_f64(),
             report.pages
@@ -389,40 +427,44 @@ fn run_build(options: &BuildOptions) -> ExitCode {
     match build(options) {
         Ok(report) => {
             if let Some(notice) = report.notice {
-                eprintln!("提示：{notice}。");
+                tell!("提示：{notice}。");
             }
             for warning in &report.warnings {
-                eprintln!("{warning}\n");
+                tell!("{warning}\n");
             }
             if std::env::var_os("TONGXIN_TIMINGS").is_some() {
                 for (stage, time) in &report.stages {
-                    eprintln!("{stage}：{:.3} 秒", time.as_secs_f64());
+                    tell!("{stage}：{:.3} 秒", time.as_secs_f64());
                 }
             }
             let output = display_path(report.output.strip_prefix(".").unwrap_or(&report.output));
             let seconds = report.elapsed.as_secs_f64();
             if !report.incremental {
-                println!(
+                say!(
                     "生成完成：{} 篇文章，{} 个页面，另有 {} 个文件，用时 {seconds:.2} 秒。\n输出在 {output}",
-                    report.articles, report.pages, report.files,
+                    report.articles,
+                    report.pages,
+                    report.files,
                 );
             } else if report.changed == 0 {
-                println!(
+                say!(
                     "生成完成：{} 篇文章，网站没有变化，输出文件夹没有改动，用时 {seconds:.2} 秒。\n输出在 {output}",
                     report.articles
                 );
             } else {
-                println!(
+                say!(
                     "生成完成：{} 篇文章，重新生成 {} 个页面，输出文件夹中改动了 {} 个文件（其余沿用上次的），用时 {seconds:.2} 秒。\n输出在 {output}",
-                    report.articles, report.pages, report.changed,
+                    report.articles,
+                    report.pages,
+                    report.changed,
                 );
             }
             let images = report.images;
             match (images.made, images.reused) {
                 (0, 0) => {}
-                (made, 0) => println!("图片 {made} 张，都是新处理的。"),
-                (0, reused) => println!("图片 {reused} 张，都没有改动，沿用上次的处理结果。"),
-                (made, reused) => println!(
+                (made, 0) => say!("图片 {made} 张，都是新处理的。"),
+                (0, reused) => say!("图片 {reused} 张，都没有改动，沿用上次的处理结果。"),
+                (made, reused) => say!(
                     "图片 {} 张：新处理 {made} 张，其余 {reused} 张沿用上次的处理结果。",
                     made + reused
                 ),
@@ -431,10 +473,10 @@ fn run_build(options: &BuildOptions) -> ExitCode {
         }
         Err(failure) => {
             for d in &failure.diagnostics {
-                eprintln!("{d}\n");
+                tell!("{d}\n");
             }
             let errors = failure.errors().count();
-            eprintln!("生成失败：发现 {errors} 个错误，请按上面的提示逐个修改后重新生成。原来的输出文件夹没有改动。");
+            tell!("生成失败：发现 {errors} 个错误，请按上面的提示逐个修改后重新生成。原来的输出文件夹没有改动。");
             ExitCode::FAILURE
         }
     }

@@ -15,6 +15,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::terminal::{self, Stream};
+
 use russh::client::{self, AuthResult, Handle};
 use russh::keys::{PrivateKeyWithHashAlg, PublicKey, PublicKeyOrCertificate};
 use russh_sftp::client::SftpSession;
@@ -144,14 +146,22 @@ impl Client {
                 crate::diagnostics::display_path(&file)
             ));
         }
-        eprintln!("第一次连接服务器 {shown}，它的密钥指纹是：\n  {fingerprint}");
-        eprint!("请向服务器管理员核实这个指纹。确认无误并继续连接，请输入 yes 或“是”：");
+        terminal::write(
+            Stream::Err,
+            &format!(
+                "第一次连接服务器 {shown}，它的密钥指纹是：\n  {fingerprint}\n\
+                 请向服务器管理员核实这个指纹。确认无误并继续连接，请输入 yes 或“是”："
+            ),
+        );
         let answer = console::Term::stderr().read_line().unwrap_or_default();
         if confirms(&answer) {
             if let Err(e) = russh::keys::known_hosts::learn_known_hosts_path(&self.host, self.port, key, &file) {
-                eprintln!(
-                    "（没能把密钥记进 {}：{e}；下次还会再问）",
-                    crate::diagnostics::display_path(&file)
+                terminal::write(
+                    Stream::Err,
+                    &format!(
+                        "（没能把密钥记进 {}：{e}；下次还会再问）\n",
+                        crate::diagnostics::display_path(&file)
+                    ),
                 );
             }
             Ok(true)
@@ -362,7 +372,7 @@ async fn log_in(ssh: &mut Handle<Client>, place: &Place) -> Result<(), Diagnosti
     let password = match std::env::var("TONGXIN_DEPLOY_PASSWORD") {
         Ok(p) if !p.is_empty() => Some(p),
         _ if std::io::stdin().is_terminal() => {
-            eprint!("{user}@{} 的密码（输入时不显示）：", place.host);
+            terminal::write(Stream::Err, &format!("{user}@{} 的密码（输入时不显示）：", place.host));
             console::Term::stderr().read_secure_line().ok()
         }
         _ => None,
