@@ -174,6 +174,21 @@ mod tests {
     }
 
     #[test]
+    fn the_command_line_prints_only_through_this_module() {
+        for (file, text) in [
+            ("main.rs", include_str!("main.rs")),
+            ("deploy/sftp.rs", include_str!("deploy/sftp.rs")),
+        ] {
+            for needle in ["println!(", "print!("] {
+                assert!(
+                    !text.contains(needle),
+                    "{file} uses {needle}: use terminal::write (say!/tell!)"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn json_in_ascii_parses_to_the_same_value() {
         let value = serde_json::json!({"消息": "标题重复：“政协要闻” 𠀀", "行": 3});
         let json = serde_json::to_string(&value).unwrap();
