@@ -92,7 +92,7 @@ impl Pages<'_> {
             .into_par_iter()
             .map(|job| {
                 let r = render::prepare_recorded(site, self.tera, values, job);
-                let digest = r.prepared.digest();
+                let digest = r.prepared.digest(values);
                 let stale = render_all || written.digest_at(r.job.path()) != Some(digest);
                 if stale && streaming {
                     let ok = self.render_one(r.job.path(), &r.prepared).is_some_and(|html| {
@@ -169,7 +169,7 @@ impl Pages<'_> {
             .map(|&j| {
                 let j = j as usize;
                 let prepared = render::prepare_job(site, self.tera, values, &written.jobs[j]);
-                let digest = prepared.digest();
+                let digest = prepared.digest(values);
                 (j, prepared, digest)
             })
             .filter(|(j, _, digest)| written.digest_at(written.jobs[*j].path()) != Some(*digest))

@@ -8,6 +8,7 @@
 //! own and added up, so the fingerprint does not depend on that order.
 
 use serde::Serialize;
+use std::collections::HashMap;
 use std::hash::Hasher;
 use tera::value::ValueKind;
 use tera::{Context, Value};
@@ -45,15 +46,16 @@ impl PageData {
         ctx
     }
 
-    /// The fingerprint of this data with `template`.
-    pub fn digest(&self, template: &str) -> Digest {
+    /// The fingerprint of this data with `template`; maps in `known` count
+    /// by their fingerprint there.
+    pub fn digest(&self, template: &str, known: &Known) -> Digest {
         let mut h = Xxh3::new();
         h.write(template.as_bytes());
         h.write_u8(0xff);
         for (key, value) in &self.entries {
             h.write(key.as_bytes());
             h.write_u8(0xff);
-            value_into(value, &mut h);
+            value_into(value, &mut h, known);
         }
         h.digest128()
     }
@@ -62,11 +64,52 @@ impl PageData {
 /// The fingerprint of a value on its own (the globals `site` and `nav`).
 pub fn of_value(value: &Value) -> Digest {
     let mut h = Xxh3::new();
-    value_into(value, &mut h);
+    value_into(value, &mut h, &Known::default());
     h.digest128()
 }
 
-fn value_into(value: &Value, h: &mut Xxh3) {
+/// Fingerprints of the maps many pages share — each page's light reference,
+/// shown in every list, related reading and neighbour link — by the address
+/// of the map. A list of twenty then adds twenty numbers instead of walking
+/// twenty maps again: walking them was most of the time a build with one
+/// edit spent preparing pages. Sound because a map here is kept alive and
+/// unchanged by its owner ([`super::values::Values`]) while pages are
+/// fingerprinted, so no other map can have its address meanwhile; the owner
+/// removes an entry before it lets the map go.
+#[derive(Default)]
+pub struct Known(HashMap<usize, Digest>);
+
+impl Known {
+    /// The entry for `value`, when it is a map (computed apart, in parallel).
+    pub fn entry(value: &Value) -> Option<(usize, Digest)> {
+        value.as_map().map(|map| (address(map), of_value(value)))
+    }
+
+    /// The table of entries made by [`Known::entry`].
+    pub fn from_entries(entries: Vec<(usize, Digest)>) -> Known {
+        Known(entries.into_iter().collect())
+    }
+
+    /// Remembers the fingerprint of `value` when it is a map.
+    pub fn insert(&mut self, value: &Value) {
+        if let Some((at, digest)) = Known::entry(value) {
+            self.0.insert(at, digest);
+        }
+    }
+
+    /// Forgets `value` (before it is dropped or replaced).
+    pub fn remove(&mut self, value: &Value) {
+        if let Some(map) = value.as_map() {
+            self.0.remove(&address(map));
+        }
+    }
+}
+
+fn address(map: &tera::Map) -> usize {
+    std::ptr::from_ref(map) as usize
+}
+
+fn value_into(value: &Value, h: &mut Xxh3, known: &Known) {
     match value.kind() {
         ValueKind::Undefined => h.write_u8(0),
         ValueKind::None => h.write_u8(1),
@@ -104,8 +147,12 @@ fn value_into(value: &Value, h: &mut Xxh3) {
             let items = value.as_array().unwrap_or(&[]);
             h.write_usize(items.len());
             for item in items {
-                value_into(item, h);
+                value_into(item, h, known);
             }
+        }
+        ValueKind::Map if let Some(digest) = value.as_map().and_then(|m| known.0.get(&address(m))) => {
+            h.write_u8(11);
+            h.write_u128(*digest);
         }
         ValueKind::Map => {
             h.write_u8(9);
@@ -119,7 +166,7 @@ fn value_into(value: &Value, h: &mut Xxh3) {
                         None => entry.write(key.to_string().as_bytes()),
                     }
                     entry.write_u8(0xff);
-                    value_into(item, &mut entry);
+                    value_into(item, &mut entry, known);
                     sum = sum.wrapping_add(entry.digest128());
                     count += 1;
                 }
@@ -151,16 +198,49 @@ mod tests {
 
         let mut page = PageData::new();
         page.insert_value("page", Value::from(a.clone()));
-        let same = page.digest("article.html");
-        assert_eq!(page.clone().digest("article.html"), same);
-        assert_ne!(page.digest("column.html"), same, "the template counts");
+        let none = Known::default();
+        let same = page.digest("article.html", &none);
+        assert_eq!(page.clone().digest("article.html", &none), same);
+        assert_ne!(page.digest("column.html", &none), same, "the template counts");
         a.insert("title".into(), Value::from("乙"));
         page.insert_value("page", Value::from(a));
-        assert_ne!(page.digest("article.html"), same, "the data counts");
+        assert_ne!(page.digest("article.html", &none), same, "the data counts");
 
         let plain = Value::from("<b>");
         let safe = Value::safe_string("<b>");
         assert_ne!(of_value(&plain), of_value(&safe), "escaped or not counts");
         assert_ne!(of_value(&Value::from(1)), of_value(&Value::from("1")));
+    }
+
+    #[test]
+    fn shared_maps_count_by_their_known_fingerprint() {
+        let item = |title: &str| {
+            let mut map = tera::Map::new();
+            map.insert("title".into(), Value::from(title));
+            map.insert("url".into(), Value::from("/yaowen/a/"));
+            Value::from(map)
+        };
+        let list = |value: &Value| {
+            let mut page = PageData::new();
+            page.insert_value("pages", Value::from(vec![value.clone(), Value::from("其他")]));
+            page
+        };
+        let mut known = Known::default();
+        let first = item("甲");
+        known.insert(&first);
+        let before = list(&first).digest("column.html", &known);
+
+        // The next build serialises the same page again: a new map, the same
+        // fingerprint.
+        let again = item("甲");
+        known.remove(&first);
+        known.insert(&again);
+        assert_eq!(list(&again).digest("column.html", &known), before);
+
+        // An edited title changes the list that shows it.
+        let edited = item("乙");
+        known.remove(&again);
+        known.insert(&edited);
+        assert_ne!(list(&edited).digest("column.html", &known), before);
     }
 }

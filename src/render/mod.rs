@@ -139,8 +139,9 @@ pub struct Prepared {
 }
 
 impl Prepared {
-    pub fn digest(&self) -> Digest {
-        self.data.digest(&self.template)
+    /// The fingerprint, with the shared maps of `values` counted by theirs.
+    pub fn digest(&self, values: &Values) -> Digest {
+        self.data.digest(&self.template, &values.known)
     }
 }
 

@@ -23,6 +23,7 @@ use crate::model::{Site, pagination};
 
 use std::sync::Arc;
 
+use super::digest::{Digest, Known};
 use super::filters::join_url;
 use super::pictures::Pictures;
 use crate::model::published::Owner;
@@ -277,6 +278,8 @@ pub struct Values {
     pub books: Vec<Value>,
     /// The published photos, to finish each body's photo markup as it is shown.
     pub pictures: Arc<Pictures>,
+    /// The fingerprints of `refs`, `columns` and `books`, kept in step with them.
+    pub known: Known,
 }
 
 /// The site's data as one page reads it while being prepared. Every read of
@@ -328,27 +331,37 @@ impl std::ops::Deref for Reader<'_> {
 impl Values {
     pub fn build(site: &Site, pictures: Arc<Pictures>) -> Values {
         use rayon::prelude::*;
-        let refs = (0..site.pages.len())
+        let refs: Vec<Value> = (0..site.pages.len())
             .into_par_iter()
             .map(|i| page_ref(site, &pictures, &site.pages[i]))
             .collect();
-        let columns = site
+        let columns: Vec<Value> = site
             .columns
             .iter()
             .map(|c| Value::from_serializable(&column_ref(site, c)))
             .collect();
-        let books = site.books.iter().map(|b| book_ref(site, &pictures, b)).collect();
+        let books: Vec<Value> = site.books.iter().map(|b| book_ref(site, &pictures, b)).collect();
+        let known: Vec<(usize, Digest)> = refs
+            .par_iter()
+            .chain(columns.par_iter())
+            .chain(books.par_iter())
+            .filter_map(Known::entry)
+            .collect();
         Values {
             refs,
             columns,
             books,
             pictures,
+            known: Known::from_entries(known),
         }
     }
 
     /// Serialises page `index` again after its own data changed (`tongxin serve`).
     pub fn refresh_page(&mut self, site: &Site, index: usize) {
-        self.refs[index] = page_ref(site, &self.pictures, &site.pages[index]);
+        let fresh = page_ref(site, &self.pictures, &site.pages[index]);
+        self.known.remove(&self.refs[index]);
+        self.known.insert(&fresh);
+        self.refs[index] = fresh;
     }
 }
 
