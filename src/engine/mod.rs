@@ -526,6 +526,7 @@ impl Engine {
             return Ok(());
         }
         self.ready_memo();
+        watch.lap("读取记住的 Markdown 渲染结果");
         if diagnostics.has_errors() || self.config.is_none() || self.templates.is_none() {
             // Model the content anyway, so that one update reports every error.
             let site = self.model(&diagnostics);

@@ -27,7 +27,7 @@ use crate::render::digest::Digest;
 pub const STATE_DIR: &str = ".tongxin/build";
 
 /// Changes whenever what is saved changes shape.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// The build of Tongxin a state belongs to.
 pub fn build_id() -> String {
@@ -184,21 +184,41 @@ pub fn store(path: &Path, saved: &Saved) -> io::Result<()> {
     }
     match &saved.memo {
         Some(MemoSave::Whole(memo)) => {
-            write_whole(&memo_path(path), memo)?;
+            let temp = memo_path(path).with_extension("tmp");
+            let mut file = io::BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
+            for chunk in memo.chunks(MEMO_FRAME) {
+                write_frame(&mut file, chunk)?;
+            }
+            io::Write::flush(&mut file)?;
+            drop(file);
+            fs::rename(&temp, memo_path(path))?;
         }
         Some(MemoSave::Append(memo)) if !memo.is_empty() => {
             // A frame cut short by a kill is where reading stops; the
             // renderings it held are made again.
-            use std::io::Write;
-            let bytes = postcard::to_stdvec(memo).map_err(io::Error::other)?;
-            fs::OpenOptions::new()
-                .append(true)
-                .open(memo_path(path))?
-                .write_all(&bytes)?;
+            let mut file = fs::OpenOptions::new().append(true).open(memo_path(path))?;
+            let mut bytes = Vec::new();
+            for chunk in memo.chunks(MEMO_FRAME) {
+                write_frame(&mut bytes, chunk)?;
+            }
+            io::Write::write_all(&mut file, &bytes)?;
         }
         _ => {}
     }
     write_whole(path, saved)
+}
+
+/// Renderings per frame of the memo file. Frames are read in parallel: one
+/// frame of ten thousand renderings took a core 0.12 s to read back.
+const MEMO_FRAME: usize = 256;
+
+/// Writes one frame of renderings: its length (4 bytes, little-endian), then
+/// the renderings, so that a reader finds every frame without decoding any.
+fn write_frame<T: Serialize>(out: &mut impl io::Write, renderings: &[T]) -> io::Result<()> {
+    let bytes = postcard::to_stdvec(renderings).map_err(io::Error::other)?;
+    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+    out.write_all(&length.to_le_bytes())?;
+    out.write_all(&bytes)
 }
 
 /// Serialises `value` straight into a file beside `path` (no copy of it all
@@ -224,19 +244,28 @@ pub fn memo_path(state: &Path) -> PathBuf {
 /// again, and the next build writes the file whole).
 pub fn load_memo(state: &Path) -> Option<(Vec<memo::Saved>, usize)> {
     let bytes = fs::read(memo_path(state)).ok()?;
-    let mut all = Vec::new();
-    let mut rest = bytes.as_slice();
-    while !rest.is_empty() {
-        match postcard::take_from_bytes::<Vec<memo::Saved>>(rest) {
-            Ok((frame, next)) => {
-                all.extend(frame);
-                rest = next;
-            }
-            Err(_) => break,
-        }
-    }
+    let all: Vec<memo::Saved> = read_frames(&bytes);
     let count = all.len();
     Some((all, count))
+}
+
+/// The items of the frames [`write_frame`] wrote, in order. A frame that does
+/// not decode (damaged, or cut short by a kill) ends the reading: a later
+/// item may replace an earlier one, so none after it can be trusted.
+fn read_frames<T: serde::de::DeserializeOwned + Send>(bytes: &[u8]) -> Vec<T> {
+    use rayon::prelude::*;
+    let mut frames = Vec::new();
+    let mut rest = bytes;
+    while let Some((length, after)) = rest.split_first_chunk::<4>() {
+        let length = u32::from_le_bytes(*length) as usize;
+        let Some((frame, next)) = after.split_at_checked(length) else {
+            break;
+        };
+        frames.push(frame);
+        rest = next;
+    }
+    let decoded: Vec<Option<Vec<T>>> = frames.par_iter().map(|f| postcard::from_bytes(f).ok()).collect();
+    decoded.into_iter().map_while(|f| f).flatten().collect()
 }
 
 /// Sources as saved, back into the engine's map.
@@ -335,5 +364,29 @@ mod tests {
             path_for(dir.path(), &dir.path().join("test-site")),
             "one state per output folder"
         );
+    }
+
+    #[test]
+    fn frames_come_back_in_order_up_to_one_cut_short() {
+        let items: Vec<String> = (0..600).map(|i| format!("渲染{i}")).collect();
+        let mut bytes = Vec::new();
+        for chunk in items.chunks(MEMO_FRAME) {
+            write_frame(&mut bytes, chunk).unwrap();
+        }
+        let whole = bytes.len();
+        write_frame(&mut bytes, &["追加".to_string()]).unwrap();
+        let back: Vec<String> = read_frames(&bytes);
+        assert_eq!(back.len(), 601);
+        assert_eq!(back[..600], items[..]);
+        assert_eq!(back[600], "追加");
+        // A kill while appending: the frames before it are all there.
+        let back: Vec<String> = read_frames(&bytes[..bytes.len() - 3]);
+        assert_eq!(back, items);
+        // A damaged frame in the middle ends the reading there.
+        let mut damaged = bytes[..whole].to_vec();
+        damaged[4 + 300] = 0xff;
+        let back: Vec<String> = read_frames(&damaged);
+        assert!(back.len() < 600 && back.len() % MEMO_FRAME == 0, "{}", back.len());
+        assert!(read_frames::<String>(b"\x05\x00").is_empty());
     }
 }
