@@ -386,7 +386,11 @@ mod tests {
         let mut damaged = bytes[..whole].to_vec();
         damaged[4 + 300] = 0xff;
         let back: Vec<String> = read_frames(&damaged);
-        assert!(back.len() < 600 && back.len() % MEMO_FRAME == 0, "{}", back.len());
+        assert!(
+            back.len() < 600 && back.len().is_multiple_of(MEMO_FRAME),
+            "{}",
+            back.len()
+        );
         assert!(read_frames::<String>(b"\x05\x00").is_empty());
     }
 }
