@@ -230,8 +230,8 @@ fn a_failed_build_after_an_incremental_one_leaves_the_output_alone() {
 }
 
 /// The remembered renderings grow by a frame per build; a frame cut short
-/// (a build killed while adding it) is where reading stops, and what it held
-/// is rendered again.
+/// (a build killed while adding it) is where reading stops, what it held is
+/// rendered again, and the file is then written whole.
 #[test]
 fn renderings_cut_short_are_made_again() {
     let site = sample_site();
@@ -250,6 +250,12 @@ fn renderings_cut_short_are_made_again() {
     fs::write(&memo, &kept[..kept.len() - 7]).unwrap();
     fs::write(&path, format!("{text}\n第二次补记。\n")).unwrap();
     succeeded(&tongxin_build(site.path(), &[]));
+    // Written whole again: a frame added after the one cut short could never
+    // be read back.
+    assert!(
+        !fs::read(&memo).unwrap().starts_with(&kept[..kept.len() - 7]),
+        "the renderings were added after a frame cut short"
+    );
     let incremental = as_published(&public);
     assert!(String::from_utf8_lossy(&incremental.0[ARTICLE_PAGE]).contains("第二次补记"));
     succeeded(&tongxin_build(site.path(), &["--clean"]));

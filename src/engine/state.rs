@@ -240,19 +240,23 @@ pub fn memo_path(state: &Path) -> PathBuf {
 
 /// The renderings kept beside the state at `state`, in the order they were
 /// added (a later one of the same key replaces an earlier), and how many
-/// the file holds; `None` when it cannot be read (each body is then rendered
-/// again, and the next build writes the file whole).
+/// the file holds (`usize::MAX` when part of it could not be read); `None`
+/// when it cannot be read at all (each body is then rendered again, and the
+/// next build writes the file whole).
 pub fn load_memo(state: &Path) -> Option<(Vec<memo::Saved>, usize)> {
     let bytes = fs::read(memo_path(state)).ok()?;
-    let all: Vec<memo::Saved> = read_frames(&bytes);
-    let count = all.len();
+    let (all, whole) = read_frames::<memo::Saved>(&bytes);
+    // A file with a damaged or cut-short frame is written whole next time:
+    // what was added after that frame could never be read back.
+    let count = if whole { all.len() } else { usize::MAX };
     Some((all, count))
 }
 
-/// The items of the frames [`write_frame`] wrote, in order. A frame that does
-/// not decode (damaged, or cut short by a kill) ends the reading: a later
-/// item may replace an earlier one, so none after it can be trusted.
-fn read_frames<T: serde::de::DeserializeOwned + Send>(bytes: &[u8]) -> Vec<T> {
+/// The items of the frames [`write_frame`] wrote, in order, and whether every
+/// byte was read. A frame that does not decode (damaged, or cut short by a
+/// kill) ends the reading: a later item may replace an earlier one, so none
+/// after it can be trusted.
+fn read_frames<T: serde::de::DeserializeOwned + Send>(bytes: &[u8]) -> (Vec<T>, bool) {
     use rayon::prelude::*;
     let mut frames = Vec::new();
     let mut rest = bytes;
@@ -265,7 +269,8 @@ fn read_frames<T: serde::de::DeserializeOwned + Send>(bytes: &[u8]) -> Vec<T> {
         rest = next;
     }
     let decoded: Vec<Option<Vec<T>>> = frames.par_iter().map(|f| postcard::from_bytes(f).ok()).collect();
-    decoded.into_iter().map_while(|f| f).flatten().collect()
+    let whole = rest.is_empty() && decoded.iter().all(Option::is_some);
+    (decoded.into_iter().map_while(|f| f).flatten().collect(), whole)
 }
 
 /// Sources as saved, back into the engine's map.
@@ -373,24 +378,28 @@ mod tests {
         for chunk in items.chunks(MEMO_FRAME) {
             write_frame(&mut bytes, chunk).unwrap();
         }
-        let whole = bytes.len();
+        let first_frames = bytes.len();
         write_frame(&mut bytes, &["追加".to_string()]).unwrap();
-        let back: Vec<String> = read_frames(&bytes);
+        let (back, whole): (Vec<String>, bool) = read_frames(&bytes);
+        assert!(whole);
         assert_eq!(back.len(), 601);
         assert_eq!(back[..600], items[..]);
         assert_eq!(back[600], "追加");
         // A kill while appending: the frames before it are all there.
-        let back: Vec<String> = read_frames(&bytes[..bytes.len() - 3]);
+        let (back, whole): (Vec<String>, bool) = read_frames(&bytes[..bytes.len() - 3]);
         assert_eq!(back, items);
+        assert!(!whole, "the next save writes the file whole");
         // A damaged frame in the middle ends the reading there.
-        let mut damaged = bytes[..whole].to_vec();
+        let mut damaged = bytes[..first_frames].to_vec();
         damaged[4 + 300] = 0xff;
-        let back: Vec<String> = read_frames(&damaged);
+        let (back, whole): (Vec<String>, bool) = read_frames(&damaged);
+        assert!(!whole);
         assert!(
             back.len() < 600 && back.len().is_multiple_of(MEMO_FRAME),
             "{}",
             back.len()
         );
-        assert!(read_frames::<String>(b"\x05\x00").is_empty());
+        assert_eq!(read_frames::<String>(b"\x05\x00"), (Vec::new(), false));
+        assert_eq!(read_frames::<String>(b""), (Vec::new(), true));
     }
 }
