@@ -209,6 +209,21 @@ impl Mourning {
             Mourning::Days(ranges) => ranges.iter().any(|(from, to)| *from <= day && day <= *to),
         }
     }
+
+    /// The moments mourning days begin and end (midnight in `tz`): the site
+    /// turns grey and back then without any file changing.
+    pub fn moments(&self, tz: &TimeZone) -> Vec<jiff::Timestamp> {
+        let Mourning::Days(ranges) = self else {
+            return Vec::new();
+        };
+        ranges
+            .iter()
+            .flat_map(|(from, to)| [Some(*from), to.tomorrow().ok()])
+            .flatten()
+            .filter_map(|day| day.to_zoned(tz.clone()).ok())
+            .map(|midnight| midnight.timestamp())
+            .collect()
+    }
 }
 
 /// (English key, Chinese key) for the top level of site.yaml.

@@ -327,6 +327,32 @@ fn mourning_mode_greys_the_site() {
     assert!(attrs(&f.html("index.html"), "html", "class").is_empty());
 }
 
+/// Mourning days begin and end by the clock: a build on such a day with no
+/// file changed greys the site (and un-greys it after), like a clean build.
+#[test]
+fn mourning_days_begin_and_end_without_any_file_changing() {
+    let f = Fixture::with_news(1);
+    f.write("site.yaml", &format!("{SITE_YAML}mourning: [2026-06-03]\n"));
+    f.build();
+    assert!(attrs(&f.html("index.html"), "html", "class").is_empty());
+    // Midnight of 2026-06-03 and of the day after, in the site's time zone (UTC+8).
+    for (now, grey) in [
+        ("2026-06-02T15:59:00Z", false),
+        ("2026-06-02T16:00:00Z", true),
+        ("2026-06-03T15:59:00Z", true),
+        ("2026-06-03T16:00:00Z", false),
+    ] {
+        let options = tongxin::BuildOptions {
+            now: Some(now.parse().unwrap()),
+            ..f.options()
+        };
+        let report = tongxin::build(&options).unwrap();
+        assert!(report.incremental, "{now}");
+        let class = attrs(&f.html("index.html"), "html", "class");
+        assert_eq!(class == ["mourning"], grey, "{now}: {class:?}");
+    }
+}
+
 #[test]
 fn footer_shows_the_site_identifiers() {
     let f = Fixture::with_news(1);

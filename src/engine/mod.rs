@@ -291,11 +291,21 @@ impl Engine {
 
     /// The soonest moment after now at which what the site shows changes
     /// without any file changing (a post published for later, a 专题's
-    /// window); a long-running `serve` updates then.
+    /// window, mourning days beginning or ending); a long-running `serve`
+    /// updates then, and a build after it does not take the output as it is.
     pub fn next_due(&self) -> Option<Timestamp> {
         let tz = self.config.as_ref().map_or(jiff::tz::TimeZone::UTC, |c| c.tz.clone());
+        let since = self.modelled_at.unwrap_or_else(|| self.now());
+        let mourning = self
+            .config
+            .as_ref()
+            .map(|c| c.mourning.moments(&tz))
+            .unwrap_or_default();
         self.sources
-            .next_due(self.modelled_at.unwrap_or_else(|| self.now()), &tz)
+            .next_due(since, &tz)
+            .into_iter()
+            .chain(mourning.into_iter().filter(|t| *t > since))
+            .min()
     }
 
     /// The site as last written.
@@ -504,10 +514,6 @@ impl Engine {
             && config_before == self.config_hash
             && restored.templates == self.templates_hash
             && restored.due.is_none_or(|due| due > self.now())
-            && self
-                .config
-                .as_ref()
-                .is_some_and(|c| !matches!(c.mourning, crate::config::Mourning::Days(_)))
         {
             self.articles = restored.articles;
             self.warnings = restored.warnings;
