@@ -184,23 +184,14 @@ pub fn store(path: &Path, saved: &Saved) -> io::Result<()> {
     }
     match &saved.memo {
         Some(MemoSave::Whole(memo)) => {
-            let temp = memo_path(path).with_extension("tmp");
-            let mut file = io::BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
-            for chunk in memo.chunks(MEMO_FRAME) {
-                write_frame(&mut file, chunk)?;
-            }
-            io::Write::flush(&mut file)?;
-            drop(file);
-            fs::rename(&temp, memo_path(path))?;
+            replace_file(&memo_path(path), |file| write_frames(file, memo))?;
         }
         Some(MemoSave::Append(memo)) if !memo.is_empty() => {
             // A frame cut short by a kill is where reading stops; the
-            // renderings it held are made again.
-            let mut file = fs::OpenOptions::new().append(true).open(memo_path(path))?;
+            // renderings it held are made again. One write for all frames.
             let mut bytes = Vec::new();
-            for chunk in memo.chunks(MEMO_FRAME) {
-                write_frame(&mut bytes, chunk)?;
-            }
+            write_frames(&mut bytes, memo)?;
+            let mut file = fs::OpenOptions::new().append(true).open(memo_path(path))?;
             io::Write::write_all(&mut file, &bytes)?;
         }
         _ => {}
@@ -212,23 +203,34 @@ pub fn store(path: &Path, saved: &Saved) -> io::Result<()> {
 /// frame of ten thousand renderings took a core 0.12 s to read back.
 const MEMO_FRAME: usize = 256;
 
-/// Writes one frame of renderings: its length (4 bytes, little-endian), then
-/// the renderings, so that a reader finds every frame without decoding any.
-fn write_frame<T: Serialize>(out: &mut impl io::Write, renderings: &[T]) -> io::Result<()> {
-    let bytes = postcard::to_stdvec(renderings).map_err(io::Error::other)?;
-    let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
-    out.write_all(&length.to_le_bytes())?;
-    out.write_all(&bytes)
+/// Writes renderings in frames of [`MEMO_FRAME`], each its length (4 bytes,
+/// little-endian) and then its renderings, so that a reader finds every frame
+/// without decoding any.
+fn write_frames<T: Serialize>(out: &mut impl io::Write, renderings: &[T]) -> io::Result<()> {
+    for frame in renderings.chunks(MEMO_FRAME) {
+        let bytes = postcard::to_stdvec(frame).map_err(io::Error::other)?;
+        let length = u32::try_from(bytes.len()).map_err(io::Error::other)?;
+        out.write_all(&length.to_le_bytes())?;
+        out.write_all(&bytes)?;
+    }
+    Ok(())
 }
 
 /// Serialises `value` straight into a file beside `path` (no copy of it all
 /// in memory), then renames it over `path`.
 fn write_whole<T: Serialize>(path: &Path, value: &T) -> io::Result<()> {
-    use std::io::Write;
+    replace_file(path, |file| {
+        postcard::to_io(value, file).map(drop).map_err(io::Error::other)
+    })
+}
+
+/// Writes a file beside `path` with `write`, then renames it over `path`: a
+/// build stopped meanwhile leaves the old file.
+fn replace_file(path: &Path, write: impl FnOnce(&mut io::BufWriter<fs::File>) -> io::Result<()>) -> io::Result<()> {
     let temp = path.with_extension("tmp");
-    let file = io::BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
-    let mut file = postcard::to_io(value, file).map_err(io::Error::other)?;
-    file.flush()?;
+    let mut file = io::BufWriter::with_capacity(1 << 16, fs::File::create(&temp)?);
+    write(&mut file)?;
+    io::Write::flush(&mut file)?;
     drop(file);
     fs::rename(&temp, path)
 }
@@ -252,7 +254,7 @@ pub fn load_memo(state: &Path) -> Option<(Vec<memo::Saved>, usize)> {
     Some((all, count))
 }
 
-/// The items of the frames [`write_frame`] wrote, in order, and whether every
+/// The items of the frames [`write_frames`] wrote, in order, and whether every
 /// byte was read. A frame that does not decode (damaged, or cut short by a
 /// kill) ends the reading: a later item may replace an earlier one, so none
 /// after it can be trusted.
@@ -375,11 +377,9 @@ mod tests {
     fn frames_come_back_in_order_up_to_one_cut_short() {
         let items: Vec<String> = (0..600).map(|i| format!("渲染{i}")).collect();
         let mut bytes = Vec::new();
-        for chunk in items.chunks(MEMO_FRAME) {
-            write_frame(&mut bytes, chunk).unwrap();
-        }
+        write_frames(&mut bytes, &items).unwrap();
         let first_frames = bytes.len();
-        write_frame(&mut bytes, &["追加".to_string()]).unwrap();
+        write_frames(&mut bytes, &["追加".to_string()]).unwrap();
         let (back, whole): (Vec<String>, bool) = read_frames(&bytes);
         assert!(whole);
         assert_eq!(back.len(), 601);
