@@ -195,7 +195,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // The site is modelled: one build needs the texts no more.
     engine.forget_texts();
     let search_path = state_path.with_extension("search");
-    let written = if folders.is_some() && output::can_exchange() {
+    let written = if folders.is_some() && output::can_exchange_beside(&output::resolved(&output_dir)) {
         incremental(
             &mut engine,
             &output_dir,
@@ -322,7 +322,8 @@ fn from_nothing(
 type GoneOn = (Report, Folders, usize, Option<search::Kept>);
 
 /// Without a way to exchange folders in one step there is no standby folder:
-/// every build writes a fresh folder.
+/// every build makes a new folder (keeping the files whose bytes are the same,
+/// see `Staging`).
 #[cfg(not(unix))]
 fn incremental(
     _: &mut Engine,

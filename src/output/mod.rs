@@ -30,6 +30,10 @@ pub const MARKER_TEXT: &str = "这个文件夹由同心（tongxin build）生成
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
+    /// The output being replaced, when it is Tongxin's: a file whose bytes
+    /// are the same as its file's is that very file again (see
+    /// [`Staging::keep_unchanged`]).
+    previous: Option<PathBuf>,
 }
 
 /// The folder an output really is: an output that is a link (say, into the
@@ -62,11 +66,14 @@ impl Staging {
         }
         fs::create_dir_all(&dir)?;
         remove_leftover_copies(parent, &name);
-        fs::write(dir.join(MARKER), MARKER_TEXT)?;
-        Ok(Staging {
+        let previous = target.join(MARKER).is_file().then(|| target.to_path_buf());
+        let staging = Staging {
             target: target.to_path_buf(),
             dir,
-        })
+            previous,
+        };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// Writes straight into `dir`, with no swap: for `tongxin serve`, whose
@@ -75,6 +82,7 @@ impl Staging {
         Staging {
             target: dir.to_path_buf(),
             dir: dir.to_path_buf(),
+            previous: None,
         }
     }
 
@@ -104,7 +112,43 @@ impl Staging {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
+        if self.keep_unchanged(site_path, &file, bytes) {
+            return Ok(());
+        }
         fs::write(file, bytes)
+    }
+
+    /// Puts the previous output's file for `site_path` at `file` when its
+    /// bytes are `bytes`: the same file again (a hard link), or where links
+    /// are not possible a copy with its modification time. So a build from
+    /// nothing — every build where folders cannot be exchanged in one step
+    /// (Windows, macOS, shared folders), and `--clean` — still changes the
+    /// time of only the files whose bytes changed, and upload tools that go
+    /// by time (FTP clients, rsync) send only those. `false` when there is no
+    /// such file or its bytes differ: the caller writes the file.
+    fn keep_unchanged(&self, site_path: &str, file: &Path, bytes: &[u8]) -> bool {
+        let Some(previous) = &self.previous else {
+            return false;
+        };
+        let old = previous.join(site_path);
+        let Ok(meta) = fs::symlink_metadata(&old) else {
+            return false;
+        };
+        if !meta.is_file() || meta.len() != bytes.len() as u64 || fs::read(&old).map_or(true, |b| b != bytes) {
+            return false;
+        }
+        if fs::hard_link(&old, file).is_ok() {
+            return true;
+        }
+        let copied = fs::write(file, bytes).is_ok()
+            && meta
+                .modified()
+                .and_then(|time| File::options().write(true).open(file)?.set_modified(time))
+                .is_ok();
+        if !copied {
+            let _ = fs::remove_file(file);
+        }
+        copied
     }
 
     /// A write failure, naming the file where it will be in the output folder
@@ -172,11 +216,28 @@ impl sink::Sink for Staging {
     }
 
     fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
+        if self.previous.is_some() {
+            return Staging::write(self, path, &fs::read(src)?);
+        }
         let file = self.dir.join(path);
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
         fs::copy(src, file).map(|_| ())
+    }
+
+    fn place(&self, from: &Path, path: &str) -> io::Result<()> {
+        // A link to the cached copy keeps its time from build to build; where
+        // links are not possible, the copy is compared with the previous one.
+        let file = self.dir.join(path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        let _ = fs::remove_file(&file);
+        if fs::hard_link(from, &file).is_ok() {
+            return Ok(());
+        }
+        Staging::write(self, path, &fs::read(from)?)
     }
 
     fn remove(&self, path: &str) {
@@ -205,9 +266,23 @@ pub fn exchange_folders(a: &Path, b: &Path) -> io::Result<()> {
     }
 }
 
-/// Whether folders can be exchanged in one step here.
-pub fn can_exchange() -> bool {
-    cfg!(target_os = "linux")
+/// Whether folders beside `target` can be exchanged in one step. Tried on
+/// two empty folders: besides the system, the file system must allow it, and
+/// a shared folder mounted over the network may not.
+pub fn can_exchange_beside(target: &Path) -> bool {
+    if !cfg!(target_os = "linux") {
+        return false;
+    }
+    let parent = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = format!(".{}.tongxin-try-{}", target_name(target), std::process::id());
+    let (a, b) = (parent.join(format!("{name}-a")), parent.join(format!("{name}-b")));
+    let works = fs::create_dir(&a).is_ok() && fs::create_dir(&b).is_ok() && exchange(&a, &b).unwrap_or(false);
+    let _ = fs::remove_dir(&a);
+    let _ = fs::remove_dir(&b);
+    works
 }
 
 /// Exchanges two folders atomically. `Ok(false)` when this system or file
@@ -239,9 +314,15 @@ fn target_name(target: &Path) -> String {
 /// of the fallback swap: its old copy is the last output, and is put back.
 fn remove_leftover_copies(parent: &Path, name: &str) {
     let prefix = format!(".{name}.tongxin-old");
+    let tried = format!(".{name}.tongxin-try");
     let Ok(entries) = fs::read_dir(parent) else { return };
     let mut restored = parent.join(name).exists();
     for entry in entries.filter_map(Result::ok) {
+        // Left by a build stopped while trying to exchange (empty folders).
+        if entry.file_name().to_string_lossy().starts_with(&tried) {
+            let _ = fs::remove_dir(entry.path());
+            continue;
+        }
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
             if !restored && fs::rename(entry.path(), parent.join(name)).is_ok() {
                 restored = true;
@@ -290,6 +371,62 @@ pub fn hash_bytes(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A staging folder for `target` whose files go to `dir` (which may be on
+    /// another file system, where links are not possible).
+    fn staging_into(target: &Path, dir: &Path) -> Staging {
+        Staging {
+            target: target.to_path_buf(),
+            dir: dir.to_path_buf(),
+            previous: Some(target.to_path_buf()),
+        }
+    }
+
+    #[test]
+    fn files_with_the_same_bytes_are_the_previous_files_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        fs::create_dir_all(target.join("a")).unwrap();
+        fs::write(target.join(MARKER), MARKER_TEXT).unwrap();
+        fs::write(target.join("a/same.html"), "没变").unwrap();
+        fs::write(target.join("a/changed.html"), "旧的").unwrap();
+        let time = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        for name in ["a/same.html", "a/changed.html"] {
+            File::options()
+                .write(true)
+                .open(target.join(name))
+                .unwrap()
+                .set_modified(time)
+                .unwrap();
+        }
+        // Into a folder beside it (links), and into one on the memory file
+        // system where there is one (another file system: copies).
+        let shm = Path::new("/dev/shm");
+        let elsewhere = shm.is_dir().then(|| tempfile::tempdir_in(shm).unwrap());
+        let mut places = vec![dir.path().join("beside")];
+        places.extend(elsewhere.as_ref().map(|d| d.path().join("new")));
+        for place in places {
+            let staging = staging_into(&target, &place);
+            staging.write("a/same.html", "没变".as_bytes()).unwrap();
+            staging.write("a/changed.html", "新的".as_bytes()).unwrap();
+            staging.write("a/added.html", "没变".as_bytes()).unwrap();
+            let modified = |name: &str| fs::metadata(place.join(name)).unwrap().modified().unwrap();
+            assert_eq!(fs::read_to_string(place.join("a/same.html")).unwrap(), "没变");
+            assert_eq!(modified("a/same.html"), time, "{}", place.display());
+            assert_eq!(fs::read_to_string(place.join("a/changed.html")).unwrap(), "新的");
+            assert_ne!(modified("a/changed.html"), time);
+            assert_ne!(modified("a/added.html"), time);
+        }
+    }
+
+    #[test]
+    fn folders_beside_an_output_can_be_exchanged_here() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        assert_eq!(can_exchange_beside(&target), cfg!(target_os = "linux"));
+        // The two folders tried are gone.
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
 
     #[test]
     fn commit_swaps_in_the_new_output_and_cleans_up() {

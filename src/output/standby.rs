@@ -20,7 +20,9 @@
 //! describe: the next build starts from nothing.
 
 // Elsewhere than Unix only the state's types and the folder names are used:
-// no inodes, so every build writes a whole fresh output.
+// without inodes to check files by, every build makes a whole new output
+// folder, into which the unchanged files are brought from the old one
+// (`Staging`, which also serves where folders cannot be exchanged).
 #![cfg_attr(not(unix), allow(unused_imports, dead_code))]
 
 use std::collections::{BTreeMap, HashSet};
