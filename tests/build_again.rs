@@ -307,3 +307,44 @@ fn renderings_cut_short_are_made_again() {
     succeeded(&tongxin_build(site.path(), &["--clean"]));
     assert!(as_published(&public) == incremental, "the build from nothing differs");
 }
+
+/// An output on a file system that cannot exchange folders in one step (a
+/// FUSE mount, as many network shares are): the second build used to fail
+/// with “无法用新生成的网站替换输出文件夹” every time. Now every build makes a
+/// new folder and only the files whose bytes changed get a new time.
+#[test]
+#[ignore = "mounts bindfs (FUSE), so needs root and bindfs; .ci/run runs it"]
+fn an_output_on_a_share_that_cannot_exchange_folders_is_built_again() {
+    let site = sample_site();
+    let share = tempfile::tempdir().unwrap();
+    let mounted = share.path().join("mounted");
+    let _mount = match common::Bindfs::mount(&share.path().join("real"), &mounted) {
+        Ok(mount) => mount,
+        Err(why) => panic!("bindfs could not mount (needs root, /dev/fuse and bindfs): {why}"),
+    };
+    let public = mounted.join("public");
+    let output = public.to_str().unwrap();
+    succeeded(&tongxin_build(site.path(), &["--output", output]));
+    let built = snapshot(&public);
+    let path = site.path().join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n会后，委员们还到田间地头看了秋收。\n")).unwrap();
+    succeeded(&tongxin_build(site.path(), &["--output", output]));
+    let after = snapshot(&public);
+    let written: Vec<String> = rewritten(&built, &after)
+        .into_iter()
+        .filter(|p| !p.starts_with("search/"))
+        .collect();
+    assert!(written.contains(&ARTICLE_PAGE.to_string()), "{written:?}");
+    assert!(written.len() <= 10, "{written:?}");
+    assert!(String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("田间地头"));
+    // Nothing changed: the third build says so and touches nothing.
+    let (same, _) = succeeded(&tongxin_build(site.path(), &["--output", output]));
+    assert!(same.contains("网站没有变化"), "{same}");
+    assert_eq!(rewritten(&after, &snapshot(&public)), Vec::<String>::new());
+    let beside: Vec<String> = fs::read_dir(&mounted)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(beside, ["public"]);
+}

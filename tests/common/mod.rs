@@ -330,6 +330,35 @@ impl Drop for Tmpfs {
     }
 }
 
+/// A folder seen through `bindfs` (FUSE), a file system that, like many
+/// network shares, cannot exchange two folders in one step.
+pub struct Bindfs {
+    pub dir: PathBuf,
+}
+
+impl Bindfs {
+    /// Shows `real` at `dir` (made if missing). `Err` says why not.
+    pub fn mount(real: &Path, dir: &Path) -> Result<Bindfs, String> {
+        fs::create_dir_all(real).map_err(|e| e.to_string())?;
+        fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+        let out = std::process::Command::new("bindfs")
+            .arg(real)
+            .arg(dir)
+            .output()
+            .map_err(|e| format!("bindfs: {e}"))?;
+        if !out.status.success() {
+            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+        }
+        Ok(Bindfs { dir: dir.to_path_buf() })
+    }
+}
+
+impl Drop for Bindfs {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.dir).status();
+    }
+}
+
 /// Whether this process runs as root (mounting needs it).
 pub fn is_root() -> bool {
     std::process::Command::new("id")
