@@ -4,9 +4,11 @@
 //! The shards (`s/`) of the last whole index stay as they are. A page edited
 //! or added since is cut again and its postings go to a few *recent* shards
 //! (`r/`), rewritten each time; `meta.json` lists those ids, and the browser
-//! drops their postings from `s/`. Texts, lengths, columns and ranks by date
-//! are rewritten where they changed (the output writes only files whose bytes
-//! differ). Once the recent pages are too many for cheap queries, the index
+//! drops their postings from `s/`. The text packs (`t/`) holding a changed
+//! page are made again, the other pages' texts read back from the output's
+//! packs (texts are not kept here: on a 100,000-page site they are 100 MB);
+//! lengths, columns and ranks by date are rewritten (the output writes only
+//! files whose bytes differ). Once the recent pages are too many for cheap queries, the index
 //! is made whole again. An index made this way answers every query as a
 //! whole one does: postings hold nothing that depends on other pages, and the
 //! browser works out every statistic from `docs.bin` and the lists.
@@ -22,8 +24,8 @@ use super::{Corpus, Cut, Emit, FOLDER, GONE, PACK, emit_shards, finish, jieba, p
 
 /// The layout of [`Kept`] and of the index it describes; another number is
 /// discarded. 2: texts' sizes in a compressed `docs.bin`, packs without a header;
-/// 3: compressed shards.
-pub const FORMAT: u32 = 3;
+/// 3: compressed shards; 4: texts read back from the packs.
+pub const FORMAT: u32 = 4;
 /// At most this many recent shards.
 const MAX_RECENT: usize = 64;
 
@@ -34,8 +36,8 @@ pub struct Entry {
     /// What its share was made from; 0 for an id no longer in use.
     pub digest: u128,
     pub length: u8,
-    /// Its text as packed.
-    pub text: Vec<u8>,
+    /// The size of its text in its pack.
+    pub size: u16,
 }
 
 /// See the module's comment.
@@ -86,20 +88,44 @@ impl Kept {
         }
     }
 
-    /// The files of the whole index that an update leaves as they are.
-    pub fn untouched(&self) -> Vec<String> {
-        (0..self.shards).map(|n| format!("{FOLDER}/s/{n}.bin")).collect()
+    /// The shards of the whole index, which an update leaves as they are.
+    fn shard_files(&self) -> impl Iterator<Item = String> {
+        (0..self.shards).map(|n| format!("{FOLDER}/s/{n}.bin"))
     }
 }
 
+/// The texts of pack `n` in the output, split by their `sizes`; `None` when
+/// the file is not what the sizes say (someone changed it).
+fn texts_of_pack(output: &Path, n: usize, sizes: &[u16]) -> Option<Vec<Vec<u8>>> {
+    let pack = std::fs::read(output.join(format!("{FOLDER}/t/{n}.bin"))).ok()?;
+    let whole: usize = sizes.iter().map(|&s| usize::from(s)).sum();
+    if pack.len() != whole {
+        return None;
+    }
+    let mut at = 0;
+    Some(
+        sizes
+            .iter()
+            .map(|&size| {
+                let text = pack[at..at + usize::from(size)].to_vec();
+                at += usize::from(size);
+                text
+            })
+            .collect(),
+    )
+}
+
 /// Changes the index in `output`, kept as `kept`, into that of `corpus`:
-/// emits the files that may have changed and returns what to keep. `None`
-/// when a whole index is due instead (the output's index is not the kept
-/// one, or too many pages are recent).
-pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Option<Kept> {
+/// emits the files that may have changed and returns what to keep, with
+/// the files of the index left as they were. `None` when a whole index is due
+/// instead (the output's index is not the kept one, or too many pages are
+/// recent).
+pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Option<(Kept, Vec<String>)> {
     if !kept.describes(output) {
         return None;
     }
+    // The texts' sizes as the output's packs hold them.
+    let sizes_before: Vec<u16> = kept.entries.iter().map(|e| e.size).collect();
     let by_url: HashMap<String, u32> = kept
         .entries
         .iter()
@@ -121,7 +147,7 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
                     url: doc.url.clone(),
                     digest: 0,
                     length: 0,
-                    text: Vec::new(),
+                    size: 0,
                 });
                 live.push(false);
                 ranks.push(0);
@@ -149,7 +175,7 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
                 url: String::new(),
                 digest: 0,
                 length: 0,
-                text: Vec::new(),
+                size: 0,
             };
         }
     }
@@ -172,20 +198,50 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
             postings.add(*id as u32, &c.parts[p]);
         }
     });
+    let mut texts: HashMap<usize, Vec<u8>> = HashMap::with_capacity(cut.len());
     for (id, c) in cut {
         kept.entries[id].length = c.length;
-        kept.entries[id].text = c.text;
+        kept.entries[id].size = c.text.len() as u16;
+        texts.insert(id, c.text);
     }
     let recent_shards = if recent.is_empty() {
         0
     } else {
         emit_shards(parts, ids as u32, emit, &format!("{FOLDER}/r"), MAX_RECENT)
     };
-    // Every pack: the output writes only those whose bytes changed.
-    kept.entries.par_chunks(PACK).enumerate().for_each(|(n, pack)| {
-        let texts: Vec<&[u8]> = pack.iter().map(|e| e.text.as_slice()).collect();
-        emit(format!("{FOLDER}/t/{n}.bin"), pack_file(&texts));
-    });
+    // The packs whose texts changed are made again, with the texts of their
+    // other pages as the output has them; the others stay as they are.
+    let packs = ids.div_ceil(PACK);
+    let changed = |n: usize| {
+        (n * PACK..ids.min((n + 1) * PACK)).any(|id| {
+            texts.contains_key(&id) || sizes_before.get(id) != Some(&kept.entries[id].size)
+        })
+    };
+    let redone: Vec<usize> = (0..packs).filter(|&n| changed(n)).collect();
+    let made: Option<Vec<()>> = redone
+        .par_iter()
+        .map(|&n| {
+            let old = &sizes_before[(n * PACK).min(sizes_before.len())..((n + 1) * PACK).min(sizes_before.len())];
+            let old_texts = texts_of_pack(output, n, old)?;
+            let pack: Option<Vec<&[u8]>> = (n * PACK..ids.min((n + 1) * PACK))
+                .map(|id| match texts.get(&id) {
+                    Some(text) => Some(text.as_slice()),
+                    // A page gone has no text; the others are as they were.
+                    None if kept.entries[id].size == 0 => Some(&[][..]),
+                    None => old_texts.get(id - n * PACK).map(Vec::as_slice),
+                })
+                .collect();
+            let pack = pack?;
+            emit(format!("{FOLDER}/t/{n}.bin"), pack_file(&pack));
+            Some(())
+        })
+        .collect();
+    made?;
+    let untouched: Vec<String> = (0..packs)
+        .filter(|n| redone.binary_search(n).is_err())
+        .map(|n| format!("{FOLDER}/t/{n}.bin"))
+        .chain(kept.shard_files())
+        .collect();
     kept.recent = recent.into_iter().collect();
     let in_order = ranks.iter().enumerate().all(|(id, &r)| r as usize == id);
     kept.check = finish(
@@ -196,5 +252,26 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
         recent_shards,
         emit,
     );
-    Some(kept)
+    Some((kept, untouched))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pack_is_read_back_only_when_it_holds_what_the_sizes_say() {
+        let dir = tempfile::tempdir().unwrap();
+        let packs = dir.path().join(FOLDER).join("t");
+        std::fs::create_dir_all(&packs).unwrap();
+        std::fs::write(packs.join("3.bin"), b"abcdef").unwrap();
+        assert_eq!(
+            texts_of_pack(dir.path(), 3, &[2, 0, 4]),
+            Some(vec![b"ab".to_vec(), Vec::new(), b"cdef".to_vec()])
+        );
+        // Cut short, too long, or missing: the whole index is made again.
+        assert_eq!(texts_of_pack(dir.path(), 3, &[2, 5]), None);
+        assert_eq!(texts_of_pack(dir.path(), 3, &[2, 3]), None);
+        assert_eq!(texts_of_pack(dir.path(), 4, &[]), None);
+    }
 }

@@ -510,7 +510,7 @@ fn full(corpus: &Corpus, emit: &Emit, cancelled: &AtomicBool) -> Option<Kept> {
             url: d.url.clone(),
             digest: corpus.digest(d),
             length: c.length,
-            text: c.text,
+            size: c.text.len() as u16,
         }));
     }
     if stop() {
@@ -579,9 +579,7 @@ fn finish(corpus: &Corpus, kept: &Kept, columns: &[u8], ranks: Option<&[u32]>, r
     let mut table: Vec<u8> = columns.to_vec();
     table.extend(kept.entries.iter().map(|e| e.length));
     for entry in &kept.entries {
-        // `DocText::pack` keeps every text within two bytes' reach.
-        let size = u16::try_from(entry.text.len()).unwrap_or(u16::MAX);
-        table.extend_from_slice(&size.to_le_bytes());
+        table.extend_from_slice(&entry.size.to_le_bytes());
     }
     for rank in ranks.unwrap_or_default() {
         table.extend_from_slice(&rank.to_le_bytes());
@@ -634,9 +632,9 @@ pub fn update(
         kept.and_then(|kept| kept::update(corpus, kept, output, &emit))
     };
     match updated {
-        Some(kept) => {
+        Some((kept, untouched)) => {
             let mut files = written.into_inner().unwrap_or_else(|e| e.into_inner());
-            files.extend(kept.untouched());
+            files.extend(untouched);
             (files, Some(kept))
         }
         // Nothing was emitted: the whole index instead.
