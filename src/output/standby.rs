@@ -205,7 +205,7 @@ impl Standby {
     /// does not have are removed.
     fn level(&self, standby: Manifest) -> io::Result<()> {
         let stale: Vec<&String> = standby
-            .iter()
+            .par_iter()
             .filter(|(path, id)| {
                 self.live.get(*path).is_none_or(|live| live.ino != id.ino)
                     || fs::symlink_metadata(self.dir.join(path)).map_or(true, |m| !id.matches(&m))
@@ -216,7 +216,8 @@ impl Standby {
             self.note(path)?;
             remove_below(&self.dir, path);
         }
-        let have: HashSet<&String> = standby.keys().filter(|p| !stale.contains(p)).collect();
+        let stale_set: HashSet<&String> = stale.iter().copied().collect();
+        let have: HashSet<&String> = standby.keys().filter(|p| !stale_set.contains(p)).collect();
         let missing: Vec<(&String, &FileId)> = self.live.iter().filter(|(p, _)| !have.contains(p)).collect();
         for (path, _) in &missing {
             self.note(path)?;

@@ -213,9 +213,8 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
     // other pages as the output has them; the others stay as they are.
     let packs = ids.div_ceil(PACK);
     let changed = |n: usize| {
-        (n * PACK..ids.min((n + 1) * PACK)).any(|id| {
-            texts.contains_key(&id) || sizes_before.get(id) != Some(&kept.entries[id].size)
-        })
+        (n * PACK..ids.min((n + 1) * PACK))
+            .any(|id| texts.contains_key(&id) || sizes_before.get(id) != Some(&kept.entries[id].size))
     };
     let redone: Vec<usize> = (0..packs).filter(|&n| changed(n)).collect();
     let made: Option<Vec<()>> = redone
