@@ -256,6 +256,17 @@ fn wants_search() -> bool {
     std::env::var_os("TONGXIN_NO_SEARCH").is_none_or(|v| v != "1")
 }
 
+/// What the search index is made from, taken as the last use of the modelled
+/// site: the corpus shares the pages' texts, and the rest of the site and its
+/// page data go before the index is made, at the build's peak of memory
+/// (100,000 posts: 2.12 → 1.92 GB, for ~10% more time in the index, whose
+/// allocations then land among the freed ones).
+fn last_corpus(engine: &mut Engine) -> Option<search::Corpus> {
+    let corpus = engine.search_corpus();
+    engine.forget_site();
+    corpus
+}
+
 /// A build from nothing: every file written into a fresh staging folder,
 /// which then replaces the output.
 fn from_nothing(
@@ -281,7 +292,7 @@ fn from_nothing(
     let mut watch = Stopwatch::start();
     let mut search = None;
     if wants_search()
-        && let Some(corpus) = engine.search_corpus()
+        && let Some(corpus) = last_corpus(engine)
     {
         let (written, kept) = search::write(&corpus, &staging, diagnostics);
         report.files += written.len();
@@ -371,7 +382,7 @@ fn incremental(
     let mut search = None;
     if wants_search()
         && (!report.changed.is_empty() || search_touched)
-        && let Some(corpus) = engine.search_corpus()
+        && let Some(corpus) = last_corpus(engine)
     {
         // Files changed by someone else: the index is written whole.
         let kept = if search_touched {
