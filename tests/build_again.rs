@@ -95,6 +95,21 @@ fn as_published(public: &Path) -> (BTreeMap<String, Vec<u8>>, tongxin::output::s
 const ARTICLE: &str = "content/yaowen/2026-11-12-changweihui-nongwenlv.md";
 const ARTICLE_PAGE: &str = "yaowen/2026-11-12-changweihui-nongwenlv/index.html";
 
+/// Adds `lines` (Markdown) at the end of the article, as its writer would.
+fn add_to_article(site: &Path, lines: &str) {
+    let path = site.join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, format!("{text}\n{lines}\n")).unwrap();
+}
+
+/// The files outside the search index written again (see [`rewritten`]).
+fn rewritten_outside_search(before: &Snapshot, after: &Snapshot) -> Vec<String> {
+    rewritten(before, after)
+        .into_iter()
+        .filter(|p| !p.starts_with("search/"))
+        .collect()
+}
+
 #[test]
 fn a_second_build_writes_only_what_changed() {
     let site = sample_site();
@@ -111,9 +126,7 @@ fn a_second_build_writes_only_what_changed() {
 
     // One sentence added to an article: its page and the few that show its
     // text are written, every other file keeps its time.
-    let path = site.path().join(ARTICLE);
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n会后，委员们还到田间地头看了秋收。\n")).unwrap();
+    add_to_article(site.path(), "会后，委员们还到田间地头看了秋收。");
     let (edited, _) = succeeded(&tongxin_build(site.path(), &[]));
     let after = snapshot(&public);
     let written = rewritten(&built, &after);
@@ -175,16 +188,11 @@ fn a_build_from_nothing_keeps_the_time_of_files_that_did_not_change() {
     let public = site.path().join("public");
     succeeded(&tongxin_build(site.path(), &[]));
     let built = snapshot(&public);
-    let path = site.path().join(ARTICLE);
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n会后，委员们还到田间地头看了秋收。\n")).unwrap();
+    add_to_article(site.path(), "会后，委员们还到田间地头看了秋收。");
     fs::write(site.path().join("static/robots-note.txt"), "新加的静态文件").unwrap();
     succeeded(&tongxin_build(site.path(), &["--clean"]));
     let after = snapshot(&public);
-    let written: Vec<String> = rewritten(&built, &after)
-        .into_iter()
-        .filter(|p| !p.starts_with("search/"))
-        .collect();
+    let written = rewritten_outside_search(&built, &after);
     assert!(written.contains(&ARTICLE_PAGE.to_string()), "{written:?}");
     assert!(written.contains(&"robots-note.txt".to_string()), "{written:?}");
     assert!(
@@ -210,9 +218,7 @@ fn a_build_from_nothing_keeps_the_time_of_files_that_did_not_change() {
 #[test]
 fn warnings_are_told_again_until_fixed() {
     let site = sample_site();
-    let path = site.path().join(ARTICLE);
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n```\n没有结束的代码块\n")).unwrap();
+    add_to_article(site.path(), "```\n没有结束的代码块");
     let (_, first) = succeeded(&tongxin_build(site.path(), &[]));
     assert!(first.contains("没有结束行"), "{first}");
     let (stdout, again) = succeeded(&tongxin_build(site.path(), &[]));
@@ -252,12 +258,12 @@ fn a_failed_build_after_an_incremental_one_leaves_the_output_alone() {
     let site = sample_site();
     let public = site.path().join("public");
     succeeded(&tongxin_build(site.path(), &[]));
-    let path = site.path().join(ARTICLE);
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n新的一句。\n")).unwrap();
+    add_to_article(site.path(), "新的一句。");
     succeeded(&tongxin_build(site.path(), &[]));
     let built = snapshot(&public);
 
+    let path = site.path().join(ARTICLE);
+    let text = fs::read_to_string(&path).unwrap();
     fs::write(&path, text.replacen("title:", "title：", 1)).unwrap();
     let failed = tongxin_build(site.path(), &[]);
     assert!(!failed.status.success());
@@ -283,9 +289,7 @@ fn renderings_cut_short_are_made_again() {
     let site = sample_site();
     let public = site.path().join("public");
     succeeded(&tongxin_build(site.path(), &[]));
-    let path = site.path().join(ARTICLE);
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n第一次补记。\n")).unwrap();
+    add_to_article(site.path(), "第一次补记。");
     succeeded(&tongxin_build(site.path(), &[]));
     let memo = fs::read_dir(site.path().join(".tongxin/build"))
         .unwrap()
@@ -294,7 +298,7 @@ fn renderings_cut_short_are_made_again() {
         .expect("the renderings are kept");
     let kept = fs::read(&memo).unwrap();
     fs::write(&memo, &kept[..kept.len() - 7]).unwrap();
-    fs::write(&path, format!("{text}\n第二次补记。\n")).unwrap();
+    add_to_article(site.path(), "第二次补记。");
     succeeded(&tongxin_build(site.path(), &[]));
     // Written whole again: a frame added after the one cut short could never
     // be read back.
@@ -326,15 +330,10 @@ fn an_output_on_a_share_that_cannot_exchange_folders_is_built_again() {
     let output = public.to_str().unwrap();
     succeeded(&tongxin_build(site.path(), &["--output", output]));
     let built = snapshot(&public);
-    let path = site.path().join(ARTICLE);
-    let text = fs::read_to_string(&path).unwrap();
-    fs::write(&path, format!("{text}\n会后，委员们还到田间地头看了秋收。\n")).unwrap();
+    add_to_article(site.path(), "会后，委员们还到田间地头看了秋收。");
     succeeded(&tongxin_build(site.path(), &["--output", output]));
     let after = snapshot(&public);
-    let written: Vec<String> = rewritten(&built, &after)
-        .into_iter()
-        .filter(|p| !p.starts_with("search/"))
-        .collect();
+    let written = rewritten_outside_search(&built, &after);
     assert!(written.contains(&ARTICLE_PAGE.to_string()), "{written:?}");
     assert!(written.len() <= 10, "{written:?}");
     assert!(String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("田间地头"));
