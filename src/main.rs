@@ -10,6 +10,11 @@ use tongxin::diagnostics::display_path;
 use tongxin::terminal::{self, Stream};
 use tongxin::{BuildOptions, CheckOptions, build};
 
+/// musl's own allocator halves the speed of a build (see Cargo.toml).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// `println!` in the encoding the reader expects (see `tongxin::terminal`).
 macro_rules! say {
     ($($arg:tt)*) => {
