@@ -32,7 +32,7 @@ pub struct Staging {
     dir: PathBuf,
     /// The output being replaced, when it is Tongxin's: a file whose bytes
     /// are the same as its file's is that very file again (see
-    /// [`Staging::keep_unchanged`]).
+    /// [`Staging::previous_like`]).
     previous: Option<PathBuf>,
 }
 
@@ -112,43 +112,54 @@ impl Staging {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
-        if self.keep_unchanged(site_path, &file, bytes) {
+        self.clear(&file);
+        let same = |old: &Path| fs::read(old).is_ok_and(|b| b == bytes);
+        if let Some(old) = self.previous_like(site_path, bytes.len() as u64, same)
+            && take_over(&old, &file)
+        {
             return Ok(());
         }
         fs::write(file, bytes)
     }
 
-    /// Puts the previous output's file for `site_path` at `file` when its
-    /// bytes are `bytes`: the same file again (a hard link), or where links
-    /// are not possible a copy with its modification time. So a build from
-    /// nothing — every build where folders cannot be exchanged in one step
-    /// (Windows, macOS, shared folders), and `--clean` — still changes the
-    /// time of only the files whose bytes changed, and upload tools that go
-    /// by time (FTP clients, rsync) send only those. `false` when there is no
-    /// such file or its bytes differ: the caller writes the file.
-    fn keep_unchanged(&self, site_path: &str, file: &Path, bytes: &[u8]) -> bool {
-        let Some(previous) = &self.previous else {
-            return false;
-        };
-        let old = previous.join(site_path);
-        let Ok(meta) = fs::symlink_metadata(&old) else {
-            return false;
-        };
-        if !meta.is_file() || meta.len() != bytes.len() as u64 || fs::read(&old).map_or(true, |b| b != bytes) {
-            return false;
-        }
-        if fs::hard_link(&old, file).is_ok() {
-            return true;
-        }
-        let copied = fs::write(file, bytes).is_ok()
-            && meta
-                .modified()
-                .and_then(|time| File::options().write(true).open(file)?.set_modified(time))
-                .is_ok();
-        if !copied {
+    /// The previous output's file for `site_path`, when it has `len` bytes
+    /// and `same` finds them the bytes of the new file. Such a file is put in
+    /// the new output as it is ([`take_over`]): a build from nothing — every
+    /// build where folders cannot be exchanged in one step (Windows, macOS,
+    /// shared folders), and `--clean` — changes the time of only the files
+    /// whose bytes changed, and upload tools that go by time (FTP clients,
+    /// rsync) send only those.
+    fn previous_like(&self, site_path: &str, len: u64, same: impl FnOnce(&Path) -> bool) -> Option<PathBuf> {
+        let old = self.previous.as_ref()?.join(site_path);
+        let meta = fs::symlink_metadata(&old).ok()?;
+        (meta.is_file() && meta.len() == len && same(&old)).then_some(old)
+    }
+
+    /// Removes what a path written before in this build left at `file`: it
+    /// may be the previous output's very file, taken over, which must never be
+    /// written through (a failed build leaves the previous output untouched).
+    fn clear(&self, file: &Path) {
+        if self.previous.is_some() {
             let _ = fs::remove_file(file);
         }
-        copied
+    }
+
+    /// Copies a file into the staging folder, or takes over the previous
+    /// output's copy when the bytes are the same (compared a piece at a time:
+    /// a video may be large).
+    fn copy_in(&self, src: &Path, site_path: &str) -> io::Result<()> {
+        let file = self.dir.join(site_path);
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        self.clear(&file);
+        let len = fs::metadata(src)?.len();
+        if let Some(old) = self.previous_like(site_path, len, |old| same_contents(src, old))
+            && take_over(&old, &file)
+        {
+            return Ok(());
+        }
+        fs::copy(src, file).map(|_| ())
     }
 
     /// A write failure, naming the file where it will be in the output folder
@@ -216,14 +227,7 @@ impl sink::Sink for Staging {
     }
 
     fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
-        if self.previous.is_some() {
-            return Staging::write(self, path, &fs::read(src)?);
-        }
-        let file = self.dir.join(path);
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::copy(src, file).map(|_| ())
+        self.copy_in(src, path)
     }
 
     fn place(&self, from: &Path, path: &str) -> io::Result<()> {
@@ -237,7 +241,7 @@ impl sink::Sink for Staging {
         if fs::hard_link(from, &file).is_ok() {
             return Ok(());
         }
-        Staging::write(self, path, &fs::read(from)?)
+        self.copy_in(from, path)
     }
 
     fn remove(&self, path: &str) {
@@ -250,6 +254,42 @@ impl sink::Sink for Staging {
 
     fn discarded_on_failure(&self) -> bool {
         true
+    }
+}
+
+/// Puts `old` at `file` as the same file (a hard link) or, where links are
+/// not possible, as a copy with its modification time. `false` when neither
+/// worked: nothing is left at `file`.
+fn take_over(old: &Path, file: &Path) -> bool {
+    if fs::hard_link(old, file).is_ok() {
+        return true;
+    }
+    let copied = fs::copy(old, file).is_ok()
+        && fs::metadata(old)
+            .and_then(|m| m.modified())
+            .and_then(|time| File::options().write(true).open(file)?.set_modified(time))
+            .is_ok();
+    if !copied {
+        let _ = fs::remove_file(file);
+    }
+    copied
+}
+
+/// Whether two files hold the same bytes, read a piece at a time.
+fn same_contents(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(mut a), Ok(mut b)) = (File::open(a), File::open(b)) else {
+        return false;
+    };
+    let (mut x, mut y) = (vec![0u8; 64 * 1024], vec![0u8; 64 * 1024]);
+    loop {
+        let Ok(n) = a.read(&mut x) else { return false };
+        if n == 0 {
+            return b.read(&mut y).is_ok_and(|m| m == 0);
+        }
+        if b.read_exact(&mut y[..n]).is_err() || x[..n] != y[..n] {
+            return false;
+        }
     }
 }
 
@@ -416,7 +456,64 @@ mod tests {
             assert_eq!(fs::read_to_string(place.join("a/changed.html")).unwrap(), "新的");
             assert_ne!(modified("a/changed.html"), time);
             assert_ne!(modified("a/added.html"), time);
+            // A path written again in the same build (a theme's file, then
+            // the site's own of the same name): the previous output's file,
+            // taken over the first time, is left as it was.
+            staging.write("a/same.html", "第二次写的".as_bytes()).unwrap();
+            sink::Sink::copy(&staging, &target.join("a/changed.html"), "a/same.html").unwrap();
+            assert_eq!(fs::read_to_string(place.join("a/same.html")).unwrap(), "旧的");
+            assert_eq!(fs::read_to_string(target.join("a/same.html")).unwrap(), "没变");
+            staging.write("a/same.html", "没变".as_bytes()).unwrap();
+            assert_eq!(fs::read_to_string(target.join("a/same.html")).unwrap(), "没变");
+            assert_eq!(modified("a/same.html"), time);
         }
+    }
+
+    #[test]
+    fn copied_files_are_compared_a_piece_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut other = big.clone();
+        other[150_000] ^= 1;
+        let file = |name: &str, bytes: &[u8]| {
+            let path = dir.path().join(name);
+            fs::write(&path, bytes).unwrap();
+            path
+        };
+        let (a, b, c, d) = (
+            file("a", &big),
+            file("b", &big),
+            file("c", &other),
+            file("d", &big[..100]),
+        );
+        assert!(same_contents(&a, &b));
+        assert!(!same_contents(&a, &c));
+        assert!(!same_contents(&a, &d) && !same_contents(&d, &a));
+        assert!(!same_contents(&a, &dir.path().join("missing")));
+
+        // A static file copied again keeps the previous output's time.
+        let target = dir.path().join("public");
+        fs::create_dir_all(target.join("video")).unwrap();
+        fs::copy(&a, target.join("video/big.bin")).unwrap();
+        let time = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_600_000_000);
+        File::options()
+            .write(true)
+            .open(target.join("video/big.bin"))
+            .unwrap()
+            .set_modified(time)
+            .unwrap();
+        let staging = staging_into(&target, &dir.path().join("new"));
+        sink::Sink::copy(&staging, &b, "video/big.bin").unwrap();
+        sink::Sink::copy(&staging, &c, "video/other.bin").unwrap();
+        let modified = |name: &str| {
+            fs::metadata(dir.path().join("new").join(name))
+                .unwrap()
+                .modified()
+                .unwrap()
+        };
+        assert_eq!(modified("video/big.bin"), time);
+        assert_ne!(modified("video/other.bin"), time);
+        assert_eq!(fs::read(dir.path().join("new/video/other.bin")).unwrap(), other);
     }
 
     #[test]
