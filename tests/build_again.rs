@@ -347,3 +347,43 @@ fn an_output_on_a_share_that_cannot_exchange_folders_is_built_again() {
         .collect();
     assert_eq!(beside, ["public"]);
 }
+
+/// New posts that begin a new text pack of the search index (128 texts to a
+/// pack; the sample site has fewer than 128 pages to search): the index goes
+/// on from the last one, with the new pack written, and answers every query
+/// as a whole index does.
+#[test]
+fn new_posts_that_begin_a_text_pack_are_added_to_the_index() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    succeeded(&tongxin_build(site.path(), &[]));
+    let meta = || -> serde_json::Value {
+        serde_json::from_slice(&fs::read(public.join("search/data/meta.json")).unwrap()).unwrap()
+    };
+    let ids = meta()["ids"].as_u64().unwrap() as usize;
+    let pack = meta()["pack"].as_u64().unwrap() as usize;
+    assert!(ids < pack, "the sample site fits one pack: {ids}");
+    for n in 0..=(pack - ids) {
+        fs::write(
+            site.path().join(format!("content/yaowen/2026-11-20-buchong-{n}.md")),
+            format!("---\ntitle: 第{n}篇补充报道：委员视察城东街道养老服务\ndate: 2026-11-20\n---\n\n委员们走访了{n}个社区的养老服务站。\n"),
+        )
+        .unwrap();
+    }
+    succeeded(&tongxin_build(site.path(), &[]));
+    assert!(meta()["ids"].as_u64().unwrap() as usize > pack);
+    assert!(
+        meta().get("recentIds").is_some(),
+        "the index went on from the last one: {}",
+        meta()
+    );
+    assert!(public.join("search/data/t/1.bin").is_file());
+    let (files, answers) = as_published(&public);
+    succeeded(&tongxin_build(site.path(), &["--clean"]));
+    let (clean_files, clean_answers) = as_published(&public);
+    assert!(files == clean_files, "the pages differ from a build from nothing");
+    assert!(
+        answers == clean_answers,
+        "the index answers differently from a whole one"
+    );
+}

@@ -221,7 +221,12 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
         .par_iter()
         .map(|&n| {
             let old = &sizes_before[(n * PACK).min(sizes_before.len())..((n + 1) * PACK).min(sizes_before.len())];
-            let old_texts = texts_of_pack(output, n, old)?;
+            // A pack begun by this update has no file yet.
+            let old_texts = if old.is_empty() {
+                Vec::new()
+            } else {
+                texts_of_pack(output, n, old)?
+            };
             let pack: Option<Vec<&[u8]>> = (n * PACK..ids.min((n + 1) * PACK))
                 .map(|id| match texts.get(&id) {
                     Some(text) => Some(text.as_slice()),
