@@ -115,7 +115,7 @@ impl Staging {
         self.clear(&file);
         let same = |old: &Path| fs::read(old).is_ok_and(|b| b == bytes);
         if let Some(old) = self.previous_like(site_path, bytes.len() as u64, same)
-            && take_over(&old, &file)
+            && sink::link_or_copy(&old, &file).is_ok()
         {
             return Ok(());
         }
@@ -124,7 +124,7 @@ impl Staging {
 
     /// The previous output's file for `site_path`, when it has `len` bytes
     /// and `same` finds them the bytes of the new file. Such a file is put in
-    /// the new output as it is ([`take_over`]): a build from nothing — every
+    /// the new output as it is ([`sink::link_or_copy`]): a build from nothing — every
     /// build where folders cannot be exchanged in one step (Windows, macOS,
     /// shared folders), and `--clean` — changes the time of only the files
     /// whose bytes changed, and upload tools that go by time (FTP clients,
@@ -155,7 +155,7 @@ impl Staging {
         self.clear(&file);
         let len = fs::metadata(src)?.len();
         if let Some(old) = self.previous_like(site_path, len, |old| same_contents(src, old))
-            && take_over(&old, &file)
+            && sink::link_or_copy(&old, &file).is_ok()
         {
             return Ok(());
         }
@@ -255,24 +255,6 @@ impl sink::Sink for Staging {
     fn discarded_on_failure(&self) -> bool {
         true
     }
-}
-
-/// Puts `old` at `file` as the same file (a hard link) or, where links are
-/// not possible, as a copy with its modification time. `false` when neither
-/// worked: nothing is left at `file`.
-fn take_over(old: &Path, file: &Path) -> bool {
-    if fs::hard_link(old, file).is_ok() {
-        return true;
-    }
-    let copied = fs::copy(old, file).is_ok()
-        && fs::metadata(old)
-            .and_then(|m| m.modified())
-            .and_then(|time| File::options().write(true).open(file)?.set_modified(time))
-            .is_ok();
-    if !copied {
-        let _ = fs::remove_file(file);
-    }
-    copied
 }
 
 /// Whether two files hold the same bytes, read a piece at a time.

@@ -133,6 +133,35 @@ pub fn replace_with(file: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::rename(&temp, file)
 }
 
+/// Puts `from` at `to` as the same file (a hard link) or, where links are not
+/// possible, as a copy that keeps its modification time, so upload tools that
+/// go by time see an unchanged file as unchanged. What was at `to` is
+/// unlinked first, never written through (it may be a link to a file of the
+/// live output); after an error nothing is left at `to`.
+pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    match fs::remove_file(to) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    if fs::hard_link(from, to).is_ok() {
+        return Ok(());
+    }
+    copy_keeping_time(from, to)
+}
+
+/// Copies `from` to a new file `to` with `from`'s modification time; after an
+/// error nothing is left at `to`.
+fn copy_keeping_time(from: &Path, to: &Path) -> io::Result<()> {
+    let copied = fs::copy(from, to).and_then(|_| {
+        let time = fs::metadata(from)?.modified()?;
+        fs::File::options().write(true).open(to)?.set_modified(time)
+    });
+    if copied.is_err() {
+        let _ = fs::remove_file(to);
+    }
+    copied
+}
+
 /// Where a file is written before it is renamed into place: hidden, so that
 /// a watcher or a web server passes over it.
 pub fn temp_name(file: &Path) -> PathBuf {
@@ -146,6 +175,45 @@ pub fn temp_name(file: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Linking over a file that is itself a link to another file replaces it
+    /// and leaves the other file as it was.
+    #[test]
+    fn linking_replaces_what_is_there_without_writing_through_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (live, placed, new) = (
+            dir.path().join("live"),
+            dir.path().join("placed"),
+            dir.path().join("new"),
+        );
+        fs::write(&live, "旧").unwrap();
+        fs::hard_link(&live, &placed).unwrap();
+        fs::write(&new, "新").unwrap();
+        link_or_copy(&new, &placed).unwrap();
+        assert_eq!(fs::read_to_string(&placed).unwrap(), "新");
+        assert_eq!(fs::read_to_string(&live).unwrap(), "旧");
+    }
+
+    /// Where links are not possible the copy keeps the time of what it
+    /// copies, and a failed copy leaves nothing behind.
+    #[test]
+    fn a_copy_keeps_the_modification_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        fs::write(&from, "委员风采").unwrap();
+        let then = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        fs::File::options()
+            .write(true)
+            .open(&from)
+            .unwrap()
+            .set_modified(then)
+            .unwrap();
+        copy_keeping_time(&from, &to).unwrap();
+        assert_eq!(fs::read_to_string(&to).unwrap(), "委员风采");
+        assert_eq!(fs::metadata(&to).unwrap().modified().unwrap(), then);
+        assert!(copy_keeping_time(&dir.path().join("missing"), &dir.path().join("other")).is_err());
+        assert!(!dir.path().join("other").exists());
+    }
 
     /// A build stopped while linking leaves a temporary name that is a
     /// hard link to a file of the live output: writing must not go through it.

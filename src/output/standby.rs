@@ -315,15 +315,14 @@ fn folders_of(live: &Path, live_files: Manifest, standby_files: Manifest) -> io:
     })
 }
 
-/// Links `from` to `to` (replacing it), creating its folders; a copy where
-/// links are not possible.
+/// Links `from` to `to` (replacing it), creating its folders; a copy with
+/// the same modification time where links are not possible.
 fn link_into(from: &Path, to: &Path) -> io::Result<()> {
     if let Some(parent) = to.parent() {
         fs::create_dir_all(parent)?;
     }
     let temp = temp_name(to);
-    let _ = fs::remove_file(&temp);
-    fs::hard_link(from, &temp).or_else(|_| fs::copy(from, &temp).map(|_| ()))?;
+    super::sink::link_or_copy(from, &temp)?;
     fs::rename(&temp, to)?;
     // Renaming a link over another link to the same file does nothing and
     // leaves the temporary link: it must not stay, or a later write through

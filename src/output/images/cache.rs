@@ -146,15 +146,12 @@ fn extension_of(suffix: &str) -> &str {
 }
 
 /// Puts a cached copy at `target`: a hard link where the file system allows,
-/// else a copy.
+/// else a copy with the cached copy's time.
 pub fn place(from: &Path, target: &Path) -> io::Result<()> {
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent)?;
     }
-    if target.exists() {
-        fs::remove_file(target)?;
-    }
-    fs::hard_link(from, target).or_else(|_| fs::copy(from, target).map(|_| ()))
+    crate::output::sink::link_or_copy(from, target)
 }
 
 #[cfg(test)]
