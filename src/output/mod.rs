@@ -112,13 +112,14 @@ impl Staging {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
-        self.clear(&file);
+        // Taking over the previous file unlinks what is at `file` itself.
         let same = |old: &Path| fs::read(old).is_ok_and(|b| b == bytes);
         if let Some(old) = self.previous_like(site_path, bytes.len() as u64, same)
             && sink::link_or_copy(&old, &file).is_ok()
         {
             return Ok(());
         }
+        self.clear(&file);
         fs::write(file, bytes)
     }
 
@@ -152,13 +153,13 @@ impl Staging {
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
         }
-        self.clear(&file);
         let len = fs::metadata(src)?.len();
         if let Some(old) = self.previous_like(site_path, len, |old| same_contents(src, old))
             && sink::link_or_copy(&old, &file).is_ok()
         {
             return Ok(());
         }
+        self.clear(&file);
         fs::copy(src, file).map(|_| ())
     }
 
