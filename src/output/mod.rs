@@ -14,7 +14,7 @@ pub mod static_files;
 pub mod video;
 
 use std::fs::{self, File};
-use std::io::{self, BufWriter};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -88,23 +88,6 @@ impl Staging {
 
     pub fn dir(&self) -> &Path {
         &self.dir
-    }
-
-    /// The file for a site path: `yaowen/a/` → `…/yaowen/a/index.html`.
-    pub fn file_for(&self, site_path: &str) -> PathBuf {
-        let mut file = self.dir.join(site_path);
-        if site_path.is_empty() || site_path.ends_with('/') {
-            file.push("index.html");
-        }
-        file
-    }
-
-    /// A buffered writer for a new file, creating its folders.
-    pub fn open_file(&self, file: &Path) -> io::Result<BufWriter<File>> {
-        if let Some(parent) = file.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        Ok(BufWriter::with_capacity(32 * 1024, File::create(file)?))
     }
 
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
