@@ -51,20 +51,47 @@ pub struct FileId {
     pub hash: Option<u64>,
 }
 
-#[cfg(unix)]
 impl FileId {
     fn of(meta: &fs::Metadata, hash: Option<u64>) -> Self {
         FileId {
-            ino: meta.ino(),
+            ino: ino(meta),
             len: meta.len(),
-            mtime: (meta.mtime(), meta.mtime_nsec()),
+            mtime: mtime(meta).unwrap_or((0, -1)),
             hash,
         }
     }
 
-    /// Whether the file on disk is still this one.
+    /// Whether the file on disk is still this one. Without inodes (Windows)
+    /// the size and the time to the 100 ns must both be the same.
     fn matches(&self, meta: &fs::Metadata) -> bool {
-        self.ino == meta.ino() && self.len == meta.len() && self.mtime == (meta.mtime(), meta.mtime_nsec())
+        self.ino == ino(meta) && self.len == meta.len() && mtime(meta) == Some(self.mtime)
+    }
+}
+
+/// A file's inode (0 where there are none).
+fn ino(meta: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        meta.ino()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        0
+    }
+}
+
+/// A file's modification time in seconds and nanoseconds; `None` where the
+/// system cannot tell (such a file is never trusted).
+fn mtime(meta: &fs::Metadata) -> Option<(i64, i64)> {
+    #[cfg(unix)]
+    {
+        Some((meta.mtime(), meta.mtime_nsec()))
+    }
+    #[cfg(not(unix))]
+    {
+        let since = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+        Some((i64::try_from(since.as_secs()).ok()?, i64::from(since.subsec_nanos())))
     }
 }
 
@@ -88,10 +115,9 @@ pub struct Folders {
 /// Checks the output against what `folders` says it holds: the files that
 /// were changed or removed by someone else since. `None` when the output is
 /// not the folder `folders` describes at all.
-#[cfg(unix)]
 pub fn untrusted(target: &Path, folders: &Folders) -> Option<Vec<String>> {
     // (The other folder after a stopped build: see `Standby::open`.)
-    if fs::metadata(target).ok()?.ino() != folders.live_ino {
+    if ino(&fs::metadata(target).ok()?) != folders.live_ino {
         return None;
     }
     let mut bad: Vec<String> = folders
@@ -333,7 +359,6 @@ fn link_into(from: &Path, to: &Path) -> io::Result<()> {
 
 /// Every file below `dir` with what the file system says of it, for the
 /// output a full build just wrote (no hashes: a later build compares bytes).
-#[cfg(unix)]
 pub fn manifest_of(dir: &Path) -> Manifest {
     walkdir::WalkDir::new(dir)
         .into_iter()
@@ -347,22 +372,9 @@ pub fn manifest_of(dir: &Path) -> Manifest {
         .collect()
 }
 
-#[cfg(not(unix))]
-pub fn manifest_of(_: &Path) -> Manifest {
-    Manifest::new()
-}
-
 /// The inode of a folder (0 where there are none).
 pub fn ino_of(dir: &Path) -> u64 {
-    #[cfg(unix)]
-    {
-        fs::metadata(dir).map(|m| m.ino()).unwrap_or(0)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        0
-    }
+    fs::metadata(dir).map_or(0, |m| ino(&m))
 }
 
 #[cfg(unix)]
@@ -450,5 +462,38 @@ mod tests {
         assert_eq!(fs::metadata(&live).unwrap().nlink(), 2);
         replace_with(&standby, "新网站".as_bytes()).unwrap();
         assert_eq!(fs::read_to_string(&live).unwrap(), "旧网站");
+    }
+
+    /// A build finds nothing to do only when every output file is the one it
+    /// wrote: a file rewritten by someone else with the same size but a new
+    /// time, or changed in size, is not trusted (on Windows size and time are
+    /// all there is to go by).
+    #[test]
+    fn the_output_is_trusted_only_while_its_files_are_as_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::write(out.join("index.html"), "首页").unwrap();
+        fs::write(out.join("a/index.html"), "甲").unwrap();
+        let folders = Folders {
+            live_ino: ino_of(&out),
+            live: manifest_of(&out),
+            ..Folders::default()
+        };
+        assert_eq!(folders.live.len(), 2);
+        assert_eq!(untrusted(&out, &folders), Some(Vec::new()));
+
+        let file = fs::File::options().write(true).open(out.join("a/index.html")).unwrap();
+        let earlier = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        file.set_modified(earlier).unwrap();
+        drop(file);
+        assert_eq!(untrusted(&out, &folders), Some(vec!["a/index.html".to_string()]));
+
+        fs::write(out.join("index.html"), "新首页").unwrap();
+        fs::remove_file(out.join("a/index.html")).unwrap();
+        assert_eq!(
+            untrusted(&out, &folders),
+            Some(vec!["a/index.html".to_string(), "index.html".to_string()])
+        );
     }
 }
