@@ -387,3 +387,48 @@ fn new_posts_that_begin_a_text_pack_are_added_to_the_index() {
         "the index answers differently from a whole one"
     );
 }
+
+/// Where folders cannot be exchanged in one step (Windows, macOS), the next
+/// build still goes on from the last: only what changed is written into a new
+/// folder, which takes the other files over. Files changed or removed in the
+/// output by someone else are written again, not taken over.
+#[test]
+fn without_exchange_a_build_goes_on_and_mends_what_someone_else_changed() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    let options = tongxin::BuildOptions {
+        without_exchange: true,
+        ..tongxin::BuildOptions::new(site.path())
+    };
+    let build = || tongxin::build(&options).unwrap_or_else(|f| panic!("{:?}", f.diagnostics));
+    assert!(!build().incremental, "the first build is from nothing");
+    let built = snapshot(&public);
+
+    let again = build();
+    assert!(again.incremental && again.changed == 0, "{again:?}");
+    assert_eq!(rewritten(&built, &snapshot(&public)), Vec::<String>::new());
+
+    add_to_article(site.path(), "会后，委员们还到田间地头看了秋收。");
+    fs::write(public.join("index.html"), "别人改过的首页").unwrap();
+    fs::remove_file(public.join("404.html")).unwrap();
+    let edited = build();
+    assert!(edited.incremental, "{edited:?}");
+    let after = snapshot(&public);
+    let written = rewritten_outside_search(&built, &after);
+    assert!(written.contains(&ARTICLE_PAGE.to_string()), "{written:?}");
+    assert!(written.len() <= 12, "{written:?}");
+    assert!(String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("田间地头"));
+    let (files, answers) = as_published(&public);
+
+    succeeded(&tongxin_build(site.path(), &["--clean"]));
+    let (clean_files, clean_answers) = as_published(&public);
+    assert!(files == clean_files, "the pages differ from a build from nothing");
+    assert!(answers == clean_answers, "the index answers differently");
+    // No staging folder is left beside the output.
+    let beside: Vec<String> = fs::read_dir(site.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect();
+    assert_eq!(beside, Vec::<String>::new());
+}

@@ -11,6 +11,7 @@ use crate::content;
 use crate::diagnostics::{DISK_FULL, Diagnostic, Diagnostics, display_path};
 use crate::engine::state::{self, StateKey};
 use crate::engine::{Engine, EngineOptions, Outcome, Report, Stopwatch, Touched};
+use crate::output::overlay::Overlay;
 #[cfg(unix)]
 use crate::output::standby::Standby;
 use crate::output::standby::{self, Folders};
@@ -29,6 +30,9 @@ pub struct BuildOptions {
     pub now: Option<Timestamp>,
     /// Build from nothing, ignoring what the last build kept (`--clean`).
     pub clean: bool,
+    /// Go on from the last build as where folders cannot be exchanged in
+    /// one step (Windows, macOS): tests only, to run that path here.
+    pub without_exchange: bool,
 }
 
 impl BuildOptions {
@@ -40,6 +44,7 @@ impl BuildOptions {
             drafts: false,
             now: None,
             clean: false,
+            without_exchange: false,
         }
     }
 
@@ -195,17 +200,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     // The site is modelled: one build needs the texts no more.
     engine.forget_texts();
     let search_path = state_path.with_extension("search");
-    let written = if folders.is_some() && output::can_exchange_beside(&output::resolved(&output_dir)) {
-        incremental(
-            &mut engine,
-            &output_dir,
-            folders,
-            &state_path,
-            &search_path,
-            &diagnostics,
-        )?
-    } else {
-        None
+    let written = match folders {
+        Some(folders) if !options.without_exchange && output::can_exchange_beside(&output::resolved(&output_dir)) => {
+            incremental(
+                &mut engine,
+                &output_dir,
+                Some(folders),
+                &state_path,
+                &search_path,
+                &diagnostics,
+            )?
+        }
+        Some(folders) => beside(&mut engine, &output_dir, folders, &search_path, &diagnostics)?,
+        None => None,
     };
     let (report, folders, changed, incremental, search) = match written {
         Some((report, folders, changed, search)) => (report, folders, changed, true, search),
@@ -340,13 +347,97 @@ fn from_nothing(
     Ok((report, folders, search))
 }
 
+/// A build that goes on from the last one where folders cannot be exchanged
+/// in one step: the files that changed go into a new folder, which takes the
+/// other files over from the output and is then put in its place (see
+/// [`Overlay`]). `None` when the output is not the one the state describes.
+fn beside(
+    engine: &mut Engine,
+    output_dir: &Path,
+    folders: Folders,
+    search_path: &Path,
+    diagnostics: &Diagnostics,
+) -> Result<Option<GoneOn>, BuildFailure> {
+    let mut watch = Stopwatch::start();
+    let target = output::resolved(output_dir);
+    let Some(untrusted) = standby::untrusted(&target, &folders) else {
+        return Ok(None);
+    };
+    watch.lap("核对输出文件夹");
+    // Files changed by someone else are written again.
+    engine.forget_files(&untrusted);
+    let search_touched = untrusted.iter().any(|p| p.starts_with(search::FOLDER));
+    let overlay = Overlay::create(output_dir, folders.live, &untrusted).map_err(|e| BuildFailure {
+        diagnostics: vec![
+            Diagnostic::io(display_path(output_dir), "无法创建输出文件夹", &e).hint("检查磁盘空间和文件夹的写入权限"),
+        ],
+    })?;
+    let mut report = match engine.write(&overlay) {
+        Outcome::Built(report) => report,
+        Outcome::Failed { diagnostics: problems } => {
+            overlay.abandon();
+            diagnostics.extend(problems);
+            return Err(failure(diagnostics, output_dir));
+        }
+    };
+    diagnostics.extend(std::mem::take(&mut report.warnings));
+    let mut rest = Stopwatch::start();
+    let mut search = None;
+    if wants_search()
+        && (!report.changed.is_empty() || search_touched)
+        && let Some(corpus) = last_corpus(engine)
+    {
+        // Files changed by someone else: the index is written whole.
+        let kept = if search_touched {
+            None
+        } else {
+            search::Kept::load(search_path)
+        };
+        let (files, kept) = search::update(&corpus, kept, &target, &overlay, diagnostics);
+        report.files += files.len();
+        // Files of the last index this one no longer has.
+        overlay.remove_others(search::FOLDER, &files);
+        search = kept;
+    }
+    rest.lap("搜索索引");
+    if diagnostics.has_errors() {
+        overlay.abandon();
+        return Err(failure(diagnostics, output_dir));
+    }
+    let changed = overlay.changes();
+    let (old_copy, live) = overlay.commit().map_err(|e| BuildFailure {
+        diagnostics: vec![
+            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", &e)
+                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+        ],
+    })?;
+    if let Some(old) = old_copy {
+        diagnostics.push(
+            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
+                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
+        );
+    }
+    // A standby folder of an earlier build no longer matches.
+    let _ = std::fs::remove_dir_all(standby::standby_dir(&target));
+    let folders = Folders {
+        live_ino: standby::ino_of(&target),
+        live,
+        ..Folders::default()
+    };
+    rest.lap("替换输出文件夹");
+    let mut stages = watch.stages;
+    stages.append(&mut report.stages);
+    stages.extend(rest.stages);
+    report.stages = stages;
+    Ok(Some((report, folders, changed, search)))
+}
+
 /// What a build that went on from the last one did: its report, the folders
 /// to keep, how many files changed, and what its search index is.
 type GoneOn = (Report, Folders, usize, Option<search::Kept>);
 
 /// Without a way to exchange folders in one step there is no standby folder:
-/// every build makes a new folder (keeping the files whose bytes are the same,
-/// see `Staging`).
+/// builds go on from the last one through [`beside`].
 #[cfg(not(unix))]
 fn incremental(
     _: &mut Engine,

@@ -4,6 +4,7 @@
 
 pub mod feeds;
 pub mod images;
+pub mod overlay;
 pub mod plan;
 pub mod redirects;
 pub mod search;
@@ -91,6 +92,12 @@ impl Staging {
     }
 
     pub fn write(&self, site_path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.write_or_take_over(site_path, bytes).map(drop)
+    }
+
+    /// Writes a file, or takes over the previous output's when its bytes are
+    /// the same: `true` when it was taken over.
+    fn write_or_take_over(&self, site_path: &str, bytes: &[u8]) -> io::Result<bool> {
         let file = self.dir.join(site_path);
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
@@ -100,19 +107,18 @@ impl Staging {
         if let Some(old) = self.previous_like(site_path, bytes.len() as u64, same)
             && sink::link_or_copy(&old, &file).is_ok()
         {
-            return Ok(());
+            return Ok(true);
         }
         self.clear(&file);
-        fs::write(file, bytes)
+        fs::write(file, bytes).map(|()| false)
     }
 
     /// The previous output's file for `site_path`, when it has `len` bytes
     /// and `same` finds them the bytes of the new file. Such a file is put in
-    /// the new output as it is ([`sink::link_or_copy`]): a build from nothing — every
-    /// build where folders cannot be exchanged in one step (Windows, macOS,
-    /// shared folders), and `--clean` — changes the time of only the files
-    /// whose bytes changed, and upload tools that go by time (FTP clients,
-    /// rsync) send only those.
+    /// the new output as it is ([`sink::link_or_copy`]): a build from nothing
+    /// (the first, and `--clean`) changes the time of only the files whose
+    /// bytes changed, and upload tools that go by time (FTP clients, rsync)
+    /// send only those.
     fn previous_like(&self, site_path: &str, len: u64, same: impl FnOnce(&Path) -> bool) -> Option<PathBuf> {
         let old = self.previous.as_ref()?.join(site_path);
         let meta = fs::symlink_metadata(&old).ok()?;
@@ -131,7 +137,8 @@ impl Staging {
     /// Copies a file into the staging folder, or takes over the previous
     /// output's copy when the bytes are the same (compared a piece at a time:
     /// a video may be large).
-    fn copy_in(&self, src: &Path, site_path: &str) -> io::Result<()> {
+    /// `true` when the previous output's copy was taken over.
+    fn copy_in(&self, src: &Path, site_path: &str) -> io::Result<bool> {
         let file = self.dir.join(site_path);
         if let Some(parent) = file.parent() {
             fs::create_dir_all(parent)?;
@@ -140,10 +147,10 @@ impl Staging {
         if let Some(old) = self.previous_like(site_path, len, |old| same_contents(src, old))
             && sink::link_or_copy(&old, &file).is_ok()
         {
-            return Ok(());
+            return Ok(true);
         }
         self.clear(&file);
-        fs::copy(src, file).map(|_| ())
+        fs::copy(src, file).map(|_| false)
     }
 
     /// A write failure, naming the file where it will be in the output folder
@@ -211,7 +218,7 @@ impl sink::Sink for Staging {
     }
 
     fn copy(&self, src: &Path, path: &str) -> io::Result<()> {
-        self.copy_in(src, path)
+        self.copy_in(src, path).map(drop)
     }
 
     fn place(&self, from: &Path, path: &str) -> io::Result<()> {
@@ -225,7 +232,7 @@ impl sink::Sink for Staging {
         if fs::hard_link(from, &file).is_ok() {
             return Ok(());
         }
-        self.copy_in(from, path)
+        self.copy_in(from, path).map(drop)
     }
 
     fn remove(&self, path: &str) {

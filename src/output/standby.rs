@@ -19,10 +19,10 @@
 //! before it saved what the folders hold leaves an output the state does not
 //! describe: the next build starts from nothing.
 
-// Elsewhere than Unix only the state's types and the folder names are used:
-// without inodes to check files by, every build makes a whole new output
-// folder, into which the unchanged files are brought from the old one
-// (`Staging`, which also serves where folders cannot be exchanged).
+// Where folders cannot be exchanged in one step (Windows, macOS, some shared
+// folders) there is no standby folder: the state's types, `untrusted` and
+// the folder names serve `super::overlay`, which makes the next output in a
+// new folder and brings the unchanged files over from the old one.
 #![cfg_attr(not(unix), allow(unused_imports, dead_code))]
 
 use std::collections::{BTreeMap, HashSet};
@@ -52,7 +52,7 @@ pub struct FileId {
 }
 
 impl FileId {
-    fn of(meta: &fs::Metadata, hash: Option<u64>) -> Self {
+    pub(crate) fn of(meta: &fs::Metadata, hash: Option<u64>) -> Self {
         FileId {
             ino: ino(meta),
             len: meta.len(),
