@@ -279,7 +279,6 @@ fn last_corpus(engine: &mut Engine) -> Option<search::Corpus> {
 
 /// [`last_corpus`] for an incremental build, whose index changes little: the
 /// site is let go of on another thread (~25 ms sooner on 10,000 posts).
-#[cfg(unix)]
 fn corpus_for_update(engine: &mut Engine) -> Option<search::Corpus> {
     let corpus = engine.search_corpus();
     engine.forget_site_meanwhile();
@@ -322,18 +321,8 @@ fn from_nothing(
         staging.abandon();
         return Err(failure(diagnostics, output_dir));
     }
-    let old_copy = staging.commit().map_err(|e| BuildFailure {
-        diagnostics: vec![
-            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", &e)
-                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
-        ],
-    })?;
-    if let Some(old) = old_copy {
-        diagnostics.push(
-            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
-                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
-        );
-    }
+    let old_copy = staging.commit().map_err(|e| swap_failed(output_dir, &e))?;
+    tell_old_copy(old_copy, diagnostics);
     // A standby folder of an earlier build no longer matches.
     let target = output::resolved(output_dir);
     let _ = std::fs::remove_dir_all(standby::standby_dir(&target));
@@ -382,41 +371,22 @@ fn beside(
     };
     diagnostics.extend(std::mem::take(&mut report.warnings));
     let mut rest = Stopwatch::start();
-    let mut search = None;
-    if wants_search()
-        && (!report.changed.is_empty() || search_touched)
-        && let Some(corpus) = last_corpus(engine)
-    {
-        // Files changed by someone else: the index is written whole.
-        let kept = if search_touched {
-            None
-        } else {
-            search::Kept::load(search_path)
-        };
-        let (files, kept) = search::update(&corpus, kept, &target, &overlay, diagnostics);
-        report.files += files.len();
-        // Files of the last index this one no longer has.
-        overlay.remove_others(search::FOLDER, &files);
-        search = kept;
-    }
+    let search = index_gone_on(
+        engine,
+        &mut report,
+        (search_touched, search_path, &target),
+        &overlay,
+        |files| overlay.remove_others(search::FOLDER, files),
+        diagnostics,
+    );
     rest.lap("搜索索引");
     if diagnostics.has_errors() {
         overlay.abandon();
         return Err(failure(diagnostics, output_dir));
     }
     let changed = overlay.changes();
-    let (old_copy, live) = overlay.commit().map_err(|e| BuildFailure {
-        diagnostics: vec![
-            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", &e)
-                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
-        ],
-    })?;
-    if let Some(old) = old_copy {
-        diagnostics.push(
-            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
-                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
-        );
-    }
+    let (old_copy, live) = overlay.commit().map_err(|e| swap_failed(output_dir, &e))?;
+    tell_old_copy(old_copy, diagnostics);
     // A standby folder of an earlier build no longer matches.
     let _ = std::fs::remove_dir_all(standby::standby_dir(&target));
     let folders = Folders {
@@ -430,6 +400,55 @@ fn beside(
     stages.extend(rest.stages);
     report.stages = stages;
     Ok(Some((report, folders, changed, search)))
+}
+
+/// The search index of a build that went on from the last one, through
+/// `sink`: changed from the last build's index (kept at `search_path`), or
+/// made whole when files of it were changed by someone else
+/// (`search_touched`); `remove_others` is given every file of the new index
+/// to remove the last one's others. Returns what to keep of it (`None` also
+/// when the build changed nothing).
+fn index_gone_on(
+    engine: &mut Engine,
+    report: &mut Report,
+    (search_touched, search_path, target): (bool, &Path, &Path),
+    sink: &dyn output::sink::Sink,
+    remove_others: impl FnOnce(&[String]),
+    diagnostics: &Diagnostics,
+) -> Option<search::Kept> {
+    if !wants_search() || (report.changed.is_empty() && !search_touched) {
+        return None;
+    }
+    let corpus = corpus_for_update(engine)?;
+    let kept = if search_touched {
+        None
+    } else {
+        search::Kept::load(search_path)
+    };
+    let (files, kept) = search::update(&corpus, kept, target, sink, diagnostics);
+    report.files += files.len();
+    remove_others(&files);
+    kept
+}
+
+/// The error when the new output could not be put in place of the old one.
+fn swap_failed(output_dir: &Path, e: &std::io::Error) -> BuildFailure {
+    BuildFailure {
+        diagnostics: vec![
+            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", e)
+                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
+        ],
+    }
+}
+
+/// A warning for the old output's copy that could not be deleted.
+fn tell_old_copy(old_copy: Option<std::path::PathBuf>, diagnostics: &Diagnostics) {
+    if let Some(old) = old_copy {
+        diagnostics.push(
+            Diagnostic::warning(display_path(&old), "新网站已生成，但上一版输出的副本没能删除")
+                .hint("可能有文件正被其他程序打开；关闭后下次生成会自动删除，也可以手动删除这个文件夹"),
+        );
+    }
 }
 
 /// What a build that went on from the last one did: its report, the folders
@@ -482,35 +501,21 @@ fn incremental(
     };
     diagnostics.extend(std::mem::take(&mut report.warnings));
     let mut rest = Stopwatch::start();
-    let mut search = None;
-    if wants_search()
-        && (!report.changed.is_empty() || search_touched)
-        && let Some(corpus) = corpus_for_update(engine)
-    {
-        // Files changed by someone else: the index is written whole.
-        let kept = if search_touched {
-            None
-        } else {
-            search::Kept::load(search_path)
-        };
-        let (files, kept) = search::update(&corpus, kept, &target, &standby, diagnostics);
-        report.files += files.len();
-        // Files of the last index this one no longer has.
-        standby.remove_others(search::FOLDER, &files);
-        search = kept;
-    }
+    let search = index_gone_on(
+        engine,
+        &mut report,
+        (search_touched, search_path, &target),
+        &standby,
+        |files| standby.remove_others(search::FOLDER, files),
+        diagnostics,
+    );
     rest.lap("搜索索引");
     if diagnostics.has_errors() {
         standby.abandon();
         return Err(failure(diagnostics, output_dir));
     }
     let changed = standby.changes();
-    let folders = standby.commit().map_err(|e| BuildFailure {
-        diagnostics: vec![
-            Diagnostic::io(display_path(output_dir), "无法用新生成的网站替换输出文件夹", &e)
-                .hint("关闭正在使用该文件夹的程序（如资源管理器、本地预览服务器）后重试"),
-        ],
-    })?;
+    let folders = standby.commit().map_err(|e| swap_failed(output_dir, &e))?;
     rest.lap("替换输出文件夹");
     let mut stages = watch.stages;
     stages.append(&mut report.stages);
