@@ -102,42 +102,14 @@ impl Overlay {
                     && !self.untrusted.contains(p.as_str())
             })
             .collect();
-        let dir = &self.staging.dir;
-        // Each folder made once, a level at a time (parents first): a site
-        // has nearly as many folders as pages.
-        let mut levels: Vec<BTreeSet<&str>> = Vec::new();
-        for path in &rest {
-            let mut folder = path.as_str();
-            while let Some((parent, _)) = folder.rsplit_once('/') {
-                let depth = parent.matches('/').count();
-                if levels.len() <= depth {
-                    levels.resize_with(depth + 1, BTreeSet::new);
-                }
-                if !levels[depth].insert(parent) {
-                    break;
-                }
-                folder = parent;
+        let dir = self.staging.dir.clone();
+        let copied = match carry_over(&self.current, &dir, &rest) {
+            Ok(copied) => copied,
+            Err(e) => {
+                self.staging.abandon();
+                return Err(e);
             }
-        }
-        for level in &levels {
-            level
-                .par_iter()
-                .try_for_each(|folder| match std::fs::create_dir(dir.join(folder)) {
-                    Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
-                    _ => Ok(()),
-                })?;
-        }
-        // The staging folder is new: nothing is at these names yet.
-        let copied: Vec<&String> = rest
-            .par_iter()
-            .filter_map(|path| {
-                let (from, to) = (self.current.join(path.as_str()), dir.join(path.as_str()));
-                match std::fs::hard_link(&from, &to) {
-                    Ok(()) => None,
-                    Err(_) => Some(sink::link_or_copy(&from, &to).map(|()| *path)),
-                }
-            })
-            .collect::<io::Result<_>>()?;
+        };
         let old = self.staging.commit()?;
         // A linked file is the very file the state knew; the others are new.
         let mut now: Manifest = rest
@@ -162,6 +134,45 @@ impl Overlay {
     pub fn abandon(self) {
         self.staging.abandon();
     }
+}
+
+/// Brings the files `rest` of the output at `current` into the staging folder
+/// `dir` (new, so nothing is at their names yet) as the same files; returns
+/// those that had to be copied instead.
+fn carry_over<'a>(current: &Path, dir: &Path, rest: &[&'a String]) -> io::Result<Vec<&'a String>> {
+    // Each folder made once, a level at a time (parents first): a site has
+    // nearly as many folders as pages.
+    let mut levels: Vec<BTreeSet<&str>> = Vec::new();
+    for path in rest {
+        let mut folder = path.as_str();
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            let depth = parent.matches('/').count();
+            if levels.len() <= depth {
+                levels.resize_with(depth + 1, BTreeSet::new);
+            }
+            if !levels[depth].insert(parent) {
+                break;
+            }
+            folder = parent;
+        }
+    }
+    for level in &levels {
+        level
+            .par_iter()
+            .try_for_each(|folder| match std::fs::create_dir(dir.join(folder)) {
+                Err(e) if e.kind() != io::ErrorKind::AlreadyExists => Err(e),
+                _ => Ok(()),
+            })?;
+    }
+    rest.par_iter()
+        .filter_map(|path| {
+            let (from, to) = (current.join(path.as_str()), dir.join(path.as_str()));
+            match std::fs::hard_link(&from, &to) {
+                Ok(()) => None,
+                Err(_) => Some(sink::link_or_copy(&from, &to).map(|()| *path)),
+            }
+        })
+        .collect()
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
