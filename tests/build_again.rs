@@ -64,6 +64,15 @@ fn snapshot(public: &Path) -> Snapshot {
         .collect()
 }
 
+/// The hidden folders a build left beside `public/` in `site`.
+fn left_beside_output(site: &Path) -> Vec<String> {
+    fs::read_dir(site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public"))
+        .collect()
+}
+
 /// Paths whose file was written again (another inode or time) or is new.
 fn rewritten(before: &Snapshot, after: &Snapshot) -> Vec<String> {
     after
@@ -207,12 +216,7 @@ fn a_build_from_nothing_keeps_the_time_of_files_that_did_not_change() {
     }
     assert!(String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("田间地头"));
     // Nothing is left beside the output.
-    let beside: Vec<String> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
-    assert_eq!(beside, Vec::<String>::new());
+    assert_eq!(left_beside_output(site.path()), Vec::<String>::new());
 }
 
 #[test]
@@ -418,17 +422,12 @@ fn without_exchange_a_build_goes_on_and_mends_what_someone_else_changed() {
     assert!(written.contains(&ARTICLE_PAGE.to_string()), "{written:?}");
     assert!(written.len() <= 12, "{written:?}");
     assert!(String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("田间地头"));
+    // No new folder is left beside the output.
+    assert_eq!(left_beside_output(site.path()), Vec::<String>::new());
     let (files, answers) = as_published(&public);
 
     succeeded(&tongxin_build(site.path(), &["--clean"]));
     let (clean_files, clean_answers) = as_published(&public);
     assert!(files == clean_files, "the pages differ from a build from nothing");
     assert!(answers == clean_answers, "the index answers differently");
-    // No staging folder is left beside the output.
-    let beside: Vec<String> = fs::read_dir(site.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with(".public"))
-        .collect();
-    assert_eq!(beside, Vec::<String>::new());
 }

@@ -15,7 +15,7 @@ use crate::output::overlay::Overlay;
 #[cfg(unix)]
 use crate::output::standby::Standby;
 use crate::output::standby::{self, Folders};
-use crate::output::{self, Staging, images, search};
+use crate::output::{self, NextOutput, Staging, images, search};
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -347,24 +347,43 @@ fn beside(
     search_path: &Path,
     diagnostics: &Diagnostics,
 ) -> Result<Option<GoneOn>, BuildFailure> {
-    let mut watch = Stopwatch::start();
-    let target = output::resolved(output_dir);
-    let Some(untrusted) = standby::untrusted(&target, &folders) else {
-        return Ok(None);
+    let watch = Stopwatch::start();
+    let overlay = match Overlay::create(output_dir, folders) {
+        Ok(Some(overlay)) => overlay,
+        Ok(None) => return Ok(None),
+        Err(e) => {
+            return Err(BuildFailure {
+                diagnostics: vec![
+                    Diagnostic::io(display_path(output_dir), "无法创建输出文件夹", &e)
+                        .hint("检查磁盘空间和文件夹的写入权限"),
+                ],
+            });
+        }
     };
+    go_on(engine, output_dir, overlay, search_path, diagnostics, watch).map(Some)
+}
+
+/// Writes what changed since the last build into `next`, brings the search
+/// index up to date and puts `next` in place of the output: the part of a
+/// build that goes on from the last one that is the same whichever way the
+/// new output is made ([`NextOutput`]).
+fn go_on(
+    engine: &mut Engine,
+    output_dir: &Path,
+    next: impl NextOutput,
+    search_path: &Path,
+    diagnostics: &Diagnostics,
+    mut watch: Stopwatch,
+) -> Result<GoneOn, BuildFailure> {
     watch.lap("核对输出文件夹");
+    let target = output::resolved(output_dir);
     // Files changed by someone else are written again.
-    engine.forget_files(&untrusted);
-    let search_touched = untrusted.iter().any(|p| p.starts_with(search::FOLDER));
-    let overlay = Overlay::create(output_dir, folders.live, &untrusted).map_err(|e| BuildFailure {
-        diagnostics: vec![
-            Diagnostic::io(display_path(output_dir), "无法创建输出文件夹", &e).hint("检查磁盘空间和文件夹的写入权限"),
-        ],
-    })?;
-    let mut report = match engine.write(&overlay) {
+    engine.forget_files(next.untrusted());
+    let search_touched = next.untrusted().iter().any(|p| p.starts_with(search::FOLDER));
+    let mut report = match engine.write(&next) {
         Outcome::Built(report) => report,
         Outcome::Failed { diagnostics: problems } => {
-            overlay.abandon();
+            next.abandon();
             diagnostics.extend(problems);
             return Err(failure(diagnostics, output_dir));
         }
@@ -375,45 +394,35 @@ fn beside(
         engine,
         &mut report,
         (search_touched, search_path, &target),
-        &overlay,
-        |files| overlay.remove_others(search::FOLDER, files),
+        &next,
         diagnostics,
     );
     rest.lap("搜索索引");
     if diagnostics.has_errors() {
-        overlay.abandon();
+        next.abandon();
         return Err(failure(diagnostics, output_dir));
     }
-    let changed = overlay.changes();
-    let (old_copy, live) = overlay.commit().map_err(|e| swap_failed(output_dir, &e))?;
+    let changed = next.changes();
+    let (folders, old_copy) = next.commit().map_err(|e| swap_failed(output_dir, &e))?;
     tell_old_copy(old_copy, diagnostics);
-    // A standby folder of an earlier build no longer matches.
-    let _ = std::fs::remove_dir_all(standby::standby_dir(&target));
-    let folders = Folders {
-        live_ino: standby::ino_of(&target),
-        live,
-        ..Folders::default()
-    };
     rest.lap("替换输出文件夹");
     let mut stages = watch.stages;
     stages.append(&mut report.stages);
     stages.extend(rest.stages);
     report.stages = stages;
-    Ok(Some((report, folders, changed, search)))
+    Ok((report, folders, changed, search))
 }
 
 /// The search index of a build that went on from the last one, through
-/// `sink`: changed from the last build's index (kept at `search_path`), or
+/// `next`: changed from the last build's index (kept at `search_path`), or
 /// made whole when files of it were changed by someone else
-/// (`search_touched`); `remove_others` is given every file of the new index
-/// to remove the last one's others. Returns what to keep of it (`None` also
-/// when the build changed nothing).
+/// (`search_touched`). Returns what to keep of it (`None` also when the
+/// build changed nothing).
 fn index_gone_on(
     engine: &mut Engine,
     report: &mut Report,
     (search_touched, search_path, target): (bool, &Path, &Path),
-    sink: &dyn output::sink::Sink,
-    remove_others: impl FnOnce(&[String]),
+    next: &impl NextOutput,
     diagnostics: &Diagnostics,
 ) -> Option<search::Kept> {
     if !wants_search() || (report.changed.is_empty() && !search_touched) {
@@ -425,9 +434,10 @@ fn index_gone_on(
     } else {
         search::Kept::load(search_path)
     };
-    let (files, kept) = search::update(&corpus, kept, target, sink, diagnostics);
+    let (files, kept) = search::update(&corpus, kept, target, next, diagnostics);
     report.files += files.len();
-    remove_others(&files);
+    // Files of the last index this one no longer has.
+    next.remove_others(search::FOLDER, &files);
     kept
 }
 
@@ -481,47 +491,13 @@ fn incremental(
     search_path: &Path,
     diagnostics: &Diagnostics,
 ) -> Result<Option<GoneOn>, BuildFailure> {
-    let mut watch = Stopwatch::start();
+    let watch = Stopwatch::start();
     let target = output::resolved(output_dir);
     let standby = match Standby::open(&target, folders, state_path) {
         Ok(Some(standby)) => standby,
         Ok(None) | Err(_) => return Ok(None),
     };
-    watch.lap("核对输出文件夹");
-    // Files changed by someone else are written again.
-    engine.forget_files(standby.untrusted());
-    let search_touched = standby.untrusted().iter().any(|p| p.starts_with(search::FOLDER));
-    let mut report = match engine.write(&standby) {
-        Outcome::Built(report) => report,
-        Outcome::Failed { diagnostics: problems } => {
-            standby.abandon();
-            diagnostics.extend(problems);
-            return Err(failure(diagnostics, output_dir));
-        }
-    };
-    diagnostics.extend(std::mem::take(&mut report.warnings));
-    let mut rest = Stopwatch::start();
-    let search = index_gone_on(
-        engine,
-        &mut report,
-        (search_touched, search_path, &target),
-        &standby,
-        |files| standby.remove_others(search::FOLDER, files),
-        diagnostics,
-    );
-    rest.lap("搜索索引");
-    if diagnostics.has_errors() {
-        standby.abandon();
-        return Err(failure(diagnostics, output_dir));
-    }
-    let changed = standby.changes();
-    let folders = standby.commit().map_err(|e| swap_failed(output_dir, &e))?;
-    rest.lap("替换输出文件夹");
-    let mut stages = watch.stages;
-    stages.append(&mut report.stages);
-    stages.extend(rest.stages);
-    report.stages = stages;
-    Ok(Some((report, folders, changed, search)))
+    go_on(engine, output_dir, standby, search_path, diagnostics, watch).map(Some)
 }
 
 /// Every error found, the disk being full said once.

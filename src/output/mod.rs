@@ -37,6 +37,42 @@ pub struct Staging {
     previous: Option<PathBuf>,
 }
 
+/// An output being brought up to date from the last build's, without
+/// touching it until [`NextOutput::commit`]: a standby folder
+/// ([`standby::Standby`]) or, where folders cannot be exchanged in one step,
+/// a new folder laid over the output ([`overlay::Overlay`]).
+pub trait NextOutput: sink::Sink + Sized {
+    /// Files of the output changed or removed by someone else: the build
+    /// writes them again.
+    fn untrusted(&self) -> &[String];
+
+    /// The site paths below `prefix` that the new output holds so far.
+    fn paths_below(&self, prefix: &str) -> Vec<String>;
+
+    /// How many files of the new output differ from the output's.
+    fn changes(&self) -> usize;
+
+    /// Puts the new output in place of the output. Returns what the folders
+    /// hold now, to keep, and the old output's folder if it could not be
+    /// deleted. On an error the output is as it was.
+    fn commit(self) -> io::Result<(standby::Folders, Option<PathBuf>)>;
+
+    /// Throws the new output away; the output is as it was.
+    fn abandon(self);
+
+    /// Removes the files below `folder` that are not in `keep` (what a whole
+    /// part of the site, such as the search index, now holds).
+    fn remove_others(&self, folder: &str, keep: &[String]) {
+        let keep: std::collections::HashSet<&str> = keep.iter().map(String::as_str).collect();
+        let prefix = format!("{}/", folder.trim_end_matches('/'));
+        for path in self.paths_below(&prefix) {
+            if !keep.contains(path.as_str()) {
+                self.remove(&path);
+            }
+        }
+    }
+}
+
 /// The folder an output really is: an output that is a link (say, into the
 /// web server's folder) stays a link, and the folder it points to is what
 /// gets replaced.

@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::sink::{self, Sink};
-use super::standby::{FileId, Manifest};
-use super::{MARKER, Staging};
+use super::standby::{self, FileId, Folders, Manifest};
+use super::{MARKER, NextOutput, Staging};
 use crate::diagnostics::Diagnostic;
 
 /// A staging folder laid over the current output.
@@ -30,8 +30,9 @@ pub struct Overlay {
     /// The output now, and what it holds (checked against the state).
     current: PathBuf,
     live: Manifest,
-    /// Files of the output not to bring over: changed by someone else.
-    untrusted: HashSet<String>,
+    /// Files of the output not to bring over: changed by someone else
+    /// (sorted).
+    untrusted: Vec<String>,
     /// Site paths written or removed by this build.
     written: Mutex<HashSet<String>>,
     removed: Mutex<HashSet<String>>,
@@ -40,20 +41,24 @@ pub struct Overlay {
 }
 
 impl Overlay {
-    /// A staging folder for `target`, whose files are `live` (as the state
-    /// says, and checked) but for `untrusted` ones.
-    pub fn create(target: &Path, live: Manifest, untrusted: &[String]) -> io::Result<Overlay> {
+    /// A new folder over the output `target`, which `folders` (from the
+    /// state) says holds what the last build wrote; each file is checked
+    /// against it. `None` when the output is not that folder at all.
+    pub fn create(target: &Path, folders: Folders) -> io::Result<Option<Overlay>> {
+        let Some(untrusted) = standby::untrusted(&super::resolved(target), &folders) else {
+            return Ok(None);
+        };
         let staging = Staging::create(target)?;
         let current = staging.target.clone();
-        Ok(Overlay {
+        Ok(Some(Overlay {
             staging,
             current,
-            live,
-            untrusted: untrusted.iter().cloned().collect(),
+            live: folders.live,
+            untrusted,
             written: Mutex::new(HashSet::new()),
             removed: Mutex::new(HashSet::new()),
             changed: AtomicUsize::new(0),
-        })
+        }))
     }
 
     fn note_written(&self, path: &str, taken_over: bool) {
@@ -63,33 +68,35 @@ impl Overlay {
             self.changed.fetch_add(1, Ordering::Relaxed);
         }
     }
+}
 
-    /// Removes every file below `folder` of the output but those in `keep`
-    /// (the files of a search index made again).
-    pub fn remove_others(&self, folder: &str, keep: &[String]) {
-        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
-        let prefix = format!("{}/", folder.trim_end_matches('/'));
-        let gone: Vec<&String> = self
-            .live
-            .keys()
-            .filter(|p| p.starts_with(&prefix) && !keep.contains(p.as_str()))
-            .collect();
-        for path in gone {
-            self.remove(path);
-        }
+impl NextOutput for Overlay {
+    fn untrusted(&self) -> &[String] {
+        &self.untrusted
     }
 
-    /// How many files of the new output differ from the current one's.
-    pub fn changes(&self) -> usize {
+    fn paths_below(&self, prefix: &str) -> Vec<String> {
+        let written = lock(&self.written);
+        let removed = lock(&self.removed);
+        let kept = self.live.keys().filter(|p| !removed.contains(p.as_str()));
+        let mut paths: Vec<String> = kept
+            .chain(written.iter())
+            .filter(|p| p.starts_with(prefix))
+            .cloned()
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
+    fn changes(&self) -> usize {
         self.changed.load(Ordering::Relaxed)
     }
 
-    /// Brings every file of the current output that this build neither wrote
-    /// nor removed into the staging folder, then puts it in place of the
-    /// output (see [`Staging::commit`]). On an error the output is untouched.
-    /// Returns the old output's folder if it could not be deleted, and what
-    /// the output holds now.
-    pub fn commit(self) -> io::Result<(Option<PathBuf>, Manifest)> {
+    /// Brings every file of the output that this build neither wrote nor
+    /// removed into the new folder, then puts it in place of the output (see
+    /// [`Staging::commit`]).
+    fn commit(self) -> io::Result<(Folders, Option<PathBuf>)> {
         let written = std::mem::take(&mut *lock(&self.written));
         let removed = std::mem::take(&mut *lock(&self.removed));
         let rest: Vec<&String> = self
@@ -99,7 +106,7 @@ impl Overlay {
                 p.as_str() != MARKER
                     && !written.contains(p.as_str())
                     && !removed.contains(p.as_str())
-                    && !self.untrusted.contains(p.as_str())
+                    && self.untrusted.binary_search(*p).is_err()
             })
             .collect();
         let dir = self.staging.dir.clone();
@@ -127,11 +134,17 @@ impl Overlay {
             })
             .collect();
         now.extend(fresh);
-        Ok((old, now))
+        // A standby folder of an earlier build no longer matches.
+        let _ = std::fs::remove_dir_all(standby::standby_dir(target));
+        let folders = Folders {
+            live_ino: standby::ino_of(target),
+            live: now,
+            ..Folders::default()
+        };
+        Ok((folders, old))
     }
 
-    /// Throws the staging folder away; the output is untouched.
-    pub fn abandon(self) {
+    fn abandon(self) {
         self.staging.abandon();
     }
 }
@@ -169,7 +182,7 @@ fn carry_over<'a>(current: &Path, dir: &Path, rest: &[&'a String]) -> io::Result
             let (from, to) = (current.join(path.as_str()), dir.join(path.as_str()));
             match std::fs::hard_link(&from, &to) {
                 Ok(()) => None,
-                Err(_) => Some(sink::link_or_copy(&from, &to).map(|()| *path)),
+                Err(_) => Some(sink::copy_keeping_time(&from, &to).map(|()| *path)),
             }
         })
         .collect()

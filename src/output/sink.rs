@@ -151,7 +151,7 @@ pub fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
 
 /// Copies `from` to a new file `to` with `from`'s modification time; after an
 /// error nothing is left at `to`.
-fn copy_keeping_time(from: &Path, to: &Path) -> io::Result<()> {
+pub fn copy_keeping_time(from: &Path, to: &Path) -> io::Result<()> {
     let copied = fs::copy(from, to).and_then(|_| {
         let time = fs::metadata(from)?.modified()?;
         fs::File::options().write(true).open(to)?.set_modified(time)

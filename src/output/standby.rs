@@ -272,55 +272,41 @@ impl Standby {
         self.changed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
     }
+}
 
-    /// The files of the output that were changed or removed by someone
-    /// else (see [`untrusted`]).
-    pub fn untrusted(&self) -> &[String] {
+#[cfg(unix)]
+impl super::NextOutput for Standby {
+    fn untrusted(&self) -> &[String] {
         &self.untrusted
     }
 
-    /// Removes the files below `folder` that are not in `keep` (what a whole
-    /// part of the site, such as the search index, now holds).
-    pub fn remove_others(&self, folder: &str, keep: &[String]) {
-        let keep: HashSet<&str> = keep.iter().map(String::as_str).collect();
-        let prefix = format!("{}/", folder.trim_end_matches('/'));
-        let gone: Vec<String> = self
-            .now
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys()
-            .filter(|p| p.starts_with(&prefix) && !keep.contains(p.as_str()))
-            .cloned()
-            .collect();
-        for path in gone {
-            self.remove(&path);
-        }
+    fn paths_below(&self, prefix: &str) -> Vec<String> {
+        let now = self.now.lock().unwrap_or_else(|e| e.into_inner());
+        now.keys().filter(|p| p.starts_with(prefix)).cloned().collect()
     }
 
-    /// How many files of the new output differ from the current one's
-    /// (written, replaced or removed).
-    pub fn changes(&self) -> usize {
+    /// Files written, replaced or removed.
+    fn changes(&self) -> usize {
         self.changed.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// Puts the standby folder in place of the output in one step. Returns
-    /// what the two folders hold now, to keep.
-    pub fn commit(self) -> io::Result<Folders> {
+    /// Exchanges the standby folder with the output in one step; the output
+    /// before is the next build's standby folder.
+    fn commit(self) -> io::Result<(Folders, Option<PathBuf>)> {
         let changes = self.changes();
         let live_before = self.live;
         let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
         if changes == 0 {
             let _ = fs::remove_file(&self.journal_path);
-            return folders_of(&self.target, now, live_before);
+            return folders_of(&self.target, now, live_before).map(|f| (f, None));
         }
         super::exchange_folders(&self.dir, &self.target)?;
-        folders_of(&self.target, now, live_before)
+        folders_of(&self.target, now, live_before).map(|f| (f, None))
     }
 
-    /// Leaves the output as it was and throws the standby folder away (a
-    /// failed build leaves nothing beside the output; the next build makes the
-    /// standby folder again from the output).
-    pub fn abandon(self) {
+    /// A failed build leaves nothing beside the output; the next build makes
+    /// the standby folder again from the output.
+    fn abandon(self) {
         drop(self.journal);
         let _ = super::remove_tree(&self.dir);
         let _ = fs::remove_file(&self.journal_path);
