@@ -109,13 +109,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         diagnostics.push(problem);
     }
 
-    // jieba's dictionary takes ~0.1 s to load: on a core of its own while the
-    // sources are read, ready by the time the search index needs it.
-    if wants_search() {
-        std::thread::spawn(|| {
-            search::jieba();
-        });
-    }
     let engine_options = EngineOptions {
         root: root.clone(),
         base_url: options.base_url.clone(),
@@ -146,6 +139,22 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
         None => (Engine::new(engine_options), None),
     };
+    // jieba's dictionary takes ~0.1 s of a core to load: on a thread of its
+    // own, ready by the time the search index needs it. A build from nothing
+    // starts it now, beside reading the sources; a build that goes on from
+    // the last one only once it finds something changed.
+    if wants_search() {
+        let warm = || {
+            std::thread::spawn(|| {
+                search::jieba();
+            });
+        };
+        if folders.is_some() {
+            engine.when_changed(warm);
+        } else {
+            warm();
+        }
+    }
     // The sources first: the output is touched only for a site that can be built.
     if let Err(problems) = engine.refresh(Touched::everything()) {
         diagnostics.extend(problems);

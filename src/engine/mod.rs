@@ -216,6 +216,9 @@ pub struct Engine {
     photos: usize,
     /// What [`Engine::refresh`] left for [`Engine::write`].
     pending: Option<Pending>,
+    /// Run once when an update first finds something changed (see
+    /// [`Engine::when_changed`]).
+    on_change: Option<Box<dyn FnOnce() + Send>>,
 }
 
 /// Frees `value` on another thread while the caller goes on (here, or at
@@ -285,7 +288,16 @@ impl Engine {
             warnings: Vec::new(),
             photos: 0,
             pending: None,
+            on_change: None,
         }
+    }
+
+    /// Runs `start` once, when an update first finds that something changed
+    /// and the site must be modelled: a build starts there what only a
+    /// changed site needs (jieba's dictionary, a tenth of a second of a
+    /// core), so that a build that finds nothing changed does not pay for it.
+    pub fn when_changed(&mut self, start: impl FnOnce() + Send + 'static) {
+        self.on_change = Some(Box::new(start));
     }
 
     pub fn options(&self) -> &EngineOptions {
@@ -538,6 +550,9 @@ impl Engine {
                 first,
             });
             return Ok(());
+        }
+        if let Some(start) = self.on_change.take() {
+            start();
         }
         self.ready_memo();
         watch.lap("读取记住的 Markdown 渲染结果");
