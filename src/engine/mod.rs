@@ -1340,8 +1340,14 @@ mod tests {
         let saved = state::load(&file, &key).unwrap().unwrap();
         let mut restored =
             Engine::restore(EngineOptions::new(dir.path()), saved, &file).at("2026-01-01T00:00:00Z".parse().unwrap());
+        let changes_seen = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = Arc::clone(&changes_seen);
+        restored.when_changed(move || {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         restored.refresh(Touched::everything()).unwrap();
         assert!(restored.unchanged());
+        assert_eq!(changes_seen.load(std::sync::atomic::Ordering::Relaxed), 0);
         let report = built(restored.write(&sink));
         assert_eq!((report.pages, report.articles), (0, 3));
 
@@ -1350,8 +1356,15 @@ mod tests {
         let saved = state::load(&file, &key).unwrap().unwrap();
         let mut restored =
             Engine::restore(EngineOptions::new(dir.path()), saved, &file).at("2026-01-01T00:00:00Z".parse().unwrap());
+        let seen = Arc::clone(&changes_seen);
+        restored.when_changed(move || {
+            seen.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        });
         restored.refresh(Touched::everything()).unwrap();
         assert!(!restored.unchanged());
+        // Once, however many updates follow.
+        restored.refresh(Touched::everything()).unwrap();
+        assert_eq!(changes_seen.load(std::sync::atomic::Ordering::Relaxed), 1);
         let report = built(restored.write(&sink));
         assert!(
             report.changed.iter().any(|p| p == "yaowen/2025-03-03-p3/"),
