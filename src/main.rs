@@ -180,6 +180,7 @@ fn main() -> ExitCode {
                 base_url,
                 drafts,
                 clean,
+                ends_process: true,
                 ..BuildOptions::new(root)
             };
             run_build(&options)

@@ -33,6 +33,10 @@ pub struct BuildOptions {
     /// Go on from the last build as where folders cannot be exchanged in
     /// one step (Windows, macOS): tests only, to run that path here.
     pub without_exchange: bool,
+    /// The process ends right after the build (`tongxin build`): the memory
+    /// of the modelled site is left for the system to take back at exit
+    /// instead of being freed (see `Engine::ends_with_process`).
+    pub ends_process: bool,
 }
 
 impl BuildOptions {
@@ -45,6 +49,7 @@ impl BuildOptions {
             now: None,
             clean: false,
             without_exchange: false,
+            ends_process: false,
         }
     }
 
@@ -139,6 +144,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
         }
         None => (Engine::new(engine_options), None),
     };
+    if options.ends_process {
+        engine.ends_with_process();
+    }
     // jieba's dictionary takes ~0.1 s of a core to load: on a thread of its
     // own, ready by the time the search index needs it. A build from nothing
     // starts it now, beside reading the sources; a build that goes on from
@@ -249,8 +257,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     watch.lap("保存生成记录");
     // Freeing what the engine holds (every page's rendering) is left to
-    // another thread: the command ends meanwhile.
-    crate::engine::drop_meanwhile(engine);
+    // another thread, or to the system when the process ends now.
+    engine.let_go();
     let mut stages = report.stages;
     stages.extend(watch.stages);
     Ok(BuildReport {
