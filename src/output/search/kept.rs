@@ -138,8 +138,9 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
     let mut ranks = vec![0u32; kept.entries.len()];
     let mut columns = vec![GONE; kept.entries.len()];
     let mut cut_again = Vec::new();
-    for (rank, doc) in corpus.docs.iter().enumerate() {
-        let digest = corpus.digest(doc);
+    // Every document's text is hashed: on both cores.
+    let digests: Vec<u128> = corpus.docs.par_iter().map(|doc| corpus.digest(doc)).collect();
+    for ((rank, doc), digest) in corpus.docs.iter().enumerate().zip(digests) {
         let id = match by_url.get(&doc.url) {
             Some(&id) => id as usize,
             None => {

@@ -194,7 +194,7 @@ impl Corpus {
         // Dated pages newest first, then undated ones in their usual order.
         order.sort_by_key(|&i| std::cmp::Reverse(site.pages[i].meta.date.as_ref().map(|d| d.timestamp())));
         let mut docs: Vec<Doc> = order
-            .into_iter()
+            .into_par_iter()
             .map(|i| {
                 let page = &site.pages[i];
                 Doc {
