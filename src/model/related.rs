@@ -4,7 +4,7 @@
 //! A tag used by thousands of pages must not make this quadratic, so each tag only
 //! offers the neighbours of the page in that tag's date-ordered list.
 
-use std::collections::HashMap;
+use std::cmp::Reverse;
 
 use rayon::prelude::*;
 
@@ -26,34 +26,40 @@ pub fn collect(site: &Site) -> Vec<Vec<usize>> {
             positions[page].push((t, pos));
         }
     }
+    // Each page's date in seconds, read once instead of in every comparison.
+    let seconds: Vec<Option<i64>> = site
+        .pages
+        .iter()
+        .map(|p| p.meta.date.as_ref().map(|d| d.timestamp().as_second()))
+        .collect();
     (0..site.pages.len())
         .into_par_iter()
         .map(|page| {
-            let mut shared: HashMap<usize, usize> = HashMap::new();
+            // Every neighbour offered, once per tag it shares with the page.
+            let mut offered: Vec<usize> = Vec::with_capacity(positions[page].len() * (2 * WINDOW + 1));
             for &(t, pos) in &positions[page] {
                 let list = &tags.terms[t].pages;
                 let from = pos.saturating_sub(WINDOW);
                 let to = (pos + WINDOW + 1).min(list.len());
-                for &other in &list[from..to] {
-                    if other != page {
-                        *shared.entry(other).or_default() += 1;
-                    }
-                }
+                offered.extend(list[from..to].iter().copied().filter(|&other| other != page));
             }
-            let mut found: Vec<(usize, usize)> = shared.into_iter().collect();
-            let when = |i: usize| site.pages[i].meta.date.as_ref().map(|d| d.timestamp().as_second());
-            let here = when(page);
-            let distance = |i: usize| match (here, when(i)) {
+            offered.sort_unstable();
+            let distance = |i: usize| match (seconds[page], seconds[i]) {
                 (Some(a), Some(b)) => (a - b).unsigned_abs(),
                 _ => u64::MAX,
             };
-            // More shared tags first, then nearer in time, then source order for stability.
-            found.sort_by(|a, b| {
-                b.1.cmp(&a.1)
-                    .then(distance(a.0).cmp(&distance(b.0)))
-                    .then(a.0.cmp(&b.0))
-            });
-            found.into_iter().take(SHOWN).map(|(i, _)| i).collect()
+            // More shared tags first, then nearer in time, then source order
+            // (the index makes every key different, so the order is stable).
+            let mut found: Vec<(Reverse<usize>, u64, usize)> = offered
+                .chunk_by(|a, b| a == b)
+                .map(|run| (Reverse(run.len()), distance(run[0]), run[0]))
+                .collect();
+            if found.len() > SHOWN {
+                found.select_nth_unstable(SHOWN);
+                found.truncate(SHOWN);
+            }
+            found.sort_unstable();
+            found.into_iter().map(|(_, _, i)| i).collect()
         })
         .collect()
 }
