@@ -221,8 +221,9 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
     books.sort_by(series::book_order);
     let book_of: HashMap<String, usize> = books.iter().enumerate().map(|(i, b)| (b.folder.clone(), i)).collect();
 
-    // Which pages are published, and where.
-    let mut pages: Vec<Page> = Vec::new();
+    // Which pages are published, and where: placed here in order, made
+    // below on every core.
+    let mut placed: Vec<(SourceFile, Option<usize>, Option<usize>, String)> = Vec::new();
     let mut missing_columns: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut missing_books: BTreeMap<String, PathBuf> = BTreeMap::new();
     for file in page_sources {
@@ -287,11 +288,16 @@ pub fn build(config: SiteConfig, content: Content, options: &ModelOptions, diagn
             Some(b) => books[b].path.clone(),
             None => column.map_or(String::new(), |c| columns[c].path.clone()),
         };
-        if let Some(mut page) = make_page(file, column, &prefix, &columns, diagnostics) {
-            page.book = book;
-            pages.push(page);
-        }
+        placed.push((file, column, book, prefix));
     }
+    let pages: Vec<Page> = placed
+        .into_par_iter()
+        .filter_map(|(file, column, book, prefix)| {
+            let mut page = make_page(file, column, &prefix, &columns, diagnostics)?;
+            page.book = book;
+            Some(page)
+        })
+        .collect();
     for (folder, example) in missing_columns {
         diagnostics.push(
             Diagnostic::error(
