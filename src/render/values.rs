@@ -60,7 +60,8 @@ struct PageRef<'a> {
     author: Option<&'a str>,
     source: Option<&'a str>,
     featured: bool,
-    column: Option<ColumnRef<'a>>,
+    // `column`, the column's shared reference, is put in after serialising
+    // (see [`page_ref`]).
     tags: Vec<Link<'a>>,
     speaker: Option<&'a str>,
     /// The speaker's member page, when the speaker is a member.
@@ -331,14 +332,14 @@ impl std::ops::Deref for Reader<'_> {
 impl Values {
     pub fn build(site: &Site, pictures: Arc<Pictures>) -> Values {
         use rayon::prelude::*;
-        let refs: Vec<Value> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_ref(site, &pictures, &site.pages[i]))
-            .collect();
         let columns: Vec<Value> = site
             .columns
             .iter()
             .map(|c| Value::from_serializable(&column_ref(site, c)))
+            .collect();
+        let refs: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_ref(site, &pictures, &columns, &site.pages[i]))
             .collect();
         let books: Vec<Value> = site.books.iter().map(|b| book_ref(site, &pictures, b)).collect();
         let known: Vec<(usize, Digest)> = refs
@@ -358,7 +359,7 @@ impl Values {
 
     /// Serialises page `index` again after its own data changed (`tongxin serve`).
     pub fn refresh_page(&mut self, site: &Site, index: usize) {
-        let fresh = page_ref(site, &self.pictures, &site.pages[index]);
+        let fresh = page_ref(site, &self.pictures, &self.columns, &site.pages[index]);
         self.known.remove(&self.refs[index]);
         self.known.insert(&fresh);
         self.refs[index] = fresh;
@@ -411,7 +412,10 @@ fn term_target(site: &Site, taxonomy: &Taxonomy, term: &Term) -> String {
     }
 }
 
-fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
+/// A page's light reference. Its `column` is the column's own shared
+/// reference (`columns`), not a copy per page: ten thousand copies cost
+/// their making, their memory and their fingerprints.
+fn page_ref(site: &Site, pictures: &Pictures, columns: &[Value], page: &Page) -> Value {
     let meta = &page.meta;
     let speaker_leader = match (&meta.speaker, page.column.map(|c| site.columns[c].kind)) {
         (Some(name), Some(crate::model::column::ColumnKind::Speech)) => site.leader_keys.get(name.trim()).copied(),
@@ -428,7 +432,6 @@ fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
         author: meta.author.as_deref(),
         source: meta.source.as_deref(),
         featured: meta.featured,
-        column: page.column.map(|c| column_ref(site, &site.columns[c])),
         tags: term_links(site, site.taxonomy(TaxonomyKind::Tags), &meta.tags),
         // A speaker written as a member's or a leader's id is shown by name,
         // linked to their page (a leader's, when they are both).
@@ -455,7 +458,10 @@ fn page_ref(site: &Site, pictures: &Pictures, page: &Page) -> Value {
         }),
         status: page.status.as_ref().map(status_data),
     };
-    Value::from_serializable(&data)
+    let mut map = Value::from_serializable(&data).into_map().unwrap_or_default();
+    let column = page.column.and_then(|c| columns.get(c)).cloned();
+    map.insert("column".into(), column.unwrap_or_else(Value::none));
+    Value::from(map)
 }
 
 fn member_data<'a>(site: &Site, pictures: &Pictures, m: &'a Member) -> MemberData<'a> {
