@@ -231,6 +231,17 @@ pub fn drop_meanwhile<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().spawn(move || drop(value));
 }
 
+/// Lets go of `value` without waiting for it to be freed: on another thread
+/// ([`drop_meanwhile`]), or, when the process is about to end
+/// (`leave_to_exit`), not at all: the system takes the memory back at exit.
+fn let_go_of<T: Send + 'static>(value: T, leave_to_exit: bool) {
+    if leave_to_exit {
+        std::mem::forget(value);
+    } else {
+        drop_meanwhile(value);
+    }
+}
+
 /// What a restored engine was saved with.
 struct Restored {
     templates: Option<u64>,
@@ -306,11 +317,8 @@ impl Engine {
     /// Lets go of the engine and all it holds, without waiting for it to be
     /// freed (see [`drop_meanwhile`], [`Engine::ends_with_process`]).
     pub fn let_go(self) {
-        if self.ends_with_process {
-            std::mem::forget(self);
-        } else {
-            drop_meanwhile(self);
-        }
+        let leave = self.ends_with_process;
+        let_go_of(self, leave);
     }
 
     /// Runs `start` once, when an update first finds that something changed
@@ -872,12 +880,7 @@ impl Engine {
     /// freeing ten thousand pages and their data takes ~30 ms, which another
     /// thread spends while the build goes on.
     pub fn forget_site_meanwhile(&mut self) {
-        let site = self.current.take();
-        if self.ends_with_process {
-            std::mem::forget(site);
-        } else {
-            drop_meanwhile(site);
-        }
+        let_go_of(self.current.take(), self.ends_with_process);
     }
 
     /// Lets go of the sources' texts once the site is modelled (their

@@ -211,8 +211,13 @@ impl Sink for Overlay {
 
     fn place(&self, from: &Path, path: &str) -> io::Result<()> {
         self.staging.place(from, path)?;
-        // A photo is a link to its cached copy, as it was in the output.
-        self.note_written(path, self.live.contains_key(path));
+        // A photo is a link to its cached copy: unchanged when the output
+        // held that very copy (a photo processed again is a new one).
+        let same = self
+            .live
+            .get(path)
+            .is_some_and(|id| std::fs::metadata(from).is_ok_and(|m| id.matches(&m)));
+        self.note_written(path, same);
         Ok(())
     }
 
@@ -230,5 +235,43 @@ impl Sink for Overlay {
 
     fn discarded_on_failure(&self) -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    /// A photo placed from the cached copy the output already holds is no
+    /// change; one placed from a copy made again is.
+    #[test]
+    fn a_photo_counts_as_changed_only_when_its_cached_copy_is_new() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, cache) = (dir.path().join("public"), dir.path().join("cache"));
+        fs::create_dir_all(out.join("a")).unwrap();
+        fs::create_dir_all(&cache).unwrap();
+        fs::write(cache.join("old.jpg"), "旧照片").unwrap();
+        fs::hard_link(cache.join("old.jpg"), out.join("a/photo.jpg")).unwrap();
+        fs::write(out.join("index.html"), "首页").unwrap();
+        let folders = || Folders {
+            live_ino: standby::ino_of(&out),
+            live: standby::manifest_of(&out),
+            ..Folders::default()
+        };
+
+        let overlay = Overlay::create(&out, folders()).unwrap().unwrap();
+        overlay.place(&cache.join("old.jpg"), "a/photo.jpg").unwrap();
+        assert_eq!(overlay.changes(), 0);
+        overlay.abandon();
+
+        fs::write(cache.join("new.jpg"), "重新处理的照片").unwrap();
+        let overlay = Overlay::create(&out, folders()).unwrap().unwrap();
+        overlay.place(&cache.join("new.jpg"), "a/photo.jpg").unwrap();
+        assert_eq!(overlay.changes(), 1);
+        let (_, old) = overlay.commit().unwrap();
+        assert_eq!(old, None);
+        assert_eq!(fs::read_to_string(out.join("a/photo.jpg")).unwrap(), "重新处理的照片");
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "首页");
     }
 }

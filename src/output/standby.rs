@@ -63,7 +63,7 @@ impl FileId {
 
     /// Whether the file on disk is still this one. Without inodes (Windows)
     /// the size and the time to the 100 ns must both be the same.
-    fn matches(&self, meta: &fs::Metadata) -> bool {
+    pub(crate) fn matches(&self, meta: &fs::Metadata) -> bool {
         self.ino == ino(meta) && self.len == meta.len() && mtime(meta) == Some(self.mtime)
     }
 }
@@ -298,9 +298,9 @@ impl super::NextOutput for Standby {
         let now = self.now.into_inner().unwrap_or_else(|e| e.into_inner());
         if changes == 0 {
             let _ = fs::remove_file(&self.journal_path);
-            return folders_of(&self.target, now, live_before).map(|f| (f, None));
+        } else {
+            super::exchange_folders(&self.dir, &self.target)?;
         }
-        super::exchange_folders(&self.dir, &self.target)?;
         folders_of(&self.target, now, live_before).map(|f| (f, None))
     }
 
