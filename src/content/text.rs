@@ -34,7 +34,7 @@ pub fn collapse_whitespace(text: &str) -> String {
 
 /// As [`collapse_whitespace`], stopping after `max_chars` characters.
 fn collapse_whitespace_prefix(text: &str, max_chars: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)));
     let mut count = 0;
     let mut previous: Option<char> = None;
     let mut pending_space = false;
@@ -90,39 +90,65 @@ pub fn is_han(c: char) -> bool {
 }
 
 /// Text of an HTML fragment, without tags and with the common entities decoded.
+/// One pass that copies the text between tags and entities in slices: search
+/// indexing runs it over every page of the site.
 pub fn strip_html(html: &str) -> String {
     let mut out = String::with_capacity(html.len() / 2);
     let mut in_tag = false;
-    let mut chars = html.char_indices();
-    while let Some((at, c)) = chars.next() {
-        match c {
+    let mut at = 0;
+    while at < html.len() {
+        let rest = &html.as_bytes()[at..];
+        let found = if in_tag {
+            memchr::memchr2(b'<', b'>', rest)
+        } else {
+            memchr::memchr2(b'<', b'&', rest)
+        };
+        let Some(offset) = found else {
+            if !in_tag {
+                out.push_str(&html[at..]);
+            }
+            break;
+        };
+        let next = at + offset;
+        if !in_tag {
+            out.push_str(&html[at..next]);
+        }
+        at = next + 1;
+        match html.as_bytes()[next] {
             // What a `<video>` holds is for browsers that cannot play it
             // ("download it instead"), not part of the text.
-            '<' if html[at..].starts_with("<video") => {
-                let end = html[at..]
-                    .find("</video>")
-                    .map_or(html.len(), |e| at + e + "</video>".len());
+            b'<' if html[next..].starts_with("<video") => {
                 out.push(' ');
-                while chars.clone().next().is_some_and(|(i, _)| i < end) {
-                    chars.next();
-                }
+                at = html[next..]
+                    .find("</video>")
+                    .map_or(html.len(), |e| next + e + "</video>".len());
             }
-            '<' => {
+            b'<' => {
                 in_tag = true;
                 out.push(' ');
             }
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
+            b'>' => in_tag = false,
+            _ => match ENTITIES.iter().find(|(name, _)| html[next..].starts_with(name)) {
+                Some((name, c)) => {
+                    out.push(*c);
+                    at = next + name.len();
+                }
+                None => out.push('&'),
+            },
         }
     }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-        .replace("&amp;", "&")
+    out
 }
+
+/// The entities [`strip_html`] decodes: what Markdown rendering writes.
+const ENTITIES: [(&str, char); 6] = [
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&nbsp;", ' '),
+    ("&amp;", '&'),
+];
 
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(text: &str) -> String {
@@ -143,6 +169,91 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The obvious way: drop tags character by character, then decode the
+    /// entities one after the other.
+    fn strip_html_slowly(html: &str) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        let mut chars = html.char_indices();
+        while let Some((at, c)) = chars.next() {
+            match c {
+                '<' if html[at..].starts_with("<video") => {
+                    let end = html[at..]
+                        .find("</video>")
+                        .map_or(html.len(), |e| at + e + "</video>".len());
+                    out.push(' ');
+                    while chars.clone().next().is_some_and(|(i, _)| i < end) {
+                        chars.next();
+                    }
+                }
+                '<' => {
+                    in_tag = true;
+                    out.push(' ');
+                }
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        out.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&nbsp;", " ")
+            .replace("&amp;", "&")
+    }
+
+    #[test]
+    fn strip_html_agrees_with_the_obvious_way() {
+        let pieces = [
+            "<p>",
+            "</p>",
+            "政协",
+            "委员",
+            "&lt;",
+            "&gt;",
+            "&amp;",
+            "&amp;lt;",
+            "&quot;",
+            "&#39;",
+            "&nbsp;",
+            "&",
+            "&l",
+            "<",
+            ">",
+            "a>b",
+            "<video controls>",
+            "</video>",
+            "<a <b>",
+            "&nbsp",
+            " ",
+            "\n",
+            "“引号”",
+            "𠀀",
+        ];
+        // Every sequence of up to three pieces, then longer pseudo-random ones.
+        let mut inputs = vec![String::new()];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    inputs.push(format!("{a}{b}{c}"));
+                }
+            }
+        }
+        let mut seed = 7u64;
+        for _ in 0..2000 {
+            let mut html = String::new();
+            for _ in 0..12 {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                html.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+            }
+            inputs.push(html);
+        }
+        for html in &inputs {
+            assert_eq!(strip_html(html), strip_html_slowly(html), "{html:?}");
+        }
+    }
 
     #[test]
     fn strip_html_leaves_out_what_a_video_holds() {

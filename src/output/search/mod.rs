@@ -435,19 +435,24 @@ pub fn index_files(corpus: &Corpus, emit: &Emit, cancelled: &AtomicBool) -> bool
     full(corpus, emit, cancelled).is_some()
 }
 
-/// zlib-compressed `bytes`, with one compressor per thread: miniz allocates
-/// and zeroes ~300 KB of tables for every new one, which for ten thousand
-/// short texts took longer than compressing them.
+/// zlib-compressed `bytes`, with one compressor and one output buffer per
+/// thread: miniz allocates and zeroes ~300 KB of tables for every new
+/// compressor, which for ten thousand short texts took longer than compressing
+/// them, and a fresh zeroed buffer per text cost more than copying the result.
 fn zlib(mut input: &[u8], level: u8) -> Vec<u8> {
     use miniz_oxide::DataFormat;
     use miniz_oxide::deflate::core::{CompressorOxide, TDEFLFlush, TDEFLStatus, compress};
     thread_local! {
-        static COMPRESSOR: std::cell::RefCell<Box<CompressorOxide>> = std::cell::RefCell::new(Box::default());
+        static COMPRESSOR: std::cell::RefCell<(Box<CompressorOxide>, Vec<u8>)> =
+            std::cell::RefCell::new((Box::default(), Vec::new()));
     }
-    COMPRESSOR.with_borrow_mut(|compressor| {
+    COMPRESSOR.with_borrow_mut(|(compressor, output)| {
         compressor.reset();
         compressor.set_format_and_level(DataFormat::Zlib, level);
-        let mut output = vec![0; (input.len() / 2).max(64)];
+        let wanted = (input.len() / 2).max(64);
+        if output.len() < wanted {
+            output.resize(wanted, 0);
+        }
         let mut at = 0;
         loop {
             let (status, read, written) = compress(compressor, input, &mut output[at..], TDEFLFlush::Finish);
@@ -455,8 +460,12 @@ fn zlib(mut input: &[u8], level: u8) -> Vec<u8> {
             input = &input[read..];
             match status {
                 TDEFLStatus::Done => {
-                    output.truncate(at);
-                    return output;
+                    let result = output[..at].to_vec();
+                    // A rare huge input does not keep its buffer for the thread's life.
+                    if output.len() > 1 << 20 {
+                        *output = Vec::new();
+                    }
+                    return result;
                 }
                 TDEFLStatus::Okay => {
                     if output.len() - at < 64 {
