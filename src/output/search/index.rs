@@ -107,7 +107,19 @@ type TermMap<K, V> = HashMap<K, V, BuildHasherDefault<TermHasher>>;
 #[derive(Default)]
 pub struct DocTerms {
     grams: Vec<(u64, (u32, u8))>,
-    words: TermMap<String, (u32, u8)>,
+    words: Words,
+}
+
+/// A document's words other than pairs (words of three or more characters,
+/// Latin tokens), their text side by side in one string: a string apiece
+/// was millions of small allocations for ten thousand pages, when most words
+/// are already known to the postings and need no copy.
+#[derive(Default)]
+struct Words {
+    text: String,
+    /// The word's place in `text`, its hash's state (see [`part_of_word`])
+    /// and its (count, flags).
+    found: Vec<(u32, u32, u64, (u32, u8))>,
 }
 
 /// Counts one- and two-character terms in a table kept from document to
@@ -170,13 +182,86 @@ impl GramCounter {
     }
 }
 
+/// Counts a document's [`Words`] in a table kept from document to document
+/// on each thread, as [`GramCounter`] does for pairs.
+struct WordCounter {
+    /// 0: a free slot; otherwise an index into `words.found`, plus one.
+    slots: Vec<u32>,
+    used: Vec<usize>,
+    words: Words,
+}
+
+impl WordCounter {
+    fn new() -> WordCounter {
+        WordCounter {
+            slots: vec![0; 1024],
+            used: Vec::new(),
+            words: Words::default(),
+        }
+    }
+
+    #[inline]
+    fn slot(&mut self, word: &str) -> &mut (u32, u8) {
+        if self.used.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mut hasher = TermHasher::default();
+        hasher.write(word.as_bytes());
+        let state = hasher.0;
+        let mask = self.slots.len() - 1;
+        let mut i = hasher.finish() as usize & mask;
+        let n = loop {
+            let n = self.slots[i] as usize;
+            if n == 0 {
+                let words = &mut self.words;
+                let start = words.text.len() as u32;
+                words.text.push_str(word);
+                words.found.push((start, words.text.len() as u32, state, (0, 0)));
+                self.slots[i] = words.found.len() as u32;
+                self.used.push(i);
+                break words.found.len();
+            }
+            let (start, end, found_state, _) = self.words.found[n - 1];
+            if found_state == state && &self.words.text[start as usize..end as usize] == word {
+                break n;
+            }
+            i = (i + 1) & mask;
+        };
+        &mut self.words.found[n - 1].3
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        self.slots = vec![0; size];
+        self.used.clear();
+        let mask = size - 1;
+        for (n, &(_, _, state, _)) in self.words.found.iter().enumerate() {
+            let mut i = TermHasher(state).finish() as usize & mask;
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = n as u32 + 1;
+            self.used.push(i);
+        }
+    }
+
+    /// Every word counted, leaving the table empty.
+    fn take(&mut self) -> Words {
+        for i in self.used.drain(..) {
+            self.slots[i] = 0;
+        }
+        std::mem::take(&mut self.words)
+    }
+}
+
 thread_local! {
-    static GRAMS: std::cell::RefCell<GramCounter> = std::cell::RefCell::new(GramCounter::new());
+    static COUNTERS: std::cell::RefCell<(GramCounter, WordCounter)> =
+        std::cell::RefCell::new((GramCounter::new(), WordCounter::new()));
 }
 
 struct Counting<'a> {
     grams: &'a mut GramCounter,
-    words: TermMap<String, (u32, u8)>,
+    words: &'a mut WordCounter,
     /// TITLE while the title is read.
     flags: u8,
 }
@@ -196,11 +281,7 @@ impl tokens::TermSink for Counting<'_> {
             self.grams.slot(key).1 |= flags;
             return;
         }
-        // Looked up first, so that only a new word is copied.
-        let slot = match self.words.get_mut(word) {
-            Some(slot) => slot,
-            None => self.words.entry(word.to_string()).or_default(),
-        };
+        let slot = self.words.slot(word);
         slot.0 += 1;
         slot.1 |= flags;
     }
@@ -208,20 +289,18 @@ impl tokens::TermSink for Counting<'_> {
 
 impl DocTerms {
     pub fn of(title: &str, body: &str, jieba: &Jieba) -> DocTerms {
-        GRAMS.with(|grams| {
-            let mut grams = grams.borrow_mut();
+        COUNTERS.with_borrow_mut(|(grams, words)| {
             let mut counting = Counting {
-                grams: &mut grams,
-                words: TermMap::default(),
+                grams,
+                words,
                 flags: TITLE,
             };
             tokens::scan(title, jieba, &mut counting);
             counting.flags = 0;
             tokens::scan(body, jieba, &mut counting);
-            let words = counting.words;
             DocTerms {
                 grams: grams.take(),
-                words,
+                words: words.take(),
             }
         })
     }
@@ -230,33 +309,43 @@ impl DocTerms {
 impl DocTerms {
     /// Splits the terms into the [`PARTS`] of [`Postings`], each with its
     /// posting byte.
-    pub fn into_parts(self) -> Vec<DocPart> {
+    pub fn into_parts(self) -> DocParts {
         let mut parts: Vec<DocPart> = (0..PARTS).map(|_| DocPart::default()).collect();
         for (key, value) in self.grams {
             parts[part_of_gram(key)].grams.push((key, posting_byte(value)));
         }
-        for (term, value) in self.words {
-            parts[part_of_word(&term)].words.push((term, posting_byte(value)));
+        for (start, end, state, value) in self.words.found {
+            parts[part_of_word(state)].words.push((start, end, posting_byte(value)));
         }
-        parts
+        DocParts {
+            words: self.words.text,
+            parts,
+        }
     }
 }
 
-/// One document's terms that fall in one part of the postings.
+/// One document's terms, split into the parts of the postings.
+pub struct DocParts {
+    /// The text of the words, side by side.
+    words: String,
+    parts: Vec<DocPart>,
+}
+
+/// One document's terms that fall in one part of the postings: pairs, and
+/// words as their place in [`DocParts::words`].
 #[derive(Default)]
-pub struct DocPart {
+struct DocPart {
     grams: Vec<(u64, u8)>,
-    words: Vec<(String, u8)>,
+    words: Vec<(u32, u32, u8)>,
 }
 
 fn part_of_gram(key: u64) -> usize {
     (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 62) as usize % PARTS
 }
 
-fn part_of_word(term: &str) -> usize {
-    let mut h = TermHasher::default();
-    h.write(term.as_bytes());
-    (h.0 >> 62) as usize % PARTS
+/// The part of a word, from the state of a [`TermHasher`] that has read it.
+fn part_of_word(state: u64) -> usize {
+    (state >> 62) as usize % PARTS
 }
 
 fn posting_byte((count, flags): (u32, u8)) -> u8 {
@@ -325,17 +414,20 @@ fn add(list: Option<&mut List>, doc: u32, byte: u8) -> Option<List> {
 }
 
 impl Postings {
-    /// Adds document `doc`'s terms of this part (ids must come in increasing
-    /// order).
-    pub fn add(&mut self, doc: u32, part: &DocPart) {
+    /// Adds document `doc`'s terms of part `p`, the part these postings
+    /// gather (ids must come in increasing order).
+    pub fn add(&mut self, doc: u32, terms: &DocParts, p: usize) {
+        let part = &terms.parts[p];
         for &(key, byte) in &part.grams {
             if let Some(new) = add(self.grams.get_mut(&key), doc, byte) {
                 self.grams.insert(key, new);
             }
         }
-        for (term, byte) in &part.words {
-            if let Some(new) = add(self.words.get_mut(term.as_str()), doc, *byte) {
-                self.words.insert(term.clone(), new);
+        for &(start, end, byte) in &part.words {
+            // Looked up first, so that only a new word is copied.
+            let term = &terms.words[start as usize..end as usize];
+            if let Some(new) = add(self.words.get_mut(term), doc, byte) {
+                self.words.insert(term.to_string(), new);
             }
         }
     }
@@ -511,13 +603,38 @@ mod tests {
         assert_eq!(pack("人a"), None);
     }
 
+    #[test]
+    fn the_word_counter_counts_like_a_map_through_growth_and_from_document_to_document() {
+        let mut counter = WordCounter::new();
+        for round in 0..2 {
+            let mut want: HashMap<String, u32> = HashMap::new();
+            // More distinct words than the table starts with, some repeated.
+            for n in 0..3000 {
+                let word = format!("w{}-{round}", n % 1700);
+                counter.slot(&word).0 += 1;
+                *want.entry(word).or_default() += 1;
+            }
+            let words = counter.take();
+            let mut got: HashMap<String, u32> = HashMap::new();
+            for (start, end, state, (count, _)) in &words.found {
+                let word = &words.text[*start as usize..*end as usize];
+                let mut hasher = TermHasher::default();
+                hasher.write(word.as_bytes());
+                assert_eq!(hasher.0, *state, "{word}");
+                assert!(got.insert(word.to_string(), *count).is_none(), "{word} twice");
+            }
+            assert_eq!(got, want);
+        }
+    }
+
     /// Gathers the documents' postings and writes them as one shard.
     fn shard(docs: &[(u32, &str, &str)], ids: u32) -> Vec<u8> {
         let jieba = super::super::jieba();
         let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
         for &(id, title, body) in docs {
-            for (p, part) in DocTerms::of(title, body, jieba).into_parts().iter().enumerate() {
-                parts[p].add(id, part);
+            let terms = DocTerms::of(title, body, jieba).into_parts();
+            for (p, postings) in parts.iter_mut().enumerate() {
+                postings.add(id, &terms, p);
             }
         }
         let mut terms: Vec<(String, List)> = parts.into_iter().flat_map(Postings::into_terms).collect();

@@ -196,7 +196,7 @@ pub fn update(corpus: &Corpus, mut kept: Kept, output: &Path, emit: &Emit) -> Op
     let mut parts: Vec<Postings> = (0..PARTS).map(|_| Postings::default()).collect();
     parts.par_iter_mut().enumerate().for_each(|(p, postings)| {
         for (id, c) in &cut {
-            postings.add(*id as u32, &c.parts[p]);
+            postings.add(*id as u32, &c.parts, p);
         }
     });
     let mut texts: HashMap<usize, Vec<u8>> = HashMap::with_capacity(cut.len());

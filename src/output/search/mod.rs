@@ -49,7 +49,7 @@ use crate::model::published::Owner;
 use crate::output::sink::Sink;
 use crate::render::filters::{format_date_cn, join_url};
 use crate::render::pictures::Pictures;
-use index::{DocPart, DocTerms, List, PARTS, Postings};
+use index::{DocParts, DocTerms, List, PARTS, Postings};
 pub use kept::Kept;
 
 /// Where the index is published.
@@ -383,7 +383,7 @@ impl Corpus {
 struct Cut {
     length: u8,
     text: Vec<u8>,
-    parts: Vec<DocPart>,
+    parts: DocParts,
 }
 
 impl Corpus {
@@ -510,7 +510,7 @@ fn full(corpus: &Corpus, emit: &Emit, cancelled: &AtomicBool) -> Option<Kept> {
             || {
                 parts.par_iter_mut().enumerate().for_each(|(p, postings)| {
                     for (n, c) in cut.iter().enumerate() {
-                        postings.add((first + n) as u32, &c.parts[p]);
+                        postings.add((first + n) as u32, &c.parts, p);
                     }
                 })
             },
