@@ -431,3 +431,42 @@ fn without_exchange_a_build_goes_on_and_mends_what_someone_else_changed() {
     assert!(files == clean_files, "the pages differ from a build from nothing");
     assert!(answers == clean_answers, "the index answers differently");
 }
+
+/// A state left by a build into another output folder that no build has
+/// used for a month is removed by the next build in the site folder, even
+/// one that finds nothing changed; the state of `public/` stays.
+#[test]
+fn states_of_other_output_folders_unused_for_a_month_are_removed() {
+    let site = sample_site();
+    succeeded(&tongxin_build(site.path(), &["--output", "try-out"]));
+    succeeded(&tongxin_build(site.path(), &[]));
+    let states = site.path().join(".tongxin/build");
+    let names = || -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(&states)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let both = names();
+    assert_eq!(both.iter().filter(|n| n.ends_with(".state")).count(), 2, "{both:?}");
+    // Both states age by 40 days; then `tongxin build` finds nothing changed.
+    let long_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(40 * 24 * 60 * 60);
+    for name in &both {
+        fs::File::options()
+            .write(true)
+            .open(states.join(name))
+            .unwrap()
+            .set_modified(long_ago)
+            .unwrap();
+    }
+    let (stdout, _) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(stdout.contains("网站没有变化"), "{stdout}");
+    let left = names();
+    assert_eq!(left.iter().filter(|n| n.ends_with(".state")).count(), 1, "{left:?}");
+    assert!(left.len() < both.len(), "{left:?}");
+    // What is left is the state of public/: the next build still goes on from it.
+    let (stdout, _) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(stdout.contains("网站没有变化"), "{stdout}");
+}

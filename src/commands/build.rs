@@ -189,6 +189,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
                     }
                 };
                 diagnostics.extend(report.warnings);
+                state::mark_used(&state_path);
+                state::remove_unused(&state_path, std::time::SystemTime::now());
                 return Ok(BuildReport {
                     output: output_dir,
                     pages: 0,
@@ -248,6 +250,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     saved.folders = Some(folders);
     if state::store(&state_path, &saved).is_ok() {
         output::standby::finished(&state_path);
+        // Only a build whose own state is kept clears out others.
+        state::remove_unused(&state_path, std::time::SystemTime::now());
     }
     // What the search index is, for the next build to change it. Checked
     // against the output when read, so it may be saved before or after the

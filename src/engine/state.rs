@@ -146,6 +146,43 @@ pub fn path_for(root: &Path, output: &Path) -> PathBuf {
     root.join(STATE_DIR).join(format!("{:016x}.state", h.finish()))
 }
 
+/// How long the state of an output folder that no build has used is kept.
+const KEPT_UNUSED: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+
+/// Removes the states (with their renderings and search records) of output
+/// folders no build has used for 30 days, such as a folder built once to
+/// try something: each holds every post's rendering, ~6 KB a post. The
+/// state at `current` stays, and so does anything else in the folder.
+pub fn remove_unused(current: &Path, now: std::time::SystemTime) {
+    let Some(dir) = current.parent() else { return };
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path == current || path.extension().is_none_or(|e| e != "state") {
+            continue;
+        }
+        let unused = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .is_ok_and(|used| now.duration_since(used).is_ok_and(|age| age > KEPT_UNUSED));
+        if unused {
+            for kind in ["memo", "search", "journal", "tmp", "search-tmp"] {
+                let _ = fs::remove_file(path.with_extension(kind));
+            }
+            let _ = fs::remove_file(&path);
+        }
+    }
+}
+
+/// Marks the state at `path` as used now, by a build that found nothing to
+/// change and so wrote nothing (see [`remove_unused`]).
+pub fn mark_used(path: &Path) {
+    let _ = fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()));
+}
+
 /// Reads the state at `path`: `Ok(None)` when there is none yet.
 pub fn load(path: &Path, key: &StateKey) -> Result<Option<Saved>, Discarded> {
     let bytes = match fs::read(path) {
@@ -393,6 +430,61 @@ mod tests {
             path_for(dir.path(), &dir.path().join("test-site")),
             "one state per output folder"
         );
+    }
+
+    #[test]
+    fn states_unused_for_a_month_are_removed_with_their_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let build = dir.path().join(STATE_DIR);
+        fs::create_dir_all(&build).unwrap();
+        let now = std::time::SystemTime::now();
+        let day = std::time::Duration::from_secs(24 * 60 * 60);
+        let touch = |name: &str, age: std::time::Duration| {
+            let file = build.join(name);
+            fs::write(&file, "x").unwrap();
+            fs::File::options()
+                .write(true)
+                .open(&file)
+                .unwrap()
+                .set_modified(now - age)
+                .unwrap();
+        };
+        // The current state, however old; a state used yesterday; one
+        // used 40 days ago, with its other files; something else, old.
+        for (name, age) in [
+            ("current.state", day * 90),
+            ("current.memo", day * 90),
+            ("recent.state", day),
+            ("recent.memo", day * 40),
+            ("old.state", day * 40),
+            ("old.memo", day * 40),
+            ("old.search", day * 40),
+            ("old.journal", day * 40),
+            ("notes.txt", day * 400),
+        ] {
+            touch(name, age);
+        }
+        remove_unused(&build.join("current.state"), now);
+        let mut left: Vec<String> = fs::read_dir(&build)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "current.memo",
+                "current.state",
+                "notes.txt",
+                "recent.memo",
+                "recent.state"
+            ]
+        );
+
+        // A build that changed nothing marks its state as used.
+        mark_used(&build.join("recent.state"));
+        let used = fs::metadata(build.join("recent.state")).unwrap().modified().unwrap();
+        assert!(now.duration_since(used).map_or(true, |age| age < day / 2));
     }
 
     #[test]
