@@ -147,6 +147,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     if options.ends_process {
         engine.ends_with_process();
     }
+    engine.texts_once();
     // jieba's dictionary takes ~0.1 s of a core to load: on a thread of its
     // own, ready by the time the search index needs it. A build from nothing
     // starts it now, beside reading the sources; a build that goes on from
