@@ -840,7 +840,7 @@ fn every_sample_post_keeps_all_but_the_changed_setting() {
         let differing: Vec<(&str, &str)> = text.lines().zip(after_text.lines()).filter(|(a, b)| a != b).collect();
         assert_eq!(differing.len(), 1, "{rel}: {differing:?}");
         assert_eq!(text.lines().count(), after_text.lines().count(), "{rel}");
-        let mut expected = before.meta.clone();
+        let mut expected = (*before.meta).clone();
         if key == "title" {
             assert_eq!(after.meta.title.as_deref(), Some("改过的：标题 #1"), "{rel}");
             expected.title = after.meta.title.clone();
@@ -848,7 +848,7 @@ fn every_sample_post_keeps_all_but_the_changed_setting() {
             expected.extra.insert("name".into(), json!("改过的：标题 #1"));
         }
         expected.lines = after.meta.lines.clone();
-        assert_eq!(after.meta, expected, "{rel}");
+        assert_eq!(*after.meta, expected, "{rel}");
         assert_eq!(after.body, before.body, "{rel}");
         edited += 1;
     }

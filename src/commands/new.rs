@@ -674,7 +674,7 @@ mod tests {
             SourceFile {
                 rel: "tian/a.md".into(),
                 shown: "content/tian/a.md".into(),
-                meta,
+                meta: meta.into(),
                 body: std::sync::Arc::from(""),
                 body_hash: 0,
                 body_line: 1,

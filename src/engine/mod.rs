@@ -1394,6 +1394,21 @@ mod tests {
         assert_eq!(fs::read(&page).unwrap(), expected);
     }
 
+    /// The settings of each source are held once, by the engine and the model alike.
+    #[test]
+    fn the_model_shares_the_sources_settings() {
+        let dir = site();
+        let out = tempfile::tempdir().unwrap();
+        let mut engine = engine(dir.path());
+        built(engine.update(Touched::everything(), &InPlace::new(out.path(), "测试文件夹")));
+        let site = engine.site().unwrap();
+        assert_eq!(site.pages.len(), 3);
+        for page in &site.pages {
+            let source = engine.sources.files[&page.rel].file.as_ref().unwrap();
+            assert!(Arc::ptr_eq(&page.meta, &source.meta), "{}", page.rel);
+        }
+    }
+
     #[test]
     fn a_restored_engine_sees_that_nothing_changed() {
         let dir = site();

@@ -16,7 +16,8 @@ pub struct Page {
     pub shown: PathBuf,
     /// Index into `Site::columns`; `None` for a file directly in `content/`.
     pub column: Option<usize>,
-    pub meta: FrontMatter,
+    /// Shared with the engine's copy of the source (see [`crate::content::SourceFile::meta`]).
+    pub meta: std::sync::Arc<FrontMatter>,
     pub title: String,
     pub slug: String,
     /// Site path below the base path, e.g. `yaowen/2025-03-02-a/`.

@@ -81,9 +81,13 @@ mod tests {
         .unwrap();
         let tz = config.tz.clone();
         let mut files = vec![
-            crate::content::parse_text("yaowen/_index.md".into(), "---\ntitle: 要闻\nkind: news\n---\n".into(), &tz)
-                .0
-                .unwrap(),
+            crate::content::parse_text(
+                "yaowen/_index.md".into(),
+                "---\ntitle: 要闻\nkind: news\n---\n".into(),
+                &tz,
+            )
+            .0
+            .unwrap(),
         ];
         for i in 1..=40 {
             let text = format!(
