@@ -217,8 +217,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
             return Err(failure(&diagnostics, &output_dir));
         }
     }
-    // The site is modelled: one build needs the texts no more.
-    engine.forget_texts();
     let search_path = state_path.with_extension("search");
     let written = match folders {
         Some(folders) if !options.without_exchange && output::can_exchange_beside(&output::resolved(&output_dir)) => {

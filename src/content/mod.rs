@@ -38,7 +38,8 @@ pub struct SourceFile {
     /// the same settings (10,000 posts: ~10 MB held once, not twice).
     pub meta: std::sync::Arc<FrontMatter>,
     /// Shared: the engine keeps what it read, and each build's model holds
-    /// the same text. Not kept between builds (see `body_hash`): empty in a
+    /// the same text (`tongxin build` hands it over instead: see
+    /// `Engine::texts_once`). Not kept between builds (see `body_hash`): empty in a
     /// file the engine restored, until it is read again.
     #[serde(skip)]
     pub body: std::sync::Arc<str>,

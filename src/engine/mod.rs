@@ -536,7 +536,7 @@ impl Engine {
         self.memo.next_build();
         let content = self.content();
         if self.texts_once {
-            self.forget_texts();
+            self.sources.forget_texts();
         }
         self.model_of(content, None, true, Some(&self.memo), diagnostics)
     }
@@ -899,13 +899,6 @@ impl Engine {
     /// thread spends while the build goes on.
     pub fn forget_site_meanwhile(&mut self) {
         let_go_of(self.current.take(), self.ends_with_process);
-    }
-
-    /// Lets go of the sources' texts once the site is modelled (their
-    /// renderings are kept): a build that ends after one update needs them no
-    /// more. A text that is needed again is read again.
-    pub fn forget_texts(&mut self) {
-        self.sources.forget_texts();
     }
 
     /// Whether [`Engine::refresh`] found nothing changed since the state the

@@ -42,7 +42,7 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Drops every text read (see `Engine::forget_texts`).
+    /// Drops every text read (see `Engine::texts_once`).
     pub fn forget_texts(&mut self) {
         for file in self.files.values_mut().filter_map(|s| s.file.as_mut()) {
             file.body = std::sync::Arc::from("");

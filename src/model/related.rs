@@ -100,7 +100,7 @@ mod tests {
                     .unwrap(),
             );
         }
-        let options = super::super::ModelOptions {
+        let options = crate::model::ModelOptions {
             drafts: false,
             now: "2026-01-01T00:00:00Z".parse().unwrap(),
             root: std::path::PathBuf::from("."),
@@ -109,7 +109,7 @@ mod tests {
             memo: None,
         };
         let diagnostics = Diagnostics::new();
-        let site = super::super::build(
+        let site = crate::model::build(
             config,
             crate::content::Content {
                 files,
