@@ -228,8 +228,12 @@ fn a_busy_port_is_a_clear_error() {
 fn a_post_dated_for_later_appears_at_its_time_while_the_server_runs() {
     let site = common::Fixture::with_news(2);
     // Due a few seconds from now, by the clock the server runs on.
-    let due = Timestamp::now() + Duration::from_secs(3);
-    let due_text = due.round(jiff::Unit::Second).unwrap().to_string();
+    // Whole seconds, as a post's date is written; the moment compared below
+    // is this one, not the unrounded one, which may be half a second later.
+    let due = (Timestamp::now() + Duration::from_secs(3))
+        .round(jiff::Unit::Second)
+        .unwrap();
+    let due_text = due.to_string();
     site.write(
         "content/yaowen/2030-01-01-later.md",
         &format!("---\ntitle: 定时发布的要闻\ndate: {due_text}\nslug: later\n---\n到点才发布。\n"),
