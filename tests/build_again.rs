@@ -219,6 +219,52 @@ fn a_build_from_nothing_keeps_the_time_of_files_that_did_not_change() {
     assert_eq!(left_beside_output(site.path()), Vec::<String>::new());
 }
 
+/// A build stopped before its exchange leaves the journal of what it touched
+/// in the standby folder, here a page it was writing. The next build mends
+/// that even when nothing changed: the output is left as it was, no journal
+/// is left, and the half-written file never reaches the output.
+#[test]
+fn a_journal_left_by_a_stopped_build_is_dealt_with_when_nothing_changed() {
+    let site = sample_site();
+    let public = site.path().join("public");
+    succeeded(&tongxin_build(site.path(), &[]));
+    // An incremental build makes the standby folder.
+    add_to_article(site.path(), "会后，委员们还到田间地头看了秋收。");
+    succeeded(&tongxin_build(site.path(), &[]));
+    let standby = site.path().join(".public.tongxin-standby");
+    assert!(standby.is_dir());
+    let built = snapshot(&public);
+
+    // What a build killed while writing the page leaves.
+    let half_written = standby.join("yaowen/2026-11-12-changweihui-nongwenlv/.index.html.tongxin-tmp");
+    fs::write(&half_written, "<html>写了一半").unwrap();
+    let records = site.path().join(".tongxin/build");
+    let state = fs::read_dir(&records)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "state"))
+        .expect("the build's state");
+    fs::write(state.with_extension("journal"), format!("{ARTICLE_PAGE}\n")).unwrap();
+
+    let (stdout, _) = succeeded(&tongxin_build(site.path(), &[]));
+    assert!(stdout.contains("网站没有变化"), "{stdout}");
+    assert_eq!(rewritten(&built, &snapshot(&public)), Vec::<String>::new());
+    let journals: Vec<_> = fs::read_dir(&records)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".journal"))
+        .collect();
+    assert_eq!(journals, Vec::<String>::new(), "the journal is done with");
+    assert!(!half_written.exists(), "the half-written page is removed");
+
+    // The next change goes out through the standby folder, without it.
+    add_to_article(site.path(), "大家表示要把意见带回去。");
+    succeeded(&tongxin_build(site.path(), &[]));
+    let after = snapshot(&public);
+    assert!(after.keys().all(|p| !p.contains("tongxin-tmp")), "{:?}", after.keys());
+    assert!(String::from_utf8_lossy(&after[ARTICLE_PAGE].2).contains("大家表示要把意见带回去"));
+}
+
 #[test]
 fn warnings_are_told_again_until_fixed() {
     let site = sample_site();

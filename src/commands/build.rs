@@ -175,8 +175,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildFailure> {
     }
     // Nothing changed since the last build, and its output is as it left
     // it: nothing to do (checked by inode, size and time; on Windows by
-    // size and time).
+    // size and time). Unless a build stopped part way left its journal: the
+    // files it touched in the standby folder are mended below, and the
+    // journal removed, with nothing written to the output.
     if engine.unchanged()
+        && !standby::unfinished(&state_path)
         && let Some(kept) = &folders
     {
         let target = output::resolved(&output_dir);

@@ -326,6 +326,13 @@ impl super::NextOutput for Standby {
     }
 }
 
+/// Whether a build that did not finish left its journal beside `state`: the
+/// next build must go through the standby folder to mend what it touched,
+/// even when nothing else changed.
+pub fn unfinished(state: &Path) -> bool {
+    journal_path(state).exists()
+}
+
 /// The journal is done with once what the folders hold is kept.
 pub fn finished(state: &Path) {
     let _ = fs::remove_file(journal_path(state));
