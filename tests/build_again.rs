@@ -111,6 +111,17 @@ fn add_to_article(site: &Path, lines: &str) {
     fs::write(&path, format!("{text}\n{lines}\n")).unwrap();
 }
 
+/// The sample site built, then built again after an edit: the second build
+/// went on from the first, so the output has its standby folder.
+fn built_and_edited() -> (tempfile::TempDir, std::path::PathBuf) {
+    let site = sample_site();
+    let public = site.path().join("public");
+    succeeded(&tongxin_build(site.path(), &[]));
+    add_to_article(site.path(), "新的一句。");
+    succeeded(&tongxin_build(site.path(), &[]));
+    (site, public)
+}
+
 /// The files outside the search index written again (see [`rewritten`]).
 fn rewritten_outside_search(before: &Snapshot, after: &Snapshot) -> Vec<String> {
     rewritten(before, after)
@@ -225,12 +236,7 @@ fn a_build_from_nothing_keeps_the_time_of_files_that_did_not_change() {
 /// is left, and the half-written file never reaches the output.
 #[test]
 fn a_journal_left_by_a_stopped_build_is_dealt_with_when_nothing_changed() {
-    let site = sample_site();
-    let public = site.path().join("public");
-    succeeded(&tongxin_build(site.path(), &[]));
-    // An incremental build makes the standby folder.
-    add_to_article(site.path(), "会后，委员们还到田间地头看了秋收。");
-    succeeded(&tongxin_build(site.path(), &[]));
+    let (site, public) = built_and_edited();
     let standby = site.path().join(".public.tongxin-standby");
     assert!(standby.is_dir());
     let built = snapshot(&public);
@@ -305,11 +311,7 @@ fn a_damaged_record_is_a_one_line_notice() {
 
 #[test]
 fn a_failed_build_after_an_incremental_one_leaves_the_output_alone() {
-    let site = sample_site();
-    let public = site.path().join("public");
-    succeeded(&tongxin_build(site.path(), &[]));
-    add_to_article(site.path(), "新的一句。");
-    succeeded(&tongxin_build(site.path(), &[]));
+    let (site, public) = built_and_edited();
     let built = snapshot(&public);
 
     let path = site.path().join(ARTICLE);
