@@ -480,11 +480,12 @@ const SPEED_QUERIES = ['协商', '乡村振兴', '养老服务', '背街小巷',
 // The goal is a median of 200 ms; bench/search.sh measures it (speed is
 // measured in benchmarks, not in timed tests). Here, on a noisy 2-core CI
 // machine where Chromium, this test's own server and the validator's JVM share
-// the cores, the same page measured 130-225 ms from run to run, so the check
-// only catches a gross regression: a median above 1.5 times the goal, or one
+// the cores, the same page measured 130-225 ms from run to run, and on a
+// machine about 1.5 times slower a median of 324 ms (202-412), so the check
+// only catches a gross regression: a median above twice the goal, or one
 // query above three times (e.g. a page that downloads much more than it needs).
 const GOAL_MS = 200;
-const BUDGET_MS = 300;
+const BUDGET_MS = 400;
 const WORST_MS = 600;
 // How long search.js waits for typing to pause before it draws results.
 const PAUSE_MS = 50;
