@@ -21,6 +21,13 @@ use jiff::Timestamp;
 use tongxin::BuildOptions;
 use tongxin::commands::serve::session::{Outcome, Session, SessionOptions, Touched};
 
+/// CI runs this test on the static Linux build (musl), to reuse the
+/// dependencies compiled for the download; with musl's own allocator the
+/// builds here would take twice as long (see Cargo.toml).
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BASE: &str = "http://127.0.0.1:1111/";
 
 fn now() -> Timestamp {
