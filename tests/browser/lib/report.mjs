@@ -27,10 +27,13 @@ export class Report {
   constructor() {
     this.results = [];
     this.sections = [];
+    this.started = Date.now();
   }
 
+  /** Starts a part of the report; its header says how long the suite has run, so a slow part shows in the log. */
   section(title) {
-    console.log(`\n${bold(`== ${title}`)}`);
+    const seconds = Math.round((Date.now() - this.started) / 1000);
+    console.log(`\n${bold(`== ${title}`)} (${seconds} s)`);
   }
 
   /** Records a result. `problems` is an array of strings; empty means pass. */
