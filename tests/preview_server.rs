@@ -14,6 +14,7 @@ use std::net::TcpStream;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use common::http::{Response, get};
 use jiff::Timestamp;
 use tongxin::commands::serve::{self, ServeOptions};
 
@@ -23,28 +24,8 @@ fn now() -> Timestamp {
 
 /// One raw HTTP request (clients tidy `..` away before sending, so tests of
 /// path traversal write the request line themselves).
-fn raw_get(addr: std::net::SocketAddr, target: &str) -> (u16, String, Vec<u8>) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).unwrap();
-    let split = memchr_find(&response, b"\r\n\r\n").expect("headers");
-    let head = String::from_utf8_lossy(&response[..split]).into_owned();
-    let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, head, response[split + 4..].to_vec())
-}
-
-fn memchr_find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
 fn status_json(addr: std::net::SocketAddr) -> serde_json::Value {
-    let (_, _, body) = raw_get(addr, "/__tongxin/status");
-    serde_json::from_slice(&body).unwrap()
+    serde_json::from_slice(&get(addr, "/__tongxin/status").unwrap().body).unwrap()
 }
 
 /// Waits until the server has finished more than `builds` rebuilds.
@@ -82,7 +63,7 @@ fn server_serves_only_the_site_and_reports_errors() {
     let addr = server.addr;
 
     // The site, with the reload script added to HTML only as it is sent.
-    let (status, head, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    let Response { status, head, body } = get(addr, "/yaowen/2025-03-03-post-3/").unwrap();
     assert_eq!(status, 200);
     assert!(head.to_lowercase().contains("content-type: text/html; charset=utf-8"));
     assert!(body_text(&body).contains("/__tongxin/reload.js"));
@@ -91,11 +72,12 @@ fn server_serves_only_the_site_and_reports_errors() {
         !on_disk.contains("__tongxin"),
         "the files themselves are what build writes"
     );
-    let (status, _, _) = raw_get(addr, "/__tongxin/reload.js");
+    let Response { status, .. } = get(addr, "/__tongxin/reload.js").unwrap();
     assert_eq!(status, 200);
 
     // Chinese file names, with their type.
-    let (status, head, _) = raw_get(addr, "/%E9%99%84%E4%BB%B6/%E5%AD%A6%E4%B9%A0%E6%9D%90%E6%96%99.pdf");
+    let Response { status, head, .. } =
+        get(addr, "/%E9%99%84%E4%BB%B6/%E5%AD%A6%E4%B9%A0%E6%9D%90%E6%96%99.pdf").unwrap();
     assert_eq!(status, 200);
     assert!(head.to_lowercase().contains("content-type: application/pdf"), "{head}");
 
@@ -114,11 +96,11 @@ fn server_serves_only_the_site_and_reports_errors() {
         #[cfg(unix)]
         "/link.txt",
     ] {
-        let (status, _, body) = raw_get(addr, target);
+        let Response { status, body, .. } = get(addr, target).unwrap();
         assert!(status == 403 || status == 404 || status == 400, "{target}: {status}");
         assert!(!body_text(&body).contains("不该被看到"), "{target} leaked a file");
     }
-    let (status, _, body) = raw_get(addr, "//etc/passwd");
+    let Response { status, body, .. } = get(addr, "//etc/passwd").unwrap();
     assert_eq!(status, 404, "an absolute path is looked up inside the folder");
     assert!(!body_text(&body).contains("root:"));
 
@@ -130,7 +112,7 @@ fn server_serves_only_the_site_and_reports_errors() {
     );
     let status = wait_for_rebuild(addr, builds);
     assert!(status["errors"].as_array().unwrap().is_empty());
-    let (_, _, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    let Response { body, .. } = get(addr, "/yaowen/2025-03-03-post-3/").unwrap();
     assert!(body_text(&body).contains("改过的正文"));
 
     // A broken file: the error goes to the open pages, the last good page stays.
@@ -151,7 +133,11 @@ fn server_serves_only_the_site_and_reports_errors() {
             .chars()
             .any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
     );
-    let (status_code, _, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    let Response {
+        status: status_code,
+        body,
+        ..
+    } = get(addr, "/yaowen/2025-03-03-post-3/").unwrap();
     assert_eq!(status_code, 200);
     assert!(
         body_text(&body).contains("改过的正文"),
@@ -182,7 +168,7 @@ fn server_serves_only_the_site_and_reports_errors() {
     let status = wait_for_rebuild(addr, builds);
     assert!(status["errors"].as_array().unwrap().is_empty());
     assert!(status["generation"].as_u64().unwrap() > generation);
-    let (_, _, body) = raw_get(addr, "/yaowen/2025-03-03-post-3/");
+    let Response { body, .. } = get(addr, "/yaowen/2025-03-03-post-3/").unwrap();
     assert!(body_text(&body).contains("修好的正文"));
 
     let output = server.output.clone();
@@ -248,7 +234,7 @@ fn a_post_dated_for_later_appears_at_its_time_while_the_server_runs() {
     .expect("the server starts");
     let addr = server.addr;
     let builds = status_json(addr)["builds"].as_u64().unwrap();
-    let (before, _, _) = raw_get(addr, "/yaowen/later/");
+    let Response { status: before, .. } = get(addr, "/yaowen/later/").unwrap();
     // A busy machine may have modelled the site after the moment; otherwise
     // the post is not shown yet and, with no file changed, the server
     // updates at the post's time by itself.
@@ -258,10 +244,10 @@ fn a_post_dated_for_later_appears_at_its_time_while_the_server_runs() {
         assert!(Timestamp::now() >= due, "updated before the post was due");
         assert!(status["errors"].as_array().unwrap().is_empty(), "{status}");
     }
-    let (status, _, body) = raw_get(addr, "/yaowen/later/");
+    let Response { status, body, .. } = get(addr, "/yaowen/later/").unwrap();
     assert_eq!(status, 200);
     assert!(body_text(&body).contains("到点才发布"));
-    let (_, _, list) = raw_get(addr, "/yaowen/");
+    let Response { body: list, .. } = get(addr, "/yaowen/").unwrap();
     assert!(body_text(&list).contains("定时发布的要闻"), "the column lists it too");
     server.stop();
 }
