@@ -1,8 +1,8 @@
 //! Links (`link-*`): every link, image and anchor in the Markdown (reported at
 //! its line), and every link of every page the theme renders (reported once per
 //! address, with how many pages carry it), resolved against the files a build
-//! would write. Pages are rendered in memory and read with a scanner of start tags ([`read_html`]); nothing
-//! is written to disk.
+//! would write. Pages are rendered in memory and read with a scanner of start
+//! tags ([`read_html`]); nothing is written to disk.
 //!
 //! External addresses are collected here and checked by [`super::external`]
 //! when asked (`--external`).
@@ -825,8 +825,8 @@ mod tests {
         let mut pages = 0;
         for entry in walkdir::WalkDir::new(out.path()).into_iter().filter_map(Result::ok) {
             if entry.path().extension().is_some_and(|e| e == "html") {
-                // The parser reads <noscript> as text (a browser with
-                // scripts does too); the scanner also checks the links in it, which
+                // The parser reads <noscript> as text (a browser with scripts
+                // does too); the scanner also checks the links in it, which
                 // readers without scripts follow. Compare the rest.
                 let text = std::fs::read_to_string(entry.path()).unwrap();
                 let html = without_noscript(&text);
