@@ -110,9 +110,11 @@ make_tongxin "$OUT/tongxin-plain" 0
 make_hugo "$OUT/hugo-jpeg" ""
 make_hugo "$OUT/hugo-webp" " webp"
 
-cold() { rm -rf "$OUT/tongxin/.tongxin/images"; "$TONGXIN" build --root "$OUT/tongxin"; }
-warm() { "$TONGXIN" build --root "$OUT/tongxin"; }
-plain() { "$TONGXIN" build --root "$OUT/tongxin-plain"; }
+# --clean: without it, the second build of an unchanged site would do nothing
+# at all (incremental builds), and neither cache would be measured.
+cold() { rm -rf "$OUT/tongxin/.tongxin/images"; "$TONGXIN" build --clean --root "$OUT/tongxin"; }
+warm() { "$TONGXIN" build --clean --root "$OUT/tongxin"; }
+plain() { "$TONGXIN" build --clean --root "$OUT/tongxin-plain"; }
 hugo_cold() { rm -rf "$1/resources" "$1/public"; "$HUGO" --quiet --source "$1"; }
 
 run() {

@@ -246,11 +246,51 @@ pub fn is_redirect_page(file: &Path) -> bool {
 
 /// A small real JPEG, for fixtures that need a photo the build can process.
 pub fn tiny_jpeg(width: u32, height: u32) -> Vec<u8> {
+    jpeg_of(width, height, |_, _| [180, 40, 40])
+}
+
+/// The RGB pixels of a `width` × `height` picture, row by row.
+fn pixels_of(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+    (0..height)
+        .flat_map(|y| (0..width).map(move |x| (x, y)))
+        .flat_map(|(x, y)| colour(x, y))
+        .collect()
+}
+
+/// A JPEG (quality 75, as cameras and phones save) whose pixel at (x, y) is
+/// `colour(x, y)`.
+pub fn jpeg_of(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
     let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(width, height, image::Rgb([180, 40, 40])))
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+    jpeg_encoder::Encoder::new(&mut out, 75)
+        .encode(
+            &pixels_of(width, height, colour),
+            width as u16,
+            height as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
         .unwrap();
     out
+}
+
+/// A PNG whose pixel at (x, y) is `colour(x, y)`.
+pub fn png_of(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    let mut writer = encoder.write_header().unwrap();
+    writer.write_image_data(&pixels_of(width, height, colour)).unwrap();
+    writer.finish().unwrap();
+    out
+}
+
+/// A JPEG's width, height and number of colour components (3 for colour,
+/// 4 for CMYK), read from its header.
+pub fn jpeg_info(bytes: &[u8]) -> (u32, u32, usize) {
+    let mut decoder = zune_jpeg::JpegDecoder::new(zune_core::bytestream::ZCursor::new(bytes));
+    decoder.decode_headers().expect("a JPEG");
+    let (width, height) = decoder.dimensions().unwrap();
+    let components = decoder.input_colorspace().unwrap().num_components();
+    (width as u32, height as u32, components)
 }
 
 /// Every file below `dir` with its bytes, by path with `/` separators.

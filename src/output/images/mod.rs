@@ -9,9 +9,11 @@
 //! model itself is not changed.
 
 pub mod cache;
+mod decode;
 mod intrinsic;
 pub mod messages;
 pub mod process;
+mod raster;
 mod resolve;
 
 use std::collections::HashMap;

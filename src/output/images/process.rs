@@ -2,25 +2,17 @@
 //! the configured widths (never enlarged), re-encoded without any metadata (no
 //! GPS position, camera serial or owner), within a memory limit.
 
-use std::io::Cursor;
-
-use image::codecs::jpeg::JpegEncoder;
-use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use image::codecs::webp::WebPEncoder;
-use image::imageops::FilterType;
-use image::{DynamicImage, ImageDecoder, ImageEncoder, ImageError, ImageFormat, ImageReader, Limits};
-
 use crate::config::ImageSettings;
 
+use super::decode::{self, Format};
+use super::raster::Raster;
+
 /// Bump when the output of [`process`] changes, so cached copies are remade.
-pub const ENCODER_VERSION: u32 = 1;
+pub const ENCODER_VERSION: u32 = 2;
 
 /// Photos with more pixels than this are refused rather than decoded: 64
 /// million pixels (a 12,000 × 5,300 panorama) take 192 MB in memory.
 pub const MAX_PIXELS: u64 = 64_000_000;
-
-/// What the decoder may allocate for one photo.
-const MAX_ALLOC: u64 = 256 * 1024 * 1024;
 
 /// One file made from a photo.
 #[derive(Debug, Clone)]
@@ -68,35 +60,14 @@ pub enum Failure {
     Damaged(String),
 }
 
-/// What a source file is, by its first bytes; the name may lie.
-fn sniff(bytes: &[u8]) -> Result<ImageFormat, Failure> {
-    if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
-        return match &bytes[8..12] {
-            b"avif" | b"avis" => Err(Failure::Avif),
-            b"heic" | b"heix" | b"hevc" | b"hevx" | b"heim" | b"heis" | b"mif1" | b"msf1" => Err(Failure::Heic),
-            _ => Err(Failure::NotImage),
-        };
-    }
-    match image::guess_format(bytes) {
-        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => Ok(f),
-        Ok(ImageFormat::Bmp) => Err(Failure::Unsupported("BMP")),
-        Ok(ImageFormat::Tiff) => Err(Failure::Unsupported("TIFF")),
-        Ok(ImageFormat::Gif) => Err(Failure::Unsupported("GIF")),
-        Ok(ImageFormat::Ico) => Err(Failure::Unsupported("ICO")),
-        Ok(_) => Err(Failure::Unsupported("这种")),
-        Err(_) => Err(Failure::NotImage),
-    }
-}
-
 /// Whether a file is a photo the build can publish, and its size in pixels,
 /// without decoding it: the desk checks an upload with the build's rules.
 pub fn inspect(bytes: &[u8]) -> Result<(u32, u32), Failure> {
-    let format = sniff(bytes)?;
-    if format == ImageFormat::Jpeg && jpeg_truncated(bytes) {
+    let format = decode::sniff(bytes)?;
+    if format == Format::Jpeg && jpeg_truncated(bytes) {
         return Err(Failure::Truncated);
     }
-    let reader = image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    let (width, height) = reader.into_dimensions().map_err(decode_error)?;
+    let (width, height) = decode::dimensions(bytes, format)?;
     if u64::from(width) * u64::from(height) > MAX_PIXELS {
         return Err(Failure::TooLarge { width, height });
     }
@@ -138,22 +109,6 @@ fn jpeg_components(bytes: &[u8]) -> Option<u8> {
     None
 }
 
-fn decode_error(e: ImageError) -> Failure {
-    match e {
-        ImageError::Limits(_) => Failure::TooLarge { width: 0, height: 0 },
-        ImageError::Unsupported(u) => Failure::Damaged(u.to_string()),
-        ImageError::IoError(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => Failure::Truncated,
-        other => {
-            let text = other.to_string();
-            if text.contains("EOF") || text.contains("eof") || text.contains("end of") {
-                Failure::Truncated
-            } else {
-                Failure::Damaged(text)
-            }
-        }
-    }
-}
-
 /// The widths to make for a photo `width` pixels wide: every configured width
 /// below it, and the largest width it can fill, so nothing is enlarged.
 pub fn widths_for(width: u32, settings: &ImageSettings) -> Vec<u32> {
@@ -172,39 +127,17 @@ pub fn process(bytes: &[u8], ext: &str, settings: &ImageSettings) -> Result<Proc
         "avif" => return Err(Failure::Avif),
         _ => {}
     }
-    let format = sniff(bytes)?;
-    if format == ImageFormat::Jpeg && jpeg_truncated(bytes) {
+    let format = decode::sniff(bytes)?;
+    if format == Format::Jpeg && jpeg_truncated(bytes) {
         return Err(Failure::Truncated);
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_ALLOC);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(decode_error)?;
-    let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(Failure::TooLarge { width: w, height: h });
-    }
     let mut notes = Vec::new();
-    if format == ImageFormat::Jpeg && jpeg_components(bytes) == Some(4) {
+    if format == Format::Jpeg && jpeg_components(bytes) == Some(4) {
         notes.push(Note::Cmyk);
     }
-    // A missing or unreadable orientation means the photo is upright.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match decode_error(e) {
-        Failure::TooLarge { .. } => Failure::TooLarge { width: w, height: h },
-        other => other,
-    })?;
-    img.apply_orientation(orientation);
-
-    let lossy = format == ImageFormat::Jpeg;
-    let img = if lossy || !img.color().has_alpha() {
-        DynamicImage::ImageRgb8(img.into_rgb8())
-    } else {
-        DynamicImage::ImageRgba8(img.into_rgba8())
-    };
+    let (raster, orientation) = decode::decode(bytes, format)?;
+    let lossy = format == Format::Jpeg;
+    let img = raster.upright(orientation);
     let widths = widths_for(img.width(), settings);
     // Largest first, each made from the one before: far less work than
     // resizing the full photo every time, and as sharp.
@@ -213,13 +146,13 @@ pub fn process(bytes: &[u8], ext: &str, settings: &ImageSettings) -> Result<Proc
         img
     } else {
         let height = scaled_height(img.width(), img.height(), top_width);
-        img.resize_exact(top_width, height, FilterType::CatmullRom)
+        resized(&img, top_width, height)?
     };
-    let mut sized: Vec<DynamicImage> = vec![top];
+    let mut sized: Vec<Raster> = vec![top];
     for &width in widths.iter().rev().skip(1) {
         let Some(from) = sized.last() else { break };
         let height = scaled_height(from.width(), from.height(), width);
-        let next = from.resize_exact(width, height, FilterType::CatmullRom);
+        let next = resized(from, width, height)?;
         sized.push(next);
     }
     sized.reverse();
@@ -284,12 +217,16 @@ pub fn process(bytes: &[u8], ext: &str, settings: &ImageSettings) -> Result<Proc
     Ok(Processed { files, notes })
 }
 
+fn resized(from: &Raster, width: u32, height: u32) -> Result<Raster, Failure> {
+    from.resized(width, height).map_err(|e| Failure::Damaged(e.to_string()))
+}
+
 fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
     ((u64::from(height) * u64::from(to) + u64::from(width) / 2) / u64::from(width).max(1)).max(1) as u32
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub(super) enum Encoding {
     Jpeg(u8),
     Png,
     WebP,
@@ -307,28 +244,58 @@ impl Encoding {
 
 /// The format of the copy published under the source's own name: what its
 /// extension promises, else what the file is.
-fn own_format(ext: &str, format: ImageFormat) -> Encoding {
+fn own_format(ext: &str, format: Format) -> Encoding {
     match (ext, format) {
         ("webp", _) => Encoding::WebP,
         ("png", _) => Encoding::Png,
-        (_, ImageFormat::WebP) => Encoding::WebP,
+        (_, Format::WebP) => Encoding::WebP,
         _ => Encoding::Png,
     }
 }
 
 /// Encodes without any metadata: the encoders write none unless given it.
-fn encode(image: &DynamicImage, encoding: Encoding) -> Result<Vec<u8>, Failure> {
+pub(super) fn encode(image: &Raster, encoding: Encoding) -> Result<Vec<u8>, Failure> {
     let mut out = Vec::new();
-    let (w, h, color) = (image.width(), image.height(), image.color());
-    let result = match encoding {
+    let (width, height, alpha) = (image.width(), image.height(), image.has_alpha());
+    let failed = |e: &dyn std::fmt::Display| Failure::Damaged(e.to_string());
+    match encoding {
         Encoding::Jpeg(quality) => {
-            JpegEncoder::new_with_quality(&mut out, quality).write_image(image.as_bytes(), w, h, color.into())
+            // JPEG's sides are 16-bit numbers; a JPEG source never exceeds them.
+            let side = |n: u32| u16::try_from(n).map_err(|e| failed(&e));
+            let color = if alpha {
+                jpeg_encoder::ColorType::Rgba
+            } else {
+                jpeg_encoder::ColorType::Rgb
+            };
+            jpeg_encoder::Encoder::new(&mut out, quality)
+                .encode(image.pixels(), side(width)?, side(height)?, color)
+                .map_err(|e| failed(&e))?;
         }
-        Encoding::Png => PngEncoder::new_with_quality(&mut out, CompressionType::Default, PngFilter::Adaptive)
-            .write_image(image.as_bytes(), w, h, color.into()),
-        Encoding::WebP => WebPEncoder::new_lossless(&mut out).write_image(image.as_bytes(), w, h, color.into()),
-    };
-    result.map_err(|e| Failure::Damaged(e.to_string()))?;
+        Encoding::Png => {
+            let mut encoder = png::Encoder::new(&mut out, width, height);
+            encoder.set_color(if alpha {
+                png::ColorType::Rgba
+            } else {
+                png::ColorType::Rgb
+            });
+            encoder.set_depth(png::BitDepth::Eight);
+            encoder.set_compression(png::Compression::Balanced);
+            encoder.set_filter(png::Filter::Adaptive);
+            let mut writer = encoder.write_header().map_err(|e| failed(&e))?;
+            writer.write_image_data(image.pixels()).map_err(|e| failed(&e))?;
+            writer.finish().map_err(|e| failed(&e))?;
+        }
+        Encoding::WebP => {
+            let color = if alpha {
+                image_webp::ColorType::Rgba8
+            } else {
+                image_webp::ColorType::Rgb8
+            };
+            image_webp::WebPEncoder::new(&mut out)
+                .encode(image.pixels(), width, height, color)
+                .map_err(|e| failed(&e))?;
+        }
+    }
     Ok(out)
 }
 
@@ -370,23 +337,39 @@ mod tests {
 
     #[test]
     fn a_png_graphic_gets_the_smaller_lossless_format() {
-        let img = image::RgbImage::from_fn(800, 400, |x, _| {
-            if x < 400 {
-                image::Rgb([200, 30, 30])
-            } else {
-                image::Rgb([255, 255, 255])
-            }
-        });
-        let mut png = Vec::new();
-        DynamicImage::ImageRgb8(img)
-            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
-            .unwrap();
+        let pixels = (0..800 * 400)
+            .flat_map(|i| if i % 800 < 400 { [200, 30, 30] } else { [255, 255, 255] })
+            .collect();
+        let img = Raster::new(800, 400, false, pixels).unwrap();
+        let png = encode(&img, Encoding::Png).unwrap();
         let out = process(&png, "png", &settings(&[480, 960])).unwrap();
         let own = out.files.iter().find(|f| f.suffix.is_empty()).unwrap();
         assert_eq!((own.width, own.height), (800, 400));
-        assert_eq!(image::guess_format(&own.bytes).unwrap(), ImageFormat::Png);
+        assert_eq!(decode::sniff(&own.bytes), Ok(Format::Png));
         let small = out.files.iter().find(|f| f.width == 480).unwrap();
         assert_eq!(small.height, 240);
         assert!(out.files.iter().filter(|f| f.in_srcset).count() == 2);
+    }
+
+    #[test]
+    fn every_copy_decodes_to_its_stated_size() {
+        let pixels = (0..640 * 480u32)
+            .flat_map(|i| [(i % 640 / 3) as u8, (i / 640 / 2) as u8, 90])
+            .collect();
+        let img = Raster::new(640, 480, false, pixels).unwrap();
+        let jpeg = encode(&img, Encoding::Jpeg(85)).unwrap();
+        assert_eq!(inspect(&jpeg), Ok((640, 480)));
+        let out = process(&jpeg, "jpg", &settings(&[200, 400, 1000])).unwrap();
+        assert_eq!(out.files.len(), 3);
+        for made in &out.files {
+            let format = decode::sniff(&made.bytes).unwrap();
+            let (raster, _) = decode::decode(&made.bytes, format).unwrap();
+            assert_eq!((raster.width(), raster.height()), (made.width, made.height));
+        }
+        // Grey stays grey; the greyscale copy is decoded as RGB.
+        let grey = Raster::new(64, 64, false, vec![128; 64 * 64 * 3]).unwrap();
+        let webp = encode(&grey, Encoding::WebP).unwrap();
+        let (back, _) = decode::decode(&webp, Format::WebP).unwrap();
+        assert_eq!(back, grey, "lossless WebP gives the pixels back");
     }
 }
