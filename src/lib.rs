@@ -18,8 +18,10 @@
 //!
 //! [`diagnostics`], [`rules`], [`encoding`], [`yaml`], [`dates`], [`site_paths`] and
 //! [`old_urls`] (old addresses to redirect) are shared by every stage; [`terminal`]
-//! writes what the commands print in the encoding their reader expects.
+//! writes what the commands print in the encoding their reader expects, and
+//! [`arguments`] puts the command line's help and mistakes into Chinese.
 
+pub mod arguments;
 pub mod check;
 pub mod commands;
 pub mod config;

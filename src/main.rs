@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{ArgAction, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tongxin::commands::serve::{self, ServeOptions};
 use tongxin::diagnostics::display_path;
 use tongxin::terminal::{self, Stream};
@@ -30,8 +30,22 @@ macro_rules! tell {
 }
 
 #[derive(Parser)]
-#[command(name = "tongxin", version, about = "同心：把 Markdown 文章生成政协宣传网站")]
+#[command(
+    name = "tongxin",
+    version,
+    about = "同心：把 Markdown 文章生成政协宣传网站",
+    // Chinese in their place (see `tongxin::arguments`).
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 struct Cli {
+    /// 显示说明
+    #[arg(short = 'h', long, action = ArgAction::Help, global = true)]
+    help: Option<bool>,
+    /// 显示版本号
+    #[arg(short = 'V', long, action = ArgAction::Version)]
+    version: Option<bool>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -41,13 +55,13 @@ enum Command {
     /// 生成网站（默认输出到 public/ 文件夹）
     Build {
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
-        #[arg(long, default_value = ".")]
+        #[arg(long, value_name = "文件夹", default_value = ".", hide_default_value = true)]
         root: PathBuf,
         /// 输出文件夹，默认是网站文件夹下的 public/
-        #[arg(long)]
+        #[arg(long, value_name = "文件夹")]
         output: Option<PathBuf>,
         /// 临时改用另一个网址（例如发布到测试服务器时）
-        #[arg(long)]
+        #[arg(long, value_name = "网址")]
         base_url: Option<String>,
         /// 同时生成草稿和定时发布（日期在未来）的文章，用于预览
         #[arg(long)]
@@ -59,13 +73,13 @@ enum Command {
     /// 本机预览：生成网站并在浏览器里打开，保存文件后自动更新页面
     Serve {
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
-        #[arg(long, default_value = ".")]
+        #[arg(long, value_name = "文件夹", default_value = ".", hide_default_value = true)]
         root: PathBuf,
-        /// 端口号
-        #[arg(long, default_value_t = 1111)]
+        /// 端口号，默认 1111
+        #[arg(long, value_name = "端口", default_value_t = 1111, hide_default_value = true)]
         port: u16,
         /// 监听的地址；默认只有本机能打开。写 0.0.0.0 可让同一网络的其他电脑访问
-        #[arg(long, default_value = "127.0.0.1")]
+        #[arg(long, value_name = "地址", default_value = "127.0.0.1", hide_default_value = true)]
         bind: std::net::IpAddr,
         /// 启动后自动用浏览器打开
         #[arg(long)]
@@ -77,13 +91,20 @@ enum Command {
     /// 发布前检查：更新情况、链接、占位符、用语、文字规范、文章信息、网站标识、编码
     Check {
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
-        #[arg(long, default_value = ".")]
+        #[arg(long, value_name = "文件夹", default_value = ".", hide_default_value = true)]
         root: PathBuf,
         /// 同时检查外部链接能否打开（需要联网）
         #[arg(long)]
         external: bool,
         /// 报告格式：text（文字，默认）或 json（供脚本使用）
-        #[arg(long, value_enum, default_value_t = Format::Text)]
+        #[arg(
+            long,
+            value_name = "格式",
+            value_enum,
+            default_value_t = Format::Text,
+            hide_default_value = true,
+            hide_possible_values = true
+        )]
         format: Format,
         /// 把“今天”当作这一天，例如 2026-12-01（检查更新情况和未来日期用）
         #[arg(long, value_name = "日期", value_parser = parse_now)]
@@ -92,7 +113,7 @@ enum Command {
     /// 发布：生成网站、发布前检查，再把有变化的文件复制到发布目标（文件夹）
     Deploy {
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
-        #[arg(long, default_value = ".")]
+        #[arg(long, value_name = "文件夹", default_value = ".", hide_default_value = true)]
         root: PathBuf,
         /// 发布到哪里：文件夹（网站服务器的目录或共享文件夹）、sftp://用户名@服务器/文件夹 或 s3://存储桶/文件夹；不写时用 site.yaml 的 deploy.target
         #[arg(long, value_name = "文件夹")]
@@ -113,7 +134,7 @@ enum Command {
         #[arg(value_name = "标题", required = true, num_args = 1..)]
         title: Vec<String>,
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
-        #[arg(long, default_value = ".")]
+        #[arg(long, value_name = "文件夹", default_value = ".", hide_default_value = true)]
         root: PathBuf,
     },
     /// 导入 Word 文档：tongxin import 文件.docx --column 栏目（正文、小标题、表格和图片变成一篇新文章）
@@ -125,7 +146,7 @@ enum Command {
         #[arg(long, value_name = "栏目")]
         column: String,
         /// 网站所在的文件夹（含 site.yaml），默认是当前文件夹
-        #[arg(long, default_value = ".")]
+        #[arg(long, value_name = "文件夹", default_value = ".", hide_default_value = true)]
         root: PathBuf,
     },
     /// 新建一个网站：示例栏目和文章、带说明的 site.yaml 和默认主题
@@ -134,6 +155,17 @@ enum Command {
         #[arg(value_name = "文件夹")]
         dir: PathBuf,
     },
+    /// 显示某个命令的说明，例如 tongxin help build
+    Help {
+        /// 命令名称，例如 build
+        #[arg(value_name = "命令")]
+        command: Option<String>,
+    },
+}
+
+/// The command line with its help and usage in Chinese.
+fn command_line() -> clap::Command {
+    tongxin::arguments::in_chinese(Cli::command())
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -142,10 +174,13 @@ enum Format {
     Json,
 }
 
-/// Help, the version or a mistake in the arguments, as clap words them.
+/// Help, the version or a mistake in the arguments: mistakes explained in
+/// Chinese, help and version as clap lays them out.
 fn clap_says(e: &clap::Error) -> ExitCode {
     let stream = if e.use_stderr() { Stream::Err } else { Stream::Out };
-    if terminal::needs_encoding(stream) {
+    if let Some(explained) = tongxin::arguments::explain(e) {
+        terminal::write(stream, &explained);
+    } else if terminal::needs_encoding(stream) {
         // Plain text: clap's colours are for a console only.
         terminal::write(stream, &e.render().to_string());
     } else {
@@ -160,7 +195,10 @@ fn parse_now(text: &str) -> Result<jiff::civil::DateTime, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match command_line()
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(e) => return clap_says(&e),
     };
@@ -257,6 +295,7 @@ fn main() -> ExitCode {
             }
             Err(problem) => fail(&[problem], "没有新建网站。"),
         },
+        Command::Help { command } => help(command),
     }
 }
 
@@ -273,12 +312,36 @@ fn without_command() -> ExitCode {
             ExitCode::FAILURE
         }
         Launch::Help => {
-            use clap::CommandFactory;
-            if terminal::needs_encoding(Stream::Out) {
-                terminal::write(Stream::Out, &Cli::command().render_help().to_string());
-            } else {
-                let _ = Cli::command().print_help();
-            }
+            print_help(command_line());
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_help(mut command: clap::Command) {
+    if terminal::needs_encoding(Stream::Out) {
+        terminal::write(Stream::Out, &command.render_help().to_string());
+    } else {
+        let _ = command.print_help();
+    }
+}
+
+/// `tongxin help` and `tongxin help build`.
+fn help(name: Option<String>) -> ExitCode {
+    let mut whole = command_line();
+    whole.build();
+    let Some(name) = name else {
+        print_help(whole);
+        return ExitCode::SUCCESS;
+    };
+    match whole.find_subcommand(&name) {
+        Some(sub) => {
+            print_help(sub.clone());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let names: Vec<&str> = whole.get_subcommands().map(|c| c.get_name()).collect();
+            tell!("错误：没有“{name}”这个命令\n可用的命令：{}", names.join("、"));
             ExitCode::from(2)
         }
     }

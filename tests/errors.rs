@@ -311,6 +311,84 @@ fn cli_succeeds_with_exit_0() {
     assert!(String::from_utf8(out.stdout).unwrap().contains("生成完成"));
 }
 
+/// `tongxin` run with `args` in an empty folder: exit code, stdout, stderr.
+fn tongxin(args: &[&str]) -> (Option<i32>, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_tongxin"))
+        .args(args)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (out.status.code(), text(out.stdout), text(out.stderr))
+}
+
+#[test]
+fn mistakes_on_the_command_line_are_explained_in_chinese() {
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["biuld"],
+            &["没有“biuld”这个命令", "是不是想写“build”？", "查看说明：tongxin --help"],
+        ),
+        (
+            &["build", "--out", "site"],
+            &[
+                "不认识选项“--out”",
+                "是不是想写“--output”？",
+                "用法：tongxin build [选项]",
+            ],
+        ),
+        (
+            &["new"],
+            &["还缺少 <栏目> <标题>...", "用法：tongxin new [选项] <栏目> <标题>..."],
+        ),
+        (&["serve", "--port", "八八"], &["--port 后面的“八八”不对", "1 到 65535"]),
+        (
+            &["check", "--format", "xml"],
+            &["“xml”不是 --format 能用的值", "“text”或“json”"],
+        ),
+        (&["check", "--now", "明天"], &["无法识别日期“明天”"]),
+        (&["help", "biuld"], &["没有“biuld”这个命令", "可用的命令：build、serve"]),
+    ];
+    for (args, expected) in cases {
+        let (code, stdout, stderr) = tongxin(args);
+        assert_eq!(code, Some(2), "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}: {stdout}");
+        for e in *expected {
+            assert!(stderr.contains(e), "{args:?} should say {e}: {stderr}");
+        }
+        for english in ["error", "Usage", "tip:", "For more information"] {
+            assert!(!stderr.contains(english), "{args:?}: {stderr}");
+        }
+    }
+}
+
+#[test]
+fn help_is_in_chinese_for_every_command() {
+    let (code, top, _) = tongxin(&["--help"]);
+    assert_eq!(code, Some(0));
+    assert!(top.contains("用法：tongxin [命令] [选项]"), "{top}");
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| *l != "命令：")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(String::from))
+        .collect();
+    assert!(commands.len() >= 8, "{top}");
+    for name in &commands {
+        for args in [vec![name.as_str(), "--help"], vec!["help", name.as_str()]] {
+            let (code, help, _) = tongxin(&args);
+            assert_eq!(code, Some(0), "{args:?}");
+            assert!(help.contains(&format!("用法：tongxin {name}")), "{args:?}: {help}");
+            assert!(help.contains("-h, --help  ") && help.contains("显示说明"), "{help}");
+            for english in ["Usage", "Options", "Arguments", "Print", "[default", "[possible"] {
+                assert!(!help.contains(english), "{args:?} says {english}: {help}");
+            }
+        }
+    }
+}
+
 /// Every file of the output with its contents.
 fn snapshot(f: &Fixture) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<_> = walkdir::WalkDir::new(f.public())
