@@ -326,6 +326,7 @@ pub fn can_exchange_beside(target: &Path) -> bool {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    remove_tries(parent, &target_name(target));
     let name = format!(".{}.tongxin-try-{}", target_name(target), std::process::id());
     let (a, b) = (parent.join(format!("{name}-a")), parent.join(format!("{name}-b")));
     let works = fs::create_dir(&a).is_ok() && fs::create_dir(&b).is_ok() && exchange(&a, &b).unwrap_or(false);
@@ -357,21 +358,28 @@ fn target_name(target: &Path) -> String {
         .map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned())
 }
 
+/// The empty folders of [`can_exchange_beside`] left by a build stopped while
+/// it tried them; `remove_dir` leaves anything that is not empty alone.
+fn remove_tries(parent: &Path, name: &str) {
+    let tried = format!(".{name}.tongxin-try");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.filter_map(Result::ok) {
+        if entry.file_name().to_string_lossy().starts_with(&tried) {
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
+}
+
 /// Old copies of the output that an earlier build could not delete (a file was
 /// open in another program at the time); retried quietly on every build. If
 /// the output itself is missing, a build was stopped between the two renames
 /// of the fallback swap: its old copy is the last output, and is put back.
 fn remove_leftover_copies(parent: &Path, name: &str) {
+    remove_tries(parent, name);
     let prefix = format!(".{name}.tongxin-old");
-    let tried = format!(".{name}.tongxin-try");
     let Ok(entries) = fs::read_dir(parent) else { return };
     let mut restored = parent.join(name).exists();
     for entry in entries.filter_map(Result::ok) {
-        // Left by a build stopped while trying to exchange (empty folders).
-        if entry.file_name().to_string_lossy().starts_with(&tried) {
-            let _ = fs::remove_dir(entry.path());
-            continue;
-        }
         if entry.file_name().to_string_lossy().starts_with(&prefix) {
             if !restored && fs::rename(entry.path(), parent.join(name)).is_ok() {
                 restored = true;
@@ -529,8 +537,10 @@ mod tests {
     fn folders_beside_an_output_can_be_exchanged_here() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("public");
+        // Left by a build killed while it tried (another process's id).
+        fs::create_dir(dir.path().join(".public.tongxin-try-4242-b")).unwrap();
         assert_eq!(can_exchange_beside(&target), cfg!(target_os = "linux"));
-        // The two folders tried are gone.
+        // The two folders tried are gone, and so are the ones left before.
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 
