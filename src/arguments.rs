@@ -52,10 +52,10 @@ fn usage_of(program: &str, sub: &Command) -> String {
     usage
 }
 
-/// What a mistake on the command line means and what to type instead, in
+/// What a mistake on `command`'s line means and what to type instead, in
 /// Chinese; `None` for help and version (which clap prints as laid out by
 /// [`in_chinese`]).
-pub fn explain(error: &clap::Error) -> Option<String> {
+pub fn explain(error: &clap::Error, command: &Command) -> Option<String> {
     let text = |kind| match error.get(kind) {
         Some(ContextValue::String(s)) => Some(s.clone()),
         Some(ContextValue::Strings(v)) => Some(v.join(" ")),
@@ -68,6 +68,11 @@ pub fn explain(error: &clap::Error) -> Option<String> {
         _ => Vec::new(),
     };
     let quoted = |items: &[String]| items.iter().map(|s| format!("“{s}”")).collect::<Vec<_>>().join("或");
+    // clap's guess at what was meant, if it has one.
+    let suggestion = |kind| {
+        let suggested = list(kind);
+        (!suggested.is_empty()).then(|| format!("是不是想写{}？", quoted(&suggested)))
+    };
     let argument = text(ContextKind::InvalidArg).unwrap_or_default();
     // The option alone, without its value's name (`--port <端口>` → `--port`).
     let option = argument.split_whitespace().next().unwrap_or("").to_string();
@@ -80,17 +85,13 @@ pub fn explain(error: &clap::Error) -> Option<String> {
         ErrorKind::InvalidSubcommand => {
             let name = text(ContextKind::InvalidSubcommand).unwrap_or_default();
             lines.push(format!("没有“{name}”这个命令"));
-            let suggested = list(ContextKind::SuggestedSubcommand);
-            if !suggested.is_empty() {
-                lines.push(format!("是不是想写{}？", quoted(&suggested)));
-            }
+            lines.extend(suggestion(ContextKind::SuggestedSubcommand));
+            let names: Vec<&str> = command.get_subcommands().map(Command::get_name).collect();
+            lines.push(format!("可用的命令：{}", names.join("、")));
         }
         ErrorKind::UnknownArgument if argument.starts_with('-') => {
             lines.push(format!("不认识选项“{argument}”"));
-            let suggested = list(ContextKind::SuggestedArg);
-            if !suggested.is_empty() {
-                lines.push(format!("是不是想写{}？", quoted(&suggested)));
-            }
+            lines.extend(suggestion(ContextKind::SuggestedArg));
         }
         ErrorKind::UnknownArgument => {
             lines.push(format!("多出了“{argument}”，这个命令用不到它"));
@@ -200,7 +201,7 @@ mod tests {
 
     fn mistake(args: &[&str]) -> String {
         let error = command().try_get_matches_from(args).expect_err("a mistake");
-        explain(&error).expect("explained")
+        explain(&error, &command()).expect("explained")
     }
 
     #[test]
@@ -208,6 +209,7 @@ mod tests {
         let text = mistake(&["tongxin", "biuld"]);
         assert!(text.contains("没有“biuld”这个命令"), "{text}");
         assert!(text.contains("是不是想写“build”？"), "{text}");
+        assert!(text.contains("可用的命令：build、new、serve"), "{text}");
         assert!(!text.contains("error"), "{text}");
     }
 

@@ -178,7 +178,7 @@ enum Format {
 /// Chinese, help and version as clap lays them out.
 fn clap_says(e: &clap::Error) -> ExitCode {
     let stream = if e.use_stderr() { Stream::Err } else { Stream::Out };
-    if let Some(explained) = tongxin::arguments::explain(e) {
+    if let Some(explained) = tongxin::arguments::explain(e, &command_line()) {
         terminal::write(stream, &explained);
     } else if terminal::needs_encoding(stream) {
         // Plain text: clap's colours are for a console only.
@@ -326,24 +326,17 @@ fn print_help(mut command: clap::Command) {
     }
 }
 
-/// `tongxin help` and `tongxin help build`.
+/// `tongxin help` and `tongxin help build`: the same as `tongxin --help` and
+/// `tongxin build --help`, so a misspelt name is explained like any other.
 fn help(name: Option<String>) -> ExitCode {
-    let mut whole = command_line();
-    whole.build();
-    let Some(name) = name else {
-        print_help(whole);
-        return ExitCode::SUCCESS;
-    };
-    match whole.find_subcommand(&name) {
-        Some(sub) => {
-            print_help(sub.clone());
-            ExitCode::SUCCESS
-        }
-        None => {
-            let names: Vec<&str> = whole.get_subcommands().map(|c| c.get_name()).collect();
-            tell!("错误：没有“{name}”这个命令\n可用的命令：{}", names.join("、"));
-            ExitCode::from(2)
-        }
+    let args = ["tongxin".to_string()]
+        .into_iter()
+        .chain(name)
+        .chain(["--help".to_string()]);
+    match command_line().try_get_matches_from(args) {
+        Err(e) => clap_says(&e),
+        // `--help` always ends the parse with its own error kind.
+        Ok(_) => ExitCode::SUCCESS,
     }
 }
 

@@ -326,8 +326,9 @@ pub fn can_exchange_beside(target: &Path) -> bool {
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    remove_tries(parent, &target_name(target));
-    let name = format!(".{}.tongxin-try-{}", target_name(target), std::process::id());
+    let output_name = target_name(target);
+    remove_tries(parent, &output_name);
+    let name = format!(".{output_name}.tongxin-try-{}", std::process::id());
     let (a, b) = (parent.join(format!("{name}-a")), parent.join(format!("{name}-b")));
     let works = fs::create_dir(&a).is_ok() && fs::create_dir(&b).is_ok() && exchange(&a, &b).unwrap_or(false);
     let _ = fs::remove_dir(&a);

@@ -227,6 +227,29 @@ mod tests {
     }
 
     #[test]
+    fn greyscale_photos_decode_as_rgb() {
+        let grey = [10u8, 200, 90, 250];
+        let mut png = Vec::new();
+        let mut encoder = png::Encoder::new(&mut png, 2, 1);
+        encoder.set_color(png::ColorType::GrayscaleAlpha);
+        let mut writer = encoder.write_header().unwrap();
+        writer.write_image_data(&grey).unwrap();
+        writer.finish().unwrap();
+        let (raster, _) = decode(&png, Format::Png).unwrap();
+        assert!(raster.has_alpha());
+        assert_eq!(raster.pixels(), [10, 10, 10, 200, 90, 90, 90, 250]);
+
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 100)
+            .encode(&[128; 16 * 16], 16, 16, jpeg_encoder::ColorType::Luma)
+            .unwrap();
+        let (raster, _) = decode(&jpeg, Format::Jpeg).unwrap();
+        assert!(!raster.has_alpha());
+        assert_eq!(raster.pixels().len(), 16 * 16 * 3);
+        assert!(raster.pixels().iter().all(|&v| v.abs_diff(128) <= 2), "still mid grey");
+    }
+
+    #[test]
     fn a_cut_off_file_is_truncated_and_other_complaints_are_damage() {
         assert_eq!(damaged(&"unexpected EOF"), Failure::Truncated);
         assert_eq!(damaged(&"No more bytes"), Failure::Truncated);

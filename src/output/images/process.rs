@@ -226,7 +226,7 @@ fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Encoding {
+enum Encoding {
     Jpeg(u8),
     Png,
     WebP,
@@ -254,7 +254,7 @@ fn own_format(ext: &str, format: Format) -> Encoding {
 }
 
 /// Encodes without any metadata: the encoders write none unless given it.
-pub(super) fn encode(image: &Raster, encoding: Encoding) -> Result<Vec<u8>, Failure> {
+fn encode(image: &Raster, encoding: Encoding) -> Result<Vec<u8>, Failure> {
     let mut out = Vec::new();
     let (width, height, alpha) = (image.width(), image.height(), image.has_alpha());
     let failed = |e: &dyn std::fmt::Display| Failure::Damaged(e.to_string());
@@ -366,7 +366,7 @@ mod tests {
             let (raster, _) = decode::decode(&made.bytes, format).unwrap();
             assert_eq!((raster.width(), raster.height()), (made.width, made.height));
         }
-        // Grey stays grey; the greyscale copy is decoded as RGB.
+        // A lossless WebP gives the very pixels back.
         let grey = Raster::new(64, 64, false, vec![128; 64 * 64 * 3]).unwrap();
         let webp = encode(&grey, Encoding::WebP).unwrap();
         let (back, _) = decode::decode(&webp, Format::WebP).unwrap();
