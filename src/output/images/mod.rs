@@ -9,11 +9,9 @@
 //! model itself is not changed.
 
 pub mod cache;
-mod decode;
 mod intrinsic;
 pub mod messages;
 pub mod process;
-mod raster;
 mod resolve;
 
 use std::collections::HashMap;

@@ -4,15 +4,13 @@
 
 use crate::config::ImageSettings;
 
-use super::decode::{self, Format};
-use super::raster::Raster;
+use pixels::decode::{self, Format, jpeg_components, jpeg_truncated};
+use pixels::encode::{Encoding, encode};
+use pixels::raster::Raster;
+pub use pixels::{Failure, MAX_PIXELS};
 
 /// Bump when the output of [`process`] changes, so cached copies are remade.
 pub const ENCODER_VERSION: u32 = 2;
-
-/// Photos with more pixels than this are refused rather than decoded: 64
-/// million pixels (a 12,000 × 5,300 panorama) take 192 MB in memory.
-pub const MAX_PIXELS: u64 = 64_000_000;
 
 /// One file made from a photo.
 #[derive(Debug, Clone)]
@@ -40,26 +38,6 @@ pub enum Note {
     Cmyk,
 }
 
-/// Why a photo could not be published.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Failure {
-    /// An iPhone photo in HEIC/HEIF format (whatever its name says).
-    Heic,
-    Avif,
-    /// Not an image at all (a document or web page saved with a photo's name).
-    NotImage,
-    /// An image format browsers or this build do not handle (BMP, TIFF…).
-    Unsupported(&'static str),
-    /// The file stops before the end of the picture.
-    Truncated,
-    TooLarge {
-        width: u32,
-        height: u32,
-    },
-    /// The decoder gave up; its reason, for the curious.
-    Damaged(String),
-}
-
 /// Whether a file is a photo the build can publish, and its size in pixels,
 /// without decoding it: the desk checks an upload with the build's rules.
 pub fn inspect(bytes: &[u8]) -> Result<(u32, u32), Failure> {
@@ -72,41 +50,6 @@ pub fn inspect(bytes: &[u8]) -> Result<(u32, u32), Failure> {
         return Err(Failure::TooLarge { width, height });
     }
     Ok((width, height))
-}
-
-/// A JPEG whose last scan has no end marker was cut off (an interrupted copy
-/// or upload); the decoder would fill the rest with grey without a word.
-fn jpeg_truncated(bytes: &[u8]) -> bool {
-    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
-    match last_scan {
-        Some(at) => !bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
-        None => true,
-    }
-}
-
-/// The number of colour components of a JPEG (4 for CMYK), from its frame header.
-fn jpeg_components(bytes: &[u8]) -> Option<u8> {
-    let mut at = 2;
-    while at + 4 <= bytes.len() {
-        if bytes[at] != 0xFF {
-            return None;
-        }
-        let marker = bytes[at + 1];
-        if marker == 0xFF {
-            at += 1; // fill byte
-            continue;
-        }
-        let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
-        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
-        if is_frame {
-            return bytes.get(at + 9).copied();
-        }
-        if marker == 0xDA {
-            return None;
-        }
-        at += 2 + len;
-    }
-    None
 }
 
 /// The widths to make for a photo `width` pixels wide: every configured width
@@ -225,23 +168,6 @@ fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
     ((u64::from(height) * u64::from(to) + u64::from(width) / 2) / u64::from(width).max(1)).max(1) as u32
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Jpeg(u8),
-    Png,
-    WebP,
-}
-
-impl Encoding {
-    fn extension(self) -> &'static str {
-        match self {
-            Encoding::Jpeg(_) => "jpg",
-            Encoding::Png => "png",
-            Encoding::WebP => "webp",
-        }
-    }
-}
-
 /// The format of the copy published under the source's own name: what its
 /// extension promises, else what the file is.
 fn own_format(ext: &str, format: Format) -> Encoding {
@@ -251,52 +177,6 @@ fn own_format(ext: &str, format: Format) -> Encoding {
         (_, Format::WebP) => Encoding::WebP,
         _ => Encoding::Png,
     }
-}
-
-/// Encodes without any metadata: the encoders write none unless given it.
-fn encode(image: &Raster, encoding: Encoding) -> Result<Vec<u8>, Failure> {
-    let mut out = Vec::new();
-    let (width, height, alpha) = (image.width(), image.height(), image.has_alpha());
-    let failed = |e: &dyn std::fmt::Display| Failure::Damaged(e.to_string());
-    match encoding {
-        Encoding::Jpeg(quality) => {
-            // JPEG's sides are 16-bit numbers; a JPEG source never exceeds them.
-            let side = |n: u32| u16::try_from(n).map_err(|e| failed(&e));
-            let color = if alpha {
-                jpeg_encoder::ColorType::Rgba
-            } else {
-                jpeg_encoder::ColorType::Rgb
-            };
-            jpeg_encoder::Encoder::new(&mut out, quality)
-                .encode(image.pixels(), side(width)?, side(height)?, color)
-                .map_err(|e| failed(&e))?;
-        }
-        Encoding::Png => {
-            let mut encoder = png::Encoder::new(&mut out, width, height);
-            encoder.set_color(if alpha {
-                png::ColorType::Rgba
-            } else {
-                png::ColorType::Rgb
-            });
-            encoder.set_depth(png::BitDepth::Eight);
-            encoder.set_compression(png::Compression::Balanced);
-            encoder.set_filter(png::Filter::Adaptive);
-            let mut writer = encoder.write_header().map_err(|e| failed(&e))?;
-            writer.write_image_data(image.pixels()).map_err(|e| failed(&e))?;
-            writer.finish().map_err(|e| failed(&e))?;
-        }
-        Encoding::WebP => {
-            let color = if alpha {
-                image_webp::ColorType::Rgba8
-            } else {
-                image_webp::ColorType::Rgb8
-            };
-            image_webp::WebPEncoder::new(&mut out)
-                .encode(image.pixels(), width, height, color)
-                .map_err(|e| failed(&e))?;
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]

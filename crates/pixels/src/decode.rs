@@ -12,8 +12,8 @@ use zune_core::bytestream::ZCursor;
 use zune_core::colorspace::ColorSpace;
 use zune_core::options::DecoderOptions;
 
-use super::process::{Failure, MAX_PIXELS};
-use super::raster::{Orientation, Raster};
+use crate::raster::{Orientation, Raster};
+use crate::{Failure, MAX_PIXELS};
 
 /// What the decoder of one photo may allocate.
 const MAX_ALLOC: usize = 256 * 1024 * 1024;
@@ -91,6 +91,41 @@ pub fn decode(bytes: &[u8], format: Format) -> Result<(Raster, Orientation), Fai
         Format::Png => decode_png(bytes),
         Format::WebP => decode_webp(bytes),
     }
+}
+
+/// A JPEG whose last scan has no end marker was cut off (an interrupted copy
+/// or upload); the decoder would fill the rest with grey without a word.
+pub fn jpeg_truncated(bytes: &[u8]) -> bool {
+    let last_scan = bytes.windows(2).rposition(|w| w == [0xFF, 0xDA]);
+    match last_scan {
+        Some(at) => !bytes[at..].windows(2).any(|w| w == [0xFF, 0xD9]),
+        None => true,
+    }
+}
+
+/// The number of colour components of a JPEG (4 for CMYK), from its frame header.
+pub fn jpeg_components(bytes: &[u8]) -> Option<u8> {
+    let mut at = 2;
+    while at + 4 <= bytes.len() {
+        if bytes[at] != 0xFF {
+            return None;
+        }
+        let marker = bytes[at + 1];
+        if marker == 0xFF {
+            at += 1; // fill byte
+            continue;
+        }
+        let len = usize::from(u16::from_be_bytes([bytes[at + 2], bytes[at + 3]]));
+        let is_frame = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_frame {
+            return bytes.get(at + 9).copied();
+        }
+        if marker == 0xDA {
+            return None;
+        }
+        at += 2 + len;
+    }
+    None
 }
 
 fn within_limit(width: u32, height: u32) -> Result<(), Failure> {
