@@ -285,6 +285,20 @@ mod tests {
     }
 
     #[test]
+    fn a_jpeg_cut_short_is_told_and_its_components_are_read() {
+        let pixels: Vec<u8> = (0..32 * 32 * 3).map(|i| (i * 7 % 251) as u8).collect();
+        let mut jpeg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpeg, 80)
+            .encode(&pixels, 32, 32, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        assert!(!jpeg_truncated(&jpeg));
+        assert_eq!(jpeg_components(&jpeg), Some(3));
+        let cut = &jpeg[..jpeg.len() - 40];
+        assert!(jpeg_truncated(cut), "no end marker after the last scan");
+        assert!(jpeg_truncated(&jpeg[..20]), "not even a scan");
+    }
+
+    #[test]
     fn a_cut_off_file_is_truncated_and_other_complaints_are_damage() {
         assert_eq!(damaged(&"unexpected EOF"), Failure::Truncated);
         assert_eq!(damaged(&"No more bytes"), Failure::Truncated);
