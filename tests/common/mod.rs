@@ -257,40 +257,36 @@ fn pixels_of(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> V
         .collect()
 }
 
+/// The picture whose pixel at (x, y) is `colour(x, y)`, in `encoding`, made
+/// with the build's own encoder.
+fn picture_of(
+    width: u32,
+    height: u32,
+    colour: impl Fn(u32, u32) -> [u8; 3],
+    encoding: pixels::encode::Encoding,
+) -> Vec<u8> {
+    let raster =
+        pixels::raster::Raster::new(width, height, false, pixels_of(width, height, colour)).expect("a picture");
+    pixels::encode::encode(&raster, encoding).expect("encodable")
+}
+
 /// A JPEG (quality 75, as cameras and phones save) whose pixel at (x, y) is
 /// `colour(x, y)`.
 pub fn jpeg_of(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
-    let mut out = Vec::new();
-    jpeg_encoder::Encoder::new(&mut out, 75)
-        .encode(
-            &pixels_of(width, height, colour),
-            width as u16,
-            height as u16,
-            jpeg_encoder::ColorType::Rgb,
-        )
-        .unwrap();
-    out
+    picture_of(width, height, colour, pixels::encode::Encoding::Jpeg(75))
 }
 
 /// A PNG whose pixel at (x, y) is `colour(x, y)`.
 pub fn png_of(width: u32, height: u32, colour: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    let mut writer = encoder.write_header().unwrap();
-    writer.write_image_data(&pixels_of(width, height, colour)).unwrap();
-    writer.finish().unwrap();
-    out
+    picture_of(width, height, colour, pixels::encode::Encoding::Png)
 }
 
 /// A JPEG's width, height and number of colour components (3 for colour,
 /// 4 for CMYK), read from its header.
 pub fn jpeg_info(bytes: &[u8]) -> (u32, u32, usize) {
-    let mut decoder = zune_jpeg::JpegDecoder::new(zune_core::bytestream::ZCursor::new(bytes));
-    decoder.decode_headers().expect("a JPEG");
-    let (width, height) = decoder.dimensions().unwrap();
-    let components = decoder.input_colorspace().unwrap().num_components();
-    (width as u32, height as u32, components)
+    let (width, height) = pixels::decode::dimensions(bytes, pixels::decode::Format::Jpeg).expect("a JPEG");
+    let components = pixels::decode::jpeg_components(bytes).expect("a frame header");
+    (width, height, usize::from(components))
 }
 
 /// Every file below `dir` with its bytes, by path with `/` separators.

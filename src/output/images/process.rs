@@ -246,10 +246,6 @@ mod tests {
             let (raster, _) = decode::decode(&made.bytes, format).unwrap();
             assert_eq!((raster.width(), raster.height()), (made.width, made.height));
         }
-        // A lossless WebP gives the very pixels back.
-        let grey = Raster::new(64, 64, false, vec![128; 64 * 64 * 3]).unwrap();
-        let webp = encode(&grey, Encoding::WebP).unwrap();
-        let (back, _) = decode::decode(&webp, Format::WebP).unwrap();
-        assert_eq!(back, grey, "lossless WebP gives the pixels back");
+        // That a lossless copy gives the very pixels back is the pixels crate's test.
     }
 }
